@@ -1,0 +1,26 @@
+# The two commands of the README. Everything else lives in scripts/ so it can be read alone.
+.PHONY: run test dev lint bench messages clean
+
+PORT ?= 8000
+export PORT
+
+run:            ## install, migrate, load reference + demo data, serve on 127.0.0.1:$(PORT)
+	@scripts/run.sh
+
+test:           ## install test tools, lint, type-check, run the suite on SQLite and PostgreSQL
+	@scripts/test.sh
+
+dev:            ## like run, but Django's auto-reloading development server with DEBUG=1
+	@DEBUG=1 scripts/run.sh --dev
+
+lint:           ## ruff format + lint, mypy, migrations check (a subset of `make test`)
+	@scripts/test.sh --lint-only
+
+bench:          ## run the benchmarks in bench/ and print a table (see docs/benchmarks.md)
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/run.py
+
+messages:       ## re-extract translatable strings into locale/*/LC_MESSAGES/django.po
+	@scripts/bootstrap.sh dev && .venv/bin/python manage.py makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var
+
+clean:          ## remove the virtual environment and local data (asks nothing: be sure)
+	rm -rf .venv var test-artifacts

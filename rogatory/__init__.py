@@ -1,0 +1,1 @@
+"""Rogatory: international cooperation in criminal matters."""

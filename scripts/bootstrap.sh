@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Create .venv and install pinned requirements, once per change of the requirement files.
+# Usage: scripts/bootstrap.sh runtime|dev
+# After the first install nothing here touches the network, so `make run` works offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kind=${1:-runtime}
+case "$kind" in
+  runtime) req=requirements.txt ;;
+  dev) req=requirements-dev.txt ;;
+  *) echo "usage: $0 runtime|dev" >&2; exit 2 ;;
+esac
+
+python=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating the virtual environment (.venv) with $python"
+  if ! "$python" -m venv .venv 2>/dev/null; then
+    # Debian ships venv's ensurepip separately.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+      rm -rf .venv && "$python" -m venv .venv
+    else
+      echo "error: '$python -m venv' failed; install python3-venv (apt-get install python3-venv)." >&2
+      exit 1
+    fi
+  fi
+fi
+
+stamp=".venv/.installed-$kind"
+wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  echo "==> Installing $req"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+  echo "$wanted" > "$stamp"
+fi
+
+# Compiled message catalogues are built here, never committed.
+.venv/bin/python manage.py compile_translations
