@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from rogatory.reference.loaders import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load states, regions, languages, currencies and ICCS from reference/data/."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for report in load_reference_data():
+            self.stdout.write(str(report))
