@@ -1,0 +1,30 @@
+"""Access helpers: the only way views reach an authority's data.
+
+"Absent" and "not yours" both raise Http404, so outsiders learn nothing; read-only users get
+``can_write=False`` and the view answers 403 when they try to write.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .models import Authority, User
+
+
+def get_authority_for_user(user: User, code: str) -> tuple[Authority, bool]:
+    """Return the authority and whether ``user`` may manage its members."""
+    try:
+        authority = Authority.objects.for_user(user).select_related("state").get(code=code)
+    except Authority.DoesNotExist:
+        raise Http404("No such authority.") from None
+    return authority, user.can_manage_members
+
+
+def get_member_for_user(user: User, authority_code: str, public_id: str) -> tuple[User, bool]:
+    """Return a member of an authority ``user`` may see and whether ``user`` may edit them."""
+    authority, can_manage = get_authority_for_user(user, authority_code)
+    try:
+        member = User.objects.for_user(user).get(authority=authority, public_id=public_id)
+    except (User.DoesNotExist, ValueError):
+        raise Http404("No such member.") from None
+    return member, can_manage

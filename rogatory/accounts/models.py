@@ -1,0 +1,138 @@
+"""Tenancy: authorities, and the users who work for them in a role."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AUTHORITY_ADMIN = "authority_admin", _("Authority administrator")
+    SITE_ADMIN = "site_admin", _("Site administrator")
+
+
+# Roles that belong to one authority; a site administrator may belong to none.
+AUTHORITY_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.AUTHORITY_ADMIN)
+
+
+class AuthorityQuerySet(models.QuerySet["Authority"]):
+    def for_user(self, user: User) -> AuthorityQuerySet:
+        """Authorities ``user`` may see: their own, or all for a site administrator."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_site_admin:
+            return self.all()
+        return self.filter(pk=user.authority_id)
+
+
+class Authority(models.Model):
+    """The tenant: an office that sends, receives or executes requests, e.g. a central authority."""
+
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("Central authority")
+        PROSECUTION = "prosecution", _("Prosecution service")
+        COURT = "court", _("Court")
+        MINISTRY = "ministry", _("Ministry")
+        OTHER = "other", _("Other competent authority")
+
+    # Readable, stable, public identifier used in URLs (e.g. "fr-bepi").
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=250)
+    state = models.ForeignKey(
+        "reference.State", on_delete=models.PROTECT, related_name="authorities"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CENTRAL)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state_id", "code"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("authority_detail", args=[self.code])
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def for_user(self, user: User) -> UserQuerySet:
+        """Users ``user`` may see: colleagues of the same authority, or all for a site admin."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_site_admin:
+            return self.all()
+        if user.authority_id is None:
+            return self.none()
+        return self.filter(authority_id=user.authority_id)
+
+
+class RogatoryUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A person working for one authority in one role."""
+
+    # Opaque identifier for URLs; usernames and serial ids stay out of them.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey(
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("authority"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+
+    objects: ClassVar[RogatoryUserManager] = RogatoryUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="site_admin") | models.Q(authority__isnull=False),
+                name="authority_role_needs_authority",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self) -> str:
+        assert self.authority is not None
+        return reverse("member_detail", args=[self.authority.code, self.public_id])
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.role == Role.SITE_ADMIN or self.is_superuser
+
+    @property
+    def can_write_cases(self) -> bool:
+        """Officers read and write their authority's work; supervisors only read."""
+        return self.role in (Role.OFFICER, Role.AUTHORITY_ADMIN)
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.role == Role.AUTHORITY_ADMIN or self.is_site_admin
+
+    def colleagues(self) -> QuerySet[User]:
+        return User.objects.for_user(self)
