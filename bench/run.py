@@ -1,0 +1,100 @@
+"""Benchmarks: reference loading, ICCS search and page rendering. Prints a Markdown table.
+
+Usage: make bench   (or: .venv/bin/python bench/run.py [--database-url URL] [--repeat N])
+
+Runs against a throw-away SQLite database by default; pass a PostgreSQL URL to measure there
+(the database is created if missing and left for inspection). Record results, with the date
+and machine, in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def measure(func: Callable[[], object], repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def row(name: str, timings: list[float]) -> str:
+    ordered = sorted(timings)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"| {name} | {len(timings)} | {statistics.median(timings):.2f} | {p95:.2f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="rogatory-bench-")
+    os.environ.setdefault("DATA_DIR", workdir)
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rogatory.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import translation
+
+    from rogatory.reference.iccs import search_iccs
+    from rogatory.reference.loaders import load_reference_data
+
+    call_command("migrate", verbosity=0)
+    lines = [
+        f"Database: {connection.vendor}; repeat: {args.repeat}",
+        "",
+        "| operation | runs | median ms | p95 ms |",
+        "|---|---|---|---|",
+    ]
+    lines.append(row("load_reference, empty database", measure(load_reference_data, 1)))
+    lines.append(row("load_reference, nothing to change", measure(load_reference_data, 5)))
+
+    queries = {
+        "en": "money laundering",
+        "es": "homicidio",
+        "fr": "blanchiment",
+        "ru": "убийство",
+        "zh-hans": "洗钱",
+        "ar": "غسل",
+        "code": "0201",
+    }
+    for label, query in queries.items():
+        with translation.override("en" if label == "code" else label):
+            timings = measure(lambda q=query: search_iccs(q), args.repeat)
+        lines.append(row(f"ICCS search [{label}] {query!r}", timings))
+
+    client = Client()
+    pages = {
+        "ICCS tree page": "/iccs/",
+        "ICCS search page (ar)": "/iccs/?q=%D8%BA%D8%B3%D9%84",
+        "ICCS category page": "/iccs/0101/",
+        "ICCS children fragment": "/iccs/02/children/",
+    }
+    for label, url in pages.items():
+        lines.append(row(label, measure(lambda u=url: client.get(u), args.repeat)))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Demonstration data: four central authorities of real states, with fictional people.
+
+Loading is idempotent: existing rows are left as they are (passwords are not re-hashed), so
+running ``make run`` twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from rogatory.accounts.models import Authority, Role, User
+
+# Shown on the console by `make run` and in the README; demo installs only.
+DEMO_PASSWORD = "rogatory-demo"
+
+
+@dataclass(frozen=True)
+class DemoAuthority:
+    code: str
+    state: str
+    name: str
+    email: str
+    people: tuple[tuple[str, str, str, Role], ...]  # username, first name, last name, role
+
+
+AUTHORITIES = (
+    DemoAuthority(
+        "fr-bepi",
+        "FR",
+        "Ministère de la Justice — Bureau de l'entraide pénale internationale",
+        "entraide.demo@example.org",
+        (
+            ("claire.officer", "Claire", "Duval", Role.OFFICER),
+            ("marc.supervisor", "Marc", "Lefèvre", Role.SUPERVISOR),
+            ("anne.admin", "Anne", "Moreau", Role.AUTHORITY_ADMIN),
+        ),
+    ),
+    DemoAuthority(
+        "ke-odpp",
+        "KE",
+        "Office of the Director of Public Prosecutions — Central Authority",
+        "mla.demo@example.org",
+        (
+            ("wanjiru.officer", "Wanjiru", "Kamau", Role.OFFICER),
+            ("otieno.supervisor", "Otieno", "Ouma", Role.SUPERVISOR),
+            ("achieng.admin", "Achieng", "Njoroge", Role.AUTHORITY_ADMIN),
+        ),
+    ),
+    DemoAuthority(
+        "co-fgn",
+        "CO",
+        "Fiscalía General de la Nación — Dirección de Asuntos Internacionales",
+        "asistencia.demo@example.org",
+        (
+            ("lucia.officer", "Lucía", "Restrepo", Role.OFFICER),
+            ("andres.supervisor", "Andrés", "Gómez", Role.SUPERVISOR),
+            ("camila.admin", "Camila", "Rojas", Role.AUTHORITY_ADMIN),
+        ),
+    ),
+    DemoAuthority(
+        "ma-moj",
+        "MA",
+        "Ministère de la Justice — Direction des affaires pénales et des grâces",
+        "cooperation.demo@example.org",
+        (
+            ("youssef.officer", "Youssef", "Benali", Role.OFFICER),
+            ("fatima.supervisor", "Fatima", "El Idrissi", Role.SUPERVISOR),
+            ("karim.admin", "Karim", "Alaoui", Role.AUTHORITY_ADMIN),
+        ),
+    ),
+)
+SITE_ADMIN = ("site.admin", "Sam", "Operator")
+
+
+@transaction.atomic
+def load_demo_data() -> list[tuple[str, str, str]]:
+    """Create the demo authorities and users that are missing; return (login, role, authority)."""
+    logins: list[tuple[str, str, str]] = []
+    for demo in AUTHORITIES:
+        authority, _created = Authority.objects.get_or_create(
+            code=demo.code,
+            defaults={"state_id": demo.state, "name": demo.name, "email": demo.email},
+        )
+        for username, first, last, role in demo.people:
+            _ensure_user(username, first, last, role, authority)
+            logins.append((username, str(role.label), authority.name))
+    username, first, last = SITE_ADMIN
+    _ensure_user(username, first, last, Role.SITE_ADMIN, None)
+    logins.append((username, str(Role.SITE_ADMIN.label), "—"))
+    return logins
+
+
+def _ensure_user(
+    username: str, first: str, last: str, role: Role, authority: Authority | None
+) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=username,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@example.org",
+        role=role,
+        authority=authority,
+        is_staff=role == Role.SITE_ADMIN,
+        is_superuser=role == Role.SITE_ADMIN,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user

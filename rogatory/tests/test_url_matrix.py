@@ -1,0 +1,116 @@
+"""Every URL pattern, for every role: the status code each one must get.
+
+A new URL pattern without a row here fails ``test_every_url_pattern_is_in_the_matrix``: add
+its expectations when you add the view (house style, after Read the Docs' test_privacy_urls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import Personas
+
+ROLES = (
+    "anonymous",
+    "officer",
+    "supervisor",
+    "authority_admin",
+    "outsider",
+    "outsider_admin",
+    "site_admin",
+)
+# Namespaces that are not ours to enumerate; their entry points are in the matrix.
+FOREIGN_NAMESPACES = {"admin"}
+
+Kwargs = Callable[[Personas], dict[str, Any]]
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def logged_in(status: int) -> dict[str, int]:
+    return {"anonymous": 302} | dict.fromkeys(ROLES[1:], status)
+
+
+def authority_a(members: int, outsiders: int = 404, **overrides: int) -> dict[str, int]:
+    """Authority A's members get ``members``, B's get 404, anonymous is sent to log in."""
+    matrix = logged_in(members) | {"outsider": outsiders, "outsider_admin": outsiders}
+    return matrix | overrides
+
+
+def no_kwargs(personas: Personas) -> dict[str, Any]:
+    return {}
+
+
+MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
+    "home": (no_kwargs, everyone(200)),
+    "healthz": (no_kwargs, everyone(200)),
+    "set_language": (no_kwargs, everyone(302)),  # GET only redirects; switching is a POST
+    "login": (no_kwargs, everyone(200)),
+    "logout": (no_kwargs, everyone(405)),  # POST only
+    "password_change": (no_kwargs, logged_in(200)),
+    "password_change_done": (no_kwargs, logged_in(200)),
+    "password_reset": (no_kwargs, everyone(200)),
+    "password_reset_done": (no_kwargs, everyone(200)),
+    "password_reset_confirm": (
+        lambda p: {"uidb64": "MQ", "token": "bad-token"},
+        everyone(200),  # the "link no longer valid" page
+    ),
+    "password_reset_complete": (no_kwargs, everyone(200)),
+    "authority_list": (no_kwargs, logged_in(200)),
+    "authority_detail": (lambda p: {"code": p.authority_a.code}, authority_a(200)),
+    "member_create": (
+        lambda p: {"code": p.authority_a.code},
+        authority_a(403, authority_admin=200, site_admin=200),
+    ),
+    "member_detail": (
+        lambda p: {"code": p.authority_a.code, "public_id": p.officer.public_id},
+        authority_a(200),
+    ),
+    "iccs_index": (no_kwargs, everyone(200)),
+    "iccs_category": (lambda p: {"code": "0101"}, everyone(200)),
+    "iccs_children": (lambda p: {"code": "01"}, everyone(200)),
+    "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            if inner in FOREIGN_NAMESPACES:
+                continue
+            prefix = f"{namespace}{inner}:" if inner else namespace
+            yield from url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name is None:
+                raise AssertionError(f"URL pattern {pattern.pattern} has no name")
+            yield namespace + pattern.name
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    names = set(url_names())
+    missing = names - MATRIX.keys()
+    assert not missing, f"add these URL names to MATRIX: {sorted(missing)}"
+    stale = MATRIX.keys() - names - {f"{ns}:index" for ns in FOREIGN_NAMESPACES}
+    assert not stale, f"MATRIX names URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_url_matrix(client: Client, personas: Personas, role: str) -> None:
+    if role != "anonymous":
+        client.force_login(getattr(personas, role))
+    failures = []
+    for name, (kwargs, expected) in MATRIX.items():
+        url = reverse(name, kwargs=kwargs(personas))
+        status = client.get(url).status_code
+        if status != expected[role]:
+            failures.append(f"{name} {url}: got {status}, expected {expected[role]}")
+    assert not failures, f"as {role}:\n" + "\n".join(failures)

@@ -1,0 +1,113 @@
+"""End to end in Debian's Chromium, driven by Playwright: log in, go Arabic, browse ICCS.
+
+Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.reference.models import IccsCategory
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    # Playwright runs its own event loop in this thread; Django's ORM calls here are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_officer_logs_in_switches_to_arabic_and_browses_iccs(live_server: object, page) -> None:
+    from playwright.sync_api import expect
+
+    load_demo_data()
+    base = live_server.url
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "claire.officer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    expect(page.get_by_test_id("current-user")).to_contain_text("Claire Duval")
+    shot(page, "01-home-officer-en")
+
+    page.click('.language-switcher button[value="ar"]')
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    # Mirrored layout: the brand sits at the right edge, the account block at the left.
+    brand = page.locator(".brand").bounding_box()
+    account = page.locator(".account").bounding_box()
+    assert brand["x"] > account["x"]
+    shot(page, "02-home-officer-ar")
+
+    page.goto(base + "/iccs/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    section = IccsCategory.objects.get(code="02")
+    tree = page.get_by_test_id("iccs-tree")
+    expect(tree).to_contain_text(section.title_ar)
+    # Expand section 02 through htmx; its level-2 children appear without a page load.
+    tree.locator("li.level-1").nth(1).locator("button.expand").click()
+    child = IccsCategory.objects.get(code="0201")
+    expect(tree).to_contain_text(child.title_ar)
+    shot(page, "03-iccs-tree-ar")
+
+    # Search as you type, in Arabic.
+    word = IccsCategory.objects.get(code="0101").title_ar.split()[0]
+    page.fill("#iccs-q", word)
+    results = page.get_by_test_id("iccs-results")
+    expect(results).to_contain_text("0101")
+    assert "q=" in page.url  # the search is in the address bar, so it can be shared
+    shot(page, "04-iccs-search-ar")
+
+    results.locator("a", has_text="0101").first.click()
+    expect(page.locator("h1")).to_contain_text("0101")
+    expect(page.locator(".badge.unofficial").first).to_be_visible()
+    shot(page, "05-iccs-category-ar")
+
+
+def test_the_public_browses_iccs_in_chinese_without_logging_in(live_server: object, page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(live_server.url + "/iccs/")
+    page.click('.language-switcher button[value="zh-hans"]')
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    title = IccsCategory.objects.get(code="0101").title_zh_hans
+    page.fill("#iccs-q", title[:2])
+    expect(page.get_by_test_id("iccs-results")).to_contain_text(title)
+    page.fill("#iccs-q", "0703")
+    expect(page.get_by_test_id("iccs-results")).to_contain_text("07031")
+    shot(page, "06-iccs-search-zh")
