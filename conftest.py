@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.reference.loaders import load_reference_data
@@ -22,19 +21,23 @@ PASSWORD = "correct horse battery staple"
 def pytest_configure(config: pytest.Config) -> None:
     # Fast hashing in tests; production uses argon2 (asserted in test_settings).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No collectstatic in tests: serve from the finders, without the manifest.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
-    """Load reference data into each test database once, and keep it across flushes."""
+    """Load reference data into each test database once.
+
+    Transactional tests (the browser tests, which pytest-django runs last) flush the tables
+    when they finish, so they load what they need themselves.
+    """
     with django_db_blocker.unblock():
         load_reference_data()
-        # Transactional (browser) tests flush the tables; serialized_rollback restores this.
-        for alias in connections:
-            connection = connections[alias]
-            connection._test_serialized_contents = (
-                connection.creation.serialize_db_to_string()
-            )
 
 
 @dataclass

@@ -61,6 +61,7 @@ def main() -> None:
     from rogatory.reference.loaders import load_reference_data
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     lines = [
         f"Database: {connection.vendor}; repeat: {args.repeat}",
         "",

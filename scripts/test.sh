@@ -2,6 +2,7 @@
 # `make test`: install what the tests need, check style, types and migrations, then run the
 # whole suite on SQLite and, when one answers at 127.0.0.1:5432, on PostgreSQL.
 #   REQUIRE_POSTGRES=1  fail (instead of skipping) when PostgreSQL is not reachable (CI sets it)
+#   REQUIRE_BROWSER=1   fail (instead of skipping) the browser tests when Chromium is missing
 #   PYTEST_ARGS=...     extra arguments for pytest, e.g. PYTEST_ARGS="-k iccs"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +24,15 @@ $py manage.py makemigrations --check --dry-run -v1 >/dev/null || {
   echo "error: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
 [ "${1:-}" = "--lint-only" ] && exit 0
 
-# Browser tests drive Debian's Chromium; install it when missing and we may.
-if [ ! -x /usr/bin/chromium ]; then
+# Browser tests drive Debian's Chromium; install it (and CJK fonts, so screenshots of Chinese
+# pages are legible) when missing and we may.
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> Installing Debian's chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
+    echo "==> Installing Debian's chromium and fonts-noto-cjk for the browser tests"
+    { apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } ||
+      echo "warning: apt-get could not install chromium/fonts-noto-cjk" >&2
+  elif [ ! -x /usr/bin/chromium ]; then
     echo "warning: /usr/bin/chromium is missing and we are not root: browser tests will skip" >&2
   fi
 fi

@@ -51,7 +51,7 @@ class SyncReport:
 
 
 def read_csv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # the UNSD files carry a BOM
         yield from csv.DictReader(handle)
 
 
