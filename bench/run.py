@@ -37,6 +37,22 @@ def row(name: str, timings: list[float]) -> str:
     return f"| {name} | {len(timings)} | {statistics.median(timings):.2f} | {p95:.2f} |"
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default="")
@@ -49,6 +65,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rogatory.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
+    if args.database_url.startswith("postgres"):
+        ensure_postgres_database(args.database_url)
     import django
 
     django.setup()
