@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from pytest_django import DjangoDbBlocker
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.reference.loaders import load_reference_data
@@ -30,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """Load reference data into each test database once.
 
     Transactional tests (the browser tests, which pytest-django runs last) flush the tables
