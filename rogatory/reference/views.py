@@ -38,5 +38,7 @@ def iccs_category(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": ancestors(category),
             "children": category.children.all(),
             "footnotes": footnotes,
+            # Codes cited in the texts become links only when they exist (one query).
+            "known_codes": frozenset(IccsCategory.objects.values_list("code", flat=True)),
         },
     )

@@ -15,14 +15,9 @@ register = template.Library()
 _CODE = re.compile(r"\b(\d{4,6})\b")
 
 
-def _known_codes() -> frozenset[str]:
-    return frozenset(IccsCategory.objects.values_list("code", flat=True))
-
-
 @register.filter
-def iccs_links(text: str) -> SafeString:
-    """Escape ``text`` and turn the ICCS codes it cites (e.g. "(0102)") into links."""
-    known = _known_codes()
+def iccs_links(text: str, known: frozenset[str]) -> SafeString:
+    """Escape ``text`` and link the ICCS codes it cites (e.g. "(0102)") that are in ``known``."""
 
     def link(match: re.Match[str]) -> str:
         code = match.group(1)

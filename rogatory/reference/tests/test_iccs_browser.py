@@ -112,3 +112,10 @@ def test_the_tree_page_costs_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(3):  # type: ignore[operator]
         client.get(reverse("iccs_index"))
+
+
+def test_the_category_page_costs_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: object
+) -> None:
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        client.get(reverse("iccs_category", args=["0101"]))
