@@ -15,6 +15,7 @@ from pytest_django import DjangoDbBlocker
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.reference.loaders import load_reference_data
+from rogatory.treaties.loaders import load_treaty_data
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,6 +40,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
     """
     with django_db_blocker.unblock():
         load_reference_data()
+        load_treaty_data()
 
 
 @dataclass

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "rogatory.reference",
     "rogatory.accounts",
     "rogatory.audit",
+    "rogatory.treaties",
+    "rogatory.directory",
     "rogatory.demo",
 ]
 
@@ -175,7 +177,12 @@ USE_TZ = True
 TIME_ZONE = env.string("TIME_ZONE", "UTC")
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",)}
+# English first, then any language the text was written in (e.g. an authority named only in
+# French still shows its name in Chinese).
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "fr", "es", "ru", "ar", "zh-hans")}
+
+# A directory record not verified for this many days is shown with a warning.
+DIRECTORY_STALE_AFTER_DAYS = env.integer("DIRECTORY_STALE_AFTER_DAYS", 365, minimum=1)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

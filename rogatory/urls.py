@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from rogatory.api import api
 from rogatory.web import views as web_views
 
 urlpatterns = [
@@ -11,5 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rogatory.accounts.urls")),
     path("", include("rogatory.reference.urls")),
+    path("", include("rogatory.directory.urls")),
+    path("", include("rogatory.treaties.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,11 +6,18 @@ running ``make run`` twice changes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
 from rogatory.accounts.models import Authority, Role, User
+from rogatory.directory.actions import import_profile
+from rogatory.directory.documents import validate_document
+from rogatory.directory.models import CompetentAuthority, CountryProfile
+
+PROFILES_DIR = Path(__file__).resolve().parent / "data" / "profiles"
 
 # Shown on the console by `make run` and in the README; demo installs only.
 DEMO_PASSWORD = "rogatory-demo"
@@ -87,9 +94,31 @@ def load_demo_data() -> list[tuple[str, str, str]]:
             _ensure_user(username, first, last, role, authority)
             logins.append((username, str(role.label), authority.name))
     username, first, last = SITE_ADMIN
-    _ensure_user(username, first, last, Role.SITE_ADMIN, None)
+    operator = _ensure_user(username, first, last, Role.SITE_ADMIN, None)
     logins.append((username, str(Role.SITE_ADMIN.label), "—"))
+    load_demo_profiles(operator)
     return logins
+
+
+def load_demo_profiles(operator: User) -> None:
+    """Import the demo country profiles of states that have none yet."""
+    tenants = {
+        a.state_id: a for a in Authority.objects.filter(code__in=[d.code for d in AUTHORITIES])
+    }
+    for path in sorted(PROFILES_DIR.glob("*.json")):
+        document = json.loads(path.read_text("utf-8"))
+        state_id = document["state"]
+        if CountryProfile.objects.filter(state_id=state_id).exists():
+            continue
+        problems = validate_document(document, state_id)
+        if problems:
+            raise ValueError(f"{path.name}: {problems}")
+        profile = CountryProfile(state_id=state_id)
+        import_profile(profile, document, acting_user=operator, reason="Demo data")
+        central = CompetentAuthority.objects.filter(profile_id=state_id, is_central=True).first()
+        if central is not None and state_id in tenants:
+            central.platform_authority = tenants[state_id]
+            central.save(update_fields=["platform_authority"])
 
 
 def _ensure_user(

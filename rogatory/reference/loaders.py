@@ -55,17 +55,28 @@ def read_csv(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def sync(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> SyncReport:
-    """Make the table of ``model`` hold exactly ``rows`` (keyed by primary key)."""
+def sync(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    *,
+    key: tuple[str, ...] | None = None,
+    scope: models.QuerySet[Any] | None = None,
+) -> SyncReport:
+    """Make the table of ``model`` (or the part of it in ``scope``) hold exactly ``rows``.
+
+    Rows are matched on the primary key, or on the ``key`` fields when the primary key is a
+    serial number.
+    """
     report = SyncReport(model.__name__)
-    pk_name = model._meta.pk.attname
-    existing = {obj.pk: obj for obj in model._default_manager.all()}
+    fields = key or (model._meta.pk.attname,)
+    queryset = scope if scope is not None else model._default_manager.all()
+    existing = {tuple(getattr(obj, name) for name in fields): obj for obj in queryset}
     to_create: list[models.Model] = []
     to_update: list[models.Model] = []
     changed_fields: set[str] = set()
     seen: set[Any] = set()
     for row in rows:
-        pk = row[pk_name]
+        pk = tuple(row[name] for name in fields)
         seen.add(pk)
         obj = existing.get(pk)
         if obj is None:
@@ -79,7 +90,7 @@ def sync(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> SyncRepor
             to_update.append(obj)
         else:
             report.unchanged += 1
-    stale = [pk for pk in existing if pk not in seen]
+    stale = [obj.pk for found, obj in existing.items() if found not in seen]
     if stale:
         model._default_manager.filter(pk__in=stale).delete()
     model._default_manager.bulk_create(to_create, batch_size=500)

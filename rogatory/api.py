@@ -1,0 +1,16 @@
+"""The JSON API under /api/v1/, described by its OpenAPI schema at /api/v1/openapi.json.
+
+Each app contributes a django-ninja router; this module only assembles them.
+"""
+
+from ninja import NinjaAPI
+
+from rogatory.treaties.api import router as treaties_router
+
+api = NinjaAPI(
+    title="Rogatory API",
+    version="1",
+    description="International cooperation in criminal matters: legal bases, directory, cases.",
+    urls_namespace="api",
+)
+api.add_router("", treaties_router)

@@ -1,0 +1,157 @@
+"""``GET /api/v1/legal-basis``: the finder's answer as JSON (public, like the finder page)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import ValidationError
+from pydantic import Field
+
+from rogatory.reference.choices import CooperationKind
+from rogatory.reference.models import IccsCategory, State
+
+from .finder import Basis, find_legal_bases
+from .models import Declaration
+
+router = Router(tags=["legal basis"])
+
+Kind = Literal[
+    "mla", "extradition", "transfer_sentenced", "asset_recovery", "transfer_proceedings", "other"
+]
+assert set(Kind.__args__) == set(CooperationKind.values)  # type: ignore[attr-defined]
+
+
+class LegalBasisQuery(Schema):
+    requesting: str = Field(description="ISO 3166-1 alpha-2 code of the requesting state")
+    requested: str = Field(description="ISO 3166-1 alpha-2 code of the requested state")
+    kind: Kind = Field(description="Kind of cooperation")
+    iccs: str | None = Field(None, description="ICCS code of the offence, any level")
+    date: datetime.date | None = Field(None, description="Date of the request; default today")
+
+
+class InstrumentOut(Schema):
+    code: str
+    kind: str
+    title: str
+    short_title: str
+    url: str
+
+
+class ArticleOut(Schema):
+    article: str
+    via_parent: bool
+
+
+class ReasonOut(Schema):
+    check: Literal["met", "not_met", "to_confirm"]
+    text: str
+
+
+class DeclarationOut(Schema):
+    state: str
+    kind: str
+    article: str
+    languages: list[str]
+    text: str
+    verified: bool
+
+
+class BasisOut(Schema):
+    instrument: InstrumentOut
+    verdict: Literal["applies", "conditional", "does_not_apply"]
+    articles: list[ArticleOut]
+    reasons: list[ReasonOut]
+    declarations_requesting: list[DeclarationOut]
+    declarations_requested: list[DeclarationOut]
+    verified: bool = Field(description="False when a party row was not verified at its source")
+
+
+class LegalBasisOut(Schema):
+    requesting: str
+    requested: str
+    kind: str
+    iccs: str | None
+    date: datetime.date
+    as_of: datetime.date | None = Field(description="Date of the treaty data relied on")
+    has_basis: bool
+    bases: list[BasisOut]
+    remaining_routes: list[str]
+
+
+def _declaration(d: Declaration) -> DeclarationOut:
+    return DeclarationOut(
+        state=d.state_id,
+        kind=d.kind,
+        article=d.article,
+        languages=d.languages,
+        text=d.text,
+        verified=d.verified,
+    )
+
+
+def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
+    instrument = basis.instrument
+    return BasisOut(
+        instrument=InstrumentOut(
+            code=instrument.code,
+            kind=instrument.kind,
+            title=instrument.title,
+            short_title=instrument.short_title,
+            url=request.build_absolute_uri(instrument.get_absolute_url()),
+        ),
+        verdict=basis.verdict.value,
+        articles=[ArticleOut(article=a.article, via_parent=a.via_parent) for a in basis.articles],
+        reasons=[ReasonOut(check=r.check.value, text=r.text) for r in basis.reasons],
+        declarations_requesting=[_declaration(d) for d in basis.declarations_requesting],
+        declarations_requested=[_declaration(d) for d in basis.declarations_requested],
+        verified=basis.verified,
+    )
+
+
+def _state(code: str, field: str) -> State:
+    try:
+        return State.objects.get(iso2=code.upper())
+    except State.DoesNotExist:
+        raise ValidationError(
+            [{"loc": ["query", field], "msg": f"Unknown state code: {code}", "type": "value_error"}]
+        ) from None
+
+
+@router.get("/legal-basis", response=LegalBasisOut, summary="Find the legal bases for a request")
+def legal_basis(request: HttpRequest, query: Query[LegalBasisQuery]) -> LegalBasisOut:
+    """Every treaty that binds both states for this kind of cooperation on the date, and why.
+
+    Texts (reasons, titles) are in the language of the ``Accept-Language`` header.
+    """
+    requesting = _state(query.requesting, "requesting")
+    requested = _state(query.requested, "requested")
+    iccs = None
+    if query.iccs:
+        iccs = IccsCategory.objects.filter(code=query.iccs).first()
+        if iccs is None:
+            raise ValidationError(
+                [
+                    {
+                        "loc": ["query", "iccs"],
+                        "msg": f"Unknown ICCS code: {query.iccs}",
+                        "type": "value_error",
+                    }
+                ]
+            )
+    on = query.date or timezone.localdate()
+    answer = find_legal_bases(requesting, requested, query.kind, on=on, iccs=iccs)
+    return LegalBasisOut(
+        requesting=requesting.iso2,
+        requested=requested.iso2,
+        kind=query.kind,
+        iccs=iccs.code if iccs else None,
+        date=on,
+        as_of=answer.as_of,
+        has_basis=answer.has_basis,
+        bases=[_basis(request, b) for b in answer.bases],
+        remaining_routes=answer.remaining_routes(),
+    )

@@ -1,0 +1,192 @@
+"""Treaties: instruments, their cooperation articles, who is party since when, and declarations.
+
+The five UN instruments of our scope ship as versioned files in ``treaties/data/`` (loaded by
+``load_reference``); administrators add bilateral and regional treaties through the UI. Every
+row carries its source and whether it was verified against that source, and the legal-basis
+finder shows both next to its answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rogatory.reference.choices import CooperationKind
+
+
+class Instrument(models.Model):
+    """A treaty that can serve as the legal basis for cooperation."""
+
+    class Kind(models.TextChoices):
+        MULTILATERAL = "multilateral", _("Multilateral")
+        REGIONAL = "regional", _("Regional")
+        BILATERAL = "bilateral", _("Bilateral")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=400)
+    short_title = models.CharField(_("short title"), max_length=120)
+    # The convention a protocol supplements: both states must be parties to it as well.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="protocols",
+        verbose_name=_("supplements"),
+    )
+    adopted_on = models.DateField(_("adopted or signed on"), null=True, blank=True)
+    in_force_on = models.DateField(_("entry into force"), null=True, blank=True)
+    # For a state depositing after the general entry into force: in force for it this many
+    # days after its deposit (UNTOC art. 38(2) and UNCAC art. 68(2): 30; 1988 art. 29(2): 90).
+    days_to_entry_into_force = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The articles under which states designate a central authority and declare languages.
+    central_authority_article = models.CharField(max_length=20, blank=True)
+    language_article = models.CharField(max_length=20, blank=True)
+    extradition_basis_article = models.CharField(max_length=20, blank=True)
+    # Scope: shown as conditions to confirm, never silently assumed.
+    scope = models.TextField(_("scope"), blank=True)
+    # ICCS codes (prefixes) of the offences the instrument certainly covers.
+    scope_iccs = models.JSONField(default=list, blank=True)
+    # True: an offence outside scope_iccs is outside the instrument (UNCAC, 1988, Protocols).
+    # False: it may still be covered if the conditions in ``scope`` are met (UNTOC).
+    scope_is_limited = models.BooleanField(default=False)
+    depositary = models.CharField(_("depositary"), max_length=200, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    as_of = models.DateField(_("data as of"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return self.short_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("treaty_detail", args=[self.code])
+
+    def covers(self, iccs_code: str) -> bool:
+        return any(iccs_code.startswith(prefix) for prefix in self.scope_iccs)
+
+
+class CooperationArticle(models.Model):
+    """The article of an instrument that governs one kind of cooperation."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="articles")
+    kind = models.CharField(_("kind of cooperation"), max_length=30, choices=CooperationKind)
+    article = models.CharField(_("article"), max_length=40)
+    # A Protocol's cooperation runs through the article of its parent Convention, which
+    # applies mutatis mutandis (Protocols, art. 1(2)).
+    via_parent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["instrument", "kind", "article"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "kind", "article"], name="unique_cooperation_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} art. {self.article}"
+
+
+class Participation(models.Model):
+    """A state's signature and consent to be bound, with the date it is bound from."""
+
+    class Action(models.TextChoices):
+        RATIFICATION = "ratification", _("Ratification")
+        ACCESSION = "accession", _("Accession")
+        ACCEPTANCE = "acceptance", _("Acceptance")
+        APPROVAL = "approval", _("Approval")
+        SUCCESSION = "succession", _("Succession")
+        SIGNATURE = "signature", _("Signature only")
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="participations"
+    )
+    state = models.ForeignKey(
+        "reference.State", on_delete=models.PROTECT, related_name="participations"
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    deposited_on = models.DateField(_("deposited on"), null=True, blank=True)
+    # The date the instrument binds this state; empty while it does not.
+    in_force_on = models.DateField(_("in force for the state on"), null=True, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    verified = models.BooleanField(_("verified against the source"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["instrument", "state"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "state"], name="unique_participation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} — {self.instrument}"
+
+    @property
+    def is_party(self) -> bool:
+        return self.action != self.Action.SIGNATURE
+
+    def binds_on(self, day: datetime.date) -> bool:
+        return self.in_force_on is not None and self.in_force_on <= day
+
+
+def entry_into_force_for(
+    instrument: Instrument, deposited_on: datetime.date | None
+) -> datetime.date | None:
+    """When a multilateral instrument binds a state that deposited on ``deposited_on``."""
+    if deposited_on is None or instrument.days_to_entry_into_force is None:
+        return None
+    own = deposited_on + datetime.timedelta(days=instrument.days_to_entry_into_force)
+    if instrument.in_force_on is None:
+        return own
+    return max(own, instrument.in_force_on)
+
+
+class Declaration(models.Model):
+    """A declaration, notification or reservation of a state that matters for cooperation."""
+
+    class Kind(models.TextChoices):
+        LANGUAGES = "languages", _("Languages of requests")
+        CENTRAL_AUTHORITY = "central_authority", _("Central authority")
+        EXTRADITION_BASIS_NO = (
+            "extradition_basis_no",
+            _("Does not take the convention as a legal basis for extradition"),
+        )
+        EXTRADITION_BASIS_YES = (
+            "extradition_basis_yes",
+            _("Takes the convention as a legal basis for extradition"),
+        )
+        RESERVATION = "reservation", _("Reservation")
+        OTHER = "other", _("Other declaration")
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="declarations"
+    )
+    state = models.ForeignKey(
+        "reference.State", on_delete=models.PROTECT, related_name="declarations"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    article = models.CharField(_("article"), max_length=20, blank=True)
+    languages = models.JSONField(default=list, blank=True)  # BCP 47 codes
+    text = models.TextField(_("text"))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    verified = models.BooleanField(_("verified against the source"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["instrument", "state", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} — {self.instrument}: {self.get_kind_display()}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("treaties/", views.treaty_list, name="treaty_list"),
+    path("treaties/new/", views.treaty_create, name="treaty_create"),
+    path("treaties/<slug:code>/", views.treaty_detail, name="treaty_detail"),
+    path("legal-basis/", views.legal_basis, name="legal_basis"),
+]
