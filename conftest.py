@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 from rogatory.accounts.models import Authority, Role, User
@@ -85,3 +86,10 @@ def personas(db: None) -> Iterator[Personas]:
         outsider_admin=make_user("admin_b", Role.AUTHORITY_ADMIN, b),
         site_admin=make_user("site_admin", Role.SITE_ADMIN, None),
     )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Each test starts in English: a request in another language must not leak into the next."""
+    with translation.override("en"):
+        yield

@@ -6,6 +6,7 @@ its expectations when you add the view (house style, after Read the Docs' test_p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,6 +15,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Personas
+from rogatory.demo.loaders import PROFILES_DIR
+from rogatory.directory.actions import import_profile
+from rogatory.directory.models import CountryProfile
 
 ROLES = (
     "anonymous",
@@ -48,6 +52,21 @@ def no_kwargs(personas: Personas) -> dict[str, Any]:
     return {}
 
 
+def profile_editors(status: int = 200) -> dict[str, int]:
+    """Administrators of a French authority (A is French) and site administrators edit FR."""
+    return logged_in(403) | {"authority_admin": status, "site_admin": status}
+
+
+def french_profile(personas: Personas, **extra: Any) -> dict[str, Any]:
+    """Give France a profile (one version, authority "bepi") and return URL kwargs for it."""
+    if not CountryProfile.objects.filter(pk="FR").exists():
+        document = json.loads((PROFILES_DIR / "FR.json").read_text("utf-8"))
+        import_profile(
+            CountryProfile(state_id="FR"), document, acting_user=personas.site_admin, reason="t"
+        )
+    return {"iso2": "FR", **extra}
+
+
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "home": (no_kwargs, everyone(200)),
     "healthz": (no_kwargs, everyone(200)),
@@ -76,6 +95,27 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "iccs_index": (no_kwargs, everyone(200)),
     "iccs_category": (lambda p: {"code": "0101"}, everyone(200)),
     "iccs_children": (lambda p: {"code": "01"}, everyone(200)),
+    "directory_index": (no_kwargs, everyone(200)),
+    "profile_detail": (lambda p: french_profile(p), everyone(200)),
+    "profile_edit": (lambda p: french_profile(p), profile_editors()),
+    "authority_create": (lambda p: french_profile(p), profile_editors()),
+    "authority_edit": (lambda p: french_profile(p, slug="bepi"), profile_editors()),
+    "authority_delete": (lambda p: french_profile(p, slug="bepi"), logged_in(405)),  # POST
+    "measure_edit": (lambda p: french_profile(p, measure="bank_records"), profile_editors()),
+    "profile_history": (lambda p: french_profile(p), logged_in(200)),
+    "profile_version": (lambda p: french_profile(p, number=1), logged_in(200)),
+    "profile_export_json": (lambda p: french_profile(p), logged_in(200)),
+    "profile_export_csv": (lambda p: french_profile(p, part="measures"), logged_in(200)),
+    "profile_import": (lambda p: french_profile(p), profile_editors()),
+    "treaty_list": (no_kwargs, everyone(200)),
+    "treaty_detail": (lambda p: {"code": "untoc"}, everyone(200)),
+    # Administrators add treaties their own state is party to; site administrators any.
+    "treaty_create": (no_kwargs, profile_editors() | {"outsider_admin": 200}),
+    "legal_basis": (no_kwargs, everyone(200)),
+    "api:api-root": (no_kwargs, everyone(404)),
+    "api:openapi-json": (no_kwargs, everyone(200)),
+    "api:openapi-view": (no_kwargs, everyone(200)),
+    "api:legal_basis": (no_kwargs, everyone(422)),  # the required parameters are missing
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
 }
 

@@ -195,6 +195,9 @@ def _examine(
             basis.verified = False
     if instrument.parent is not None:
         for state in (requesting, requested):
+            own = participations.get(state.pk)
+            if own is None or not own.binds_on(on):
+                continue  # already said: not bound by the Protocol itself
             parent = parent_participations.get((instrument.parent.pk, state.pk))
             if parent is None or not parent.binds_on(on):
                 reasons.append(
@@ -215,6 +218,15 @@ def _examine(
 def _party_reason(
     instrument: Instrument, state: State, participation: Participation | None, on: datetime.date
 ) -> Reason:
+    if participation is None and instrument.coverage and state.pk not in instrument.coverage:
+        return Reason(
+            Check.TO_CONFIRM,
+            _(
+                "Our data does not yet record whether %(state)s is a party to %(instrument)s: "
+                "check the depositary's records."
+            )
+            % {"state": state.name, "instrument": instrument.short_title},
+        )
     if participation is None:
         return Reason(
             Check.NOT_MET,

@@ -49,7 +49,11 @@ def instrument_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     as_of = _date(data["as_of"])
     rows = []
     for item in data["instruments"]:
-        row: dict[str, Any] = {"code": item["code"], "as_of": as_of}
+        row: dict[str, Any] = {
+            "code": item["code"],
+            "as_of": as_of,
+            "coverage": sorted(data["states_covered"]),
+        }
         row |= {name: item.get(name, "") for name in INSTRUMENT_FIELDS}
         row["days_to_entry_into_force"] = item.get("days_to_entry_into_force")
         row["scope_iccs"] = item.get("scope_iccs", [])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -16,43 +15,9 @@ from conftest import Personas
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.actions import do_create_treaty
 from rogatory.treaties.finder import Check, Verdict, find_legal_bases
-from rogatory.treaties.models import Declaration, Instrument, Participation, entry_into_force_for
+from rogatory.treaties.models import Declaration, Instrument, Participation
 
-TODAY = datetime.date(2026, 11, 1)
-ALL = ("untoc", "untoc-tip", "untoc-som", "untoc-fire", "uncac", "drugs-1988")
-
-
-def party(code: str, state: str, deposited: str, action: str = "ratification") -> Participation:
-    instrument = Instrument.objects.get(code=code)
-    day = datetime.date.fromisoformat(deposited)
-    return Participation.objects.create(
-        instrument=instrument,
-        state_id=state,
-        action=action,
-        deposited_on=day,
-        in_force_on=entry_into_force_for(instrument, day),
-        verified=True,
-        as_of=datetime.date(2026, 11, 1),
-    )
-
-
-@pytest.fixture
-def world(db: None) -> None:
-    """FR and KE: parties to everything. SY: UNTOC only, UNCAC signed. JP: UNTOC in 2017."""
-    Participation.objects.all().delete()
-    Declaration.objects.all().delete()
-    for code in ALL:
-        party(code, "FR", "2005-01-10")
-        party(code, "KE", "2005-01-10", "accession")
-    party("untoc", "SY", "2009-08-19")
-    Participation.objects.create(
-        instrument=Instrument.objects.get(code="uncac"),
-        state_id="SY",
-        action="signature",
-        signed_on=datetime.date(2003, 12, 9),
-        verified=True,
-    )
-    party("untoc", "JP", "2017-07-11", "acceptance")
+from .conftest import ALL, TODAY
 
 
 def states(*codes: str) -> list[State]:
@@ -245,3 +210,14 @@ def test_finder_page_in_french(world: None, client: Client) -> None:
     assert "Aucun traité" in html
     assert "Réciprocité" in html
     assert "CTO (Convention de Palerme)" in html
+
+
+def test_state_outside_the_compiled_data_is_a_question_not_a_no(world: None) -> None:
+    fr, tv = states("FR", "TV")  # Tuvalu: not among the states our party data covers
+    answer = find_legal_bases(fr, tv, "mla", on=TODAY)
+    assert verdicts(answer)["untoc"] == Verdict.CONDITIONAL
+    assert (
+        Check.TO_CONFIRM,
+        "Our data does not yet record whether Tuvalu is a party to UNTOC (Palermo Convention): "
+        "check the depositary's records.",
+    ) in reasons(answer, "untoc")

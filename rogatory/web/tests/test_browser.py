@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
 from rogatory.reference.loaders import load_reference_data
 from rogatory.reference.models import IccsCategory
+from rogatory.treaties.loaders import load_treaty_data
+from rogatory.treaties.models import Instrument, Participation
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -56,6 +59,7 @@ def browser() -> Iterator[object]:
 def page(browser: object) -> Iterator[object]:
     # Transactional tests start from whatever the last one flushed; the load is idempotent.
     load_reference_data()
+    load_treaty_data()
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -126,3 +130,72 @@ def test_the_public_browses_iccs_in_chinese_without_logging_in(live_server: obje
     page.fill("#iccs-q", "0703")
     expect(page.get_by_test_id("iccs-results")).to_contain_text("07031")
     shot(page, "06-iccs-search-zh")
+
+
+def test_officer_finds_kenyas_mla_authority_and_the_legal_basis(live_server: object, page) -> None:
+    """Directory → Kenya's authority for MLA, its languages and channels → the finder, in
+    English and then in French."""
+    from playwright.sync_api import expect
+
+    load_demo_data()
+    # Our own party rows, so the answer does not depend on the compiled data file.
+    uncac = Instrument.objects.get(code="uncac")
+    for state in ("FR", "KE"):
+        Participation.objects.update_or_create(
+            instrument=uncac,
+            state_id=state,
+            defaults={
+                "action": "ratification",
+                "deposited_on": datetime.date(2007, 1, 1),
+                "in_force_on": datetime.date(2007, 1, 31),
+                "verified": True,
+            },
+        )
+    base = live_server.url
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "claire.officer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+
+    page.click("nav.main-nav >> text=Directory")
+    page.get_by_test_id("filter-state").select_option("KE")
+    page.get_by_test_id("filter-kind").select_option("mla")
+    page.click("form.filters button[type=submit]")
+    results = page.get_by_test_id("directory-results")
+    expect(results).to_contain_text("Office of the Director of Public Prosecutions")
+    expect(results).not_to_contain_text("Assets Recovery Agency")  # not competent for MLA
+    expect(results).to_contain_text("English")
+    expect(results).to_contain_text("INTERPOL")
+    shot(page, "10-directory-kenya-mla-en")
+
+    results.locator("a", has_text="Office of the Director").click()
+    authority = page.get_by_test_id("authority-central-authority")
+    expect(authority).to_be_visible()
+    expect(page.get_by_test_id("languages")).to_contain_text("English")
+    expect(authority.get_by_test_id("channels")).to_contain_text(
+        "Directly between central authorities"
+    )
+    expect(authority.get_by_test_id("urgent-contact")).to_be_visible()
+    shot(page, "11-profile-kenya-en")
+
+    page.click("nav.main-nav >> text=Legal basis")
+    page.select_option("#id_requesting", "FR")
+    page.select_option("#id_requested", "KE")
+    page.select_option("#id_kind", "mla")
+    page.fill("#id_iccs", "07031")
+    page.click("[data-testid=finder-form] button[type=submit]")
+    answer = page.get_by_test_id("answer")
+    expect(answer.get_by_test_id("basis-uncac")).to_have_attribute("data-verdict", "applies")
+    expect(answer.get_by_test_id("basis-uncac")).to_contain_text("Kenya is a party")
+    expect(answer.get_by_test_id("as-of")).to_contain_text("Treaty data as of")
+    expect(answer).to_contain_text("Reciprocity")
+    shot(page, "12-finder-fr-ke-en")
+
+    page.click('.language-switcher button[value="fr"]')
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    answer = page.get_by_test_id("answer")
+    expect(answer.get_by_test_id("basis-uncac")).to_contain_text("S’applique")
+    expect(answer.get_by_test_id("basis-uncac")).to_contain_text("Kenya est partie")
+    expect(answer.get_by_test_id("as-of")).to_contain_text("Données conventionnelles au")
+    expect(answer).to_contain_text("Réciprocité")
+    shot(page, "13-finder-fr-ke-fr")
