@@ -1,4 +1,6 @@
-"""Benchmarks: reference loading, ICCS search and page rendering. Prints a Markdown table.
+"""Benchmarks: reference loading, ICCS search, the legal-basis finder, the directory and pages.
+
+Prints a Markdown table.
 
 Usage: make bench   (or: .venv/bin/python bench/run.py [--database-url URL] [--repeat N])
 
@@ -112,7 +114,56 @@ def main() -> None:
     }
     for label, url in pages.items():
         lines.append(row(label, measure(lambda u=url: client.get(u), args.repeat)))
+
+    lines += bench_directory_and_finder(client, args.repeat)
     print("\n".join(lines))
+
+
+def bench_directory_and_finder(client: object, repeat: int) -> list[str]:
+    """The finder (function, page, API) and the directory with the demo profiles loaded."""
+    import datetime
+
+    from rogatory.demo.loaders import load_demo_data
+    from rogatory.directory.documents import export_profile, validate_document
+    from rogatory.directory.models import CountryProfile
+    from rogatory.reference.models import IccsCategory, State
+    from rogatory.treaties.finder import find_legal_bases
+    from rogatory.treaties.loaders import load_treaty_data
+
+    lines = [row("load treaty data (UN instruments)", measure(load_treaty_data, 3))]
+    load_demo_data()
+    fr, ke = State.objects.get(iso2="FR"), State.objects.get(iso2="KE")
+    bribery = IccsCategory.objects.get(code="07031")
+    on = datetime.date(2026, 11, 1)
+    lines.append(
+        row(
+            "find_legal_bases FR→KE MLA, ICCS 07031",
+            measure(lambda: find_legal_bases(fr, ke, "mla", on=on, iccs=bribery), repeat),
+        )
+    )
+    get = client.get  # type: ignore[attr-defined]
+    finder = "/legal-basis/?requesting=FR&requested=KE&kind=extradition&iccs=07031"
+    api = "/api/v1/legal-basis?requesting=FR&requested=KE&kind=extradition&iccs=07031"
+    pages = {
+        "legal-basis page (FR→KE extradition)": finder,
+        "legal-basis API (FR→KE extradition)": api,
+        "directory search page (kind=mla)": "/directory/?kind=mla",
+        "country profile page (FR, public)": "/directory/FR/",
+    }
+    for label, url in pages.items():
+        lines.append(row(label, measure(lambda u=url: get(u), repeat)))
+    profile = CountryProfile.objects.get(pk="FR")
+    lines.append(
+        row("export profile document (FR)", measure(lambda: export_profile(profile), repeat))
+    )
+    document = export_profile(profile)
+    lines.append(
+        row(
+            "validate profile document (FR)",
+            measure(lambda: validate_document(document, "FR"), repeat),
+        )
+    )
+    return lines
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from rogatory.reference.loaders import LANGUAGE_FIELDS, SyncReport, read_csv, sy
 from .models import CooperationArticle, Declaration, Instrument, Participation, entry_into_force_for
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Action of a participation row that records a state as neither signatory nor party.
+NOT_PARTY = "none"
 
 INSTRUMENT_FIELDS = (
     "kind",
@@ -45,14 +47,23 @@ def read_instruments() -> dict[str, Any]:
     return data
 
 
+def read_coverage() -> dict[str, list[str]]:
+    """Per instrument, the states the participation file records, as parties or not."""
+    coverage: dict[str, set[str]] = {}
+    for row in read_csv(DATA_DIR / "participation.csv"):
+        coverage.setdefault(row["instrument"], set()).add(row["state"].strip())
+    return {code: sorted(states) for code, states in coverage.items()}
+
+
 def instrument_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     as_of = _date(data["as_of"])
+    coverage = read_coverage()
     rows = []
     for item in data["instruments"]:
         row: dict[str, Any] = {
             "code": item["code"],
             "as_of": as_of,
-            "coverage": sorted(data["states_covered"]),
+            "coverage": coverage.get(item["code"], []),
         }
         row |= {name: item.get(name, "") for name in INSTRUMENT_FIELDS}
         row["days_to_entry_into_force"] = item.get("days_to_entry_into_force")
@@ -129,6 +140,8 @@ def participation_rows(instruments: dict[str, Instrument]) -> list[dict[str, Any
         instrument = instruments[row["instrument"]]
         deposited_on = _date(row["deposited_on"])
         action = row["action"].strip()
+        if action == NOT_PARTY:
+            continue  # recorded in the instrument's coverage: checked, neither signed nor party
         rows.append(
             {
                 "instrument_id": instrument.pk,

@@ -54,8 +54,8 @@ class Instrument(models.Model):
     # True: an offence outside scope_iccs is outside the instrument (UNCAC, 1988, Protocols).
     # False: it may still be covered if the conditions in ``scope`` are met (UNTOC).
     scope_is_limited = models.BooleanField(default=False)
-    # States whose participation the shipped data records, parties or not; empty: all states.
-    # For a state outside it, "no row" means "not compiled yet", not "not a party".
+    # States whose participation the shipped data records (parties, signatories, or checked as
+    # neither); empty: all states. Outside it, "no row" means "not compiled", not "no party".
     coverage = models.JSONField(default=list, blank=True)
     depositary = models.CharField(_("depositary"), max_length=200, blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)

@@ -30,6 +30,7 @@ def party(code: str, state: str, deposited: str, action: str = "ratification") -
 def world(db: None) -> None:
     """FR and KE: parties to everything. SY: UNTOC only, UNCAC signed. JP: UNTOC in 2017."""
     Participation.objects.all().delete()
+    Instrument.objects.filter(code__in=ALL).update(coverage=["FR", "KE", "SY", "JP"])
     Declaration.objects.all().delete()
     for code in ALL:
         party(code, "FR", "2005-01-10")
