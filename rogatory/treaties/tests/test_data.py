@@ -50,8 +50,12 @@ def test_every_row_has_a_source_a_date_and_a_verification_flag() -> None:
     keys = [(r["instrument"], r["state"]) for r in rows]
     assert len(keys) == len(set(keys)), "one row per instrument and state"
     declarations = list(read_csv(DATA_DIR / "declarations.csv"))
-    keys = [(r["instrument"], r["state"], r["kind"], r["article"]) for r in declarations]
-    assert len(keys) == len(set(keys)), "the loader matches declarations on these four fields"
+    declaration_keys = [
+        (r["instrument"], r["state"], r["kind"], r["article"]) for r in declarations
+    ]
+    assert len(declaration_keys) == len(set(declaration_keys)), (
+        "the loader matches declarations on these four fields"
+    )
     for row in declarations:
         assert row["kind"] in Declaration.Kind.values, row
 
@@ -68,6 +72,7 @@ def test_entry_into_force_follows_the_instruments_rule() -> None:
     for p in Participation.objects.exclude(action="signature").select_related("instrument"):
         instrument = p.instrument
         assert p.deposited_on is not None and p.in_force_on is not None
+        assert instrument.days_to_entry_into_force and instrument.in_force_on
         expected = p.deposited_on + datetime.timedelta(days=instrument.days_to_entry_into_force)
         assert p.in_force_on == max(expected, instrument.in_force_on), p
     # 1988 Convention: 90 days after deposit (art. 29(2)); an early party waits for the
