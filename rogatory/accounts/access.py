@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from .models import Authority, User
+from .models import Authority, Role, User
 
 
 def get_authority_for_user(user: User, code: str) -> tuple[Authority, bool]:
@@ -28,3 +28,18 @@ def get_member_for_user(user: User, authority_code: str, public_id: str) -> tupl
     except (User.DoesNotExist, ValueError):
         raise Http404("No such member.") from None
     return member, can_manage
+
+
+def states_administered_by(user: User) -> set[str] | None:
+    """States whose shared data (directory profile, treaties) ``user`` may change.
+
+    None means every state (site administrators); an authority administrator has their
+    authority's state; everyone else none.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_site_admin:
+        return None
+    if user.role == Role.AUTHORITY_ADMIN and user.authority is not None:
+        return {user.authority.state_id}
+    return set()

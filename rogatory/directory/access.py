@@ -9,22 +9,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from rogatory.accounts.models import Role, User
+from rogatory.accounts.access import states_administered_by
+from rogatory.accounts.models import User
 from rogatory.reference.models import State
 
 from .models import CountryProfile
 
 
 def can_edit_profile(user: User, state_id: str) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_site_admin:
-        return True
-    return (
-        user.role == Role.AUTHORITY_ADMIN
-        and user.authority is not None
-        and user.authority.state_id == state_id
-    )
+    states = states_administered_by(user)
+    return states is None or state_id in states
 
 
 def get_profile(iso2: str) -> CountryProfile:

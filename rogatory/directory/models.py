@@ -103,6 +103,16 @@ class CountryProfile(Verifiable):
         return not self._state.adding
 
 
+class CompetentAuthorityQuerySet(models.QuerySet["CompetentAuthority"]):
+    def competent_for(self, kind: str) -> CompetentAuthorityQuerySet:
+        """Authorities that handle ``kind`` of cooperation.
+
+        JSON containment lookups do not exist on SQLite, so this matches the quoted value in
+        the stored list's text; kinds are fixed slugs, none a substring of another in quotes.
+        """
+        return self.filter(kinds__icontains=f'"{kind}"')
+
+
 class CompetentAuthority(Verifiable):
     """An office competent for one or more kinds of cooperation, e.g. a central authority."""
 
@@ -132,6 +142,8 @@ class CompetentAuthority(Verifiable):
         on_delete=models.SET_NULL,
         related_name="directory_entry",
     )
+
+    objects = CompetentAuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["profile", "-is_central", "slug"]

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from .forms import AuthorityForm, ImportForm, MeasureForm, ProfileForm
 from .models import (
     AcceptedLanguage,
     CompetentAuthority,
+    CompetentAuthorityQuerySet,
     CountryProfile,
     MeasureKind,
     MeasureRequirement,
@@ -73,7 +74,7 @@ def _form_page(
 def directory_index(request: HttpRequest) -> HttpResponse:
     """Search the directory by state, kind of cooperation, language, instrument or name."""
     params = request.GET
-    authorities: QuerySet[CompetentAuthority] = CompetentAuthority.objects.select_related(
+    authorities: CompetentAuthorityQuerySet = CompetentAuthority.objects.select_related(
         "profile__state"
     ).prefetch_related(
         "designated_under",
@@ -87,8 +88,7 @@ def directory_index(request: HttpRequest) -> HttpResponse:
         authorities = authorities.filter(profile__state_id=state)
     kind = params.get("kind", "")
     if kind in CooperationKind:
-        # JSON containment is not portable to SQLite; match the quoted value in the text.
-        authorities = authorities.filter(kinds__icontains=f'"{kind}"')
+        authorities = authorities.competent_for(kind)
     language = params.get("language", "")
     if language:
         authorities = authorities.filter(profile__languages__language_id=language)
@@ -293,9 +293,8 @@ def profile_import(request: HttpRequest, iso2: str) -> HttpResponse:
                 )
                 _saved(request, version)
                 return redirect("profile_detail", iso2=profile.state_id)
-        status = 400
-    else:
-        status = 400 if request.method == "POST" else 200
+    # Reaching here after a POST means the file or the form was refused.
+    status = 400 if request.method == "POST" else 200
     return _form_page(
         request,
         profile,

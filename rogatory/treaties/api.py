@@ -7,6 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
@@ -112,13 +113,16 @@ def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
     )
 
 
+def _invalid(field: str, message: str) -> ValidationError:
+    """A 422 in django-ninja's own format, so clients read every error the same way."""
+    return ValidationError([{"loc": ["query", field], "msg": message, "type": "value_error"}])
+
+
 def _state(code: str, field: str) -> State:
     try:
         return State.objects.get(iso2=code.upper())
     except State.DoesNotExist:
-        raise ValidationError(
-            [{"loc": ["query", field], "msg": f"Unknown state code: {code}", "type": "value_error"}]
-        ) from None
+        raise _invalid(field, _("Unknown state code: %(code)s") % {"code": code}) from None
 
 
 @router.get("/legal-basis", response=LegalBasisOut, summary="Find the legal bases for a request")
@@ -133,15 +137,7 @@ def legal_basis(request: HttpRequest, query: Query[LegalBasisQuery]) -> LegalBas
     if query.iccs:
         iccs = IccsCategory.objects.filter(code=query.iccs).first()
         if iccs is None:
-            raise ValidationError(
-                [
-                    {
-                        "loc": ["query", "iccs"],
-                        "msg": f"Unknown ICCS code: {query.iccs}",
-                        "type": "value_error",
-                    }
-                ]
-            )
+            raise _invalid("iccs", _("Unknown ICCS code: %(code)s") % {"code": query.iccs})
     on = query.date or timezone.localdate()
     answer = find_legal_bases(requesting, requested, query.kind, on=on, iccs=iccs)
     return LegalBasisOut(

@@ -21,16 +21,14 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # Action of a participation row that records a state as neither signatory nor party.
 NOT_PARTY = "none"
 
-INSTRUMENT_FIELDS = (
+# Text fields of instruments.json copied as they are ("" when absent).
+INSTRUMENT_TEXT = (
     "kind",
-    "days_to_entry_into_force",
     "central_authority_article",
     "language_article",
     "extradition_basis_article",
     "depositary",
     "source_url",
-    "scope_iccs",
-    "scope_is_limited",
 )
 
 
@@ -47,30 +45,29 @@ def read_instruments() -> dict[str, Any]:
     return data
 
 
-def read_coverage() -> dict[str, list[str]]:
+def coverage_of(participation: list[dict[str, str]]) -> dict[str, list[str]]:
     """Per instrument, the states the participation file records, as parties or not."""
     coverage: dict[str, set[str]] = {}
-    for row in read_csv(DATA_DIR / "participation.csv"):
+    for row in participation:
         coverage.setdefault(row["instrument"], set()).add(row["state"].strip())
     return {code: sorted(states) for code, states in coverage.items()}
 
 
-def instrument_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+def instrument_rows(data: dict[str, Any], coverage: dict[str, list[str]]) -> list[dict[str, Any]]:
     as_of = _date(data["as_of"])
-    coverage = read_coverage()
     rows = []
     for item in data["instruments"]:
-        row: dict[str, Any] = {
+        row: dict[str, Any] = {name: item.get(name, "") for name in INSTRUMENT_TEXT}
+        row |= {
             "code": item["code"],
             "as_of": as_of,
             "coverage": coverage.get(item["code"], []),
+            "days_to_entry_into_force": item.get("days_to_entry_into_force"),
+            "scope_iccs": item.get("scope_iccs", []),
+            "scope_is_limited": item.get("scope_is_limited", False),
+            "adopted_on": _date(item.get("adopted_on")),
+            "in_force_on": _date(item.get("in_force_on")),
         }
-        row |= {name: item.get(name, "") for name in INSTRUMENT_FIELDS}
-        row["days_to_entry_into_force"] = item.get("days_to_entry_into_force")
-        row["scope_iccs"] = item.get("scope_iccs", [])
-        row["scope_is_limited"] = item.get("scope_is_limited", False)
-        row["adopted_on"] = _date(item.get("adopted_on"))
-        row["in_force_on"] = _date(item.get("in_force_on"))
         for field in ("title", "short_title", "scope"):
             for lang, suffix in LANGUAGE_FIELDS.items():
                 row[f"{field}_{suffix}"] = item[field][lang]
@@ -84,8 +81,16 @@ def instrument_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 @transaction.atomic
 def load_treaty_data() -> list[SyncReport]:
     data = read_instruments()
+    participation = list(read_csv(DATA_DIR / "participation.csv"))
     codes = [item["code"] for item in data["instruments"]]
-    reports = [sync(Instrument, instrument_rows(data), key=("code",), scope=_shipped(codes))]
+    reports = [
+        sync(
+            Instrument,
+            instrument_rows(data, coverage_of(participation)),
+            key=("code",),
+            scope=Instrument.objects.filter(code__in=codes),
+        )
+    ]
     instruments = {i.code: i for i in Instrument.objects.filter(code__in=codes)}
     parents = {item["code"]: item.get("parent") for item in data["instruments"]}
     for code, parent in parents.items():
@@ -114,7 +119,7 @@ def load_treaty_data() -> list[SyncReport]:
     reports.append(
         sync(
             Participation,
-            participation_rows(instruments),
+            participation_rows(instruments, participation),
             key=("instrument_id", "state_id"),
             scope=Participation.objects.filter(instrument__code__in=codes),
         )
@@ -130,13 +135,11 @@ def load_treaty_data() -> list[SyncReport]:
     return reports
 
 
-def _shipped(codes: list[str]) -> Any:
-    return Instrument.objects.filter(code__in=codes)
-
-
-def participation_rows(instruments: dict[str, Instrument]) -> list[dict[str, Any]]:
+def participation_rows(
+    instruments: dict[str, Instrument], participation: list[dict[str, str]]
+) -> list[dict[str, Any]]:
     rows = []
-    for row in read_csv(DATA_DIR / "participation.csv"):
+    for row in participation:
         instrument = instruments[row["instrument"]]
         deposited_on = _date(row["deposited_on"])
         action = row["action"].strip()

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rogatory.accounts.models import Role, User
+from rogatory.accounts.access import states_administered_by
+from rogatory.accounts.models import User
 from rogatory.directory.models import AcceptedLanguage, CompetentAuthority, CountryProfile
 
 from .actions import do_create_treaty
@@ -25,7 +26,11 @@ def treaty_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "treaties/treaty_list.html",
-        {"instruments": instruments, "can_add": _allowed_states(request.user) != set()},
+        {
+            "instruments": instruments,
+            "can_add": isinstance(request.user, User)
+            and states_administered_by(request.user) != set(),
+        },
     )
 
 
@@ -47,22 +52,11 @@ def treaty_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _allowed_states(user: object) -> set[str] | None:
-    """States whose treaties ``user`` may add: None for all, an empty set for none."""
-    if not isinstance(user, User) or not user.is_active:
-        return set()
-    if user.is_site_admin:
-        return None
-    if user.role == Role.AUTHORITY_ADMIN and user.authority is not None:
-        return {user.authority.state_id}
-    return set()
-
-
 @login_required
 def treaty_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    allowed = _allowed_states(user)
+    allowed = states_administered_by(user)
     if allowed == set():
         raise PermissionDenied
     form = TreatyForm(request.POST or None, allowed_states=allowed)
@@ -98,9 +92,7 @@ def legal_basis(request: HttpRequest) -> HttpResponse:
                 ),
                 Prefetch(
                     "authorities",
-                    queryset=CompetentAuthority.objects.filter(
-                        kinds__icontains=f'"{data["kind"]}"'
-                    ),
+                    queryset=CompetentAuthority.objects.competent_for(data["kind"]),
                 ),
             )
             .first()
