@@ -1,22 +1,49 @@
 """The audit trail: one append-only entry per action that changes data that matters.
 
-Entries copy the actor's id and name so they outlive the user. Case management will chain
-entries by hash (see docs/decisions/0004-tenancy-and-access.md).
+Entries copy the actor's id and name so they outlive the user. Entries form one global hash
+chain (``sequence``, ``prev_hash``, ``hash``; see chain.py and decision 0009): only
+``actions.record()`` appends, and ``manage.py verify_audit`` detects any later change.
 """
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .chain import GENESIS_HASH, entry_hash, hashed_fields
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry."""
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def for_authority(self, authority_id: int) -> AuditEntryQuerySet:
         return self.filter(authority_id=authority_id)
 
+    # Bulk writes would skip the chain. Raw SQL (or _base_manager) still can: verify_audit
+    # is what catches that. create(), get_or_create() and the like fail in save().
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Append audit entries one at a time with actions.record().")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
 
 class AuditEntry(models.Model):
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Position in the global chain, from 1 without gaps.
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    # Set by record() before hashing (not auto_now_add, which would overwrite it on save).
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # The tenant the entry belongs to; kept as a plain id so entries survive the authority.
     authority_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True)
@@ -27,13 +54,70 @@ class AuditEntry(models.Model):
     object_ref = models.CharField(max_length=100)
     # What changed, as {"field": [old, new]} or free details.
     details = models.JSONField(default=dict, blank=True)
+    # The hash of the entry before this one (64 zeros for the first).
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    # SHA-256 of this entry's canonical JSON, prev_hash included (chain.entry_hash).
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-sequence"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_ref}"
+
+    def save(self, *args: Any, **kwargs: Any) -> NoReturn:
+        # The one way in is actions.record(), which appends through _append() under the
+        # chain head's lock. Loading fixtures (loaddata) bypasses save() and is not supported.
+        if self._state.adding:
+            raise AppendOnlyError("Append audit entries with rogatory.audit.actions.record().")
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    def _append(self) -> None:
+        """Insert this new entry; only actions.record() calls this, holding the head's lock."""
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        if not self.hash or self.hash != entry_hash(hashed_fields(self)):
+            raise AppendOnlyError("The entry's hash does not match its content.")
+        super().save(force_insert=True)
+
+
+class AuditChainHeadQuerySet(models.QuerySet["AuditChainHead"]):
+    # The head moves only with record(), which saves the locked row.
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit chain head moves only with actions.record().")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The audit chain head cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The one row recording the end of the chain; record() locks it to append in turn.
+
+    It also lets verify_audit notice entries removed from the end of the trail.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    sequence = models.PositiveBigIntegerField(_("last sequence"), default=0)
+    hash = models.CharField(_("last hash"), max_length=64, default=GENESIS_HASH)
+
+    objects = AuditChainHeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit chain head cannot be deleted.")
