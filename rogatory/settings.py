@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rogatory.audit",
     "rogatory.treaties",
     "rogatory.directory",
+    "rogatory.cases",
     "rogatory.demo",
 ]
 

@@ -1,0 +1,23 @@
+"""Case management models, by subdomain: the request, its history, documents, calendar."""
+
+from .calendar import CaseSettings, Holiday
+from .case import Case, CaseLink, CaseQuerySet, Measure, MeasureQuerySet, Offence, Person
+from .documents import Document, DocumentVersion
+from .history import CaseEvent, FollowUp, Reminder
+
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseLink",
+    "CaseQuerySet",
+    "CaseSettings",
+    "Document",
+    "DocumentVersion",
+    "FollowUp",
+    "Holiday",
+    "Measure",
+    "MeasureQuerySet",
+    "Offence",
+    "Person",
+    "Reminder",
+]
