@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("rogatory.reference.urls")),
     path("", include("rogatory.directory.urls")),
     path("", include("rogatory.treaties.urls")),
+    path("", include("rogatory.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

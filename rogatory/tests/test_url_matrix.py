@@ -6,6 +6,8 @@ its expectations when you add the view (house style, after Read the Docs' test_p
 
 from __future__ import annotations
 
+import datetime
+import io
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +17,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Personas
+from rogatory.cases.actions import (
+    do_add_document,
+    do_add_holiday,
+    do_log_follow_up,
+    do_register_case,
+)
+from rogatory.cases.choices import Direction, FollowUpDirection, MeasureType, PersonRole
+from rogatory.cases.models import Case
 from rogatory.demo.loaders import PROFILES_DIR
 from rogatory.directory.actions import import_profile
 from rogatory.directory.models import CountryProfile
@@ -67,6 +77,71 @@ def french_profile(personas: Personas, **extra: Any) -> dict[str, Any]:
     return {"iso2": "FR", **extra}
 
 
+def a_case(personas: Personas, **extra: Any) -> dict[str, Any]:
+    """An incoming request of authority A with a measure, a person, a status request and a
+    document (created once per test); URL kwargs for it, plus ``extra`` parts named by key."""
+    case = Case.objects.filter(our_reference="MATRIX-1").first()
+    if case is None:
+        case = do_register_case(
+            personas.authority_a,
+            direction=Direction.INCOMING,
+            fields={
+                "our_reference": "MATRIX-1",
+                "kind": "mla",
+                "subject": "Matrix",
+                "requesting_state_id": "KE",
+            },
+            acting_user=personas.officer,
+            measures=[{"kind": MeasureType.BANK_RECORDS}],
+            persons=[{"role": PersonRole.WITNESS, "name": "A. Witness"}],
+        )
+        do_log_follow_up(
+            case,
+            direction=FollowUpDirection.FROM_COUNTERPART,
+            asked_on=datetime.date(2026, 11, 2),
+            question="Any news?",
+            acting_user=personas.officer,
+        )
+        do_add_document(
+            case,
+            title="Letter",
+            kind="request",
+            upload=io.BytesIO(b"Letter of request\n"),
+            original_name="letter.txt",
+            acting_user=personas.officer,
+        )
+    kwargs: dict[str, Any] = {"public_id": case.public_id}
+    parts = {
+        "measure_id": lambda: case.measures.get().public_id,
+        "person_id": lambda: case.persons.get().public_id,
+        "follow_up_id": lambda: case.follow_ups.get().public_id,
+        "document_id": lambda: case.documents.get().public_id,
+        "offence_id": lambda: 1,
+    }
+    for key, value in extra.items():
+        kwargs[key] = parts[key]() if value is None else value
+    return kwargs
+
+
+def a_holiday(personas: Personas) -> dict[str, Any]:
+    holiday = do_add_holiday(
+        personas.authority_a,
+        datetime.date(2026, 12, 25),
+        "Noël",
+        acting_user=personas.authority_admin,
+    )
+    return {"holiday_id": holiday.pk}
+
+
+# Authority A's requests: its members read them, supervisors may not write, other
+# authorities and site administrators (who run the installation, not casework) get 404.
+CASE_READERS = authority_a(200, site_admin=404)
+CASE_WRITERS = authority_a(200, supervisor=403, site_admin=404)
+# Pages about one's own authority's casework: members of any authority, not site admins.
+OWN_CASEWORK = logged_in(200) | {"site_admin": 403}
+POST_ONLY = logged_in(405)
+NO_SUCH_ID = "00000000-0000-0000-0000-000000000000"
+
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "home": (no_kwargs, everyone(200)),
     "healthz": (no_kwargs, everyone(200)),
@@ -117,6 +192,46 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:openapi-view": (no_kwargs, everyone(200)),
     "api:legal_basis": (no_kwargs, everyone(422)),  # the required parameters are missing
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
+    "case_list": (no_kwargs, logged_in(200)),
+    "case_export": (lambda p: {"fmt": "csv"}, OWN_CASEWORK),
+    "case_register": (
+        lambda p: {"direction": "incoming"},
+        OWN_CASEWORK | {"supervisor": 403},
+    ),
+    "case_detail": (a_case, CASE_READERS),
+    "case_edit": (a_case, CASE_WRITERS),
+    "case_transition": (a_case, POST_ONLY),
+    "case_assign": (a_case, POST_ONLY),
+    "case_offence_add": (a_case, POST_ONLY),
+    "case_offence_remove": (lambda p: a_case(p, offence_id=None), POST_ONLY),
+    "case_person_add": (a_case, POST_ONLY),
+    "case_person_remove": (lambda p: a_case(p, person_id=None), POST_ONLY),
+    "case_measure_add": (a_case, POST_ONLY),
+    "case_measure_status": (lambda p: a_case(p, measure_id=None), POST_ONLY),
+    "case_measure_deadline": (lambda p: a_case(p, measure_id=None), POST_ONLY),
+    "case_link": (a_case, POST_ONLY),
+    "case_follow_up_add": (a_case, POST_ONLY),
+    "case_follow_up_answer": (lambda p: a_case(p, follow_up_id=None), POST_ONLY),
+    "case_document_add": (a_case, POST_ONLY),
+    "case_document_version_add": (lambda p: a_case(p, document_id=None), POST_ONLY),
+    "case_document_download": (lambda p: a_case(p, document_id=None, number=1), CASE_READERS),
+    "case_overdue": (no_kwargs, logged_in(200)),
+    "case_settings": (no_kwargs, OWN_CASEWORK),
+    "case_holiday_add": (no_kwargs, POST_ONLY),
+    "case_holiday_remove": (a_holiday, POST_ONLY),
+    "case_dashboard": (no_kwargs, logged_in(200)),
+    "case_reminders": (no_kwargs, logged_in(200)),
+    "case_reminders_read_all": (no_kwargs, POST_ONLY),
+    "case_reminder_read": (lambda p: {"reminder_id": 1}, POST_ONLY),
+    "token_list": (no_kwargs, OWN_CASEWORK),
+    "token_create": (no_kwargs, OWN_CASEWORK),
+    "token_revoke": (lambda p: {"public_id": NO_SUCH_ID}, POST_ONLY),
+    # The cases API takes tokens only, never the session: 401 for everyone here (its own
+    # tests cover tokens of each role).
+    "api:case_list": (no_kwargs, everyone(401)),
+    "api:case_create": (no_kwargs, everyone(401)),  # same URL as api:case_list
+    "api:case_detail": (lambda p: {"public_id": NO_SUCH_ID}, everyone(401)),
+    "api:case_transition": (lambda p: {"public_id": NO_SUCH_ID}, everyone(405)),  # POST
 }
 
 

@@ -75,7 +75,7 @@ def shot(page: object, name: str) -> None:
 def test_officer_logs_in_switches_to_arabic_and_browses_iccs(live_server: object, page) -> None:
     from playwright.sync_api import expect
 
-    load_demo_data()
+    load_demo_data(with_cases=False)
     base = live_server.url
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", "claire.officer")
@@ -137,7 +137,7 @@ def test_officer_finds_kenyas_mla_authority_and_the_legal_basis(live_server: obj
     English and then in French."""
     from playwright.sync_api import expect
 
-    load_demo_data()
+    load_demo_data(with_cases=False)
     # Our own party rows, so the answer does not depend on the compiled data file.
     uncac = Instrument.objects.get(code="uncac")
     for state in ("FR", "KE"):
@@ -199,3 +199,89 @@ def test_officer_finds_kenyas_mla_authority_and_the_legal_basis(live_server: obj
     expect(answer.get_by_test_id("as-of")).to_contain_text("Données conventionnelles au")
     expect(answer).to_contain_text("Réciprocité")
     shot(page, "13-finder-fr-ke-fr")
+
+
+def _a_pdf(path: Path) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def test_officer_registers_and_works_an_incoming_mla_request(
+    live_server: object, page, tmp_path: Path, settings: object
+) -> None:
+    """Register an incoming MLA request, add measures, review, execute one measure, record
+    partial execution, attach a PDF, then find the request on the dashboard."""
+    from playwright.sync_api import expect
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    load_demo_data(with_cases=False)
+    base = live_server.url
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "claire.officer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+
+    page.get_by_test_id("nav-cases").click()
+    page.get_by_test_id("register-incoming").click()
+    page.select_option("#id_counterpart", "SN")
+    page.select_option("#id_kind", "mla")
+    page.fill("#id_their_reference", "PR/DAK/2026/4471")
+    page.fill("#id_subject", "Détournement de deniers publics — société Téranga Négoce")
+    page.fill(
+        "#id_summary_of_facts", "Des fonds publics ont transité par des comptes ouverts à Paris."
+    )
+    page.fill("#id_purpose", "Obtenir les relevés bancaires et entendre un témoin.")
+    page.fill("#id_received_on", datetime.date.today().isoformat())
+    page.get_by_test_id("case-save").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Received")
+    shot(page, "20-case-registered")
+
+    for kind in ("bank_records", "taking_evidence"):
+        page.get_by_test_id("add-measure").click()
+        page.select_option("#measure-kind", kind)
+        page.get_by_test_id("measure-add-save").click()
+        expect(page.locator(".messages")).to_contain_text("Measure added.")
+    for action, status in (
+        ("acknowledge", "Acknowledged"),
+        ("review", "Under review"),
+        ("execute_start", "In execution"),
+    ):
+        page.get_by_test_id(f"transition-{action}").click()
+        page.get_by_test_id(f"confirm-{action}").click()
+        expect(page.get_by_test_id("case-status")).to_have_text(status)
+
+    bank_row = page.get_by_test_id("measures").locator("tr", has_text="Bank and financial records")
+    for status in ("in_execution", "executed"):
+        bank_row.get_by_test_id("measure-change").click()
+        bank_row.get_by_test_id("measure-new-status").select_option(status)
+        bank_row.get_by_test_id("measure-save").click()
+        bank_row = page.get_by_test_id("measures").locator(
+            "tr", has_text="Bank and financial records"
+        )
+    expect(bank_row.get_by_test_id("measure-status")).to_have_text("Executed")
+
+    # Full execution is refused while the witness has not been heard.
+    page.get_by_test_id("transition-execute").click()
+    page.get_by_test_id("confirm-execute").click()
+    expect(page.get_by_test_id("problem")).to_be_visible()
+    page.get_by_test_id("transition-execute_partially").click()
+    page.get_by_test_id("confirm-execute_partially").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Partially executed")
+
+    page.get_by_test_id("attach-document").click()
+    page.fill("#document-title", "Relevés bancaires transmis")
+    page.select_option("#document-kind", "evidence")
+    page.set_input_files("#document-file", str(_a_pdf(tmp_path / "releves.pdf")))
+    page.get_by_test_id("document-save").click()
+    expect(page.get_by_test_id("documents")).to_contain_text("releves.pdf")
+    expect(page.get_by_test_id("history")).to_contain_text("Partially executed")
+    shot(page, "21-case-partially-executed")
+
+    page.goto(base + "/cases/dashboard/")
+    expect(page.locator("main")).to_contain_text("Senegal")
+    shot(page, "22-case-dashboard")

@@ -1,0 +1,353 @@
+"""Forms of the case pages. They validate input; the actions in actions.py make the changes."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rogatory.accounts.models import Authority, Role, User
+from rogatory.directory.models import CompetentAuthority
+from rogatory.reference.models import IccsCategory, State
+from rogatory.treaties.models import Instrument
+
+from .choices import (
+    Direction,
+    DocumentKind,
+    FollowUpDirection,
+    LinkKind,
+    MeasureStatus,
+    MeasureType,
+    PersonRole,
+    RefusalGround,
+)
+from .models import Case, CaseSettings
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+# Case fields on the registration and edit form, in the order shown.
+CASE_FORM_FIELDS = [
+    "kind",
+    "our_reference",
+    "their_reference",
+    "subject",
+    "summary_of_facts",
+    "purpose",
+    "procedure",
+    "requesting_authority",
+    "requesting_authority_name",
+    "requested_authority",
+    "requested_authority_name",
+    "conducting_authority",
+    "executing_authority",
+    "officer",
+    "urgency",
+    "confidentiality",
+    "legal_basis",
+    "legal_basis_article",
+    "legal_basis_note",
+    "drafted_on",
+    "sent_on",
+    "received_on",
+    "acknowledged_on",
+    "requested_deadline",
+    "deadline",
+]
+
+
+def officers_of(authority: Authority) -> Any:
+    """Members who may be responsible for a request."""
+    return User.objects.filter(
+        authority=authority,
+        is_active=True,
+        role__in=[Role.OFFICER, Role.AUTHORITY_ADMIN],
+    ).order_by("last_name", "first_name", "username")
+
+
+def _short_title(instrument: Instrument) -> str:
+    return instrument.short_title
+
+
+def _state_and_name(authority: CompetentAuthority) -> str:
+    return f"{authority.profile.state.name} — {authority.name}"
+
+
+class CaseForm(forms.ModelForm):
+    """Register a request or change its details. The other state decides who requests whom."""
+
+    counterpart: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=State.objects.order_by("name"),
+        label=_("Other state"),
+        help_text=_("The requesting state of an incoming request, the requested state otherwise."),
+    )
+
+    class Meta:
+        model = Case
+        fields = CASE_FORM_FIELDS
+        widgets = {
+            "summary_of_facts": TEXTAREA,
+            "purpose": TEXTAREA,
+            "procedure": TEXTAREA,
+            **{
+                name: DATE_WIDGET
+                for name in CASE_FORM_FIELDS
+                if name.endswith("_on") or name.endswith("deadline")
+            },
+        }
+        help_texts = {
+            "our_reference": _("Left blank, the next number of the registry is given."),
+            "deadline": _(
+                "Left blank for an incoming request, it is computed from the deadline asked "
+                "or from the authority's working days."
+            ),
+            "legal_basis_article": _("e.g. art. 18 or art. 46"),
+        }
+
+    def __init__(self, *args: Any, authority: Authority, direction: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+        self.direction = direction
+        self.fields["our_reference"].required = False
+        choices = cast(dict[str, forms.ModelChoiceField], self.fields)
+        choices["officer"].queryset = officers_of(authority)
+        choices["legal_basis"].queryset = Instrument.objects.order_by("kind", "short_title")
+        choices["legal_basis"].label_from_instance = _short_title  # type: ignore[assignment]
+        directory = CompetentAuthority.objects.select_related("profile__state").order_by(
+            "profile__state__name", "-is_central", "name"
+        )
+        for name in ("requesting_authority", "requested_authority"):
+            choices[name].queryset = directory
+            choices[name].label_from_instance = _state_and_name  # type: ignore[assignment]
+        if self.instance.pk:
+            self.fields["counterpart"].initial = self.instance.counterpart_state_id
+        self.order_fields(["counterpart", *CASE_FORM_FIELDS])
+
+    def clean_our_reference(self) -> str:
+        reference: str = self.cleaned_data.get("our_reference", "").strip()
+        if reference:
+            taken = Case.objects.filter(authority=self.authority, our_reference=reference)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise forms.ValidationError(_("Another request already has this reference."))
+        return reference
+
+    def clean_counterpart(self) -> State:
+        state: State = self.cleaned_data["counterpart"]
+        if state.pk == self.authority.state_id:
+            raise forms.ValidationError(_("The other state cannot be your own state."))
+        return state
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        received, deadline = cleaned.get("received_on"), cleaned.get("deadline")
+        if received and deadline and deadline < received:
+            self.add_error("deadline", _("The deadline cannot come before the request arrived."))
+        sent, drafted = cleaned.get("sent_on"), cleaned.get("drafted_on")
+        if sent and drafted and sent < drafted:
+            self.add_error("sent_on", _("A request cannot be sent before it was drafted."))
+        return cleaned
+
+    def case_fields(self) -> dict[str, Any]:
+        """The cleaned data as the fields the actions take, states included."""
+        fields = {name: self.cleaned_data[name] for name in CASE_FORM_FIELDS}
+        own = self.authority.state
+        other = self.cleaned_data["counterpart"]
+        if self.direction == Direction.INCOMING:
+            fields |= {"requesting_state": other, "requested_state": own}
+        else:
+            fields |= {"requesting_state": own, "requested_state": other}
+        for name in ("requesting_authority", "requested_authority"):
+            chosen = fields[name]
+            if chosen is not None and not fields[f"{name}_name"]:
+                fields[f"{name}_name"] = chosen.name
+        return fields
+
+
+class PageForm(forms.Form):
+    """A form among several on the case page: its field ids start with ``id_prefix``."""
+
+    id_prefix = "case"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class TransitionForm(PageForm):
+    id_prefix = "transition"
+
+    action = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=TEXTAREA, max_length=4000)
+    ground = forms.ChoiceField(
+        label=_("Ground for refusal"),
+        required=False,
+        choices=[("", "—"), *RefusalGround.choices],
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+
+
+class AssignForm(PageForm):
+    id_prefix = "assign"
+
+    officer = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Responsible officer"), required=False
+    )
+
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers_of(authority)  # type: ignore[attr-defined]
+
+
+class OffenceForm(PageForm):
+    id_prefix = "offence"
+
+    national_name = forms.CharField(label=_("Offence under national law"), max_length=300)
+    national_provision = forms.CharField(label=_("Provision"), max_length=200, required=False)
+    iccs: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=IccsCategory.objects.order_by("code"),
+        label=_("ICCS category"),
+        required=False,
+        to_field_name="code",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["iccs"].label_from_instance = lambda c: f"{c.code} {c.title}"  # type: ignore[attr-defined]
+
+
+class PersonForm(PageForm):
+    id_prefix = "person"
+
+    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
+    is_legal_person = forms.BooleanField(label=_("Legal person"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    other_names = forms.CharField(
+        label=_("Other names and aliases"), max_length=300, required=False
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_WIDGET)
+    place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
+    nationality: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=State.objects.order_by("name"), label=_("Nationality"), required=False
+    )
+    identity_document = forms.CharField(
+        label=_("Identity document"), max_length=200, required=False
+    )
+    location = forms.CharField(
+        label=_("Known address or whereabouts"), max_length=400, required=False
+    )
+
+    def clean_date_of_birth(self) -> datetime.date | None:
+        born: datetime.date | None = self.cleaned_data.get("date_of_birth")
+        if born and born > datetime.date.today():
+            raise forms.ValidationError(_("The date of birth is in the future."))
+        return born
+
+
+class MeasureForm(PageForm):
+    id_prefix = "measure"
+
+    kind = forms.ChoiceField(label=_("Measure"), choices=MeasureType.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=TEXTAREA, max_length=4000
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET)
+
+
+class MeasureStatusForm(PageForm):
+    id_prefix = "measure-status"
+
+    status = forms.ChoiceField(label=_("New status"), choices=MeasureStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=TEXTAREA, max_length=4000)
+    ground = forms.ChoiceField(
+        label=_("Ground for refusal"), required=False, choices=[("", "—"), *RefusalGround.choices]
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+
+
+class LinkForm(PageForm):
+    id_prefix = "link"
+
+    reference = forms.CharField(
+        label=_("Reference of the related request"),
+        max_length=60,
+        help_text=_("Our reference of the other request, e.g. OUT-2026-00012."),
+    )
+    kind = forms.ChoiceField(label=_("Relation"), choices=LinkKind.choices)
+
+
+class FollowUpForm(PageForm):
+    id_prefix = "follow-up"
+
+    direction = forms.ChoiceField(label=_("Direction"), choices=FollowUpDirection.choices)
+    asked_on = forms.DateField(label=_("Asked on"), widget=DATE_WIDGET)
+    question = forms.CharField(label=_("What was asked"), widget=TEXTAREA, max_length=4000)
+
+
+class AnswerForm(PageForm):
+    id_prefix = "answer"
+
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE_WIDGET)
+    answer = forms.CharField(label=_("Answer"), widget=TEXTAREA, max_length=4000)
+
+
+class DocumentForm(PageForm):
+    id_prefix = "document"
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File"))
+    sha256 = forms.RegexField(
+        label=_("SHA-256 checksum (optional)"),
+        regex=r"^[0-9a-fA-F]{64}$",
+        required=False,
+        help_text=_("Given, the upload is refused unless the file matches it."),
+    )
+
+
+class VersionForm(PageForm):
+    id_prefix = "version"
+
+    file = forms.FileField(label=_("File"))
+    sha256 = DocumentForm.base_fields["sha256"]
+
+
+class CaseSettingsForm(forms.ModelForm):
+    weekend = forms.MultipleChoiceField(
+        label=_("Weekly days off"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = CaseSettings
+        fields = [
+            "weekend",
+            "acknowledge_within",
+            "execute_within",
+            "answer_follow_up_within",
+            "remind_before",
+        ]
+
+    def clean_weekend(self) -> list[int]:
+        days = sorted({int(d) for d in self.cleaned_data.get("weekend", [])})
+        if len(days) >= 7:
+            raise forms.ValidationError(_("At least one day of the week must be a working day."))
+        return days
+
+
+class HolidayForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    name = forms.CharField(label=_("Name"), max_length=200)

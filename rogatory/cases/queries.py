@@ -1,0 +1,110 @@
+"""Read-side queries of cases: the list filters, shared by the web list, the exports and the API.
+
+``CaseFilters.from_params`` reads filters from a query string (unknown or malformed values are
+ignored, never an error: a filter a user mistyped shows everything rather than failing);
+``apply`` narrows a queryset already restricted by ``Case.objects.for_user``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from django.db.models import Exists, OuterRef
+
+from rogatory.lib.textfold import terms
+from rogatory.reference.choices import CooperationKind
+
+from .choices import Direction, Status
+from .models import Case, CaseQuerySet, Offence
+
+# Page sizes offered by the list and the API.
+PAGE_SIZES = (25, 50, 100)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    direction: str = ""
+    kind: str = ""
+    status: str = ""
+    # The counterpart state (ISO 3166 alpha-2).
+    state: str = ""
+    # An ICCS section ("07") or code ("0703"): matches it and everything under it.
+    iccs: str = ""
+    # The responsible officer's username, or "none" for unassigned requests.
+    officer: str = ""
+    overdue: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> CaseFilters:
+        def pick(name: str, allowed: object) -> str:
+            value = str(params.get(name, "")).strip()
+            return value if value in allowed else ""  # type: ignore[operator]
+
+        state = str(params.get("state", "")).strip().upper()
+        iccs = str(params.get("iccs", "")).strip()
+        return cls(
+            direction=pick("direction", Direction.values),
+            kind=pick("kind", CooperationKind.values),
+            status=pick("status", [*Status.values, "open"]),
+            state=state if len(state) == 2 and state.isalpha() else "",
+            iccs=iccs if iccs.isdigit() and len(iccs) <= 8 else "",
+            officer=str(params.get("officer", "")).strip()[:150],
+            overdue=str(params.get("overdue", "")).lower() in {"1", "true", "on", "yes"},
+            q=str(params.get("q", "")).strip()[:200],
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(asdict(self).values())
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query-string parameters (only those set), for links and exports."""
+        params = {k: str(v) for k, v in asdict(self).items() if v and not isinstance(v, bool)}
+        if self.overdue:
+            params["overdue"] = "1"
+        return params
+
+    def apply(self, cases: CaseQuerySet, *, today: datetime.date) -> CaseQuerySet:
+        if self.direction:
+            cases = cases.filter(direction=self.direction)
+        if self.kind:
+            cases = cases.filter(kind=self.kind)
+        if self.status == "open":
+            cases = cases.open()
+        elif self.status:
+            cases = cases.filter(status=self.status)
+        if self.state:
+            cases = cases.filter(counterpart_state_id=self.state)
+        if self.iccs:
+            cases = cases.filter(
+                Exists(
+                    Offence.objects.filter(case=OuterRef("pk"), iccs__code__startswith=self.iccs)
+                )
+            )
+        if self.officer == "none":
+            cases = cases.filter(officer__isnull=True)
+        elif self.officer:
+            cases = cases.filter(officer__username=self.officer)
+        if self.overdue:
+            cases = cases.overdue(today)
+        for term in terms(self.q):
+            cases = cases.filter(search_text__contains=term)
+        return cases
+
+
+def list_queryset(cases: CaseQuerySet) -> CaseQuerySet:
+    """What a list row shows, fetched in the same query whatever the page size."""
+    # The long texts stay in the database: a row shows the subject only.
+    return cases.select_related("counterpart_state", "officer").defer(
+        "search_text", "summary_of_facts", "purpose", "procedure"
+    )
+
+
+def find_case(cases: CaseQuerySet, public_id: str) -> Case | None:
+    try:
+        return cases.filter(public_id=public_id).first()
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,179 @@
+"""Reminders of deadlines: found once a day, shown in the application and e-mailed once.
+
+``collect_reminders`` looks at every authority's open requests and writes a ``Reminder`` per
+person to remind (the responsible officer and the authority's supervisors) and per item:
+
+* a request or a measure whose deadline falls within the authority's ``remind_before``
+  working days (*due soon*) or has passed (*overdue*);
+* an incoming request whose receipt is still not acknowledged after ``acknowledge_within``
+  working days;
+* a status request from the other state (art. 18(24)) not answered within
+  ``answer_follow_up_within`` working days.
+
+The unique constraint on reminders makes the run idempotent: running it twice the same day
+creates nothing new and e-mails nobody twice. ``send_reminder_emails`` sends each person one
+message listing what is new for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rogatory.accounts.models import Authority, Role, User
+from rogatory.lib.businessdays import WorkCalendar, add_business_days
+
+from .actions import settings_for
+from .choices import OPEN_MEASURE_STATUSES, FollowUpDirection, Status
+from .models import Case, FollowUp, Measure, Reminder
+
+
+@dataclass(frozen=True)
+class RunResult:
+    created: int
+    emailed: int
+
+
+def _recipients(authority: Authority) -> tuple[list[User], dict[int, User]]:
+    members = User.objects.filter(authority=authority, is_active=True)
+    supervisors = list(members.filter(role=Role.SUPERVISOR))
+    officers = {u.pk: u for u in members.filter(role__in=[Role.OFFICER, Role.AUTHORITY_ADMIN])}
+    return supervisors, officers
+
+
+def _kind(due_on: datetime.date, today: datetime.date) -> str:
+    return Reminder.Kind.OVERDUE if due_on < today else Reminder.Kind.DUE_SOON
+
+
+def _reminders_for_authority(authority: Authority, today: datetime.date) -> list[Reminder]:
+    case_settings = settings_for(authority)
+    calendar: WorkCalendar = case_settings.work_calendar()
+    soon_until = add_business_days(today, case_settings.remind_before, calendar)
+    supervisors, officers = _recipients(authority)
+    found: list[Reminder] = []
+
+    def remind(case_id: int, officer_id: int | None, **fields: object) -> None:
+        people = list(supervisors)
+        if officer_id in officers:
+            people.append(officers[officer_id])
+        for user in people:
+            found.append(Reminder(user=user, case_id=case_id, **fields))
+
+    open_cases = Case.objects.filter(authority=authority).open()
+    for case_id, officer_id, deadline in open_cases.filter(deadline__lte=soon_until).values_list(
+        "id", "officer_id", "deadline"
+    ):
+        assert deadline is not None
+        remind(case_id, officer_id, kind=_kind(deadline, today), due_on=deadline)
+
+    measures = Measure.objects.filter(
+        case__in=open_cases, status__in=OPEN_MEASURE_STATUSES, deadline__lte=soon_until
+    ).values_list("id", "public_id", "case_id", "case__officer_id", "deadline")
+    for measure_id, public_id, case_id, officer_id, deadline in measures:
+        assert deadline is not None
+        remind(
+            case_id,
+            officer_id,
+            measure_id=measure_id,
+            item=str(public_id),
+            kind=_kind(deadline, today),
+            due_on=deadline,
+        )
+
+    unacknowledged = open_cases.filter(status=Status.RECEIVED, received_on__isnull=False)
+    for case_id, officer_id, received_on in unacknowledged.values_list(
+        "id", "officer_id", "received_on"
+    ):
+        assert received_on is not None
+        due = add_business_days(received_on, case_settings.acknowledge_within, calendar)
+        if due <= today:
+            remind(case_id, officer_id, kind=Reminder.Kind.ACKNOWLEDGE, due_on=due)
+
+    unanswered = FollowUp.objects.filter(
+        case__in=open_cases,
+        direction=FollowUpDirection.FROM_COUNTERPART,
+        answered_on__isnull=True,
+    ).values_list("public_id", "case_id", "case__officer_id", "asked_on")
+    for public_id, case_id, officer_id, asked_on in unanswered:
+        due = add_business_days(asked_on, case_settings.answer_follow_up_within, calendar)
+        if due <= soon_until:
+            remind(
+                case_id, officer_id, item=str(public_id), kind=Reminder.Kind.FOLLOW_UP, due_on=due
+            )
+    return found
+
+
+def collect_reminders(today: datetime.date | None = None) -> int:
+    """Write today's reminders for every authority; return how many are new."""
+    today = today or timezone.localdate()
+    created = 0
+    authorities = Authority.objects.filter(
+        pk__in=Case.objects.open().order_by().values("authority_id").distinct()
+    )
+    for authority in authorities:
+        batch = _reminders_for_authority(authority, today)
+        before = Reminder.objects.filter(case__authority=authority).count()
+        Reminder.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
+        created += Reminder.objects.filter(case__authority=authority).count() - before
+    return created
+
+
+def _describe(reminder: Reminder) -> str:
+    what = reminder.measure.get_kind_display() if reminder.measure else reminder.case.subject
+    kind = reminder.get_kind_display()
+    return f"{reminder.case.our_reference} — {what}: {kind} ({reminder.due_on:%Y-%m-%d})"
+
+
+def send_reminder_emails(now: datetime.datetime | None = None) -> int:
+    """E-mail each person the reminders not yet e-mailed to them; return messages sent."""
+    now = now or timezone.now()
+    pending = (
+        Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+        .select_related("user", "case", "measure")
+        .order_by("user_id", "due_on", "id")
+    )
+    by_user: dict[User, list[Reminder]] = defaultdict(list)
+    for reminder in pending:
+        by_user[reminder.user].append(reminder)
+    sent = 0
+    for user, reminders in by_user.items():
+        _send(user, reminders)
+        Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=now)
+        sent += 1
+    return sent
+
+
+def _send(user: User, reminders: Iterable[Reminder]) -> None:
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        lines = [_describe(r) for r in reminders]
+        body = render_to_string(
+            "cases/email/reminders.txt",
+            {"user": user, "lines": lines},
+        )
+        send_mail(
+            _("Rogatory: %(count)s deadline reminders") % {"count": len(lines)},
+            body,
+            None,
+            [user.email],
+        )
+
+
+def run(today: datetime.date | None = None) -> RunResult:
+    created = collect_reminders(today)
+    return RunResult(created=created, emailed=send_reminder_emails())
+
+
+def unread_for(user: User) -> Q:
+    return Q(user=user, read_at__isnull=True)

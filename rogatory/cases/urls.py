@@ -1,0 +1,16 @@
+"""URLs of case management; each views module lists its own patterns."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+from .views import cases, dashboard, deadlines, documents, reminders, work
+
+urlpatterns: list[URLPattern] = [
+    *cases.urlpatterns,
+    *work.urlpatterns,
+    *documents.urlpatterns,
+    *deadlines.urlpatterns,
+    *dashboard.urlpatterns,
+    *reminders.urlpatterns,
+]

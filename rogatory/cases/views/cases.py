@@ -1,0 +1,349 @@
+"""The case list (with its exports), registration, editing and the case page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rogatory.audit.actions import record
+from rogatory.reference.choices import CooperationKind
+from rogatory.reference.models import State
+
+from ..access import get_case_for_user, get_case_for_writing
+from ..actions import do_register_case, do_update_case
+from ..choices import Direction, FollowUpDirection, Status
+from ..forms import (
+    AnswerForm,
+    AssignForm,
+    CaseForm,
+    DocumentForm,
+    FollowUpForm,
+    LinkForm,
+    MeasureForm,
+    MeasureStatusForm,
+    OffenceForm,
+    PersonForm,
+    TransitionForm,
+    officers_of,
+)
+from ..lifecycle import available_transitions
+from ..models import Case, CaseEvent, Document, DocumentVersion, Offence, Person
+from ..queries import PAGE_SIZES, CaseFilters, list_queryset
+from .common import acting_user, today
+
+# Rows an export may hold: Excel's own limit, less the header row.
+EXPORT_LIMIT = 1_048_575
+# Events shown on the case page; older ones stay in the database and the audit trail.
+HISTORY_SHOWN = 200
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("page_size", ""))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The authority's requests, filtered, searched and paginated; htmx swaps the results."""
+    user = acting_user(request)
+    filters = CaseFilters.from_params(request.GET)
+    visible = Case.objects.for_user(user)
+    cases = filters.apply(visible, today=today())
+    page_size = _page_size(request)
+    page = Paginator(list_queryset(cases), page_size).get_page(request.GET.get("page"))
+    query = filters.as_params()
+    if page_size != PAGE_SIZES[0]:
+        query["page_size"] = str(page_size)
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": filters,
+        "query": query,
+        "today": today(),
+        "has_authority": user.authority_id is not None,
+        "can_write": user.can_write_cases,
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "cases/_list_results.html", context)
+    context |= {
+        "directions": Direction.choices,
+        "kinds": CooperationKind.choices,
+        "statuses": Status.choices,
+        "page_sizes": PAGE_SIZES,
+        "states": State.objects.filter(
+            iso2__in=visible.order_by().values("counterpart_state_id").distinct()
+        ).order_by("name"),
+        "officers": officers_of(user.authority) if user.authority is not None else [],
+    }
+    return render(request, "cases/list.html", context)
+
+
+EXPORT_COLUMNS = (
+    ("our_reference", gettext_lazy("Our reference")),
+    ("their_reference", gettext_lazy("Their reference")),
+    ("direction", gettext_lazy("Direction")),
+    ("kind", gettext_lazy("Kind of request")),
+    ("status", gettext_lazy("Status")),
+    ("counterpart", gettext_lazy("Other state")),
+    ("subject", gettext_lazy("Subject matter")),
+    ("received_on", gettext_lazy("Received on")),
+    ("sent_on", gettext_lazy("Sent on")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("officer", gettext_lazy("Responsible officer")),
+    ("urgency", gettext_lazy("Urgency")),
+    ("confidentiality", gettext_lazy("Confidentiality")),
+)
+
+
+def _spreadsheet_safe(value: object) -> object:
+    """Keep a spreadsheet from reading text as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export_rows(cases: Any, day: Any) -> Iterator[list[object]]:
+    for case in cases.iterator(chunk_size=2000):
+        row = [
+            case.our_reference,
+            case.their_reference,
+            case.get_direction_display(),
+            case.get_kind_display(),
+            case.get_status_display(),
+            case.counterpart_state.name,
+            case.subject,
+            case.received_on,
+            case.sent_on,
+            case.deadline,
+            _("yes") if case.is_overdue(day) else "",
+            str(case.officer) if case.officer else "",
+            case.get_urgency_display(),
+            case.get_confidentiality_display(),
+        ]
+        yield [_spreadsheet_safe(value) for value in row]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered list as CSV (streamed) or XLSX; every export is written to the audit trail."""
+    user = acting_user(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format.")
+    if user.authority_id is None:
+        raise PermissionDenied("Casework belongs to authorities.")
+    filters = CaseFilters.from_params(request.GET)
+    day = today()
+    cases = list_queryset(filters.apply(Case.objects.for_user(user), today=day))[:EXPORT_LIMIT]
+    record(
+        "cases.exported",
+        acting_user=user,
+        authority_id=user.authority_id,
+        object_type="authority",
+        object_ref=str(user.authority_id),
+        details={"format": fmt, "filters": filters.as_params()},
+    )
+    header = [str(label) for _name, label in EXPORT_COLUMNS]
+    filename = f"requests-{day.isoformat()}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def lines() -> Iterator[str]:
+            yield "\ufeff"  # a byte-order mark, so spreadsheet programs read UTF-8
+            yield writer.writerow(header)
+            for row in _export_rows(cases, day):
+                yield writer.writerow(["" if v is None else v for v in row])
+
+        response: HttpResponseBase = StreamingHttpResponse(
+            lines(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Requests")[:31])
+        sheet.append(header)
+        for row in _export_rows(cases, day):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _legal_basis_as_of(fields: dict[str, Any]) -> None:
+    """Store the date of the treaty data behind the chosen legal basis (the finder's "as of")."""
+    from rogatory.treaties.finder import find_legal_bases
+
+    if fields.get("legal_basis") is None:
+        fields["legal_basis_as_of"] = None
+        return
+    answer = find_legal_bases(
+        fields["requesting_state"], fields["requested_state"], fields["kind"], on=today()
+    )
+    fields["legal_basis_as_of"] = answer.as_of
+
+
+@login_required
+def case_register(request: HttpRequest, direction: str) -> HttpResponse:
+    """Register an incoming request, or start drafting an outgoing one."""
+    user = acting_user(request)
+    if direction not in Direction.values:
+        raise Http404("No such direction.")
+    if user.authority is None or not user.can_write_cases:
+        raise PermissionDenied("Only officers register requests.")
+    form = CaseForm(request.POST or None, authority=user.authority, direction=direction)
+    if request.method == "POST" and form.is_valid():
+        fields = form.case_fields()
+        _legal_basis_as_of(fields)
+        case = do_register_case(
+            user.authority, direction=direction, fields=fields, acting_user=user
+        )
+        messages.success(
+            request, _("Request %(reference)s registered.") % {"reference": case.our_reference}
+        )
+        return redirect(case)
+    heading = (
+        _("Register an incoming request")
+        if direction == Direction.INCOMING
+        else _("Start an outgoing request")
+    )
+    return render(
+        request,
+        "cases/case_form.html",
+        {"form": form, "heading": heading, "direction": direction},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = acting_user(request)
+    case = get_case_for_writing(user, public_id)
+    # The form works on its own copy: ModelForm validation writes into its instance, and the
+    # action compares the case as it was with what the user asked for.
+    copy = Case.objects.get(pk=case.pk)
+    form = CaseForm(
+        request.POST or None, instance=copy, authority=case.authority, direction=case.direction
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.case_fields()
+        if fields["legal_basis"] != case.legal_basis or fields["kind"] != case.kind:
+            _legal_basis_as_of(fields)
+        changed = do_update_case(case, fields, acting_user=user)
+        if changed:
+            messages.success(request, _("Changes saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect(case)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "heading": _("Edit %(reference)s") % {"reference": case.our_reference},
+            "case": case,
+            "direction": case.direction,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def detail_context(case: Case, can_write: bool) -> dict[str, Any]:
+    """Everything the case page shows, in a fixed number of queries."""
+    measures = list(case.measures.all())
+    transitions = available_transitions(case) if can_write else []
+    context: dict[str, Any] = {
+        "case": case,
+        "can_write": can_write,
+        "today": today(),
+        "overdue": case.is_overdue(today()),
+        "offences": list(Offence.objects.filter(case=case).select_related("iccs").order_by("id")),
+        "persons": list(Person.objects.filter(case=case).select_related("nationality")),
+        "measures": measures,
+        "documents": list(
+            Document.objects.filter(case=case).prefetch_related(
+                Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number"))
+            )
+        ),
+        "follow_ups": list(case.follow_ups.all()),
+        "links_out": list(case.links_out.select_related("target")),
+        "links_in": list(case.links_in.select_related("source")),
+        "events": list(CaseEvent.objects.filter(case=case)[:HISTORY_SHOWN]),
+        "transitions": transitions,
+        "transition_form": TransitionForm(),
+        "follow_up_directions": FollowUpDirection.choices,
+    }
+    if can_write:
+        context |= {
+            "assign_form": AssignForm(
+                authority=case.authority, initial={"officer": case.officer_id}
+            ),
+            "offence_form": OffenceForm(),
+            "person_form": PersonForm(),
+            "measure_form": MeasureForm(),
+            "measure_status_form": MeasureStatusForm(),
+            "link_form": LinkForm(),
+            "follow_up_form": FollowUpForm(initial={"asked_on": today()}),
+            "answer_form": AnswerForm(initial={"answered_on": today()}),
+            "document_form": DocumentForm(),
+        }
+    return context
+
+
+def render_detail(
+    request: HttpRequest,
+    case: Case,
+    can_write: bool,
+    *,
+    status: int = 200,
+    bound: dict[str, Any] | None = None,
+    problem: str = "",
+) -> HttpResponse:
+    """The case page; ``bound`` replaces blank forms by the user's, errors shown, nothing lost."""
+    context = detail_context(case, can_write)
+    if bound:
+        context |= bound
+        context["open_form"] = next(iter(bound))
+    context["problem"] = problem
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    case, can_write = get_case_for_user(acting_user(request), public_id)
+    return render_detail(request, case, can_write)
+
+
+urlpatterns = [
+    path("cases/", case_list, name="case_list"),
+    path("cases/export.<str:fmt>", case_export, name="case_export"),
+    path("cases/new/<str:direction>/", case_register, name="case_register"),
+    path("cases/<uuid:public_id>/", case_detail, name="case_detail"),
+    path("cases/<uuid:public_id>/edit/", case_edit, name="case_edit"),
+]

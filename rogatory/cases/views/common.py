@@ -1,0 +1,41 @@
+"""What the case views share: the acting user, the detail page with a form left open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from rogatory.accounts.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def today() -> Any:
+    return timezone.localdate()
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    heading: str,
+    *,
+    back_url: str,
+    back_label: str,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    """A page with one form (web/form_page.html), answered with ``status``."""
+    context = {
+        "heading": heading,
+        "back_url": back_url,
+        "back_label": back_label,
+        "form": form,
+        **extra,
+    }
+    return render(request, "web/form_page.html", context, status=status)
