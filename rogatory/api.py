@@ -5,6 +5,7 @@ Each app contributes a django-ninja router; this module only assembles them.
 
 from ninja import NinjaAPI
 
+from rogatory.cases.api import router as cases_router
 from rogatory.treaties.api import router as treaties_router
 
 api = NinjaAPI(
@@ -14,3 +15,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("", treaties_router)
+api.add_router("", cases_router)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from rogatory.audit.actions import record
 
-from .models import Authority, Role, User
+from .models import API_TOKEN_SHOWN, ApiToken, Authority, Role, User
 
 
 class MemberChangeRefused(Exception):
@@ -120,3 +123,53 @@ def do_update_member(
         details=changes,
     )
     return list(changes)
+
+
+@transaction.atomic
+def do_create_token(
+    user: User, *, name: str, expires_on: datetime.date | None = None
+) -> tuple[ApiToken, str]:
+    """Make an API token for ``user``; return it and its secret, which is not kept anywhere."""
+    if user.authority_id is None:
+        raise ValueError("Only members of an authority have API tokens.")
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:API_TOKEN_SHOWN],
+        key_hash=ApiToken.hash_secret(secret),
+        expires_on=expires_on,
+    )
+    record(
+        "token.created",
+        acting_user=user,
+        authority_id=user.authority_id,
+        object_type="api_token",
+        object_ref=str(token.public_id),
+        details={
+            "name": name,
+            "prefix": token.prefix,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+        },
+    )
+    return token, secret
+
+
+@transaction.atomic
+def do_revoke_token(token: ApiToken, *, acting_user: User) -> bool:
+    """Revoke ``token`` for good; return False if it was already revoked."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        token.revoked_at = locked.revoked_at
+        return False
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(
+        "token.revoked",
+        acting_user=acting_user,
+        authority_id=token.user.authority_id,
+        object_type="api_token",
+        object_ref=str(token.public_id),
+        details={"name": token.name, "prefix": token.prefix},
+    )
+    return True

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 import uuid
 from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -136,3 +140,65 @@ class User(AbstractUser):
 
     def colleagues(self) -> QuerySet[User]:
         return User.objects.for_user(self)
+
+
+API_TOKEN_PREFIX = "rgt_"  # noqa: S105 - the marker of a token, not a secret
+# How many characters of a token are kept in clear, to tell a user's tokens apart.
+API_TOKEN_SHOWN = 8
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, today: datetime.date) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not revoked, not expired, of an active member."""
+        return self.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gt=today),
+            revoked_at__isnull=True,
+            user__is_active=True,
+            user__authority__isnull=False,
+            user__authority__is_active=True,
+        )
+
+
+class ApiToken(models.Model):
+    """A personal key to the JSON API; it acts as its user, with the user's role.
+
+    Only the SHA-256 of the secret is kept: the secret is shown once, when the token is made.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the secret, shown so the user can tell their tokens apart.
+    prefix = models.CharField(_("prefix"), max_length=API_TOKEN_SHOWN, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # The token stops working on this day.
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_secret() -> str:
+        return API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def is_expired(self, today: datetime.date) -> bool:
+        return self.expires_on is not None and self.expires_on <= today
+
+    def is_usable(self, today: datetime.date) -> bool:
+        return self.revoked_at is None and not self.is_expired(today)

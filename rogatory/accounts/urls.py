@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -39,5 +39,15 @@ urlpatterns = [
         "authorities/<slug:code>/members/<uuid:public_id>/",
         views.member_detail,
         name="member_detail",
+    ),
+]
+
+urlpatterns += [
+    path("accounts/tokens/", token_views.token_list, name="token_list"),
+    path("accounts/tokens/new/", token_views.token_create, name="token_create"),
+    path(
+        "accounts/tokens/<uuid:public_id>/revoke/",
+        token_views.token_revoke,
+        name="token_revoke",
     ),
 ]
