@@ -1,5 +1,8 @@
 """Demonstration data: four central authorities of real states, with fictional people.
 
+Each authority also gets requests to work on (``cases.py``): a year of casework for the French
+one, a few requests for the others.
+
 Loading is idempotent: existing rows are left as they are (passwords are not re-hashed), so
 running ``make run`` twice changes nothing.
 """
@@ -13,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from rogatory.accounts.models import Authority, Role, User
+from rogatory.demo.cases import load_demo_cases
 from rogatory.directory.actions import import_profile
 from rogatory.directory.documents import validate_document
 from rogatory.directory.models import CompetentAuthority, CountryProfile
@@ -40,6 +44,7 @@ AUTHORITIES = (
         "entraide.demo@example.org",
         (
             ("claire.officer", "Claire", "Duval", Role.OFFICER),
+            ("julien.officer", "Julien", "Bernard", Role.OFFICER),
             ("marc.supervisor", "Marc", "Lefèvre", Role.SUPERVISOR),
             ("anne.admin", "Anne", "Moreau", Role.AUTHORITY_ADMIN),
         ),
@@ -82,8 +87,13 @@ SITE_ADMIN = ("site.admin", "Sam", "Operator")
 
 
 @transaction.atomic
-def load_demo_data() -> list[tuple[str, str, str]]:
-    """Create the demo authorities and users that are missing; return (login, role, authority)."""
+def load_demo_data(*, with_cases: bool = True) -> list[tuple[str, str, str]]:
+    """Create the demo authorities, users and requests that are missing.
+
+    Returns (login, role, authority) for each demo user. ``with_cases=False`` leaves out the
+    year of requests (rogatory.demo.cases), which takes a few seconds, for tests that need
+    only the authorities and users.
+    """
     logins: list[tuple[str, str, str]] = []
     for demo in AUTHORITIES:
         authority, _created = Authority.objects.get_or_create(
@@ -97,6 +107,9 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     operator = _ensure_user(username, first, last, Role.SITE_ADMIN, None)
     logins.append((username, str(Role.SITE_ADMIN.label), "—"))
     load_demo_profiles(operator)
+    if with_cases:
+        # Requests go last: they name the users and the directory's central authorities.
+        load_demo_cases()
     return logins
 
 

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_data_has_every_role_in_every_authority() -> None:
-    load_demo_data()
+    load_demo_data(with_cases=False)
     assert Authority.objects.count() == len(AUTHORITIES) == 4
     for authority in Authority.objects.all():
         roles = set(authority.members.values_list("role", flat=True))
@@ -18,10 +18,10 @@ def test_demo_data_has_every_role_in_every_authority() -> None:
 
 
 def test_loading_the_demo_twice_changes_nothing() -> None:
-    load_demo_data()
+    load_demo_data(with_cases=False)
     before = list(User.objects.order_by("pk").values())
     authorities = list(Authority.objects.order_by("pk").values())
-    load_demo_data()
+    load_demo_data(with_cases=False)
     assert list(User.objects.order_by("pk").values()) == before
     assert list(Authority.objects.order_by("pk").values()) == authorities
 
