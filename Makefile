@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else lives in scripts/ so it can be read alone.
-.PHONY: run test dev lint bench messages clean
+.PHONY: run test dev lint bench bench-cases messages clean
 
 PORT ?= 8000
 export PORT
@@ -18,6 +18,9 @@ lint:           ## ruff format + lint, mypy, migrations check (a subset of `make
 
 bench:          ## run the benchmarks in bench/ and print a table (see docs/benchmarks.md)
 	@scripts/bootstrap.sh dev && .venv/bin/python bench/run.py
+
+bench-cases:    ## case management under load: ARGS="--size 100000 --database postgresql"
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/run.py cases $(ARGS)
 
 messages:       ## re-extract translatable strings into locale/*/LC_MESSAGES/django.po
 	@scripts/bootstrap.sh dev && .venv/bin/python manage.py makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var

@@ -4,6 +4,10 @@ Prints a Markdown table.
 
 Usage: make bench   (or: .venv/bin/python bench/run.py [--database-url URL] [--repeat N])
 
+Case management under load has its own script, reached from here too:
+``bench/run.py cases [--size N --database sqlite|postgresql]`` runs ``bench/cases.py``
+(``make bench-cases ARGS="..."``).
+
 Runs against a throw-away SQLite database by default; pass a PostgreSQL URL to measure there
 (the database is created if missing and left for inspection). Record results, with the date
 and machine, in docs/benchmarks.md.
@@ -56,6 +60,12 @@ def ensure_postgres_database(url: str) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["cases"]:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import cases
+
+        cases.main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=50)

@@ -11,16 +11,42 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.utils.functional import cached_property
 
 from rogatory.lib.textfold import terms
 from rogatory.reference.choices import CooperationKind
+from rogatory.reference.models import IccsCategory
 
 from .choices import Direction, Status
 from .models import Case, CaseQuerySet, Offence
 
 # Page sizes offered by the list and the API.
 PAGE_SIZES = (25, 50, 100)
+# The list counts matching requests up to this many; beyond, it says "more than".
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP`` rows.
+
+    An exact count visits every matching request, which for a large authority costs more than
+    the page itself; nobody pages through ten thousand rows, they narrow the filters.
+    """
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        # Without the ordering: any cap+1 matching rows will do, and unordered they can come
+        # straight from an index.
+        cases: CaseQuerySet = self.object_list  # type: ignore[assignment]
+        return int(cases.order_by()[: self.cap + 1].count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 @dataclass(frozen=True)
@@ -79,10 +105,13 @@ class CaseFilters:
         if self.state:
             cases = cases.filter(counterpart_state_id=self.state)
         if self.iccs:
+            # The codes under the section or code, from the small ICCS table: an IN list the
+            # offence index answers, where a LIKE prefix could not use it under every collation.
+            codes = IccsCategory.objects.filter(code__startswith=self.iccs).values_list(
+                "code", flat=True
+            )
             cases = cases.filter(
-                Exists(
-                    Offence.objects.filter(case=OuterRef("pk"), iccs__code__startswith=self.iccs)
-                )
+                Exists(Offence.objects.filter(case=OuterRef("pk"), iccs_id__in=list(codes)))
             )
         if self.officer == "none":
             cases = cases.filter(officer__isnull=True)

@@ -384,3 +384,16 @@ def test_overdue_page(client: Client, personas: Personas, make_case: MakeCase) -
     logged_in(client, personas.supervisor)
     body = client.get(reverse("case_overdue")).content.decode()
     assert "IN-LATE" in body and "IN-FINE" not in body
+
+
+def test_list_count_is_capped(
+    client: Client, personas: Personas, make_case: MakeCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rogatory.cases import queries
+
+    monkeypatch.setattr(queries.CappedPaginator, "cap", 3)
+    for number in range(5):
+        make_case(our_reference=f"IN-CAP-{number}")
+    logged_in(client, personas.officer)
+    assert "More than" in _list(client)
+    assert "1 request" in _list(client, q="IN-CAP-1")  # under the cap: exact

@@ -10,12 +10,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,7 +42,7 @@ from ..forms import (
 )
 from ..lifecycle import available_transitions
 from ..models import Case, CaseEvent, Document, DocumentVersion, Offence, Person
-from ..queries import PAGE_SIZES, CaseFilters, list_queryset
+from ..queries import COUNT_CAP, PAGE_SIZES, CappedPaginator, CaseFilters, list_queryset
 from .common import acting_user, today
 
 # Rows an export may hold: Excel's own limit, less the header row.
@@ -67,7 +67,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     visible = Case.objects.for_user(user)
     cases = filters.apply(visible, today=today())
     page_size = _page_size(request)
-    page = Paginator(list_queryset(cases), page_size).get_page(request.GET.get("page"))
+    page = CappedPaginator(list_queryset(cases), page_size).get_page(request.GET.get("page"))
     query = filters.as_params()
     if page_size != PAGE_SIZES[0]:
         query["page_size"] = str(page_size)
@@ -78,6 +78,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "today": today(),
         "has_authority": user.authority_id is not None,
         "can_write": user.can_write_cases,
+        "count_cap": number_format(COUNT_CAP, force_grouping=True),
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "cases/_list_results.html", context)
@@ -86,9 +87,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "kinds": CooperationKind.choices,
         "statuses": Status.choices,
         "page_sizes": PAGE_SIZES,
-        "states": State.objects.filter(
-            iso2__in=visible.order_by().values("counterpart_state_id").distinct()
-        ).order_by("name"),
+        # Every state, rather than those of the authority's requests: finding the latter
+        # means reading every request (measured: a quarter of a second at 120,000).
+        "states": State.objects.order_by("name"),
         "officers": officers_of(user.authority) if user.authority is not None else [],
     }
     return render(request, "cases/list.html", context)
