@@ -642,43 +642,20 @@ def do_add_document(
     expected_size: int | None = None,
     at: datetime.datetime | None = None,
 ) -> DocumentVersion:
-    """Attach a new document (its version 1); raises uploads.UploadRejected for a bad file.
-
-    The file is checked and stored before the database rows are written; if writing them
-    fails, the stored file is removed, so nothing half-written remains either side.
-    """
-    with transaction.atomic():
-        document = Document.objects.create(case=case, title=title, kind=DocumentKind(kind))
-        version = _store_version(
-            document,
-            upload,
-            original_name=original_name,
-            declared_type=declared_type,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            acting_user=acting_user,
-        )
-        try:
-            _touch(case)
-            _event(
-                case,
-                EventKind.DOCUMENT,
-                acting_user,
-                details={"added": title, "version": 1},
-                at=at,
-            )
-            _audit(
-                case,
-                "document_added",
-                acting_user,
-                document=str(document.public_id),
-                sha256=version.sha256,
-                size=version.size,
-            )
-        except BaseException:
-            uploads.delete_stored(version.file_path)
-            raise
-    return version
+    """Attach a new document (its version 1); raises uploads.UploadRejected for a bad file."""
+    return _attach(
+        case,
+        None,
+        title=title,
+        kind=kind,
+        upload=upload,
+        original_name=original_name,
+        acting_user=acting_user,
+        declared_type=declared_type,
+        expected_sha256=expected_sha256,
+        expected_size=expected_size,
+        at=at,
+    )
 
 
 def do_add_document_version(
@@ -690,39 +667,81 @@ def do_add_document_version(
     declared_type: str | None = None,
     expected_sha256: str | None = None,
     expected_size: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> DocumentVersion:
     """Upload a new version of a document; the earlier versions are kept."""
-    with transaction.atomic():
-        Document.objects.select_for_update().filter(pk=document.pk).first()
-        version = _store_version(
-            document,
-            upload,
-            original_name=original_name,
-            declared_type=declared_type,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            acting_user=acting_user,
-        )
-        try:
-            case = document.case
-            case.save(update_fields=["updated_at"])
+    return _attach(
+        document.case,
+        document,
+        title=document.title,
+        kind=document.kind,
+        upload=upload,
+        original_name=original_name,
+        acting_user=acting_user,
+        declared_type=declared_type,
+        expected_sha256=expected_sha256,
+        expected_size=expected_size,
+        at=at,
+    )
+
+
+def _attach(
+    case: Case,
+    document: Document | None,
+    *,
+    title: str,
+    kind: str,
+    upload: Any,
+    original_name: str,
+    acting_user: User,
+    declared_type: str | None,
+    expected_sha256: str | None,
+    expected_size: int | None,
+    at: datetime.datetime | None,
+) -> DocumentVersion:
+    """Store the file, then write the rows, history and audit entry in one transaction.
+
+    The file is checked and stored first; if anything after fails, the commit included, the
+    stored file is removed, so nothing half-written remains on either side.
+    """
+    stored = ""
+    try:
+        with transaction.atomic():
+            if document is None:
+                document = Document.objects.create(case=case, title=title, kind=DocumentKind(kind))
+            else:
+                Document.objects.select_for_update().filter(pk=document.pk).first()
+            version = _store_version(
+                document,
+                upload,
+                original_name=original_name,
+                declared_type=declared_type,
+                expected_sha256=expected_sha256,
+                expected_size=expected_size,
+                acting_user=acting_user,
+            )
+            stored = version.file_path
+            _touch(case)
             _event(
                 case,
                 EventKind.DOCUMENT,
                 acting_user,
-                details={"added": document.title, "version": version.number},
+                details={"added": title, "version": version.number},
+                at=at,
             )
             _audit(
                 case,
-                "document_version",
+                "document_added" if version.number == 1 else "document_version",
                 acting_user,
                 document=str(document.public_id),
                 version=version.number,
                 sha256=version.sha256,
+                size=version.size,
             )
-        except BaseException:
-            uploads.delete_stored(version.file_path)
-            raise
+    except BaseException:
+        if stored:
+            uploads.delete_stored(stored)
+        raise
     return version
 
 

@@ -13,6 +13,7 @@ from rogatory.directory.models import CompetentAuthority
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.models import Instrument
 
+from .actions import CASE_FIELDS
 from .choices import (
     Direction,
     DocumentKind,
@@ -28,33 +29,10 @@ from .models import Case, CaseSettings
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
-# Case fields on the registration and edit form, in the order shown.
+# Case fields on the registration and edit form, in the order shown; the two states come from
+# the "other state" field and the authority's own state.
 CASE_FORM_FIELDS = [
-    "kind",
-    "our_reference",
-    "their_reference",
-    "subject",
-    "summary_of_facts",
-    "purpose",
-    "procedure",
-    "requesting_authority",
-    "requesting_authority_name",
-    "requested_authority",
-    "requested_authority_name",
-    "conducting_authority",
-    "executing_authority",
-    "officer",
-    "urgency",
-    "confidentiality",
-    "legal_basis",
-    "legal_basis_article",
-    "legal_basis_note",
-    "drafted_on",
-    "sent_on",
-    "received_on",
-    "acknowledged_on",
-    "requested_deadline",
-    "deadline",
+    name for name in CASE_FIELDS if name not in ("requesting_state", "requested_state")
 ]
 
 
