@@ -397,3 +397,21 @@ def test_list_count_is_capped(
     logged_in(client, personas.officer)
     assert "More than" in _list(client)
     assert "1 request" in _list(client, q="IN-CAP-1")  # under the cap: exact
+
+
+def test_list_sorts_by_deadline_and_reference(
+    client: Client, personas: Personas, make_case: MakeCase
+) -> None:
+    make_case(our_reference="IN-B", deadline=datetime.date(2027, 3, 1))
+    make_case(our_reference="IN-A", deadline=datetime.date(2027, 5, 1))
+    make_case(our_reference="IN-C", deadline=datetime.date(2027, 1, 1))
+    logged_in(client, personas.officer)
+
+    def order(sort: str) -> list[str]:
+        body = _list(client, sort=sort)
+        return sorted(["IN-A", "IN-B", "IN-C"], key=body.index)
+
+    assert order("deadline") == ["IN-C", "IN-B", "IN-A"]
+    assert order("reference") == ["IN-A", "IN-B", "IN-C"]
+    assert order("") == ["IN-C", "IN-A", "IN-B"]  # newest first
+    assert client.get(reverse("case_list"), {"sort": "drop table"}).status_code == 200
