@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rogatory.treaties",
     "rogatory.directory",
     "rogatory.cases",
+    "rogatory.drafting",
     "rogatory.demo",
 ]
 
