@@ -36,5 +36,33 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
+# The PDF of a drafted request embeds Debian fonts (rogatory/drafting/render/fonts.py): Noto
+# Sans and Noto Naskh Arabic (fonts-noto-core), Droid Sans Fallback for Chinese
+# (fonts-droid-fallback). Install them when missing and we may; otherwise stop here rather
+# than fail at the first PDF.
+# (ROGATORY_FONT_DIRS points the renderer at other folders and skips this check.)
+if [ -z "${ROGATORY_FONT_DIRS:-}" ]; then
+  fonts_missing=()
+  for font in truetype/noto/NotoSans-Regular.ttf truetype/noto/NotoNaskhArabic-Regular.ttf; do
+    [ -f "/usr/share/fonts/$font" ] || { fonts_missing=(fonts-noto-core); break; }
+  done
+  [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] ||
+    fonts_missing+=(fonts-droid-fallback)
+  if [ ${#fonts_missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "==> Installing Debian's ${fonts_missing[*]} for the PDF of drafted requests"
+      { apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${fonts_missing[@]}" >/dev/null; } || {
+        echo "error: apt-get could not install ${fonts_missing[*]} (needed for PDF requests)." >&2
+        exit 1; }
+    else
+      echo "error: the fonts for PDF requests are missing: install ${fonts_missing[*]}" \
+        "(apt-get install ${fonts_missing[*]}), or set ROGATORY_FONT_DIRS to folders holding" \
+        "NotoSans-*.ttf, NotoNaskhArabic-*.ttf and DroidSansFallbackFull.ttf." >&2
+      exit 1
+    fi
+  fi
+fi
+
 # Compiled message catalogues are built here, never committed.
 .venv/bin/python manage.py compile_translations
