@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("rogatory.directory.urls")),
     path("", include("rogatory.treaties.urls")),
     path("", include("rogatory.cases.urls")),
+    path("", include("rogatory.drafting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -490,6 +490,26 @@ def do_change_measure_status(
 
 
 @transaction.atomic
+def do_set_measure_details(
+    measure: Measure, details: Mapping[str, Any], *, acting_user: User
+) -> list[str]:
+    """Replace a measure's specific fields (bank, account, witness, premises…); return the
+    names of those that changed."""
+    previous = dict(measure.details or {})
+    new = {name: _plain(value) for name, value in details.items()}
+    changed = sorted(k for k in set(previous) | set(new) if previous.get(k) != new.get(k))
+    if not changed:
+        return []
+    measure.details = new
+    measure.save(update_fields=["details"])
+    case = measure.case
+    _touch(case)
+    _event(case, EventKind.MEASURE, acting_user, details={"fields": changed})
+    _audit(case, "measure_details", acting_user, measure=str(measure.public_id), fields=changed)
+    return changed
+
+
+@transaction.atomic
 def do_set_measure_deadline(
     measure: Measure, deadline: datetime.date | None, *, acting_user: User
 ) -> None:
@@ -824,6 +844,7 @@ __all__ = [
     "do_remove_offence",
     "do_remove_person",
     "do_set_measure_deadline",
+    "do_set_measure_details",
     "do_transition",
     "do_update_case",
     "do_update_case_settings",

@@ -68,7 +68,16 @@ def _has_measures(case: Case) -> str | None:
     return None
 
 
+# Further checks before an outgoing request is sent, added by other apps (the request writer
+# adds "approved by a supervisor"); each returns a message when the case may not be sent.
+SEND_CHECKS: list[Guard] = []
+
+
 def _ready_to_send(case: Case) -> str | None:
+    for check in SEND_CHECKS:
+        problem = check(case)
+        if problem:
+            return problem
     missing = []
     if not case.subject:
         missing.append(gettext("the subject matter"))

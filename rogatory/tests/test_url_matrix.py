@@ -123,6 +123,30 @@ def a_case(personas: Personas, **extra: Any) -> dict[str, Any]:
     return kwargs
 
 
+def a_draft(personas: Personas, **extra: Any) -> dict[str, Any]:
+    """An outgoing draft of authority A with one measure (created once per test)."""
+    case = Case.objects.filter(our_reference="MATRIX-OUT").first()
+    if case is None:
+        case = do_register_case(
+            personas.authority_a,
+            direction=Direction.OUTGOING,
+            fields={
+                "our_reference": "MATRIX-OUT",
+                "kind": "mla",
+                "subject": "Matrix draft",
+                "requested_state_id": "KE",
+            },
+            acting_user=personas.officer,
+            measures=[{"kind": MeasureType.BANK_RECORDS}],
+        )
+    kwargs: dict[str, Any] = {"public_id": case.public_id}
+    if "measure_id" in extra:
+        kwargs["measure_id"] = case.measures.get().public_id
+    if "number" in extra:
+        kwargs |= {"number": extra["number"], "fmt": "pdf"}
+    return kwargs
+
+
 def a_holiday(personas: Personas) -> dict[str, Any]:
     holiday = do_add_holiday(
         personas.authority_a,
@@ -232,6 +256,13 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:case_create": (no_kwargs, everyone(401)),  # same URL as api:case_list
     "api:case_detail": (lambda p: {"public_id": NO_SUCH_ID}, everyone(401)),
     "api:case_transition": (lambda p: {"public_id": NO_SUCH_ID}, everyone(405)),  # POST
+    "drafting_writer": (a_draft, CASE_READERS),
+    "drafting_measure_details": (lambda p: a_draft(p, measure_id=None), CASE_WRITERS),
+    "drafting_finalise": (a_draft, POST_ONLY),
+    "drafting_approve": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
+    "drafting_send": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
+    # No version finalised yet: 404 for everyone (downloads are tested in drafting's tests).
+    "drafting_download": (lambda p: a_draft(p, number=1), logged_in(404)),
 }
 
 

@@ -285,3 +285,77 @@ def test_officer_registers_and_works_an_incoming_mla_request(
     page.goto(base + "/cases/dashboard/")
     expect(page.locator("main")).to_contain_text("Senegal")
     shot(page, "22-case-dashboard")
+
+
+def test_officer_drafts_a_bank_records_request_for_a_french_speaking_state(
+    live_server: object, page, tmp_path: Path, settings: object
+) -> None:
+    """The writer blocks finalising until the facts and the purpose are given, then gives the
+    request in French as DOCX and PDF."""
+    from playwright.sync_api import expect
+
+    from rogatory.directory.models import AcceptedLanguage
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    load_demo_data(with_cases=False)
+    # Kenya's demo profile, made to accept French only for this test.
+    AcceptedLanguage.objects.filter(profile_id="KE").delete()
+    AcceptedLanguage.objects.create(profile_id="KE", language_id="fr")
+    base = live_server.url
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "claire.officer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+
+    page.get_by_test_id("nav-cases").click()
+    page.click("text=Start an outgoing request")
+    page.select_option("#id_counterpart", "KE")
+    page.select_option("#id_kind", "mla")
+    page.fill("#id_subject", "Blanchiment du produit de la corruption — société Tana Holdings")
+    page.fill("#id_conducting_authority", "Juge d'instruction, tribunal judiciaire de Paris")
+    page.fill("#id_requested_authority_name", "Office of the Director of Public Prosecutions")
+    page.get_by_test_id("case-save").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Draft")
+
+    page.get_by_test_id("add-measure").click()
+    page.select_option("#measure-kind", "bank_records")
+    page.fill("#measure-description", "Relevés et documents d'ouverture du compte")
+    page.get_by_test_id("measure-add-save").click()
+    page.get_by_test_id("measure-details").click()
+    page.fill("#id_institution", "Harambee Bank")
+    page.fill("#id_account", "KE00 1234 5678")
+    page.fill("#id_holder", "Tana Holdings Ltd")
+    page.fill("#id_period_from", "2022-01-01")
+    page.fill("#id_period_to", "2024-12-31")
+    page.click("form.stacked button[type=submit]")
+
+    page.get_by_test_id("open-writer").click()
+    expect(page.get_by_test_id("writer-language")).to_have_value("fr")
+    checklist = page.get_by_test_id("checklist")
+    expect(checklist.locator('[data-rule="untoc.facts"]')).to_be_visible()
+    expect(checklist.locator('[data-rule="untoc.purpose"]')).to_be_visible()
+    expect(page.get_by_test_id("finalise")).to_be_disabled()
+    shot(page, "30-writer-blocked")
+
+    page.goto(page.url.replace("/writer/", "/edit/"))
+    page.fill(
+        "#id_summary_of_facts",
+        "Des pots-de-vin versés à Paris ont été virés sur un compte à Nairobi.",
+    )
+    page.fill(
+        "#id_purpose",
+        "Retracer les fonds et en établir l'origine devant la juridiction de jugement.",
+    )
+    page.get_by_test_id("case-save").click()
+    page.get_by_test_id("open-writer").click()
+    expect(page.get_by_test_id("checklist").locator('[data-severity="error"]')).to_have_count(0)
+    page.get_by_test_id("finalise").click()
+    expect(page.get_by_test_id("version-status")).to_have_text("Awaiting approval")
+    shot(page, "31-writer-finalised")
+
+    for fmt, magic in (("docx", b"PK"), ("pdf", b"%PDF")):
+        with page.expect_download() as download_info:
+            page.get_by_test_id(f"download-{fmt}").first.click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(f"-fr.{fmt}")
+        assert Path(download.path()).read_bytes().startswith(magic)

@@ -1,0 +1,188 @@
+"""Finalise, approve and send a drafted request. Each action is audited like casework.
+
+* ``do_finalise`` checks the draft against the completeness rules (an error blocks), builds the
+  request document in the chosen language, renders DOCX and PDF, and keeps all three as a new
+  ``RequestVersion``; earlier versions not yet approved are superseded.
+* ``do_approve`` is a supervisor's: the latest finalised version becomes the approved one.
+* ``do_send`` records the approved version as sent and moves the case to *sent*.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rogatory.accounts.models import Role, User
+from rogatory.audit.actions import record
+from rogatory.cases.actions import do_transition
+from rogatory.cases.choices import Direction, Status
+from rogatory.cases.lifecycle import TransitionRefused
+from rogatory.cases.models import Case
+from rogatory.lib import uploads
+
+from .models import RequestVersion
+
+# The six UN languages, as the request document names them.
+UN_LANGUAGES = ("ar", "zh", "en", "fr", "es", "ru")
+# Largest rendered file kept (a request with long annex lists stays far below).
+MAX_RENDERED_SIZE = 20 * 1024 * 1024
+
+
+class DraftNotReady(Exception):
+    """Finalising refused: ``findings`` are the completeness errors, ``message`` says why."""
+
+    def __init__(self, message: str, findings: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings = findings or []
+
+
+def accepted_languages(case: Case) -> list[str]:
+    """UN languages the requested state accepts for this request, best first (may be empty).
+
+    Languages declared for the chosen legal basis come first, then those for every request.
+    """
+    from rogatory.directory.models import AcceptedLanguage
+
+    rows = AcceptedLanguage.objects.filter(profile__state_id=case.requested_state_id)
+    ordered: list[str] = []
+    for row in sorted(rows, key=lambda r: (r.instrument_id != case.legal_basis_id, r.pk)):
+        if row.instrument_id not in (None, case.legal_basis_id):
+            continue
+        code = row.language_id.split("-")[0].lower()
+        if code in UN_LANGUAGES and code not in ordered:
+            ordered.append(code)
+    return ordered
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store(case: Case, data: bytes, name: str) -> uploads.StoredFile:
+    return uploads.store_upload(
+        io.BytesIO(data),
+        directory=f"{settings.MEDIA_ROOT}/requests/{case.authority_id}",
+        original_name=name,
+        max_size=MAX_RENDERED_SIZE,
+    )
+
+
+def _audit(case: Case, verb: str, acting_user: User, **details: Any) -> None:
+    record(
+        f"request.{verb}",
+        acting_user=acting_user,
+        authority_id=case.authority_id,
+        object_type="case",
+        object_ref=str(case.public_id),
+        details=details,
+    )
+
+
+def do_finalise(case: Case, *, language: str, acting_user: User) -> RequestVersion:
+    """Make a new finalised version of a draft, or raise DraftNotReady saying why not."""
+    from .completeness import can_finalise, check_case
+    from .document import build_document
+    from .render.docx import render_docx
+    from .render.pdf import render_pdf
+
+    if case.direction != Direction.OUTGOING or case.status != Status.DRAFT:
+        raise DraftNotReady(_("Only a draft outgoing request can be finalised."))
+    if language not in UN_LANGUAGES:
+        raise DraftNotReady(_("Choose one of the six UN languages for the request."))
+    findings = check_case(case, language)
+    if not can_finalise(findings):
+        raise DraftNotReady(
+            _("The request cannot be finalised while the checklist shows errors."), findings
+        )
+    signatory = {"name": acting_user.get_full_name() or acting_user.get_username(), "title": ""}
+    document = build_document(case, language=language, signatory=signatory)
+    docx_bytes = render_docx(document)
+    pdf_bytes = render_pdf(document)
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            last = case.request_versions.order_by("-number").values_list("number", flat=True)
+            number = (last.first() or 0) + 1
+            base = f"{case.our_reference}-v{number}-{language}"
+            docx_file = _store(case, docx_bytes, f"{base}.docx")
+            stored.append(docx_file.relative_path)
+            pdf_file = _store(case, pdf_bytes, f"{base}.pdf")
+            stored.append(pdf_file.relative_path)
+            case.request_versions.filter(status=RequestVersion.Status.FINALISED).update(
+                status=RequestVersion.Status.SUPERSEDED
+            )
+            version = RequestVersion.objects.create(
+                case=case,
+                number=number,
+                language=language,
+                document=document,
+                document_sha256=_sha256(canonical),
+                docx_path=docx_file.relative_path,
+                docx_sha256=docx_file.sha256,
+                pdf_path=pdf_file.relative_path,
+                pdf_sha256=pdf_file.sha256,
+                finalised_by_id=acting_user.pk,
+                finalised_by_name=acting_user.get_username(),
+            )
+            _audit(
+                case,
+                "finalised",
+                acting_user,
+                version=number,
+                language=language,
+                sha256=version.document_sha256,
+            )
+    except BaseException:
+        for path in stored:
+            uploads.delete_stored(path)
+        raise
+    return version
+
+
+@transaction.atomic
+def do_approve(version: RequestVersion, *, acting_user: User) -> RequestVersion:
+    """A supervisor of the authority approves the latest finalised version."""
+    case = version.case
+    if acting_user.role != Role.SUPERVISOR or acting_user.authority_id != case.authority_id:
+        raise PermissionError("Only a supervisor of the authority approves a request.")
+    locked = RequestVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != RequestVersion.Status.FINALISED:
+        raise DraftNotReady(_("Only a version awaiting approval can be approved."))
+    locked.status = RequestVersion.Status.APPROVED
+    locked.approved_at = timezone.now()
+    locked.approved_by_id = acting_user.pk
+    locked.approved_by_name = acting_user.get_username()
+    locked.save(update_fields=["status", "approved_at", "approved_by_id", "approved_by_name"])
+    _audit(case, "approved", acting_user, version=locked.number, sha256=locked.document_sha256)
+    return locked
+
+
+@transaction.atomic
+def do_send(version: RequestVersion, *, acting_user: User) -> RequestVersion:
+    """Record the approved version as the one sent, and the case as sent."""
+    locked = RequestVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != RequestVersion.Status.APPROVED:
+        raise TransitionRefused(_("Only the approved version can be sent."))
+    do_transition(locked.case, "send", acting_user=acting_user)
+    locked.status = RequestVersion.Status.SENT
+    locked.save(update_fields=["status"])
+    _audit(locked.case, "sent", acting_user, version=locked.number)
+    return locked
+
+
+def approved_version_guard(case: Case) -> str | None:
+    """Once the writer was used for a draft, only its approved version may be sent."""
+    versions = RequestVersion.objects.filter(case=case)
+    if versions.exists() and not versions.filter(status=RequestVersion.Status.APPROVED).exists():
+        return _("A supervisor must approve the finalised request before it is sent.")
+    return None

@@ -1,0 +1,92 @@
+"""The fields specific to each kind of measure sought, as a form built from the document's list.
+
+``document.MEASURE_DETAILS`` (kept in step with the JSON Schema) says which fields a kind of
+measure has; the form follows it, so a field added there appears here without another list.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .document import MEASURE_DETAILS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+LABELS: dict[str, Any] = {
+    "institution": _("Bank or financial institution"),
+    "account": _("Account number (IBAN)"),
+    "holder": _("Account holder"),
+    "period_from": _("Records from"),
+    "period_to": _("Records until"),
+    "witness": _("Witness"),
+    "questions": _("Questions to put (one per line)"),
+    "oath": _("Testimony under oath"),
+    "presence_of_officials": _("Our officials ask to be present"),
+    "videoconference": _("Hearing by videoconference (art. 18(18))"),
+    "premises": _("Premises to search"),
+    "items": _("Items to seize"),
+    "addressee": _("Person to be served"),
+    "documents": _("Documents to serve"),
+    "address": _("Address for service"),
+    "assets": _("Assets (description, location, holder)"),
+    "estimated_value": _("Estimated value"),
+    "currency": _("Currency (ISO 4217)"),
+    "person": _("Person sought"),
+    "warrant_reference": _("Warrant or judgment reference"),
+    "warrant_date": _("Date of the warrant or judgment"),
+    "issuing_authority": _("Issuing authority"),
+    "sentence": _("Sentence imposed or penalty incurred"),
+}
+
+
+def _field(name: str, default: Any) -> forms.Field:
+    label = LABELS.get(name, name.replace("_", " "))
+    if isinstance(default, bool):
+        return forms.BooleanField(label=label, required=False)
+    if isinstance(default, list):
+        return forms.CharField(label=label, required=False, widget=forms.Textarea({"rows": 5}))
+    if name.endswith("_date") or name.startswith("period_"):
+        return forms.DateField(label=label, required=False, widget=DATE_WIDGET)
+    if name == "estimated_value":
+        return forms.DecimalField(label=label, required=False, min_value=0, max_digits=18)
+    if name in ("items", "documents", "assets", "sentence", "address"):
+        return forms.CharField(
+            label=label, required=False, max_length=4000, widget=forms.Textarea({"rows": 3})
+        )
+    return forms.CharField(label=label, required=False, max_length=400)
+
+
+class MeasureDetailsForm(forms.Form):
+    """The specific fields of one kind of measure; ``details()`` gives what the case stores."""
+
+    def __init__(self, *args: Any, kind: str, initial_details: dict[str, Any], **kwargs: Any):
+        self.defaults = MEASURE_DETAILS.get(kind, {})
+        initial = {}
+        for name, default in self.defaults.items():
+            value = initial_details.get(name, default)
+            if isinstance(default, list):
+                value = "\n".join(str(v) for v in value or [])
+            initial[name] = value
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for name, default in self.defaults.items():
+            self.fields[name] = _field(name, default)
+
+    def details(self) -> dict[str, Any]:
+        stored: dict[str, Any] = {}
+        for name, default in self.defaults.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(default, list):
+                value = [line.strip() for line in (value or "").splitlines() if line.strip()]
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif name == "estimated_value":
+                value = float(value) if value is not None else None
+            elif value is None and isinstance(default, str):
+                value = ""
+            stored[name] = value
+        return stored

@@ -1,0 +1,57 @@
+"""Finalised versions of an outgoing request: the document as sent, in JSON, DOCX and PDF."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestVersion(models.Model):
+    """One finalised version of a draft request; a supervisor approves it before it is sent.
+
+    Finalising again makes a new version and supersedes the earlier ones not yet approved; the
+    approved version is the one recorded as sent.
+    """
+
+    class Status(models.TextChoices):
+        FINALISED = "finalised", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        SENT = "sent", _("Sent")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="request_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    # The language of the fixed texts: one the requested state accepts.
+    language = models.CharField(_("language"), max_length=10)
+    document = models.JSONField(_("request document"))
+    document_sha256 = models.CharField(max_length=64)
+    # Rendered files, relative to MEDIA_ROOT, stored like case documents (lib/uploads.py).
+    docx_path = models.CharField(max_length=300)
+    docx_sha256 = models.CharField(max_length=64)
+    pdf_path = models.CharField(max_length=300)
+    pdf_sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.FINALISED
+    )
+    finalised_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
+    finalised_by_id = models.BigIntegerField(null=True, blank=True)
+    finalised_by_name = models.CharField(_("finalised by"), max_length=150, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by_id = models.BigIntegerField(null=True, blank=True)
+    approved_by_name = models.CharField(_("approved by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["case", "-number"]
+        verbose_name = _("request version")
+        verbose_name_plural = _("request versions")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="unique_request_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} v{self.number} ({self.language})"

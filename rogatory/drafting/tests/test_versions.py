@@ -1,0 +1,194 @@
+"""Finalising, approving and sending a drafted request, through the actions and the pages."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from conftest import Personas
+from rogatory.audit.models import AuditEntry
+from rogatory.cases.actions import do_add_person, do_register_case, do_transition
+from rogatory.cases.choices import Direction, MeasureType, PersonRole, Status
+from rogatory.cases.lifecycle import TransitionRefused
+from rogatory.cases.models import Case
+from rogatory.drafting.actions import DraftNotReady, do_approve, do_finalise, do_send
+from rogatory.drafting.models import RequestVersion
+from rogatory.reference.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: object, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def a_draft(personas: Personas, **fields: object) -> Case:
+    """An outgoing MLA draft to Kenya for bank records, every part of art. 18(15) given."""
+    values: dict[str, object] = {
+        "kind": "mla",
+        "requested_state_id": "KE",
+        "subject": "Laundering of the proceeds of bribery",
+        "summary_of_facts": "Bribes paid in Paris were moved to an account in Nairobi.",
+        "purpose": "To trace the funds and prove their origin at trial.",
+        "procedure": "Certified copies, with a certificate of authenticity.",
+        "conducting_authority": "Juge d'instruction, tribunal judiciaire de Paris",
+        "requested_authority_name": "Office of the Director of Public Prosecutions",
+        "legal_basis_note": "UNCAC art. 46",
+        "requested_deadline": datetime.date(2027, 3, 1),
+    } | fields
+    case = do_register_case(
+        personas.authority_a,
+        direction=Direction.OUTGOING,
+        fields=values,
+        acting_user=personas.officer,
+        offences=[{"national_name": "Blanchiment", "national_provision": "Code pénal, art. 324-1"}],
+        measures=[
+            {
+                "kind": MeasureType.BANK_RECORDS,
+                "description": "Statements and opening documents",
+                "details": {
+                    "institution": "Harambee Bank",
+                    "account": "KE00 1234 5678",
+                    "holder": "Tana Holdings Ltd",
+                    "period_from": "2022-01-01",
+                    "period_to": "2024-12-31",
+                },
+            }
+        ],
+    )
+    do_add_person(
+        case,
+        {
+            "role": PersonRole.ASSET_HOLDER,
+            "name": "Tana Holdings Ltd",
+            "is_legal_person": True,
+            "nationality": State.objects.get(pk="KE"),
+            "location": "Nairobi",
+        },
+        acting_user=personas.officer,
+    )
+    return case
+
+
+def blocking(case: Case, language: str = "en") -> list[str]:
+    from rogatory.drafting.completeness import check_case
+
+    return [f.rule for f in check_case(case, language) if f.severity == "error"]
+
+
+def test_an_incomplete_draft_cannot_be_finalised(personas: Personas) -> None:
+    case = a_draft(personas, summary_of_facts="", purpose="")
+    assert blocking(case)
+    with pytest.raises(DraftNotReady) as refused:
+        do_finalise(case, language="en", acting_user=personas.officer)
+    assert refused.value.findings
+    assert not RequestVersion.objects.exists()
+
+
+def test_finalise_approve_send(personas: Personas) -> None:
+    case = a_draft(personas)
+    assert blocking(case) == []
+    version = do_finalise(case, language="fr", acting_user=personas.officer)
+    assert version.number == 1 and version.status == RequestVersion.Status.FINALISED
+    assert version.document["language"] == "fr"
+    # Sending is refused until a supervisor approves.
+    with pytest.raises(TransitionRefused, match="approve"):
+        do_transition(case, "send", acting_user=personas.officer)
+    with pytest.raises(PermissionError):
+        do_approve(version, acting_user=personas.officer)
+    # A second finalisation supersedes the first.
+    second = do_finalise(case, language="fr", acting_user=personas.officer)
+    version.refresh_from_db()
+    assert version.status == RequestVersion.Status.SUPERSEDED
+    with pytest.raises(DraftNotReady):
+        do_approve(version, acting_user=personas.supervisor)
+    approved = do_approve(second, acting_user=personas.supervisor)
+    assert approved.approved_by_name == personas.supervisor.get_username()
+    sent = do_send(approved, acting_user=personas.officer)
+    case.refresh_from_db()
+    assert case.status == Status.SENT and case.sent_on is not None
+    assert sent.status == RequestVersion.Status.SENT
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"request.finalised", "request.approved", "request.sent"} <= actions
+
+
+def test_the_pages(client: Client, personas: Personas) -> None:
+    case = a_draft(personas)
+    client.force_login(personas.officer)
+    page = client.get(reverse("drafting_writer", args=[case.public_id]))
+    assert page.status_code == 200
+    assert b'data-testid="finalise"' in page.content
+    response = client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "fr"})
+    assert response.status_code == 302
+    version = RequestVersion.objects.get()
+    for fmt in ("docx", "pdf", "json"):
+        download = client.get(reverse("drafting_download", args=[case.public_id, 1, fmt]))
+        assert download.status_code == 200, fmt
+    body = b"".join(
+        client.get(reverse("drafting_download", args=[case.public_id, 1, "docx"])).streaming_content
+    )
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    assert "Bribes paid in Paris" in text
+    pdf = b"".join(
+        client.get(reverse("drafting_download", args=[case.public_id, 1, "pdf"])).streaming_content
+    )
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+    # The officer may not approve; the supervisor may, but not finalise.
+    assert client.post(reverse("drafting_approve", args=[case.public_id, 1])).status_code == 403
+    client.force_login(personas.supervisor)
+    assert client.post(reverse("drafting_finalise", args=[case.public_id])).status_code == 403
+    assert client.post(reverse("drafting_approve", args=[case.public_id, 1])).status_code == 302
+    version.refresh_from_db()
+    assert version.status == RequestVersion.Status.APPROVED
+    client.force_login(personas.officer)
+    assert client.post(reverse("drafting_send", args=[case.public_id, 1])).status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.SENT
+    # Another authority sees nothing of it.
+    client.force_login(personas.outsider)
+    assert client.get(reverse("drafting_writer", args=[case.public_id])).status_code == 404
+    assert (
+        client.get(reverse("drafting_download", args=[case.public_id, 1, "pdf"])).status_code == 404
+    )
+
+
+def test_finalising_an_incomplete_draft_through_the_page(
+    client: Client, personas: Personas
+) -> None:
+    case = a_draft(personas, purpose="")
+    client.force_login(personas.officer)
+    response = client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "en"})
+    assert response.status_code == 409
+    assert not RequestVersion.objects.exists()
+
+
+def test_measure_details_form(client: Client, personas: Personas) -> None:
+    case = a_draft(personas)
+    measure = case.measures.get()
+    client.force_login(personas.officer)
+    url = reverse("drafting_measure_details", args=[case.public_id, measure.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "institution": "Equity Bank",
+            "account": "KE99",
+            "holder": "Someone",
+            "period_from": "2023-01-01",
+            "period_to": "2023-12-31",
+        },
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.details["institution"] == "Equity Bank"
+    assert measure.details["period_to"] == "2023-12-31"
+    client.force_login(personas.supervisor)
+    assert client.post(url, {"institution": "x"}).status_code == 403

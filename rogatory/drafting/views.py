@@ -1,0 +1,294 @@
+"""The request writer's page for a draft: the live checklist, finalising, approval, sending.
+
+The draft itself is edited with the case pages (details, offences, persons, measures, annexes),
+each saved as it goes, so a draft can be left and resumed at any point; this page says what is
+still missing, with a link to the place to fix it, and refuses to finalise while an error
+remains.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rogatory.accounts.models import Role, User
+from rogatory.cases.access import get_case_for_user, get_case_for_writing, get_measure_for_user
+from rogatory.cases.actions import do_set_measure_details
+from rogatory.cases.choices import Direction, Status
+from rogatory.cases.forms import CASE_FORM_FIELDS
+from rogatory.cases.lifecycle import TransitionRefused
+from rogatory.cases.models import Case
+from rogatory.lib import uploads
+
+from .actions import (
+    UN_LANGUAGES,
+    DraftNotReady,
+    accepted_languages,
+    do_approve,
+    do_finalise,
+    do_send,
+)
+from .forms import MeasureDetailsForm
+from .models import RequestVersion
+
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "zh": "中文",
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ru": "Русский",
+}
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _draft_case(user: User, public_id: str) -> tuple[Case, bool]:
+    case, can_write = get_case_for_user(user, public_id)
+    if case.direction != Direction.OUTGOING:
+        raise Http404("The writer is for outgoing requests.")
+    return case, can_write
+
+
+def _ui_language() -> str:
+    code = (get_language() or "en").split("-")[0]
+    return code if code in UN_LANGUAGES else "en"
+
+
+def _writer_context(case: Case, user: User, can_write: bool, language: str) -> dict[str, Any]:
+    from .completeness import can_finalise, check_case
+
+    accepted = accepted_languages(case)
+    findings = check_case(case, language) if case.status == Status.DRAFT else []
+    ui = _ui_language()
+    return {
+        "case": case,
+        "can_write": can_write,
+        "can_approve": user.role == Role.SUPERVISOR,
+        "language": language,
+        "accepted": accepted,
+        "languages": [(code, LANGUAGE_NAMES[code]) for code in UN_LANGUAGES],
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message(ui),
+                "field": f.field,
+                "fix_url": _fix_url(case, f.field),
+            }
+            for f in findings
+        ],
+        "errors": sum(1 for f in findings if f.severity == "error"),
+        "ready": can_finalise(findings),
+        "versions": list(case.request_versions.all()),
+        "is_draft": case.status == Status.DRAFT,
+    }
+
+
+# Where each part of the request is edited: the case page's sections, by the first segment of
+# the rule's field pointer, or a field of the case form.
+SECTIONS = {
+    "measures": "measures",
+    "persons": "persons",
+    "offences": "offences",
+    "annexes": "documents",
+    "formalities": "documents",
+}
+FORM_FIELDS = {
+    "requesting/conducting_authority": "conducting_authority",
+    "requested/authority": "requested_authority_name",
+    "legal_basis/instrument": "legal_basis",
+    "legal_basis/note": "legal_basis_note",
+    "deadline": "requested_deadline",
+}
+
+
+def _fix_url(case: Case, field: str) -> str:
+    """The page and anchor where the user fixes ``field`` (a pointer like measures/0/details)."""
+    pointer = field or ""
+    head = pointer.split("/")[0]
+    if head in SECTIONS:
+        return f"{case.get_absolute_url()}#{SECTIONS[head]}"
+    name = FORM_FIELDS.get(pointer, head)
+    if name in CASE_FORM_FIELDS:
+        return f"{reverse('case_edit', args=[case.public_id])}#id_{name}"
+    return ""
+
+
+@login_required
+def writer(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The checklist for a draft (``?language=`` picks the language of the request)."""
+    user = _user(request)
+    case, can_write = _draft_case(user, public_id)
+    accepted = accepted_languages(case)
+    language = request.GET.get("language", "")
+    if language not in UN_LANGUAGES:
+        language = accepted[0] if accepted else _ui_language()
+    context = _writer_context(case, user, can_write, language)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "drafting/_checklist.html", context)
+    return render(request, "drafting/writer.html", context)
+
+
+@login_required
+@require_POST
+def finalise(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for_writing(user, public_id)
+    language = request.POST.get("language", "")
+    try:
+        version = do_finalise(case, language=language, acting_user=user)
+    except DraftNotReady as refused:
+        context = _writer_context(case, user, True, language if language in UN_LANGUAGES else "en")
+        context["problem"] = refused.message
+        return render(request, "drafting/writer.html", context, status=409)
+    messages.success(
+        request,
+        _("Version %(number)s finalised; a supervisor must now approve it.")
+        % {"number": version.number},
+    )
+    return redirect("drafting_writer", public_id=case.public_id)
+
+
+def _version(user: User, public_id: str, number: int) -> RequestVersion:
+    case, _can_write = _draft_case(user, public_id)
+    version = case.request_versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    version.case = case
+    return version
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    user = _user(request)
+    version = _version(user, public_id, number)
+    if user.role != Role.SUPERVISOR:
+        raise PermissionDenied("Supervisors approve requests.")
+    try:
+        do_approve(version, acting_user=user)
+    except DraftNotReady as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Version %(number)s approved.") % {"number": number})
+    return redirect("drafting_writer", public_id=version.case.public_id)
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    user = _user(request)
+    get_case_for_writing(user, public_id)
+    version = _version(user, public_id, number)
+    try:
+        do_send(version, acting_user=user)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("drafting_writer", public_id=version.case.public_id)
+    messages.success(request, _("The request is recorded as sent."))
+    return redirect(version.case)
+
+
+@login_required
+def download(request: HttpRequest, public_id: str, number: int, fmt: str) -> HttpResponseBase:
+    """The finalised request as DOCX, PDF or its JSON document (checksum re-verified)."""
+    version = _version(_user(request), public_id, number)
+    name = f"{version.case.our_reference}-v{version.number}-{version.language}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(
+            _json(version.document), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    stored, sha256 = (
+        (version.docx_path, version.docx_sha256)
+        if fmt == "docx"
+        else (version.pdf_path, version.pdf_sha256)
+    )
+    if not uploads.verify_stored(stored, sha256):
+        return HttpResponse(
+            _("This file no longer matches the checksum taken when it was made."),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    return FileResponse(
+        uploads.open_stored(stored), as_attachment=True, filename=name, content_type=FORMATS[fmt]
+    )
+
+
+@login_required
+def measure_details(request: HttpRequest, public_id: str, measure_id: str) -> HttpResponse:
+    """The fields specific to a measure's kind (bank and account, witness and questions…)."""
+    user = _user(request)
+    case = get_case_for_writing(user, public_id)
+    measure, _can_write = get_measure_for_user(user, public_id, measure_id)
+    measure.case = case
+    form = MeasureDetailsForm(
+        request.POST or None, kind=measure.kind, initial_details=dict(measure.details or {})
+    )
+    if not form.fields:
+        messages.info(request, _("This kind of measure has no specific fields: describe it."))
+        return redirect(case)
+    if request.method == "POST" and form.is_valid():
+        do_set_measure_details(measure, form.details(), acting_user=user)
+        messages.success(request, _("Details of the measure saved."))
+        return redirect(f"{case.get_absolute_url()}#measures")
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "heading": f"{measure.get_kind_display()} — {case.our_reference}",
+            "back_url": case.get_absolute_url(),
+            "back_label": case.our_reference,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _json(document: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+urlpatterns = [
+    path("cases/<uuid:public_id>/writer/", writer, name="drafting_writer"),
+    path(
+        "cases/<uuid:public_id>/measures/<uuid:measure_id>/details/",
+        measure_details,
+        name="drafting_measure_details",
+    ),
+    path("cases/<uuid:public_id>/writer/finalise/", finalise, name="drafting_finalise"),
+    path(
+        "cases/<uuid:public_id>/writer/v<int:number>/approve/",
+        approve,
+        name="drafting_approve",
+    ),
+    path("cases/<uuid:public_id>/writer/v<int:number>/send/", send, name="drafting_send"),
+    path(
+        "cases/<uuid:public_id>/writer/v<int:number>.<str:fmt>",
+        download,
+        name="drafting_download",
+    ),
+]
