@@ -27,7 +27,7 @@ from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.lib import uploads
 
-from .models import RequestVersion
+from .models import Draft, RequestVersion
 
 # The six UN languages, as the request document names them.
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "es", "ru")
@@ -60,6 +60,43 @@ def accepted_languages(case: Case) -> list[str]:
         if code in UN_LANGUAGES and code not in ordered:
             ordered.append(code)
     return ordered
+
+
+def draft_options(case: Case) -> dict[str, Any]:
+    """What the writer's own settings add to the document (written-in language, formalities,
+    signatory); nothing when they were never saved."""
+    draft = Draft.objects.filter(case=case).first()
+    return draft.build_options() if draft is not None else {}
+
+
+DRAFT_FIELDS = (
+    "written_in",
+    "translation_certified",
+    "legalised",
+    "undertakings",
+    "signatory_name",
+    "signatory_title",
+)
+
+
+@transaction.atomic
+def do_save_draft(case: Case, fields: dict[str, Any], *, acting_user: User) -> Draft:
+    """Save the writer's settings of a draft; audited with what changed."""
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"not draft fields: {sorted(unknown)}")
+    draft, _created = Draft.objects.get_or_create(case=case, defaults={"written_in": "en"})
+    changed = {
+        name: [getattr(draft, name), value]
+        for name, value in fields.items()
+        if getattr(draft, name) != value
+    }
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save()
+    if changed:
+        _audit(case, "draft_settings", acting_user, changes=changed)
+    return draft
 
 
 def _sha256(data: bytes) -> str:
@@ -97,13 +134,17 @@ def do_finalise(case: Case, *, language: str, acting_user: User) -> RequestVersi
         raise DraftNotReady(_("Only a draft outgoing request can be finalised."))
     if language not in UN_LANGUAGES:
         raise DraftNotReady(_("Choose one of the six UN languages for the request."))
-    findings = check_case(case, language)
+    options = draft_options(case)
+    findings = check_case(case, language, **options)
     if not can_finalise(findings):
         raise DraftNotReady(
             _("The request cannot be finalised while the checklist shows errors."), findings
         )
-    signatory = {"name": acting_user.get_full_name() or acting_user.get_username(), "title": ""}
-    document = build_document(case, language=language, signatory=signatory)
+    options.setdefault(
+        "signatory",
+        {"name": acting_user.get_full_name() or acting_user.get_username(), "title": ""},
+    )
+    document = build_document(case, language=language, **options)
     docx_bytes = render_docx(document)
     pdf_bytes = render_pdf(document)
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()

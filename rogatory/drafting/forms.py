@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .document import MEASURE_DETAILS
+from .models import Draft
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -90,3 +91,33 @@ class MeasureDetailsForm(forms.Form):
                 value = ""
             stored[name] = value
         return stored
+
+
+LANGUAGE_CHOICES = [
+    ("ar", "العربية"),
+    ("zh", "中文"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+]
+
+
+class DraftForm(forms.ModelForm):
+    """The writer's settings: the language written in, formalities, the signatory."""
+
+    written_in = forms.ChoiceField(
+        label=_("Language the request is written in"), choices=LANGUAGE_CHOICES
+    )
+
+    class Meta:
+        model = Draft
+        fields = [
+            "written_in",
+            "translation_certified",
+            "legalised",
+            "undertakings",
+            "signatory_name",
+            "signatory_title",
+        ]
+        widgets = {"undertakings": forms.Textarea({"rows": 3})}

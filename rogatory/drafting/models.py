@@ -8,6 +8,45 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Draft(models.Model):
+    """What the writer knows of a draft beyond the case: language written in, formalities,
+    signatory. Created the first time the writer page saves them."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="draft")
+    # The language the drafter wrote the free text in (facts, purpose…): the checklist says
+    # when the requested state does not accept it.
+    written_in = models.CharField(_("language the request is written in"), max_length=10)
+    translation_certified = models.BooleanField(_("the translation is certified"), default=False)
+    legalised = models.BooleanField(_("the request is legalised"), default=False)
+    undertakings = models.TextField(
+        _("undertakings given (e.g. speciality, confidentiality)"), blank=True
+    )
+    signatory_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ({self.written_in})"
+
+    def build_options(self) -> dict[str, object]:
+        """The keyword arguments of ``document.build_document`` this draft supplies."""
+        options: dict[str, object] = {
+            "written_in": self.written_in or None,
+            "formalities": {
+                "translation_certified": self.translation_certified,
+                "legalised": self.legalised,
+                "undertakings": self.undertakings,
+            },
+        }
+        if self.signatory_name:
+            options["signatory"] = {"name": self.signatory_name, "title": self.signatory_title}
+        return options
+
+
 class RequestVersion(models.Model):
     """One finalised version of a draft request; a supervisor approves it before it is sent.
 

@@ -31,15 +31,18 @@ from rogatory.cases.models import Case
 from rogatory.lib import uploads
 
 from .actions import (
+    DRAFT_FIELDS,
     UN_LANGUAGES,
     DraftNotReady,
     accepted_languages,
     do_approve,
     do_finalise,
+    do_save_draft,
     do_send,
+    draft_options,
 )
-from .forms import MeasureDetailsForm
-from .models import RequestVersion
+from .forms import DraftForm, MeasureDetailsForm
+from .models import Draft, RequestVersion
 
 LANGUAGE_NAMES = {
     "ar": "العربية",
@@ -76,7 +79,9 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
     from .completeness import can_finalise, check_case
 
     accepted = accepted_languages(case)
-    findings = check_case(case, language) if case.status == Status.DRAFT else []
+    options = draft_options(case)
+    findings = check_case(case, language, **options) if case.status == Status.DRAFT else []
+    draft = Draft.objects.filter(case=case).first()
     ui = _ui_language()
     return {
         "case": case,
@@ -99,6 +104,9 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
         "ready": can_finalise(findings),
         "versions": list(case.request_versions.all()),
         "is_draft": case.status == Status.DRAFT,
+        "draft_form": DraftForm(
+            instance=draft, initial={"written_in": draft.written_in if draft else _ui_language()}
+        ),
     }
 
 
@@ -145,6 +153,23 @@ def writer(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return render(request, "drafting/_checklist.html", context)
     return render(request, "drafting/writer.html", context)
+
+
+@login_required
+@require_POST
+def save_draft(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Save the language written in, the formalities and the signatory."""
+    user = _user(request)
+    case = get_case_for_writing(user, public_id)
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        context = _writer_context(case, user, True, request.POST.get("language", "en"))
+        context["draft_form"] = form
+        context["open_settings"] = True
+        return render(request, "drafting/writer.html", context, status=400)
+    do_save_draft(case, {n: form.cleaned_data[n] for n in DRAFT_FIELDS}, acting_user=user)
+    messages.success(request, _("Saved."))
+    return redirect("drafting_writer", public_id=case.public_id)
 
 
 @login_required
@@ -280,6 +305,7 @@ urlpatterns = [
         name="drafting_measure_details",
     ),
     path("cases/<uuid:public_id>/writer/finalise/", finalise, name="drafting_finalise"),
+    path("cases/<uuid:public_id>/writer/settings/", save_draft, name="drafting_settings"),
     path(
         "cases/<uuid:public_id>/writer/v<int:number>/approve/",
         approve,

@@ -259,6 +259,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "drafting_writer": (a_draft, CASE_READERS),
     "drafting_measure_details": (lambda p: a_draft(p, measure_id=None), CASE_WRITERS),
     "drafting_finalise": (a_draft, POST_ONLY),
+    "drafting_settings": (a_draft, POST_ONLY),
     "drafting_approve": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
     "drafting_send": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
     # No version finalised yet: 404 for everyone (downloads are tested in drafting's tests).

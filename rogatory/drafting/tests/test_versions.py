@@ -192,3 +192,47 @@ def test_measure_details_form(client: Client, personas: Personas) -> None:
     assert measure.details["period_to"] == "2023-12-31"
     client.force_login(personas.supervisor)
     assert client.post(url, {"institution": "x"}).status_code == 403
+
+
+def test_written_in_a_language_the_state_does_not_accept(
+    client: Client, personas: Personas
+) -> None:
+    from rogatory.directory.models import AcceptedLanguage, CountryProfile
+
+    CountryProfile.objects.get_or_create(state_id="KE")
+    AcceptedLanguage.objects.create(profile_id="KE", language_id="fr")
+    case = a_draft(personas)
+    assert blocking(case, "fr") == []
+    client.force_login(personas.officer)
+    settings_url = reverse("drafting_settings", args=[case.public_id])
+    data = {"written_in": "en", "signatory_name": "Claire Duval", "signatory_title": "Magistrate"}
+    assert client.post(settings_url, data).status_code == 302
+    page = client.get(reverse("drafting_writer", args=[case.public_id]), {"language": "fr"})
+    assert b'data-rule="profile.translation_needed"' in page.content
+    response = client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "fr"})
+    assert response.status_code == 409
+    # Written in French after all: the request can be finalised, signed as saved.
+    assert client.post(settings_url, data | {"written_in": "fr"}).status_code == 302
+    assert (
+        client.post(
+            reverse("drafting_finalise", args=[case.public_id]), {"language": "fr"}
+        ).status_code
+        == 302
+    )
+    version = RequestVersion.objects.get()
+    assert version.document["signatory"]["name"] == "Claire Duval"
+    assert AuditEntry.objects.filter(action="request.draft_settings").exists()
+    client.force_login(personas.supervisor)
+    assert client.post(settings_url, data).status_code == 403
+
+
+def test_the_json_document_round_trips_to_the_same_docx(personas: Personas) -> None:
+    import json
+
+    from rogatory.drafting.document import build_document, load_document
+    from rogatory.drafting.render import render_docx
+
+    document = build_document(a_draft(personas), language="fr")
+    imported = load_document(json.loads(json.dumps(document, ensure_ascii=False)))
+    assert imported == document
+    assert render_docx(imported) == render_docx(document)
