@@ -80,6 +80,8 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
 
     accepted = accepted_languages(case)
     options = draft_options(case)
+    # Unless the draft names a signatory, the one who finalises signs (as do_finalise does).
+    options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
     findings = check_case(case, language, **options) if case.status == Status.DRAFT else []
     draft = Draft.objects.filter(case=case).first()
     ui = _ui_language()
