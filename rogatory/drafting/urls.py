@@ -1,5 +1,8 @@
 """URLs of the request writer (all under a case: /cases/<id>/writer/…)."""
 
-from .views import urlpatterns
+from . import wizard
+from .views import urlpatterns as writer_urlpatterns
+
+urlpatterns = [*writer_urlpatterns, *wizard.urlpatterns]
 
 __all__ = ["urlpatterns"]

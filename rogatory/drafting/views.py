@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -279,6 +280,9 @@ def measure_details(request: HttpRequest, public_id: str, measure_id: str) -> Ht
     if request.method == "POST" and form.is_valid():
         do_set_measure_details(measure, form.details(), acting_user=user)
         messages.success(request, _("Details of the measure saved."))
+        back = request.GET.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
         return redirect(f"{case.get_absolute_url()}#measures")
     return render(
         request,

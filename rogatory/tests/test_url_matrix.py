@@ -264,6 +264,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "drafting_send": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
     # No version finalised yet: 404 for everyone (downloads are tested in drafting's tests).
     "drafting_download": (lambda p: a_draft(p, number=1), logged_in(404)),
+    "drafting_start": (no_kwargs, OWN_CASEWORK | {"supervisor": 403}),
+    "drafting_step": (lambda p: a_draft(p) | {"step": "facts"}, CASE_WRITERS),
 }
 
 

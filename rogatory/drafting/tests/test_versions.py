@@ -236,3 +236,16 @@ def test_the_json_document_round_trips_to_the_same_docx(personas: Personas) -> N
     imported = load_document(json.loads(json.dumps(document, ensure_ascii=False)))
     assert imported == document
     assert render_docx(imported) == render_docx(document)
+
+
+def test_measure_details_return_to_the_guided_step(client: Client, personas: Personas) -> None:
+    case = a_draft(personas)
+    measure = case.measures.get()
+    client.force_login(personas.officer)
+    step = reverse("drafting_step", args=[case.public_id, "measures"])
+    url = reverse("drafting_measure_details", args=[case.public_id, measure.public_id])
+    response = client.post(f"{url}?next={step}", {"institution": "Equity Bank", "account": "1"})
+    assert response.status_code == 302 and response["Location"] == step
+    # Elsewhere than this site: back to the case page instead.
+    response = client.post(f"{url}?next=https://evil.example/", {"institution": "X"})
+    assert response["Location"].startswith(case.get_absolute_url())
