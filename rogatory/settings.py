@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rogatory.directory",
     "rogatory.cases",
     "rogatory.drafting",
+    "rogatory.knowledge",
     "rogatory.demo",
 ]
 

@@ -1,0 +1,938 @@
+"""Parse UN documents given as plain text (PDF extractions) into a `UnDocument`.
+
+One entry point, `parse(text, language=None)`. The text is read as a list of *pieces* (its
+non-empty lines): page furniture (URLs, running headers, page numbers, job numbers, barcodes,
+footnote rules) is dropped, footnotes are lifted out of the flow, and the remaining pieces are
+assembled into paragraphs: a resolution's header, preamble, numbered operative paragraphs and
+annexes, or a report's front matter and numbered paragraphs. Footnotes are re-attached to the
+paragraph whose text carries their marker, and citations (resolutions, decisions, document
+symbols, United Nations Treaty Series references, dates) are extracted with their spans.
+
+The leading action verbs of operative paragraphs are data: untext_verbs.toml.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+VERBS_FILE = Path(__file__).with_name("untext_verbs.toml")
+
+CitationKind = Literal["resolution", "decision", "document_symbol", "treaty", "date"]
+ParagraphKind = Literal["paragraph", "heading"]
+DocumentKind = Literal["resolution", "report"]
+
+
+# --------------------------------------------------------------------------------------------
+# The structure
+
+
+@dataclass(frozen=True)
+class Citation:
+    kind: CitationKind
+    text: str  # as in the source
+    target: str  # normalised: "A/RES/76/181", "74/550 B", "A/CONF.234/16", "UNTS 2225/39574", ISO
+    start: int  # span in the text of the paragraph (or footnote) that holds it
+    end: int
+
+
+@dataclass(frozen=True)
+class Footnote:
+    marker: str  # "¹", "12", "*"
+    text: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    number: str | None = None
+    verb: str | None = None
+    kind: ParagraphKind = "paragraph"
+    footnotes: tuple[Footnote, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Annex:
+    heading: str  # "附件", "Annex I"
+    title: str | None
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class UnDocument:
+    kind: DocumentKind
+    language: str
+    symbol: str | None
+    number: str | None  # "76/187", "2021/20"; None for a report
+    body: str | None  # "General Assembly", "Economic and Social Council", …
+    date: datetime.date | None
+    title: str | None
+    session: str | None = None  # as printed: "第七十六届会议", "Seventy-sixth session"
+    agenda_item: str | None = None  # "108", "19(c)"
+    agenda_title: str | None = None
+    adoption: str | None = None  # "[根据第三委员会的报告(A/76/463, 第 26 段)通过]"
+    header: tuple[str, ...] = ()  # the header lines as printed, above the title or report body
+    front: tuple[Paragraph, ...] = ()  # lines between the title and the preamble, report summary
+    preamble: tuple[Paragraph, ...] = ()
+    operative: tuple[Paragraph, ...] = ()  # numbered paragraphs (a report's numbered paragraphs)
+    annexes: tuple[Annex, ...] = ()
+    closing: tuple[str, ...] = ()  # "2021年12月16日", "第53次全体会议"
+    unattached_footnotes: tuple[Footnote, ...] = ()
+
+    def paragraphs(self) -> Iterable[Paragraph]:
+        """Every paragraph, in reading order (annex paragraphs included)."""
+        yield from self.front
+        yield from self.preamble
+        yield from self.operative
+        for annex in self.annexes:
+            yield from annex.paragraphs
+
+    def footnotes(self) -> list[Footnote]:
+        attached = [note for paragraph in self.paragraphs() for note in paragraph.footnotes]
+        return attached + list(self.unattached_footnotes)
+
+    def citations(self) -> list[Citation]:
+        found = [c for paragraph in self.paragraphs() for c in paragraph.citations]
+        return found + [c for note in self.footnotes() for c in note.citations]
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data (patterns and vocabularies; verbs live in untext_verbs.toml)
+
+
+@dataclass(frozen=True)
+class Organ:
+    name: str
+    prefix: str | None  # symbol prefix: "A", "E", "S"; None for subsidiary bodies
+    keywords: tuple[str, ...]
+
+
+ORGANS = (
+    Organ(
+        "Economic and Social Council",
+        "E",
+        (
+            "经济及社会理事会",
+            "Economic and Social Council",
+            "Conseil économique et social",
+            "Consejo Económico y Social",
+            "Экономический и Социальный Совет",
+            "Экономического и Социального Совета",
+            "المجلس الاقتصادي والاجتماعي",
+        ),
+    ),
+    Organ(
+        "Security Council",
+        "S",
+        (
+            "安全理事会",
+            "安理会",
+            "Security Council",
+            "Conseil de sécurité",
+            "Consejo de Seguridad",
+            "Совет Безопасности",
+            "Совета Безопасности",
+            "مجلس الأمن",
+        ),
+    ),
+    Organ(
+        "General Assembly",
+        "A",
+        (
+            "大会",
+            "General Assembly",
+            "Assemblée générale",
+            "Asamblea General",
+            "Генеральная Ассамблея",
+            "Генеральной Ассамблеи",
+            "Генеральной Ассамблеей",
+            "الجمعية العامة",
+        ),
+    ),
+    Organ(
+        "other",
+        None,
+        (
+            "委员会",
+            "缔约国会议",
+            "缔约方会议",
+            "缔约方大会",
+            "人权理事会",
+            "Commission",
+            "Conference of the",
+            "Human Rights Council",
+            "Conférence des",
+            "Conferencia de",
+            "Комисси",
+            "Конференци",
+            "اللجنة",
+            "مؤتمر",
+        ),
+    ),
+)
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("January", "janvier", "enero", "января", "كانون الثاني/يناير", "يناير"),
+            ("February", "février", "febrero", "февраля", "شباط/فبراير", "فبراير"),
+            ("March", "mars", "marzo", "марта", "آذار/مارس", "مارس"),
+            ("April", "avril", "abril", "апреля", "نيسان/أبريل", "أبريل"),
+            ("May", "mai", "mayo", "мая", "أيار/مايو", "مايو"),
+            ("June", "juin", "junio", "июня", "حزيران/يونيه", "حزيران/يونيو", "يونيه", "يونيو"),
+            ("July", "juillet", "julio", "июля", "تموز/يوليه", "تموز/يوليو", "يوليه", "يوليو"),
+            ("August", "août", "agosto", "августа", "آب/أغسطس", "أغسطس"),
+            ("September", "septembre", "septiembre", "сентября", "أيلول/سبتمبر", "سبتمبر"),
+            ("October", "octobre", "octubre", "октября", "تشرين الأول/أكتوبر", "أكتوبر"),
+            ("November", "novembre", "noviembre", "ноября", "تشرين الثاني/نوفمبر", "نوفمبر"),
+            ("December", "décembre", "diciembre", "декабря", "كانون الأول/ديسمبر", "ديسمبر"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT_VALUE = {char: str(digit) for digit, char in enumerate(SUPERSCRIPTS)}
+
+_MONTH_ALTERNATION = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+DATE_PATTERNS = (
+    # 2021 年 12 月 16 日
+    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    # 16 December 2021, 1er janvier 2021, 16 de diciembre de 2021, 16 декабря 2021 года
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:er|º)?\s+(?:de\s+)?(?P<month>{_MONTH_ALTERNATION})"
+        rf"\s+(?:de\s+)?(?P<y>\d{{4}})(?!\d)",
+        re.IGNORECASE,
+    ),
+    # December 16, 2021
+    re.compile(
+        rf"(?P<month>{_MONTH_ALTERNATION})\s+(?P<d>\d{{1,2}}),\s+(?P<y>\d{{4}})", re.IGNORECASE
+    ),
+)
+
+# A UN document symbol: a series prefix then at least two segments (A/76/463, A/CONF.234/16,
+# E/CN.15/2024/12, CTOC/COP/2020/10, S/RES/2396(2017), A/76/L.12/Add.1).
+_SEGMENT = r"(?:[A-Z][A-Za-z]*(?:\.\d+)?|\d+(?:\.\d+)?[A-Z]?(?:\s?\(\d{4}\))?|S-\d+)"
+SYMBOL = re.compile(rf"(?<![A-Za-z0-9/.])[A-Z]{{1,6}}(?:/{_SEGMENT}){{2,}}(?![A-Za-z0-9/])")
+STANDALONE_SYMBOL = re.compile(rf"^\s*\*?(?P<symbol>{SYMBOL.pattern})\*?\s*$")
+
+# A resolution or decision number: 76/181, 57/270 B, 2017/19, S-32/1.
+NUMBER = r"(?:S-\d{1,2}/\d{1,3}|\d{1,4}/\d{1,4}(?:\s?[A-Z](?![A-Za-z]))?)"
+NUMBER_RE = re.compile(rf"(?<![A-Za-z0-9/.\-]){NUMBER}(?![A-Za-z0-9/])")
+# Older forms: 155 C (VII), 415 (V); Security Council: 1373 (2001).
+LEGACY_NUMBER_RE = re.compile(
+    r"(?<![A-Za-z0-9/])(?P<n>\d{1,4})\s*(?:(?P<letter>[A-Z])\s*)?\((?P<tail>[IVXL]+|\d{4})\)"
+)
+ZH_NUMBER_CHAIN = re.compile(rf"(?:\s*(?:[、和及]|以及|,|，)\s*(?:第\s*)?{NUMBER})*\s*号")
+ZH_KIND_AFTER = re.compile(r"号\s*(决议|决定)")
+CLAUSE_END = re.compile(r"[。；;]")
+KEYWORDS_BEFORE = re.compile(
+    r"(?P<dec>decisions?|décisions?|decisi[oó]n(?:es)?|решени\w*|مقرر\w*)"
+    r"|(?P<res>resolutions?|résolutions?|resoluci[oó]n(?:es)?|резолюци\w*|قرار\w*)",
+    re.IGNORECASE,
+)
+ZH_TREATY = re.compile(
+    r"第\s*(?P<vols>\d+(?:\s*(?:[、,，]|和|及)\s*\d+)*)\s*卷\s*[，,]\s*第\s*(?P<no>\d+)\s*号"
+)
+TREATY = re.compile(
+    r"(?:vols?\.|том(?:а|ов)?|المجلد(?:ات)?)\s*(?P<vols>\d+(?:\s*(?:,|and|et|y|и|و)\s*\d+)*)"
+    r"\s*[,،]\s*(?:No\.|no|nº|n°|núm\.|№|الرقم)\s*(?P<no>\d+)",
+    re.IGNORECASE,
+)
+
+FURNITURE = (
+    re.compile(r"^\s*(?:https?://|www\.)\S+\s*$"),  # hyperlink targets of the PDF
+    re.compile(r"^\s*_{5,}\s*$"),  # the footnote rule
+    re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"),  # page x/y
+    re.compile(r"^\s*GE\.\d{2}-\d{4,6}.*$"),  # Geneva job numbers
+    re.compile(r"^\s*\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6})*\s*$"),  # job number, barcode text
+    re.compile(r"^\s*\*\d{7}\*\s*$"),  # barcode
+    re.compile(r"^\s*(?:Distr\.:.*|Original:.*|分发：.*|原件：.*|Please recycle.*|♲.*)$"),
+)
+FOOTNOTE_RULE = re.compile(r"^\s*_{5,}\s*$")
+URL_LINE = FURNITURE[0]
+SUPERSCRIPT_NOTE = re.compile(rf"^\s*(?P<marker>[{SUPERSCRIPTS}]+)\s*(?P<text>.*\S)\s*$")
+PLAIN_NOTE = re.compile(r"^\s*(?P<marker>\d{1,3}|\*)\s+(?P<text>\S.*?)\s*$")
+ASTERISK_NOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*?)\s*$")
+
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+TITLE_LINE = re.compile(rf"^\s*(?P<number>{NUMBER})\.\s*(?P<title>\S.*?)\s*$")
+PARAGRAPH_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:\.|\s-)\s*(?=\S)")
+HEADING_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+|[A-Z]|[IVXL]+)\s*[.、]\s*\S")
+SESSION_LINE = re.compile(
+    r"^\s*(?:第.+届(?:特别)?会议|\d{4}\s*年(?:.*)?届会|.+\bsession|.+\bsesión|.+\bсессия|الدورة.+)\s*$",
+    re.IGNORECASE,
+)
+AGENDA_LINE = re.compile(
+    r"^\s*(?:议程项目\s*(?P<zh>\S+)|Agenda items?\s+(?P<en>\S+)|"
+    r"(?:Points?|Temas?|Пункты?)\s+(?P<item>\S+)\s+"
+    r"(?:de l['’]ordre du jour|del programa|повестки дня)|"
+    r"البند\s+(?P<ar>\S+)\s+من جدول الأعمال)\s*$",
+    re.IGNORECASE,
+)
+ADOPTION_LINE = re.compile(r"^\s*\[.*\]\s*$")
+ANNEX_LINE = re.compile(
+    r"^\s*(?:附件[一二三四五六七八九十]*|Annex(?:e)?(?:\s+[IVXL]+)?|Anexo(?:\s+[IVXL]+)?|"
+    r"Приложение(?:\s+[IVXL]+)?|المرفق(?:\s+\S+)?)\s*$",
+    re.IGNORECASE,
+)
+MEETING_LINE = re.compile(
+    r"^\s*(?:第\s*\d+\s*次全体会议|\d+(?:st|nd|rd|th)\s+plenary meeting|"
+    r"\d+e\s+séance plénière|\d+[ªa]\s+sesión plenaria|\d+-[ея]\s+пленарное заседание|"
+    r"الجلسة العامة\s+\d+)\s*$",
+    re.IGNORECASE,
+)
+REPORT_LINE = re.compile(
+    r"^\s*(?:秘书长的报告|Report of the Secretary-General|Rapport du Secrétaire général|"
+    r"Informe del Secretario General|Доклад Генерального секретаря|تقرير الأمين العام)\s*$",
+    re.IGNORECASE,
+)
+OPENING = re.compile(
+    r"^\s*(?:大会|经济及社会理事会|安全理事会|(?:The\s+)?General Assembly|"
+    r"(?:The\s+)?Economic and Social Council|(?:The\s+)?Security Council|"
+    r"L[’']Assemblée générale|Le Conseil économique et social|La Asamblea General|"
+    r"El Consejo Económico y Social|Генеральная Ассамблея|Экономический и Социальный Совет|"
+    r"(?:إن\s+)?الجمعية العامة|(?:إن\s+)?المجلس الاقتصادي والاجتماعي)\s*[，,،]?\s*$",
+    re.IGNORECASE,
+)
+# A paragraph is complete when it ends with one of these (footnote markers may follow).
+TERMINAL = "。；;.!?！？:：，,،؛"
+TRAILING_MARKERS = re.compile(rf"[\s{SUPERSCRIPTS}\d*”\"’)）]*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def parse(text: str, *, language: str | None = None) -> UnDocument:
+    """Parse the plain text of a UN resolution or report."""
+    lang = language or detect_language(text)
+    lines = [_clean_markup(line) for line in text.splitlines()]
+    symbols = _standalone_symbols(lines)
+    lines, notes = _lift_footnotes(lines)
+    pieces = [line.strip() for line in lines if line.strip() and not _is_furniture(line)]
+    pieces, closing = _split_closing(pieces)
+    title_at = _find_title(pieces)
+    if title_at is None:
+        document = _parse_report(pieces, lang)
+    else:
+        document = _parse_resolution(pieces, title_at, lang)
+    symbol = _most_common(symbols) or _symbol_from_number(document.number, document.body)
+    body = document.body or _organ_for_symbol(symbol)
+    document = replace(document, symbol=symbol, body=body, closing=tuple(closing))
+    return _attach_footnotes(document, notes, lang)
+
+
+def detect_language(text: str) -> str:
+    """Guess the UN language of a text from its script (and, for Latin script, stop words)."""
+    counts: Counter[str] = Counter()
+    for char in text:
+        if "\u4e00" <= char <= "\u9fff":
+            counts["zh"] += 1
+        elif "\u0600" <= char <= "\u06ff":
+            counts["ar"] += 1
+        elif "\u0400" <= char <= "\u04ff":
+            counts["ru"] += 1
+        elif char.isalpha() and char.isascii():
+            counts["latin"] += 1
+    script = counts.most_common(1)[0][0] if counts else "latin"
+    return _latin_language(text) if script == "latin" else script
+
+
+def _latin_language(text: str) -> str:
+    words = Counter(re.findall(r"[a-zà-ÿ']+", text.lower()))
+    scores = {
+        "en": sum(words[w] for w in ("the", "of", "and", "to", "its")),
+        "fr": sum(words[w] for w in ("les", "des", "et", "du", "aux", "le", "ses", "une")),
+        "es": sum(words[w] for w in ("los", "las", "del", "y", "el", "sus", "que", "por")),
+    }
+    return max(scores, key=lambda lang: scores[lang])
+
+
+# --------------------------------------------------------------------------------------------
+# Lines: markup, furniture, footnotes
+
+
+def _clean_markup(line: str) -> str:
+    """Drop Markdown left by the extraction: **bold** and [text](#) links."""
+    return MARKDOWN_LINK.sub(r"\1", line).replace("**", "").rstrip()
+
+
+def _is_furniture(line: str) -> bool:
+    return any(pattern.match(line) for pattern in FURNITURE) or bool(STANDALONE_SYMBOL.match(line))
+
+
+def _standalone_symbols(lines: Sequence[str]) -> list[str]:
+    """Document symbols printed alone on a line: the symbol line or the running header."""
+    found = (STANDALONE_SYMBOL.match(line) for line in lines)
+    return [re.sub(r"\s+", "", match["symbol"]) for match in found if match]
+
+
+def _lift_footnotes(lines: Sequence[str]) -> tuple[list[str], list[Footnote]]:
+    """Take footnotes out of the flow: superscript-numbered lines anywhere, and the plain
+    numbered notes below a footnote rule ("_____") up to the next page's text."""
+    kept: list[str] = []
+    notes: list[Footnote] = []
+    below_rule = False
+    for line in lines:
+        if FOOTNOTE_RULE.match(line):
+            below_rule = True
+            continue
+        if not line.strip():
+            kept.append(line)
+            continue
+        if below_rule and URL_LINE.match(line):
+            below_rule = False  # the page's links follow its notes: the note area is over
+            kept.append(line)
+            continue
+        superscript = SUPERSCRIPT_NOTE.match(line)
+        if superscript:
+            notes.append(Footnote(superscript["marker"], superscript["text"]))
+            continue
+        if below_rule or ASTERISK_NOTE.match(line):
+            note = PLAIN_NOTE.match(line) or ASTERISK_NOTE.match(line)
+            if note and _is_next_note(notes, note["marker"]):
+                notes.append(Footnote(note["marker"], note["text"]))
+                continue
+            if below_rule and notes and not notes[-1].text.rstrip().endswith(("。", ".")):
+                notes[-1] = replace(notes[-1], text=_join(notes[-1].text, line.strip()))
+                continue
+            below_rule = False
+        kept.append(line)
+    return kept, notes
+
+
+def _is_next_note(notes: Sequence[Footnote], marker: str) -> bool:
+    if marker.startswith("*"):
+        return True
+    numbers = [int(n.marker) for n in notes if n.marker.isdigit()]
+    return int(marker) == (numbers[-1] + 1 if numbers else 1)
+
+
+def _split_closing(pieces: list[str]) -> tuple[list[str], list[str]]:
+    """The date and meeting lines that close a resolution ("2021年12月16日", "第53次全体会议")."""
+    end = len(pieces)
+    while end > 0 and (MEETING_LINE.match(pieces[end - 1]) or _is_date_only(pieces[end - 1])):
+        end -= 1
+    return pieces[:end], pieces[end:]
+
+
+def _is_date_only(piece: str) -> bool:
+    return any(p.fullmatch(piece.strip()) for p in DATE_PATTERNS)
+
+
+# --------------------------------------------------------------------------------------------
+# Resolutions
+
+
+def _find_title(pieces: Sequence[str]) -> int | None:
+    for index, piece in enumerate(pieces[:40]):
+        if TITLE_LINE.match(piece) and not PARAGRAPH_NUMBER.match(piece):
+            return index
+    return None
+
+
+def _parse_resolution(pieces: list[str], title_at: int, lang: str) -> UnDocument:
+    header = _parse_header(pieces[:title_at])
+    title_match = TITLE_LINE.match(pieces[title_at])
+    assert title_match is not None
+    rest = pieces[title_at + 1 :]
+    annex_at = next((i for i, p in enumerate(rest) if ANNEX_LINE.match(p)), len(rest))
+    main, annex_pieces = rest[:annex_at], rest[annex_at:]
+    opening_at = _last_opening(main)
+    front = [_paragraph(_Draft([piece]), lang) for piece in main[: opening_at + 1]]
+    paragraphs = _assemble(main[opening_at + 1 :], lang, numbered=True)
+    first_numbered = next((i for i, p in enumerate(paragraphs) if p.number), len(paragraphs))
+    operative = tuple(_with_verb(p, lang) for p in paragraphs[first_numbered:])
+    return UnDocument(
+        kind="resolution",
+        language=lang,
+        symbol=None,
+        number=re.sub(r"\s+", " ", title_match["number"]),
+        title=title_match["title"],
+        front=tuple(front),
+        preamble=tuple(paragraphs[:first_numbered]),
+        operative=operative,
+        annexes=tuple(_parse_annexes(annex_pieces, lang)),
+        header=tuple(pieces[: title_at + 1]),
+        session=header.session,
+        agenda_item=header.agenda_item,
+        agenda_title=header.agenda_title,
+        adoption=header.adoption,
+        date=header.date,
+        body=header.body,
+    )
+
+
+@dataclass
+class _Header:
+    session: str | None = None
+    agenda_item: str | None = None
+    agenda_title: str | None = None
+    adoption: str | None = None
+    date: datetime.date | None = None
+    body: str | None = None
+
+
+def _parse_header(pieces: Sequence[str]) -> _Header:
+    """Session, agenda item and title, the adoption line (date and body) of a resolution."""
+    header = _Header()
+    agenda_title: list[str] = []
+    for piece in pieces:
+        agenda = AGENDA_LINE.match(piece)
+        if header.session is None and SESSION_LINE.match(piece):
+            header.session = piece
+        elif agenda:
+            header.agenda_item = next(g for g in agenda.groups() if g)
+        elif ADOPTION_LINE.match(piece):
+            header.adoption = piece
+        elif header.date is None and (dates := list(_find_dates(piece))):
+            header.date = datetime.date.fromisoformat(dates[0][2])
+            header.body = _organ_in(piece)
+        elif header.agenda_item is not None and header.date is None:
+            agenda_title.append(piece)
+    header.agenda_title = _join_all(agenda_title) or None
+    return header
+
+
+def _last_opening(pieces: Sequence[str]) -> int:
+    """Index of the last "大会，" / "The General Assembly," line before the first numbered
+    paragraph (an ECOSOC text recommending a draft to the Assembly has two), or -1."""
+    last = -1
+    for index, piece in enumerate(pieces):
+        if PARAGRAPH_NUMBER.match(piece):
+            break
+        if OPENING.match(piece):
+            last = index
+    return last
+
+
+def _parse_annexes(pieces: Sequence[str], lang: str) -> list[Annex]:
+    annexes: list[Annex] = []
+    starts = [i for i, piece in enumerate(pieces) if ANNEX_LINE.match(piece)]
+    for start, end in zip(starts, [*starts[1:], len(pieces)], strict=False):
+        body = list(pieces[start + 1 : end])
+        title = body.pop(0) if body else None
+        paragraphs = _assemble(body, lang, numbered=True, headings=True)
+        annexes.append(Annex(heading=pieces[start], title=title, paragraphs=tuple(paragraphs)))
+    return annexes
+
+
+# --------------------------------------------------------------------------------------------
+# Reports
+
+
+def _parse_report(pieces: list[str], lang: str) -> UnDocument:
+    report_at = next((i for i, p in enumerate(pieces[:20]) if REPORT_LINE.match(p)), None)
+    agenda_title: str | None = None
+    title: str | None = None
+    if report_at is not None:
+        before = pieces[:report_at]
+        if len(before) >= 2:
+            agenda_title, before = before[0], before[1:]
+        title = _join_all(before) or None
+    start = report_at + 1 if report_at is not None else 0
+    body_at = next(
+        (i for i in range(start, len(pieces)) if _starts_report_body(pieces[i])), len(pieces)
+    )
+    front = _assemble(pieces[start:body_at], lang, numbered=False)
+    body = _assemble(pieces[body_at:], lang, numbered=True, headings=True, wrapped=True)
+    return UnDocument(
+        kind="report",
+        language=lang,
+        symbol=None,
+        number=None,
+        body=None,
+        date=None,
+        title=title,
+        agenda_title=agenda_title,
+        header=tuple(pieces[:start]),
+        front=tuple(front),
+        operative=tuple(body),
+    )
+
+
+def _starts_report_body(piece: str) -> bool:
+    number = PARAGRAPH_NUMBER.match(piece)
+    return bool(HEADING_ENUMERATOR.match(piece) or (number and number["n"] == "1"))
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraph assembly
+
+
+@dataclass
+class _Draft:
+    pieces: list[str] = field(default_factory=list)
+    number: str | None = None
+    kind: ParagraphKind = "paragraph"
+
+    @property
+    def text(self) -> str:
+        return _join_all(self.pieces)
+
+
+def _assemble(
+    pieces: Sequence[str],
+    lang: str,
+    *,
+    numbered: bool,
+    headings: bool = False,
+    wrapped: bool = False,
+) -> list[Paragraph]:
+    """Join pieces into paragraphs. A piece opens a paragraph when it carries the next
+    paragraph number; it continues the previous one when that one is unfinished (a page break
+    or a hard line wrap); otherwise it is a heading (short, unpunctuated) or, in a resolution,
+    a new unnumbered paragraph, and in a hard-wrapped report the continuation of the last
+    numbered paragraph."""
+    drafts: list[_Draft] = []
+    expected = 1
+    for piece in pieces:
+        number = PARAGRAPH_NUMBER.match(piece) if numbered else None
+        previous = drafts[-1] if drafts else None
+        if number and int(number["n"]) == expected:
+            drafts.append(_Draft([piece[number.end() :]], number=number["n"]))
+            expected += 1
+        elif previous and previous.kind == "paragraph" and not _is_complete(previous.text):
+            previous.pieces.append(piece)
+        elif headings and _looks_like_heading(piece):
+            drafts.append(_Draft([piece], kind="heading"))
+        elif wrapped and previous and previous.number is not None:
+            previous.pieces.append(piece)
+        else:
+            drafts.append(_Draft([piece]))
+    return [_paragraph(draft, lang) for draft in drafts]
+
+
+def _paragraph(draft: _Draft, lang: str) -> Paragraph:
+    text = draft.text
+    return Paragraph(
+        text=text, number=draft.number, kind=draft.kind, citations=find_citations(text, lang)
+    )
+
+
+def _looks_like_heading(piece: str) -> bool:
+    if HEADING_ENUMERATOR.match(piece) or PARAGRAPH_NUMBER.match(piece):
+        return True
+    stripped = piece.strip()
+    limit = 40 if any(_is_cjk(char) for char in stripped) else 100
+    balanced = all(stripped.count(a) == stripped.count(b) for a, b in ("《》", "()", "（）", "“”"))
+    return len(stripped) <= limit and balanced and not re.search(r"[，,；;。、：:—.]", stripped)
+
+
+def _is_complete(text: str) -> bool:
+    stripped = TRAILING_MARKERS.sub("", text)
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+def _join(left: str, right: str) -> str:
+    """Join two wrapped pieces: no space between CJK characters, one space otherwise."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left or not right:
+        return left + right
+    if _is_cjk(left[-1]) and _is_cjk(right[0]):
+        return left + right
+    return f"{left} {right}"
+
+
+def _join_all(pieces: Iterable[str]) -> str:
+    text = ""
+    for piece in pieces:
+        text = _join(text, piece)
+    return re.sub(r"[ \t\u00a0\u3000]+", " ", text).strip()
+
+
+def _is_cjk(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F") and char not in SUPERSCRIPTS
+
+
+# --------------------------------------------------------------------------------------------
+# Verbs
+
+
+@cache
+def verb_table(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(adverbs, verbs) for a language from untext_verbs.toml, longest first."""
+    with VERBS_FILE.open("rb") as handle:
+        data = tomllib.load(handle).get(lang, {})
+    return _longest_first(data.get("adverbs", [])), _longest_first(data.get("verbs", []))
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def leading_verb(text: str, lang: str) -> str | None:
+    """The action verb opening an operative paragraph, as printed ("又请", "Also requests")."""
+    adverbs, verbs = verb_table(lang)
+    folded = text.lstrip().casefold()
+    for adverb in ("", *adverbs):
+        if not folded.startswith(adverb.casefold()):
+            continue
+        rest = folded[len(adverb) :]
+        gap = len(rest) - len(rest.lstrip())
+        if adverb and lang != "zh" and lang != "ar" and gap == 0:
+            continue
+        rest = rest.lstrip()
+        for verb in verbs:
+            if rest.startswith(verb.casefold()) and _ends_word(rest, len(verb), lang):
+                length = len(adverb) + gap + len(verb)
+                return text.lstrip()[:length]
+    return None
+
+
+def _ends_word(text: str, at: int, lang: str) -> bool:
+    return lang == "zh" or at >= len(text) or not text[at].isalpha()
+
+
+def _with_verb(paragraph: Paragraph, lang: str) -> Paragraph:
+    if paragraph.number is None:
+        return paragraph
+    return replace(paragraph, verb=leading_verb(paragraph.text, lang))
+
+
+# --------------------------------------------------------------------------------------------
+# Citations
+
+
+def find_citations(text: str, lang: str) -> tuple[Citation, ...]:
+    """Every citation in a paragraph or footnote text, ordered by position."""
+    symbols = list(_symbol_citations(text))
+    taken = [(c.start, c.end) for c in symbols]
+    found = [
+        *symbols,
+        *_number_citations(text, lang, taken),
+        *_treaty_citations(text),
+        *(Citation("date", t, iso, s, e) for s, e, iso, t in _date_spans(text)),
+    ]
+    return tuple(sorted(found, key=lambda c: (c.start, c.end, c.target)))
+
+
+def _symbol_citations(text: str) -> Iterable[Citation]:
+    for match in SYMBOL.finditer(text):
+        symbol = re.sub(r"\s+", "", match[0])
+        kind: CitationKind = "resolution" if "/RES/" in symbol else "document_symbol"
+        if "/DEC/" in symbol:
+            kind = "decision"
+        yield Citation(kind, match[0], symbol, match.start(), match.end())
+
+
+def _number_citations(text: str, lang: str, taken: list[tuple[int, int]]) -> Iterable[Citation]:
+    candidates = [*NUMBER_RE.finditer(text), *LEGACY_NUMBER_RE.finditer(text)]
+    for match in sorted(candidates, key=lambda m: m.start()):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
+        kind = _zh_number_kind(text, match) if lang == "zh" else _number_kind(text, match)
+        if kind is None:
+            continue
+        taken.append((match.start(), match.end()))
+        number = _normalise_number(match)
+        target = number if kind == "decision" else _resolution_target(text, match, number)
+        yield Citation(kind, match[0], target, match.start(), match.end())
+
+
+def _zh_number_kind(text: str, match: re.Match[str]) -> CitationKind | None:
+    """第 69/193 和 69/196 号决议: a number is a citation when a chain of numbers ends in 号;
+    the first 号决议 / 号决定 that follows in the clause tells which."""
+    chain = ZH_NUMBER_CHAIN.match(text, match.end())
+    if chain is None:
+        return None
+    if match.re is LEGACY_NUMBER_RE and not re.search(r"第\s*$", text[: match.start()]):
+        return None
+    clause_end = CLAUSE_END.search(text, match.end())
+    stop = clause_end.start() if clause_end else len(text)
+    kind = ZH_KIND_AFTER.search(text, chain.end() - 1, stop)
+    return "decision" if kind and kind[1] == "决定" else "resolution"
+
+
+def _number_kind(text: str, match: re.Match[str]) -> CitationKind | None:
+    """Other languages: the nearest "resolution(s)" / "decision(s)" before the number, within
+    the run of numbers, dates and connecting words that follows it."""
+    window = text[max(0, match.start() - 120) : match.start()]
+    keywords = list(KEYWORDS_BEFORE.finditer(window))
+    if not keywords:
+        return None
+    last = keywords[-1]
+    between = window[last.end() :]
+    if CLAUSE_END.search(between) or re.search(r"[^\W\d_]{4,}", _strip_links(between)):
+        return None
+    return "decision" if last["dec"] else "resolution"
+
+
+def _strip_links(between: str) -> str:
+    """Remove what may sit between "resolutions" and a later number in a list: other numbers,
+    dates, "of", "and", "du", "de", "y", "и", "و"."""
+    return re.sub(
+        rf"{NUMBER}|\d+|{_MONTH_ALTERNATION}|\b(?:of|and|du|des|de|et|y|del|от|и|في|و|the)\b",
+        " ",
+        between,
+        flags=re.IGNORECASE,
+    )
+
+
+def _normalise_number(match: re.Match[str]) -> str:
+    if match.re is LEGACY_NUMBER_RE:
+        letter = f" {match['letter']}" if match["letter"] else ""
+        return f"{match['n']}{letter} ({match['tail']})"
+    return re.sub(r"\s+", " ", match[0])
+
+
+def _resolution_target(text: str, match: re.Match[str], number: str) -> str:
+    """A/RES/76/181 for the General Assembly, E/RES/2017/19 for ECOSOC, S/RES/1373 (2001) for
+    the Security Council; a subsidiary body's resolution (a commission, a conference of the
+    parties) keeps its bare number."""
+    if match.re is LEGACY_NUMBER_RE and match["tail"].isdigit():
+        return f"S/RES/{number}"
+    if re.match(r"\d{4}/", number):
+        return f"E/RES/{number}"
+    organ = _organ_before(text, match.start())
+    if organ is None or organ.prefix is not None:
+        prefix = organ.prefix if organ else "A"
+        return f"{prefix}/RES/{number}"
+    return number
+
+
+def _organ_before(text: str, position: int) -> Organ | None:
+    """The organ named nearest before a position, within its clause."""
+    start = max(0, position - 100)
+    delimiter = max(text.rfind(d, start, position) for d in "，,。；;")
+    window = text[max(start, delimiter + 1) : position]
+    best: tuple[int, int, Organ] | None = None
+    for organ in ORGANS:
+        for keyword in organ.keywords:
+            at = window.rfind(keyword)
+            if at >= 0 and not window[:at].endswith(("该", "this ")):  # "that Commission"
+                key = (at + len(keyword), len(keyword), organ)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    return best[2] if best else None
+
+
+def _organ_in(text: str) -> str | None:
+    for organ in ORGANS:
+        if organ.prefix and any(keyword in text for keyword in organ.keywords):
+            return organ.name
+    return None
+
+
+def _organ_for_symbol(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    prefix = symbol.split("/", 1)[0]
+    return next((o.name for o in ORGANS if o.prefix == prefix), None)
+
+
+def _symbol_from_number(number: str | None, body: str | None) -> str | None:
+    if number is None:
+        return None
+    organ = next((o for o in ORGANS if o.name == body and o.prefix), None)
+    if organ is None:
+        return None
+    return f"{organ.prefix}/RES/{number.replace(' ', '')}"
+
+
+def _treaty_citations(text: str) -> Iterable[Citation]:
+    """第 2225、2237 卷，第 39574 号 / Treaty Series, vol. 2225, No. 39574: one per volume."""
+    for pattern in (ZH_TREATY, TREATY):
+        for match in pattern.finditer(text):
+            for volume in re.findall(r"\d+", match["vols"]):
+                target = f"UNTS {volume}/{match['no']}"
+                yield Citation("treaty", match[0], target, match.start(), match.end())
+
+
+def _find_dates(text: str) -> Iterable[tuple[int, int, str]]:
+    for start, end, iso, _ in _date_spans(text):
+        yield start, end, iso
+
+
+def _date_spans(text: str) -> Iterable[tuple[int, int, str, str]]:
+    spans: list[tuple[int, int, str, str]] = []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            iso = _iso_date(match)
+            if iso and not any(s < match.end() and match.start() < e for s, e, _, _ in spans):
+                spans.append((match.start(), match.end(), iso, match[0]))
+    return sorted(spans)
+
+
+def _iso_date(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    month = int(groups["m"]) if groups.get("m") else _month_number(groups["month"])
+    try:
+        return datetime.date(int(groups["y"]), month, int(groups["d"])).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int:
+    folded = {key.casefold(): value for key, value in MONTHS.items()}
+    return folded[name.casefold()]
+
+
+# --------------------------------------------------------------------------------------------
+# Footnotes back to their paragraphs
+
+
+def _attach_footnotes(document: UnDocument, notes: Sequence[Footnote], lang: str) -> UnDocument:
+    """Give each footnote (with its citations) to the first paragraph, from the one that took
+    the previous note on, whose text carries its marker."""
+    notes = [replace(n, citations=find_citations(n.text, lang)) for n in notes]
+    paragraphs = list(document.paragraphs())
+    attached: dict[int, list[Footnote]] = {}
+    unattached: list[Footnote] = []
+    cursor = 0
+    for note in notes:
+        at = _paragraph_citing(paragraphs, note.marker, cursor)
+        if at is None:
+            unattached.append(note)
+            continue
+        attached.setdefault(at, []).append(note)
+        cursor = at
+    ids = {id(p): i for i, p in enumerate(paragraphs)}
+
+    def give(group: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+        return tuple(replace(p, footnotes=tuple(attached.get(ids[id(p)], ()))) for p in group)
+
+    return replace(
+        document,
+        front=give(document.front),
+        preamble=give(document.preamble),
+        operative=give(document.operative),
+        annexes=tuple(replace(a, paragraphs=give(a.paragraphs)) for a in document.annexes),
+        unattached_footnotes=tuple(unattached),
+    )
+
+
+def _paragraph_citing(paragraphs: Sequence[Paragraph], marker: str, start: int) -> int | None:
+    pattern = _marker_pattern(marker)
+    for index in range(start, len(paragraphs)):
+        if pattern.search(paragraphs[index].text):
+            return index
+    return None
+
+
+@cache
+def _marker_pattern(marker: str) -> re.Pattern[str]:
+    if marker[0] in SUPERSCRIPTS:
+        return re.compile(rf"(?<![{SUPERSCRIPTS}]){re.escape(marker)}(?![{SUPERSCRIPTS}])")
+    if marker.startswith("*"):
+        return re.compile(rf"(?<=\S){re.escape(marker)}(?!\*)")
+    # A plain number set after the words it annotates: "政策文件。1", "the report;1 ".
+    return re.compile(rf"(?<=[^\s\d/\-]){marker}(?=\s|$)")
+
+
+def _most_common(values: Sequence[str]) -> str | None:
+    return Counter(values).most_common(1)[0][0] if values else None
