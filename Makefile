@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else lives in scripts/ so it can be read alone.
-.PHONY: run test dev lint bench bench-cases bench-drafting messages clean
+.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge messages clean
 
 PORT ?= 8000
 export PORT
@@ -24,6 +24,9 @@ bench-cases:    ## case management under load: ARGS="--size 100000 --database po
 
 bench-drafting: ## rendering time of a request, DOCX and PDF in six languages: ARGS="--repeat 20"
 	@scripts/bootstrap.sh dev && .venv/bin/python bench/drafting.py $(ARGS)
+
+bench-knowledge: ## knowledge-base search on a generated corpus: ARGS="--size 200000 --check"
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/knowledge_search.py $(ARGS)
 
 messages:       ## re-extract translatable strings into locale/*/LC_MESSAGES/django.po
 	@scripts/bootstrap.sh dev && .venv/bin/python manage.py makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var

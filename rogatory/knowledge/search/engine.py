@@ -1,0 +1,391 @@
+"""The search interface and its tantivy backend. See the package docstring and decision 0015."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import tantivy
+
+from rogatory.lib import textfold
+
+# One token per Han character (CJK unified ideographs and their extensions, compatibility
+# ideographs); one token per run of other letters, marks and digits; clause punctuation is a
+# token too, so that a phrase does not match across "，" or "."
+# ("会员国，政府" is not "会员国政府").
+SPLIT_PATTERN = r"\p{Han}|[[\p{L}\p{M}\p{N}]--\p{Han}]+|[.,;:!?、。]"
+EXACT = "exact"  # tokenizer name: regex + lowercase + ascii_fold
+STEMMED = "stemmed"  # the same + English Snowball stemmer
+
+# Tokenizing the original text in Python, to place highlights (Python's re has no \p{Han}).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+_PY_TOKEN = re.compile(rf"[{_HAN}]|(?:[^\W_{_HAN}]|[{_MARKS}])+|[.,;:!?、。，；：！？]")
+_PY_WORD = re.compile(rf"(?:[^\W_{_HAN}]|[{_MARKS}])+|[.,;:!?、。，；：！？]")
+_HAN_TOKEN = re.compile(rf"[{_HAN}]")
+_LATIN_LETTER = re.compile(r"[a-z]")
+_SYMBOL = re.compile(r"^[A-Z]{1,6}(?:/[A-Z0-9.\-]+)+$", re.IGNORECASE)
+_QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
+_PREFOLD_TABLE = str.maketrans({"ё": "е", "Ё": "Е"})
+
+SNIPPET_CHARS = 200
+
+
+def prefold(text: str) -> str:
+    """Fold what tantivy's filters cannot: NFKC, Arabic marks and letter forms, ё.
+
+    Whole-string operations only (fast enough for bulk indexing). Together with the tokenizer's
+    lowercase and ascii_fold filters this gives the same tokens as ``textfold.fold``
+    (a test checks it).
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = textfold._ARABIC_MARKS.sub("", text)
+    return text.translate(textfold._ARABIC_LETTERS).translate(_PREFOLD_TABLE)
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """What the index holds for one knowledge-base document (the database keeps the rest)."""
+
+    id: int
+    text: str
+    title: str = ""
+    symbol: str = ""
+    kind: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    snippet: str  # HTML: the original text escaped, matches wrapped in <mark>
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: list[Hit]
+    total: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One part of a query that every result must contain, as index tokens."""
+
+    tokens: tuple[str, ...]
+    stems: tuple[str, ...]
+    symbol: str | None = None  # the chunk as a document symbol, when it looks like one
+    pattern: re.Pattern[str] | None = None  # Han characters only: how to find them in the text
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    chunks: tuple[Chunk, ...] = field(default_factory=tuple)
+
+
+class SearchBackend(Protocol):
+    def upsert(self, docs: Iterable[IndexDoc]) -> int: ...
+
+    def delete(self, ids: Iterable[int]) -> None: ...
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int: ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        language: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> Page: ...
+
+
+def _analyzers() -> tuple[tantivy.TextAnalyzer, tantivy.TextAnalyzer]:
+    def base() -> tantivy.TextAnalyzerBuilder:
+        return (
+            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(SPLIT_PATTERN))
+            .filter(tantivy.Filter.remove_long(80))
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold())
+        )
+
+    return base().build(), base().filter(tantivy.Filter.stemmer("english")).build()
+
+
+_EXACT_ANALYZER, _STEM_ANALYZER = _analyzers()
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Split a query box into chunks: quoted phrases and whitespace-separated words.
+
+    A chunk that analyses to several tokens (a Chinese term, "A/76/122") is matched as a phrase.
+    """
+    chunks = []
+    for quoted, word in _QUERY_PARTS.findall(query):
+        raw = quoted or word
+        folded = prefold(raw)
+        tokens = tuple(_EXACT_ANALYZER.analyze(folded))
+        if not tokens:
+            continue
+        stems = tuple(_STEM_ANALYZER.analyze(folded))
+        symbol = raw.upper() if word and _SYMBOL.match(raw) else None
+        pattern = None
+        if all(_HAN_TOKEN.fullmatch(token) for token in tokens):
+            pattern = re.compile(r"\s*".join(re.escape(token) for token in tokens))
+        chunks.append(Chunk(tokens=tokens, stems=stems, symbol=symbol, pattern=pattern))
+    return ParsedQuery(chunks=tuple(chunks))
+
+
+def default_index_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "search" / "knowledge"
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("body", stored=False, tokenizer_name=EXACT, index_option="position")
+    builder.add_text_field(
+        "body_stem", stored=False, tokenizer_name=STEMMED, index_option="position"
+    )
+    builder.add_text_field("symbol", stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("kind", stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("language", stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("original", stored=True)
+    return builder.build()
+
+
+class TantivyBackend:
+    """The knowledge-base index in a directory. One writer process; any number of readers.
+
+    Writes (``upsert``, ``delete``, ``rebuild``) commit before returning and are visible to
+    this object's searches at once; other objects on the same directory (other processes) see
+    them within about a second (tantivy reloads on commit with a short delay), or at once after
+    ``reload()``. Only one writer at a time may hold the directory (tantivy's lock file).
+    """
+
+    def __init__(self, path: Path | None = None, *, heap_bytes: int = 200_000_000) -> None:
+        self.path = path if path is not None else default_index_path()
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self.index.register_tokenizer(EXACT, _analyzers()[0])
+        self.index.register_tokenizer(STEMMED, _analyzers()[1])
+        self._heap_bytes = heap_bytes
+        self._write_lock = threading.Lock()
+        self._token_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    # Writing -------------------------------------------------------------------------------
+
+    def _document(self, doc: IndexDoc) -> tantivy.Document:
+        head = "\n".join(part for part in (doc.symbol, doc.title) if part)
+        original = f"{head}\n\n{doc.text}" if head else doc.text
+        folded = prefold(original)
+        document = tantivy.Document()
+        document.add_unsigned("id", doc.id)
+        document.add_text("body", folded)
+        document.add_text("body_stem", folded)
+        document.add_text("symbol", doc.symbol.upper())
+        document.add_text("kind", doc.kind)
+        document.add_text("language", doc.language)
+        document.add_bytes("original", original.encode())
+        return document
+
+    def _write(self, docs: Iterable[IndexDoc], *, replace: bool, clear: bool) -> int:
+        count = 0
+        with self._write_lock:
+            writer = self.index.writer(heap_size=self._heap_bytes, num_threads=2)
+            try:
+                if clear:
+                    writer.delete_all_documents()
+                for doc in docs:
+                    if replace:
+                        writer.delete_documents_by_query(self._id_query(doc.id))
+                    writer.add_document(self._document(doc))
+                    count += 1
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        self.index.reload()
+        return count
+
+    def _id_query(self, doc_id: int) -> tantivy.Query:
+        # Not delete_documents_by_term: tantivy-py 0.27 makes an i64 term of the int, which
+        # never matches the u64 field (checked: nothing is deleted).
+        return tantivy.Query.term_query(self.schema, "id", doc_id)
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents (matched by id)."""
+        return self._write(docs, replace=True, clear=False)
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Replace the whole index by ``docs`` in one commit: readers see old or new."""
+        return self._write(docs, replace=False, clear=True)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        with self._write_lock:
+            writer = self.index.writer(heap_size=15_000_000, num_threads=1)
+            for doc_id in ids:
+                writer.delete_documents_by_query(self._id_query(doc_id))
+            writer.commit()
+            writer.wait_merging_threads()
+        self.index.reload()
+
+    @classmethod
+    def destroy(cls, path: Path) -> None:
+        shutil.rmtree(path, ignore_errors=True)
+
+    # Reading -------------------------------------------------------------------------------
+
+    def build_query(
+        self, parsed: ParsedQuery, *, kind: str | None = None, language: str | None = None
+    ) -> tantivy.Query | None:
+        if not parsed.chunks:
+            return None
+        schema = self.schema
+        must: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for chunk in parsed.chunks:
+            should = [self._field_query("body", chunk.tokens, boost=2.0)]
+            if any(_LATIN_LETTER.search(token) for token in chunk.tokens):
+                should.append(self._field_query("body_stem", chunk.stems, boost=1.0))
+            if chunk.symbol:
+                term = tantivy.Query.term_query(schema, "symbol", chunk.symbol)
+                should.append(tantivy.Query.boost_query(term, 10.0))
+            if len(should) == 1:
+                must.append((tantivy.Occur.Must, should[0]))
+            else:
+                either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
+                must.append((tantivy.Occur.Must, either))
+        for name, value in (("kind", kind), ("language", language)):
+            if value:
+                term = tantivy.Query.term_query(schema, name, value)
+                must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)))
+        return must[0][1] if len(must) == 1 else tantivy.Query.boolean_query(must)
+
+    def _field_query(self, name: str, tokens: Sequence[str], *, boost: float) -> tantivy.Query:
+        if len(tokens) == 1:
+            query = tantivy.Query.term_query(self.schema, name, tokens[0])
+        else:
+            query = tantivy.Query.phrase_query(self.schema, name, list(tokens))
+        return tantivy.Query.boost_query(query, boost)
+
+    def reload(self) -> None:
+        self.index.reload()
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        language: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> Page:
+        parsed = parse_query(query)
+        built = self.build_query(parsed, kind=kind, language=language)
+        if built is None:
+            return Page(hits=[], total=0)
+        searcher = self.index.searcher()
+        result = searcher.search(built, limit=limit, offset=offset, count=True)
+        hits = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            original = bytes(stored["original"][0]).decode()
+            hits.append(
+                Hit(id=int(stored["id"][0]), score=score, snippet=self.snippet(original, parsed))
+            )
+        total = result.count  # type: ignore[attr-defined]  # missing from tantivy's stub
+        return Page(hits=hits, total=int(total or 0))
+
+    # Snippets ------------------------------------------------------------------------------
+
+    def _analyse_token(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        cached = self._token_cache.get(token)
+        if cached is None:
+            folded = prefold(token)
+            cached = (tuple(_EXACT_ANALYZER.analyze(folded)), tuple(_STEM_ANALYZER.analyze(folded)))
+            if len(self._token_cache) < 200_000:
+                self._token_cache[token] = cached
+        return cached
+
+    def _scan(
+        self, original: str, chunks: list[Chunk], first: int | None, width: int
+    ) -> list[tuple[int, int]]:
+        """Find the other chunks by analysing the original text token by token."""
+        has_han = any(_HAN_TOKEN.fullmatch(token) for chunk in chunks for token in chunk.tokens)
+        tokens_re = _PY_TOKEN if has_han else _PY_WORD  # skip Han text in C when we can
+        exact: list[str] = []
+        stems: list[str] = []
+        spans: list[tuple[int, int]] = []
+        marks: list[tuple[int, int]] = []
+        stop_at = len(original) if first is None else first + width
+        for match in tokens_re.finditer(original):
+            if match.start() >= stop_at:
+                break
+            token_exact, token_stems = self._analyse_token(match.group())
+            for i, value in enumerate(token_exact):
+                exact.append(value)
+                stems.append(token_stems[i] if i < len(token_stems) else value)
+                spans.append(match.span())
+                last = len(exact)
+                for chunk in chunks:
+                    n = len(chunk.tokens)
+                    if last < n or (value != chunk.tokens[-1] and stems[-1] != chunk.stems[-1]):
+                        continue
+                    if (
+                        tuple(exact[last - n :]) == chunk.tokens
+                        or tuple(stems[last - n :]) == chunk.stems
+                    ):
+                        marks.append((spans[last - n][0], spans[-1][1]))
+                        stop_at = min(stop_at, spans[last - n][0] + width)
+        return marks
+
+    def snippet(self, original: str, parsed: ParsedQuery, width: int = SNIPPET_CHARS) -> str:
+        """The passage of ``original`` around the first match, matches in <mark>, HTML-escaped."""
+        marks: list[tuple[int, int]] = []
+        # Chinese chunks: the characters themselves, separated by nothing but spaces (C speed).
+        for chunk in parsed.chunks:
+            if chunk.pattern is not None:
+                marks.extend(match.span() for match in chunk.pattern.finditer(original))
+        scanned = [chunk for chunk in parsed.chunks if chunk.pattern is None]
+        if scanned:
+            marks.extend(self._scan(original, scanned, min(marks)[0] if marks else None, width))
+        marks = _merge(sorted(marks))
+        if not marks:
+            return html.escape(original[:width].strip())
+        first = marks[0][0]
+        start = max(0, first - width // 4)
+        end = min(len(original), start + width)
+        pieces = ["…" if start else ""]
+        cursor = start
+        for mark_start, mark_end in marks:
+            if mark_end <= start or mark_start >= end:
+                continue
+            mark_start, mark_end = max(mark_start, start), min(mark_end, end)
+            pieces.append(html.escape(original[cursor:mark_start]))
+            pieces.append(f"<mark>{html.escape(original[mark_start:mark_end])}</mark>")
+            cursor = mark_end
+        pieces.append(html.escape(original[cursor:end]))
+        pieces.append("…" if end < len(original) else "")
+        return "".join(pieces).replace("\n", " ").strip()
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
