@@ -20,8 +20,12 @@ from rogatory.demo.cases import load_demo_cases
 from rogatory.directory.actions import import_profile
 from rogatory.directory.documents import validate_document
 from rogatory.directory.models import CompetentAuthority, CountryProfile
+from rogatory.knowledge.actions import drain_after_commit
+from rogatory.knowledge.importing import import_path
 
 PROFILES_DIR = Path(__file__).resolve().parent / "data" / "profiles"
+# The three seed UN documents (see their README for the sources).
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "tests" / "seeds"
 
 # Shown on the console by `make run` and in the README; demo installs only.
 DEMO_PASSWORD = "rogatory-demo"
@@ -107,10 +111,22 @@ def load_demo_data(*, with_cases: bool = True) -> list[tuple[str, str, str]]:
     operator = _ensure_user(username, first, last, Role.SITE_ADMIN, None)
     logins.append((username, str(Role.SITE_ADMIN.label), "—"))
     load_demo_profiles(operator)
+    load_demo_knowledge(operator)
     if with_cases:
         # Requests go last: they name the users and the directory's central authorities.
         load_demo_cases()
     return logins
+
+
+def load_demo_knowledge(operator: User) -> None:
+    """Import the seed UN documents into the knowledge base (files already there are skipped).
+
+    The search index follows after the commit (the outbox is drained then).
+    """
+    report = import_path(KNOWLEDGE_DIR, acting_user=operator, drain=False)
+    if report.skipped:
+        raise ValueError(f"Knowledge seeds not imported: {report.skipped}")
+    transaction.on_commit(drain_after_commit)
 
 
 def load_demo_profiles(operator: User) -> None:

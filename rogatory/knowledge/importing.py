@@ -1,0 +1,179 @@
+"""Bulk import of a folder or an archive (.zip, .tar.gz) of UN documents.
+
+``.txt`` files are UN plain text (untext), ``.xml`` files Akoma Ntoso (akn). Each file is
+imported in its own transaction: a bad file is skipped with its reason and nothing already
+imported is lost. Files already imported (same SHA-256) are skipped without parsing, so an
+interrupted import is resumed by running it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import tarfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .actions import KnowledgeImportError, defer_indexing, do_import_akn, do_import_text, sha256
+from .akn import MAX_BYTES
+from .indexing import drain_outbox
+from .models import KnowledgeDocument
+
+if TYPE_CHECKING:
+    from rogatory.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".xml")
+MAX_FILES = 100_000
+
+
+class SourceError(ValueError):
+    """The path is neither a folder nor a readable archive."""
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    indexed: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.replaced) + len(self.unchanged) + len(self.skipped)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str
+    read: Callable[[], bytes]
+    size: int
+
+
+def _limited(read: Callable[[], bytes]) -> bytes:
+    data = read()
+    if len(data) > MAX_BYTES:
+        raise KnowledgeImportError(f"Larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    return data
+
+
+def iter_source(path: Path) -> Iterator[SourceFile]:
+    """The .txt and .xml files of a folder (recursively) or an archive, sorted by name."""
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            yield SourceFile(str(file.relative_to(path)), file.read_bytes, file.stat().st_size)
+        return
+    name = path.name.lower()
+    if name.endswith(".zip"):
+        try:
+            archive = zipfile.ZipFile(path)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise SourceError(f"{path}: not a readable zip archive ({exc}).") from None
+        with archive:
+            infos = sorted(
+                (i for i in archive.infolist() if not i.is_dir()), key=lambda i: i.filename
+            )
+            for info in infos[:MAX_FILES]:
+                yield SourceFile(
+                    info.filename,
+                    lambda info=info: archive.read(info),  # type: ignore[misc]
+                    info.file_size,
+                )
+        return
+    if name.endswith((".tar.gz", ".tgz", ".tar")):
+        try:
+            tar = tarfile.open(path)  # noqa: SIM115  (closed by the with below)
+        except (OSError, tarfile.TarError) as exc:
+            raise SourceError(f"{path}: not a readable tar archive ({exc}).") from None
+        with tar:
+            members = sorted((m for m in tar.getmembers() if m.isfile()), key=lambda m: m.name)
+            for member in members[:MAX_FILES]:
+
+                def read(member: tarfile.TarInfo = member) -> bytes:
+                    handle = tar.extractfile(member)
+                    if handle is None:
+                        raise KnowledgeImportError("Not a regular file.")
+                    return handle.read(MAX_BYTES + 1)
+
+                yield SourceFile(member.name, read, member.size)
+        return
+    if path.is_file() and name.endswith(SUFFIXES):
+        yield SourceFile(path.name, path.read_bytes, path.stat().st_size)
+        return
+    raise SourceError(f"{path}: expected a folder, a .zip or .tar.gz archive, a .txt or .xml file.")
+
+
+def import_path(
+    path: Path,
+    *,
+    acting_user: User | None = None,
+    progress: Callable[[str], None] | None = None,
+    drain: bool = True,
+) -> ImportReport:
+    """Import every .txt and .xml file under ``path``; then bring the search index in step.
+
+    ``drain=False`` leaves the outbox to the caller (inside a transaction that has not
+    committed yet, the index must wait for the commit: ``transaction.on_commit``).
+    """
+    report = ImportReport()
+    say = progress or (lambda line: None)
+    with defer_indexing():
+        for n, source in enumerate(iter_source(path), 1):
+            if not source.name.lower().endswith(SUFFIXES):
+                continue
+            outcome = _import_one(source, acting_user, report)
+            say(f"[{n}] {source.name}: {outcome}")
+    if not drain:
+        return report
+    try:
+        report.indexed = drain_outbox()
+    except Exception as exc:  # the outbox keeps the rows; rebuild_search_index or next import
+        logger.exception("Search index not updated")
+        say(f"Search index not updated ({exc}); run manage.py rebuild_search_index.")
+    return report
+
+
+def _import_one(source: SourceFile, acting_user: User | None, report: ImportReport) -> str:
+    try:
+        if source.size > MAX_BYTES:
+            raise KnowledgeImportError(f"Larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        data = _limited(source.read)
+        digest = sha256(data)
+        if KnowledgeDocument.objects.filter(source_sha256=digest).exists():
+            report.unchanged.append(source.name)
+            return "already imported"
+        if not data.strip():
+            raise KnowledgeImportError("The file is empty.")
+        if source.name.lower().endswith(".xml"):
+            document, created = do_import_akn(
+                data, source_name=source.name, acting_user=acting_user
+            )
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise KnowledgeImportError(f"Not UTF-8 text ({exc.reason}).") from None
+            document, created = do_import_text(
+                text, source_name=source.name, acting_user=acting_user, source_sha256=digest
+            )
+    except KnowledgeImportError as exc:
+        report.skipped.append((source.name, str(exc)))
+        return f"skipped: {exc}"
+    except Exception as exc:  # one bad file must not stop the others
+        logger.exception("Import of %s failed", source.name)
+        reason = f"unexpected error: {type(exc).__name__}: {exc}"
+        report.skipped.append((source.name, reason))
+        return f"skipped: {reason}"
+    label = document.symbol or document.title[:60]
+    if created:
+        report.created.append(source.name)
+        return f"imported {label}"
+    if document.source_sha256 == digest:
+        report.replaced.append(source.name)
+        return f"replaced {label}"
+    report.unchanged.append(source.name)
+    return f"unchanged {label}"

@@ -1,0 +1,78 @@
+"""Keep the search index in step with the database through the outbox (decision 0015).
+
+``drain_outbox`` applies pending ``SearchOutbox`` rows to the index and deletes them only after
+the index has committed, so a crash between the database write and the index write is healed
+by the next drain. ``rebuild_index`` streams every document into a fresh index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import KnowledgeDocument, SearchOutbox
+from .search import IndexDoc, SearchBackend, TantivyBackend, default_index_path
+
+_backends: dict[Path, TantivyBackend] = {}
+_lock = threading.Lock()
+
+
+def get_backend() -> TantivyBackend:
+    """The process's backend for the index under DATA_DIR (one object per directory)."""
+    path = default_index_path()
+    with _lock:
+        backend = _backends.get(path)
+        if backend is None:
+            backend = _backends[path] = TantivyBackend(path)
+        return backend
+
+
+def index_doc(document: KnowledgeDocument) -> IndexDoc:
+    return IndexDoc(
+        id=document.pk,
+        text=document.body_text,
+        title=document.title,
+        symbol=document.symbol,
+        kind=document.kind,
+        language=document.language,
+    )
+
+
+def drain_outbox(backend: SearchBackend | None = None, *, batch: int = 500) -> int:
+    """Apply the pending outbox rows to the index; returns the number of rows applied."""
+    backend = backend if backend is not None else get_backend()
+    applied = 0
+    while True:
+        rows = list(SearchOutbox.objects.order_by("id")[:batch])
+        if not rows:
+            return applied
+        last_op: dict[int, str] = {}
+        for row in rows:
+            last_op[row.document_id] = row.op
+        wanted = [pk for pk, op in last_op.items() if op == SearchOutbox.Op.UPSERT]
+        documents = {d.pk: d for d in KnowledgeDocument.objects.filter(pk__in=wanted)}
+        gone = [pk for pk in last_op if pk not in documents]
+        if documents:
+            backend.upsert(index_doc(d) for d in documents.values())
+        if gone:
+            backend.delete(gone)
+        with transaction.atomic():
+            SearchOutbox.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        applied += len(rows)
+
+
+def _all_documents() -> Iterator[IndexDoc]:
+    for document in KnowledgeDocument.objects.order_by("pk").iterator(chunk_size=500):
+        yield index_doc(document)
+
+
+def rebuild_index(backend: SearchBackend | None = None) -> int:
+    """Replace the whole index by the documents in the database; returns their number."""
+    backend = backend if backend is not None else get_backend()
+    pending = list(SearchOutbox.objects.values_list("pk", flat=True))
+    count = backend.rebuild(_all_documents())
+    SearchOutbox.objects.filter(pk__in=pending).delete()
+    return count

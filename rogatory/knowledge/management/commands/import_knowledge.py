@@ -1,0 +1,36 @@
+"""manage.py import_knowledge PATH: import UN documents from a folder or an archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rogatory.knowledge.importing import SourceError, import_path
+
+
+class Command(BaseCommand):
+    help = (
+        "Import UN documents (.txt plain text, .xml Akoma Ntoso) from a folder, a .zip or a "
+        ".tar.gz archive. Idempotent and resumable: files already imported are skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        if not path.exists():
+            raise CommandError(f"{path} does not exist.")
+        try:
+            report = import_path(path, progress=self.stdout.write)
+        except SourceError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"Done: {len(report.created)} imported, {len(report.replaced)} replaced, "
+            f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
+            f"{report.indexed} index updates."
+        )
+        for name, reason in report.skipped:
+            self.stdout.write(f"  skipped {name}: {reason}")

@@ -1,0 +1,96 @@
+"""The knowledge base: documents, the citations between them, and the search outbox.
+
+The database is the source of truth; the search index (rogatory.knowledge.search) is derived
+from it through ``SearchOutbox`` (decision 0015): every write records an outbox row in the
+same transaction, and ``indexing.drain_outbox`` applies the rows to the index.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    UN_DOCUMENT = "un_document", _("UN document")
+    LEGISLATION = "legislation", _("Legislation")
+    CASE_LAW = "case_law", _("Case law")
+    TREATY = "treaty", _("Treaty")
+
+
+class KnowledgeDocument(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    symbol = models.CharField(max_length=100, blank=True, db_index=True)
+    language = models.CharField(max_length=8)
+    title = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    body_text = models.TextField(blank=True, help_text="The plain text as published.")
+    akn = models.TextField(help_text="Akoma Ntoso 3.0 XML of the parsed document.")
+    work_iri = models.CharField(max_length=300, blank=True)
+    content_sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the Akoma Ntoso XML (same document, same hash)."
+    )
+    source_sha256 = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the imported file."
+    )
+    source_name = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "symbol"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["symbol", "language", "content_sha256"],
+                name="knowledge_document_unique_content",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol or self.title[:80]
+
+
+class Citation(models.Model):
+    """A reference in a document's text; ``resolved`` links it to a document in the base."""
+
+    source = models.ForeignKey(
+        KnowledgeDocument, on_delete=models.CASCADE, related_name="citations"
+    )
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20)  # resolution, decision, document_symbol, treaty, date
+    text = models.TextField()
+    target = models.CharField(max_length=200, db_index=True)
+    resolved = models.ForeignKey(
+        KnowledgeDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cited_by",
+    )
+
+    class Meta:
+        ordering = ["source", "position"]
+
+    def __str__(self) -> str:
+        return self.target
+
+
+class SearchOutbox(models.Model):
+    """A document whose index entry must be brought in step (written with the change)."""
+
+    class Op(models.TextChoices):
+        UPSERT = "upsert", _("Add or replace")
+        DELETE = "delete", _("Delete")
+
+    document_id = models.PositiveBigIntegerField()  # no foreign key: deletes must survive
+    op = models.CharField(max_length=10, choices=Op.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.document_id}"
