@@ -6,6 +6,7 @@ Each app contributes a django-ninja router; this module only assembles them.
 from ninja import NinjaAPI
 
 from rogatory.cases.api import router as cases_router
+from rogatory.knowledge.api import router as knowledge_router
 from rogatory.treaties.api import router as treaties_router
 
 api = NinjaAPI(
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("", treaties_router)
 api.add_router("", cases_router)
+api.add_router("", knowledge_router)

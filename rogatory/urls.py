@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("rogatory.treaties.urls")),
     path("", include("rogatory.cases.urls")),
     path("", include("rogatory.drafting.urls")),
+    path("", include("rogatory.knowledge.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

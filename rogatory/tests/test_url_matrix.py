@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +29,8 @@ from rogatory.cases.models import Case
 from rogatory.demo.loaders import PROFILES_DIR
 from rogatory.directory.actions import import_profile
 from rogatory.directory.models import CountryProfile
+from rogatory.knowledge.actions import do_import_text
+from rogatory.knowledge.models import KnowledgeDocument
 
 ROLES = (
     "anonymous",
@@ -145,6 +148,16 @@ def a_draft(personas: Personas, **extra: Any) -> dict[str, Any]:
     if "number" in extra:
         kwargs |= {"number": extra["number"], "fmt": "pdf"}
     return kwargs
+
+
+def a_knowledge_document(personas: Personas) -> dict[str, Any]:
+    """A seed UN document in the knowledge base (imported once per test)."""
+    document = KnowledgeDocument.objects.filter(symbol="A/76/122").first()
+    if document is None:
+        seed = Path(__file__).resolve().parents[1] / "knowledge/tests/seeds"
+        text = (seed / "003_6bdc7af176e43de5.txt").read_text(encoding="utf-8")
+        document, _created = do_import_text(text, source_name="A-76-122.txt")
+    return {"public_id": document.public_id}
 
 
 def a_holiday(personas: Personas) -> dict[str, Any]:
@@ -266,6 +279,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "drafting_download": (lambda p: a_draft(p, number=1), logged_in(404)),
     "drafting_start": (no_kwargs, OWN_CASEWORK | {"supervisor": 403}),
     "drafting_step": (lambda p: a_draft(p) | {"step": "facts"}, CASE_WRITERS),
+    "knowledge_search": (no_kwargs, everyone(200)),
+    "knowledge_document": (a_knowledge_document, everyone(200)),
+    "knowledge_document_akn": (a_knowledge_document, everyone(200)),
+    "api:knowledge_search": (no_kwargs, everyone(200)),  # no query: no results
+    "api:knowledge_document": (a_knowledge_document, everyone(200)),
 }
 
 

@@ -1,0 +1,126 @@
+"""``/api/v1/knowledge/…``: search the knowledge base and read its documents (public)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from .models import KnowledgeDocument
+from .views import PER_PAGE, document_links, search_documents
+
+router = Router(tags=["knowledge"])
+
+Kind = Literal["un_document", "legislation", "case_law", "treaty"]
+Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
+
+
+class SearchQuery(Schema):
+    q: str = Field("", description="Words, a phrase in quotes or a document symbol")
+    lang: Language | None = Field(None, description="Language of the documents")
+    type: Kind | None = Field(None, description="Kind of document")
+    page: int = Field(1, ge=1, le=1000, description="Page number, from 1")
+
+
+class SearchItem(Schema):
+    id: uuid.UUID
+    title: str
+    symbol: str
+    kind: str
+    language: str
+    date: datetime.date | None
+    snippet: str = Field(description="HTML: the text escaped, matches in <mark>")
+
+
+class SearchOut(Schema):
+    items: list[SearchItem]
+    total: int
+    page: int
+    per_page: int
+
+
+class CitationOut(Schema):
+    kind: str
+    text: str
+    target: str
+    resolved: uuid.UUID | None = Field(description="The cited document, when in the base")
+
+
+class DocumentRef(Schema):
+    id: uuid.UUID
+    symbol: str
+    title: str
+
+
+class DocumentOut(Schema):
+    id: uuid.UUID
+    title: str
+    symbol: str
+    date: datetime.date | None
+    language: str
+    kind: str
+    citations: list[CitationOut]
+    cited_by: list[DocumentRef]
+
+
+class DocumentQuery(Schema):
+    format: Literal["json", "akn"] = Field("json", description="akn: the Akoma Ntoso 3.0 XML")
+
+
+@router.get("/knowledge/search", response=SearchOut, summary="Search the knowledge base")
+def knowledge_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchOut:
+    """Documents ranked by relevance, with a highlighted snippet. An empty query finds none."""
+    if not query.q.strip():
+        return SearchOut(items=[], total=0, page=query.page, per_page=PER_PAGE)
+    answer = search_documents(query.q, kind=query.type, language=query.lang, page=query.page)
+    items = [
+        SearchItem(
+            id=r.document.public_id,
+            title=r.document.title,
+            symbol=r.document.symbol,
+            kind=r.document.kind,
+            language=r.document.language,
+            date=r.document.date,
+            snippet=r.snippet,
+        )
+        for r in answer.results
+    ]
+    return SearchOut(items=items, total=answer.total, page=answer.page, per_page=PER_PAGE)
+
+
+@router.get(
+    "/knowledge/documents/{public_id}",
+    response=DocumentOut,
+    summary="One document of the knowledge base",
+)
+def knowledge_document(
+    request: HttpRequest, public_id: uuid.UUID, query: Query[DocumentQuery]
+) -> DocumentOut | HttpResponse:
+    """The document's metadata and links; ``?format=akn`` returns its Akoma Ntoso XML."""
+    document = get_object_or_404(KnowledgeDocument, public_id=public_id)
+    if query.format == "akn":
+        return HttpResponse(document.akn.encode(), content_type="application/akn+xml")
+    cites, cited_by = document_links(document)
+    return DocumentOut(
+        id=document.public_id,
+        title=document.title,
+        symbol=document.symbol,
+        date=document.date,
+        language=document.language,
+        kind=document.kind,
+        citations=[
+            CitationOut(
+                kind=c.kind,
+                text=c.text,
+                target=c.target,
+                resolved=c.resolved.public_id if c.resolved else None,
+            )
+            for c in cites
+        ],
+        cited_by=[DocumentRef(id=d.public_id, symbol=d.symbol, title=d.title) for d in cited_by],
+    )
