@@ -45,6 +45,20 @@ def officers_of(authority: Authority) -> Any:
     ).order_by("last_name", "first_name", "username")
 
 
+def clean_reference(value: str, case: Case) -> str:
+    """Our reference as typed, unless another request of the authority has it.
+
+    Left blank, a new request gets the registry's next number and an existing one keeps its own.
+    """
+    reference = value.strip()
+    if not reference:
+        return case.our_reference if case.pk else ""
+    taken = Case.objects.filter(authority_id=case.authority_id, our_reference=reference)
+    if taken.exclude(pk=case.pk).exists():
+        raise forms.ValidationError(_("Another request already has this reference."))
+    return reference
+
+
 def _short_title(instrument: Instrument) -> str:
     return instrument.short_title
 
@@ -88,6 +102,8 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.direction = direction
+        if self.instance.pk is None:
+            self.instance.authority = authority  # for the reference check
         self.fields["our_reference"].required = False
         choices = cast(dict[str, forms.ModelChoiceField], self.fields)
         choices["officer"].queryset = officers_of(authority)
@@ -104,14 +120,7 @@ class CaseForm(forms.ModelForm):
         self.order_fields(["counterpart", *CASE_FORM_FIELDS])
 
     def clean_our_reference(self) -> str:
-        reference: str = self.cleaned_data.get("our_reference", "").strip()
-        if reference:
-            taken = Case.objects.filter(authority=self.authority, our_reference=reference)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                raise forms.ValidationError(_("Another request already has this reference."))
-        return reference
+        return clean_reference(self.cleaned_data.get("our_reference", ""), self.instance)
 
     def clean_counterpart(self) -> State:
         state: State = self.cleaned_data["counterpart"]

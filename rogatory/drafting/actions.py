@@ -27,10 +27,9 @@ from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.lib import uploads
 
+from .document import UN_LANGUAGES
 from .models import Draft, RequestVersion
 
-# The six UN languages, as the request document names them.
-UN_LANGUAGES = ("ar", "zh", "en", "fr", "es", "ru")
 # Largest rendered file kept (a request with long annex lists stays far below).
 MAX_RENDERED_SIZE = 20 * 1024 * 1024
 
@@ -45,21 +44,12 @@ class DraftNotReady(Exception):
 
 
 def accepted_languages(case: Case) -> list[str]:
-    """UN languages the requested state accepts for this request, best first (may be empty).
+    """UN languages the requested state accepts for this request (may be empty): the languages
+    its profile accepts for every request and for the chosen legal basis."""
+    from .completeness import profile_context
 
-    Languages declared for the chosen legal basis come first, then those for every request.
-    """
-    from rogatory.directory.models import AcceptedLanguage
-
-    rows = AcceptedLanguage.objects.filter(profile__state_id=case.requested_state_id)
-    ordered: list[str] = []
-    for row in sorted(rows, key=lambda r: (r.instrument_id != case.legal_basis_id, r.pk)):
-        if row.instrument_id not in (None, case.legal_basis_id):
-            continue
-        code = row.language_id.split("-")[0].lower()
-        if code in UN_LANGUAGES and code not in ordered:
-            ordered.append(code)
-    return ordered
+    accepted = profile_context(case).accepted_languages or ()
+    return [code for code in UN_LANGUAGES if code in accepted]
 
 
 def draft_options(case: Case) -> dict[str, Any]:

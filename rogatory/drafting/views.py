@@ -42,17 +42,10 @@ from .actions import (
     do_send,
     draft_options,
 )
-from .forms import DraftForm, MeasureDetailsForm
+from .forms import LANGUAGE_CHOICES, DraftForm, MeasureDetailsForm
 from .models import Draft, RequestVersion
 
-LANGUAGE_NAMES = {
-    "ar": "العربية",
-    "zh": "中文",
-    "en": "English",
-    "fr": "Français",
-    "es": "Español",
-    "ru": "Русский",
-}
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",

@@ -37,7 +37,14 @@ from rogatory.cases.actions import (
     do_update_case,
 )
 from rogatory.cases.choices import Direction, Status
-from rogatory.cases.forms import DATE_WIDGET, TEXTAREA, MeasureForm, OffenceForm, PersonForm
+from rogatory.cases.forms import (
+    DATE_WIDGET,
+    TEXTAREA,
+    MeasureForm,
+    OffenceForm,
+    PersonForm,
+    clean_reference,
+)
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.directory.models import CompetentAuthority
@@ -196,11 +203,7 @@ class CaseStepForm(forms.ModelForm):
         self.fields["subject"].required = False
 
     def clean_our_reference(self) -> str:
-        reference: str = self.cleaned_data.get("our_reference", "").strip()
-        taken = Case.objects.filter(authority=self.instance.authority_id, our_reference=reference)
-        if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("Another request already has this reference."))
-        return reference
+        return clean_reference(self.cleaned_data.get("our_reference", ""), self.instance)
 
 
 class FactsForm(forms.ModelForm):

@@ -415,3 +415,21 @@ def test_list_sorts_by_deadline_and_reference(
     assert order("reference") == ["IN-A", "IN-B", "IN-C"]
     assert order("") == ["IN-C", "IN-A", "IN-B"]  # newest first
     assert client.get(reverse("case_list"), {"sort": "drop table"}).status_code == 200
+
+
+def test_a_blank_reference_keeps_the_one_the_request_has(
+    client: Client, personas: Personas, make_case: MakeCase
+) -> None:
+    case = make_case(our_reference="IN-KEEP")
+    make_case(our_reference="IN-OTHER")
+    logged_in(client, personas.officer)
+    url = reverse("case_edit", args=[case.public_id])
+    assert client.post(url, register_post(our_reference="")).status_code == 302
+    case.refresh_from_db()
+    assert case.our_reference == "IN-KEEP"
+    # Another request's reference is refused, at registration too.
+    assert client.post(url, register_post(our_reference="IN-OTHER")).status_code == 400
+    new = client.post(
+        reverse("case_register", args=["incoming"]), register_post(our_reference="IN-OTHER")
+    )
+    assert new.status_code == 400
