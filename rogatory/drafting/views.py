@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -29,7 +29,7 @@ from rogatory.cases.choices import Direction, Status
 from rogatory.cases.forms import CASE_FORM_FIELDS
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
-from rogatory.lib import uploads
+from rogatory.cases.views.documents import stored_file_response
 
 from .actions import (
     DRAFT_FIELDS,
@@ -246,15 +246,7 @@ def download(request: HttpRequest, public_id: str, number: int, fmt: str) -> Htt
         if fmt == "docx"
         else (version.pdf_path, version.pdf_sha256)
     )
-    if not uploads.verify_stored(stored, sha256):
-        return HttpResponse(
-            _("This file no longer matches the checksum taken when it was made."),
-            status=409,
-            content_type="text/plain; charset=utf-8",
-        )
-    return FileResponse(
-        uploads.open_stored(stored), as_attachment=True, filename=name, content_type=FORMATS[fmt]
-    )
+    return stored_file_response(stored, sha256, filename=name, content_type=FORMATS[fmt])
 
 
 @login_required

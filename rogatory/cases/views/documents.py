@@ -89,19 +89,31 @@ def document_download(
 ) -> HttpResponseBase:
     user = acting_user(request)
     version = get_document_version_for_user(user, public_id, document_id, number)
-    if not uploads.verify_stored(version.file_path, version.sha256):
-        # Altered or lost on disk since it was uploaded: say so rather than serve it.
-        logger.error("Stored file %s does not match its checksum", version.file_path)
+    return stored_file_response(
+        version.file_path,
+        version.sha256,
+        filename=uploads.safe_download_name(version.original_name),
+        content_type=version.content_type,
+    )
+
+
+def stored_file_response(
+    relative_path: str, sha256: str, *, filename: str, content_type: str
+) -> HttpResponseBase:
+    """A stored file as an attachment, once its checksum is verified (409 if it changed)."""
+    if not uploads.verify_stored(relative_path, sha256):
+        # Altered or lost on disk since it was stored: say so rather than serve it.
+        logger.error("Stored file %s does not match its checksum", relative_path)
         return HttpResponse(
             _("This file no longer matches the checksum taken at upload. Ask your administrator."),
             status=409,
             content_type="text/plain; charset=utf-8",
         )
     response = FileResponse(
-        uploads.open_stored(version.file_path),
+        uploads.open_stored(relative_path),
         as_attachment=True,
-        filename=uploads.safe_download_name(version.original_name),
-        content_type=version.content_type,
+        filename=filename,
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
