@@ -9,6 +9,7 @@ running ``make run`` twice changes nothing.
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,14 @@ from rogatory.demo.cases import load_demo_cases
 from rogatory.directory.actions import import_profile
 from rogatory.directory.documents import validate_document
 from rogatory.directory.models import CompetentAuthority, CountryProfile
-from rogatory.knowledge.actions import drain_after_commit
+from rogatory.knowledge.actions import defer_indexing, do_save_judgment, drain_after_commit
 from rogatory.knowledge.importing import import_path
+from rogatory.knowledge.legal import Judgment
 
 PROFILES_DIR = Path(__file__).resolve().parent / "data" / "profiles"
 # The three seed UN documents (see their README for the sources).
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "tests" / "seeds"
+DEMO_KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
 
 # Shown on the console by `make run` and in the README; demo installs only.
 DEMO_PASSWORD = "rogatory-demo"
@@ -118,14 +121,30 @@ def load_demo_data(*, with_cases: bool = True) -> list[tuple[str, str, str]]:
     return logins
 
 
+def judgment_from_dict(item: dict) -> Judgment:
+    """A judgment of demo/knowledge/judgments.json (tags as lists, the date as YYYY-MM-DD)."""
+    fields = dict(item)
+    fields["date"] = datetime.date.fromisoformat(item["date"]) if item.get("date") else None
+    for name in ("tags", "iccs", "implements"):
+        fields[name] = tuple(item.get(name, ()))
+    return Judgment(**fields)
+
+
 def load_demo_knowledge(operator: User) -> None:
     """Import the seed UN documents into the knowledge base (files already there are skipped).
 
     The search index follows after the commit (the outbox is drained then).
     """
-    report = import_path(KNOWLEDGE_DIR, acting_user=operator, drain=False)
-    if report.skipped:
-        raise ValueError(f"Knowledge seeds not imported: {report.skipped}")
+    for folder in (KNOWLEDGE_DIR, DEMO_KNOWLEDGE_DIR):
+        report = import_path(folder, acting_user=operator, drain=False)
+        if report.skipped:
+            raise ValueError(f"Knowledge seeds not imported: {report.skipped}")
+    with defer_indexing():
+        items = json.loads((DEMO_KNOWLEDGE_DIR / "judgments.json").read_text())
+        for item in items:
+            do_save_judgment(
+                judgment_from_dict(item), source_name="demo judgments.json", acting_user=operator
+            )
     transaction.on_commit(drain_after_commit)
 
 

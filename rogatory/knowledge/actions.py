@@ -12,26 +12,33 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rogatory.audit.actions import record
 
 from .akn import AknError, from_akn, to_akn, work_iri
-from .models import Citation, DocumentKind, KnowledgeDocument, SearchOutbox
-from .untext import UnDocument, parse
+from .akn_legal import act_to_akn, akn_document_type, from_legal_akn, judgment_to_akn
+from .legal import Judgment, LegalAct, act_work_iri, judgment_work_iri
+from .models import Citation, DocumentKind, KnowledgeDocument, Provision, SearchOutbox
+from .untext import LANGUAGES as UN_LANGUAGES
+from .untext import Paragraph, UnDocument, parse
 
 if TYPE_CHECKING:
     from rogatory.accounts.models import User
+    from rogatory.reference.models import State
+    from rogatory.treaties.models import Instrument
 
 logger = logging.getLogger(__name__)
 
 # Citation kinds that can point at a document in the base (dates cannot).
-LINKABLE = ("resolution", "decision", "document_symbol")
+LINKABLE = ("resolution", "decision", "document_symbol", "treaty")
 
 
 class KnowledgeImportError(ValueError):
@@ -106,9 +113,21 @@ def do_import_text(
 
 def do_import_akn(
     data: bytes, *, source_name: str, acting_user: User | None = None
-) -> tuple[KnowledgeDocument, bool]:
-    """Import a document given as Akoma Ntoso XML (as written by akn.to_akn)."""
+) -> tuple[KnowledgeDocument, bool | None]:
+    """Import a document given as Akoma Ntoso XML: a UN document (<doc>, <statement>), an act
+    (<act>) or a judgment (<judgment>), as our export writes them. created is None when an
+    act or judgment was already stored unchanged."""
     try:
+        if akn_document_type(data) in ("act", "judgment"):
+            legal = from_legal_akn(data)
+            digest = sha256(data)
+            if isinstance(legal, LegalAct):
+                return do_save_act(
+                    legal, source_name=source_name, acting_user=acting_user, source_sha256=digest
+                )
+            return do_save_judgment(
+                legal, source_name=source_name, acting_user=acting_user, source_sha256=digest
+            )
         parsed = from_akn(data)
     except AknError as exc:
         raise KnowledgeImportError(str(exc)) from None
@@ -176,14 +195,11 @@ def _store(
     ]
     Citation.objects.bulk_create(citations)
     resolved = _resolve(document)
-    SearchOutbox.objects.create(document_id=document.pk, op=SearchOutbox.Op.UPSERT)
-    record(
+    _written(
         "knowledge.imported",
-        acting_user=acting_user,
-        authority_id=None,
-        object_type="knowledge_document",
-        object_ref=str(document.public_id),
-        details={
+        document,
+        acting_user,
+        {
             "symbol": symbol,
             "language": language,
             "source": source_name[:300],
@@ -193,9 +209,24 @@ def _store(
             "links": resolved,
         },
     )
+    return document, created
+
+
+def _written(
+    action: str, document: KnowledgeDocument, acting_user: User | None, details: dict
+) -> None:
+    """What every write ends with: the outbox row, the audit entry, the drain after commit."""
+    SearchOutbox.objects.create(document_id=document.pk, op=SearchOutbox.Op.UPSERT)
+    record(
+        action,
+        acting_user=acting_user,
+        authority_id=None,
+        object_type="knowledge_document",
+        object_ref=str(document.public_id),
+        details=details,
+    )
     if not getattr(_deferred, "active", False):
         transaction.on_commit(drain_after_commit)
-    return document, created
 
 
 def _resolve(document: KnowledgeDocument) -> int:
@@ -235,3 +266,341 @@ def drain_after_commit() -> None:
         drain_outbox()
     except Exception:  # the outbox keeps the rows: the next drain heals the index
         logger.exception("Search index not updated; the next drain will retry")
+
+
+# Legislation and case law --------------------------------------------------------------------
+
+
+def _known_tags(iccs: Iterable[str], implements: Iterable[str]) -> None:
+    """Refuse ICCS codes and convention articles that the reference data does not know."""
+    from rogatory.reference.models import IccsCategory
+    from rogatory.treaties.models import Instrument
+
+    codes = set(iccs)
+    known_codes = IccsCategory.objects.filter(code__in=codes).values_list("code", flat=True)
+    unknown = codes - set(known_codes)
+    if unknown:
+        raise KnowledgeImportError(f"Unknown ICCS codes: {', '.join(sorted(unknown))}.")
+    refs = set(implements)
+    bad = sorted(ref for ref in refs if not re.fullmatch(r"[a-z0-9-]+:[0-9A-Za-z().]+", ref))
+    if bad:
+        raise KnowledgeImportError(
+            f"Convention articles must read instrument:article (e.g. untoc:6): {', '.join(bad)}."
+        )
+    instruments = {ref.split(":")[0] for ref in refs}
+    known = set(Instrument.objects.filter(code__in=instruments).values_list("code", flat=True))
+    if instruments - known:
+        raise KnowledgeImportError(
+            f"Unknown instruments: {', '.join(sorted(instruments - known))}."
+        )
+
+
+def _state(code: str) -> State:
+    from rogatory.reference.models import State
+
+    state = State.objects.filter(iso2=code.upper()).first()
+    if state is None:
+        raise KnowledgeImportError(f"Unknown state code {code!r} (ISO 3166-1 alpha-2 expected).")
+    return state
+
+
+def act_text(act: LegalAct) -> str:
+    """The act's text in reading order: what search indexes and snippets quote."""
+    lines = [act.title]
+    if act.number:
+        lines.append(act.number)
+    for provision in act.provisions:
+        lines.append(" ".join(part for part in (provision.number, provision.heading) if part))
+        lines.extend(line for line in provision.text.splitlines() if line.strip())
+    return "\n".join(lines)
+
+
+def judgment_text(judgment: Judgment) -> str:
+    parts = (
+        judgment.title,
+        judgment.court,
+        judgment.case_number,
+        judgment.parties,
+        judgment.summary,
+        judgment.facts,
+        judgment.decision,
+    )
+    return "\n".join(part for part in parts if part)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return sorted({value for value in values if value})
+
+
+def do_save_act(
+    act: LegalAct,
+    *,
+    source_name: str,
+    acting_user: User | None = None,
+    source_sha256: str = "",
+    document: KnowledgeDocument | None = None,
+) -> tuple[KnowledgeDocument, bool | None]:
+    """Store a legislative act and its provisions. Returns (document, created); created is
+    None when the same act was already stored unchanged. An act is identified by its work IRI
+    and language: saving it again with other content replaces it. ``document``: the stored
+    document being edited (its identity may change with the edit)."""
+    for provision in act.provisions:
+        _known_tags(provision.iccs, provision.implements)
+    try:
+        akn = act_to_akn(act, generated=act.date)
+    except AknError as exc:
+        raise KnowledgeImportError(str(exc)) from None
+    with transaction.atomic():
+        document, created = _legal_document(
+            DocumentKind.LEGISLATION, act_work_iri(act), act.language, akn, document
+        )
+        if created is None:
+            return document, None
+        document.state = _state(act.state)
+        document.title = act.title
+        document.number = act.number
+        document.date = act.date
+        document.source_url = act.source_url
+        document.body_text = act_text(act)
+        document.iccs_codes = _unique(c for p in act.provisions for c in p.iccs)
+        document.implements = _unique(r for p in act.provisions for r in p.implements)
+        _set_source(document, akn, source_name, source_sha256)
+        document.save()
+        document.provisions.all().delete()
+        Provision.objects.bulk_create(
+            Provision(
+                document=document,
+                position=n,
+                eid=p.eid,
+                number=p.number,
+                heading=p.heading,
+                text=p.text,
+                iccs_codes=list(p.iccs),
+                implements=list(p.implements),
+            )
+            for n, p in enumerate(act.provisions)
+        )
+        _written(
+            "knowledge.act_saved",
+            document,
+            acting_user,
+            {
+                "work": document.work_iri,
+                "language": act.language,
+                "source": source_name[:300],
+                "sha256": document.content_sha256,
+                "replaced": not created,
+                "provisions": len(act.provisions),
+            },
+        )
+    return document, created
+
+
+def do_save_judgment(
+    judgment: Judgment,
+    *,
+    source_name: str,
+    acting_user: User | None = None,
+    source_sha256: str = "",
+    document: KnowledgeDocument | None = None,
+) -> tuple[KnowledgeDocument, bool | None]:
+    """Store a court decision (same identity and return rules as ``do_save_act``)."""
+    _known_tags(judgment.iccs, judgment.implements)
+    try:
+        akn = judgment_to_akn(judgment, generated=judgment.date)
+    except AknError as exc:
+        raise KnowledgeImportError(str(exc)) from None
+    with transaction.atomic():
+        document, created = _legal_document(
+            DocumentKind.CASE_LAW, judgment_work_iri(judgment), judgment.language, akn, document
+        )
+        if created is None:
+            return document, None
+        document.state = _state(judgment.state)
+        document.title = judgment.title
+        document.number = judgment.case_number
+        document.symbol = judgment.case_number[:100]
+        document.date = judgment.date
+        document.court = judgment.court
+        document.parties = judgment.parties
+        document.summary = judgment.summary
+        document.facts = judgment.facts
+        document.decision = judgment.decision
+        document.tags = _unique(judgment.tags)
+        document.iccs_codes = _unique(judgment.iccs)
+        document.implements = _unique(judgment.implements)
+        document.source_url = judgment.source_url
+        document.body_text = judgment_text(judgment)
+        _set_source(document, akn, source_name, source_sha256)
+        document.save()
+        _written(
+            "knowledge.judgment_saved",
+            document,
+            acting_user,
+            {
+                "work": document.work_iri,
+                "language": judgment.language,
+                "source": source_name[:300],
+                "sha256": document.content_sha256,
+                "replaced": not created,
+            },
+        )
+    return document, created
+
+
+def _legal_document(
+    kind: str, work: str, language: str, akn: bytes, current: KnowledgeDocument | None
+) -> tuple[KnowledgeDocument, bool | None]:
+    """The document to write (locked): ``current`` when editing one, else the stored one with
+    this work IRI and language, else a new one; created is None when its content is already
+    ``akn``."""
+    same_identity = KnowledgeDocument.objects.select_for_update().filter(
+        work_iri=work, language=language
+    )
+    if current is not None:
+        if same_identity.exclude(pk=current.pk).exists():
+            raise KnowledgeImportError(
+                _("Another document already has this identity (%(work)s, %(language)s).")
+                % {"work": work, "language": language}
+            )
+        existing: KnowledgeDocument | None = KnowledgeDocument.objects.select_for_update().get(
+            pk=current.pk
+        )
+    else:
+        existing = same_identity.first()
+    if existing is None:
+        return KnowledgeDocument(kind=kind, work_iri=work, language=language), True
+    if existing.kind != kind:
+        raise KnowledgeImportError(
+            _("%(work)s is already stored as another kind of document.") % {"work": work}
+        )
+    if existing.content_sha256 == sha256(akn):
+        return existing, None
+    existing.work_iri, existing.language = work, language
+    return existing, False
+
+
+def _set_source(document: KnowledgeDocument, akn: bytes, name: str, digest: str) -> None:
+    document.akn = akn.decode()
+    document.content_sha256 = sha256(akn)
+    document.source_name = name[:300]
+    document.source_sha256 = digest or document.content_sha256
+
+
+@transaction.atomic
+def do_delete_document(document: KnowledgeDocument, *, acting_user: User) -> None:
+    """Delete a document (its provisions and citations with it); citing documents keep their
+    citations, unlinked. The index entry goes with the outbox row."""
+    ref, pk = str(document.public_id), document.pk
+    details = {"kind": document.kind, "title": document.title[:200], "work": document.work_iri}
+    document.delete()
+    SearchOutbox.objects.create(document_id=pk, op=SearchOutbox.Op.DELETE)
+    record(
+        "knowledge.deleted",
+        acting_user=acting_user,
+        authority_id=None,
+        object_type="knowledge_document",
+        object_ref=ref,
+        details=details,
+    )
+    if not getattr(_deferred, "active", False):
+        transaction.on_commit(drain_after_commit)
+
+
+# Treaties ------------------------------------------------------------------------------------
+
+
+def treaty_text(instrument: Instrument, language: str) -> UnDocument:
+    """The treaty record of the directory as a document in one UN language."""
+    from django.utils import formats, translation
+
+    from rogatory.reference.loaders import LANGUAGE_FIELDS
+
+    suffix = LANGUAGE_FIELDS[language]
+    title = getattr(instrument, f"title_{suffix}") or instrument.title
+    scope = getattr(instrument, f"scope_{suffix}") or ""
+    lines: list[str] = []
+    with translation.override(language):
+        if instrument.adopted_on:
+            lines.append(
+                _("Adopted on %(date)s.")
+                % {"date": formats.date_format(instrument.adopted_on, "DATE_FORMAT")}
+            )
+        if instrument.in_force_on:
+            lines.append(
+                _("Entered into force on %(date)s.")
+                % {"date": formats.date_format(instrument.in_force_on, "DATE_FORMAT")}
+            )
+        if instrument.depositary:
+            lines.append(_("Depositary: %(name)s.") % {"name": instrument.depositary})
+        if instrument.unts:
+            volume, _sep, number = instrument.unts.partition("/")
+            lines.append(
+                _("United Nations, Treaty Series, vol. %(volume)s, No. %(number)s.")
+                % {"volume": volume, "number": number}
+            )
+        if scope:
+            lines.append(scope)
+        for article in instrument.articles.all():
+            lines.append(
+                _("%(kind)s: article %(article)s.")
+                % {"kind": article.get_kind_display(), "article": article.article}
+            )
+    return UnDocument(
+        kind="treaty",
+        language=language,
+        symbol=f"UNTS {instrument.unts}" if instrument.unts else None,
+        number=None,
+        body=None,
+        date=instrument.adopted_on,
+        title=title,
+        front=tuple(Paragraph(text=line) for line in lines),
+    )
+
+
+def do_sync_treaty_documents(
+    instruments: Iterable[Instrument] | None = None, *, acting_user: User | None = None
+) -> int:
+    """Present each treaty record of the directory as a knowledge-base document in the six UN
+    languages (unchanged records change nothing). Returns the number of documents written."""
+    from rogatory.treaties.models import Instrument
+
+    chosen = instruments if instruments is not None else Instrument.objects.all()
+    written = 0
+    for instrument in chosen:
+        for language in UN_LANGUAGES:
+            written += _sync_treaty(instrument, language, acting_user)
+    return written
+
+
+@transaction.atomic
+def _sync_treaty(instrument: Instrument, language: str, acting_user: User | None) -> int:
+    parsed = treaty_text(instrument, language)
+    akn = to_akn(parsed)
+    existing = (
+        KnowledgeDocument.objects.select_for_update()
+        .filter(instrument=instrument, language=language)
+        .first()
+    )
+    if existing is not None and existing.content_sha256 == sha256(akn):
+        return 0
+    document = existing or KnowledgeDocument(
+        kind=DocumentKind.TREATY, instrument=instrument, language=language
+    )
+    document.symbol = parsed.symbol or ""
+    document.title = parsed.title or ""
+    document.date = parsed.date
+    document.body_text = plain_text(parsed)
+    document.work_iri = work_iri(parsed)
+    document.source_url = instrument.source_url
+    document.implements = []
+    _set_source(document, akn, f"treaty record {instrument.code}", "")
+    document.save()
+    links = _resolve(document)
+    _written(
+        "knowledge.treaty_synced",
+        document,
+        acting_user,
+        {"instrument": instrument.code, "language": language, "links": links},
+    )
+    return 1

@@ -822,6 +822,8 @@ def from_akn(data: bytes) -> UnDocument:
             "(resolutions, decisions) or <doc> (reports and other documents)."
         )
     kind: DocumentKind = "resolution" if name == "statement" else "report"
+    if name == "doc" and main.get("name") == "treaty":
+        kind = "treaty"
     meta = main.find(_A + "meta")
     reader = _Reader(_aside(meta))
     language_elem = meta.find(f"{_A}identification/{_A}FRBRExpression/{_A}FRBRlanguage")

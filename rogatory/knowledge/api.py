@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from .models import KnowledgeDocument
-from .views import PER_PAGE, document_links, search_documents
+from .views import PER_PAGE, document_links, read_filters, search_documents
 
 router = Router(tags=["knowledge"])
 
@@ -24,6 +24,12 @@ class SearchQuery(Schema):
     q: str = Field("", description="Words, a phrase in quotes or a document symbol")
     lang: Language | None = Field(None, description="Language of the documents")
     type: Kind | None = Field(None, description="Kind of document")
+    state: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
+    year: int | None = Field(None, ge=1000, le=9999, description="Year of the document")
+    iccs: str | None = Field(None, pattern=r"^(0[1-9]|1[01])$", description="ICCS section")
+    instrument: str | None = Field(
+        None, pattern=r"^[a-z0-9-]{1,60}$", description="Treaty code, e.g. untoc, uncac"
+    )
     page: int = Field(1, ge=1, le=1000, description="Page number, from 1")
 
 
@@ -37,11 +43,21 @@ class SearchItem(Schema):
     snippet: str = Field(description="HTML: the text escaped, matches in <mark>")
 
 
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
 class SearchOut(Schema):
     items: list[SearchItem]
     total: int
     page: int
     per_page: int
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="Per filter (type, lang, state, year, iccs, instrument): its values and how "
+        "many documents each gives, counted with the other filters applied"
+    )
 
 
 class CitationOut(Schema):
@@ -74,10 +90,18 @@ class DocumentQuery(Schema):
 
 @router.get("/knowledge/search", response=SearchOut, summary="Search the knowledge base")
 def knowledge_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchOut:
-    """Documents ranked by relevance, with a highlighted snippet. An empty query finds none."""
-    if not query.q.strip():
-        return SearchOut(items=[], total=0, page=query.page, per_page=PER_PAGE)
-    answer = search_documents(query.q, kind=query.type, language=query.lang, page=query.page)
+    """Documents ranked by relevance, with a highlighted snippet and facet counts. An empty
+    query with filters lists the documents they select; with neither, it finds none."""
+    filters = read_filters(
+        {
+            name: str(value)
+            for name in ("type", "lang", "state", "year", "iccs", "instrument")
+            if (value := getattr(query, name)) is not None
+        }
+    )
+    if not query.q.strip() and not filters:
+        return SearchOut(items=[], total=0, page=query.page, per_page=PER_PAGE, facets={})
+    answer = search_documents(query.q, filters=filters, page=query.page)
     items = [
         SearchItem(
             id=r.document.public_id,
@@ -90,7 +114,15 @@ def knowledge_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchO
         )
         for r in answer.results
     ]
-    return SearchOut(items=items, total=answer.total, page=answer.page, per_page=PER_PAGE)
+    facets = {
+        facet.name: [
+            FacetValueOut(value=v.value, label=v.label, count=v.count) for v in facet.values
+        ]
+        for facet in answer.facets
+    }
+    return SearchOut(
+        items=items, total=answer.total, page=answer.page, per_page=PER_PAGE, facets=facets
+    )
 
 
 @router.get(

@@ -1,9 +1,11 @@
-"""Bulk import of a folder or an archive (.zip, .tar.gz) of UN documents.
+"""Bulk import of a folder or an archive (.zip, .tar.gz) into the knowledge base.
 
-``.txt`` files are UN plain text (untext), ``.xml`` files Akoma Ntoso (akn). Each file is
-imported in its own transaction: a bad file is skipped with its reason and nothing already
-imported is lost. Files already imported (same SHA-256) are skipped without parsing, so an
-interrupted import is resumed by running it again.
+``.txt`` files are UN plain text (untext), ``.xml`` files Akoma Ntoso (UN documents, acts,
+judgments), ``.csv`` files provisions of legislation (provisions_csv). Each document is
+imported in its own transaction: a bad file (or a bad act in a CSV) is skipped with its reason
+and nothing already imported is lost. Files already imported (same SHA-256) are skipped without
+parsing, and acts already stored with the same content change nothing, so an interrupted
+import is resumed by running it again.
 """
 
 from __future__ import annotations
@@ -16,17 +18,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .actions import KnowledgeImportError, defer_indexing, do_import_akn, do_import_text, sha256
+from .actions import (
+    KnowledgeImportError,
+    defer_indexing,
+    do_import_akn,
+    do_import_text,
+    do_save_act,
+    sha256,
+)
 from .akn import MAX_BYTES
 from .indexing import drain_outbox
 from .models import KnowledgeDocument
+from .provisions_csv import CsvError, read_provisions
 
 if TYPE_CHECKING:
     from rogatory.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".xml")
+SUFFIXES = (".txt", ".xml", ".csv")
 MAX_FILES = 100_000
 
 
@@ -104,7 +114,9 @@ def iter_source(path: Path) -> Iterator[SourceFile]:
     if path.is_file() and name.endswith(SUFFIXES):
         yield SourceFile(path.name, path.read_bytes, path.stat().st_size)
         return
-    raise SourceError(f"{path}: expected a folder, a .zip or .tar.gz archive, a .txt or .xml file.")
+    raise SourceError(
+        f"{path}: expected a folder, a .zip or .tar.gz archive, a .txt, .xml or .csv file."
+    )
 
 
 def import_path(
@@ -143,6 +155,8 @@ def _import_one(source: SourceFile, acting_user: User | None, report: ImportRepo
             raise KnowledgeImportError(f"Larger than {MAX_BYTES // (1024 * 1024)} MB.")
         data = _limited(source.read)
         digest = sha256(data)
+        if source.name.lower().endswith(".csv"):
+            return _import_csv(source.name, data, digest, acting_user, report)
         if KnowledgeDocument.objects.filter(source_sha256=digest).exists():
             report.unchanged.append(source.name)
             return "already imported"
@@ -169,6 +183,9 @@ def _import_one(source: SourceFile, acting_user: User | None, report: ImportRepo
         report.skipped.append((source.name, reason))
         return f"skipped: {reason}"
     label = document.symbol or document.title[:60]
+    if created is None:
+        report.unchanged.append(source.name)
+        return f"unchanged {label}"
     if created:
         report.created.append(source.name)
         return f"imported {label}"
@@ -177,3 +194,34 @@ def _import_one(source: SourceFile, acting_user: User | None, report: ImportRepo
         return f"replaced {label}"
     report.unchanged.append(source.name)
     return f"unchanged {label}"
+
+
+def _import_csv(
+    name: str, data: bytes, digest: str, acting_user: User | None, report: ImportReport
+) -> str:
+    """Each act of a provisions CSV in its own transaction; bad acts reported, not fatal."""
+    try:
+        acts = read_provisions(data)
+    except CsvError as exc:
+        raise KnowledgeImportError(str(exc)) from None
+    counts = {"imported": 0, "replaced": 0, "unchanged": 0, "skipped": 0}
+    for item in acts:
+        entry = f"{name} › {item.label}"
+        if item.act is None:
+            report.skipped.append((entry, "; ".join(item.errors)))
+            counts["skipped"] += 1
+            continue
+        try:
+            _document, created = do_save_act(
+                item.act, source_name=name, acting_user=acting_user, source_sha256=digest
+            )
+        except KnowledgeImportError as exc:
+            report.skipped.append((entry, str(exc)))
+            counts["skipped"] += 1
+            continue
+        outcome = {None: "unchanged", True: "imported", False: "replaced"}[created]
+        {"imported": report.created, "replaced": report.replaced, "unchanged": report.unchanged}[
+            outcome
+        ].append(entry)
+        counts[outcome] += 1
+    return ", ".join(f"{count} acts {outcome}" for outcome, count in counts.items() if count)

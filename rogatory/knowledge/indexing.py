@@ -27,6 +27,13 @@ def get_backend() -> TantivyBackend:
         backend = _backends.get(path)
         if backend is None:
             backend = _backends[path] = TantivyBackend(path)
+            outside_outbox = KnowledgeDocument.objects.exclude(
+                pk__in=SearchOutbox.objects.values("document_id")
+            )
+            if backend.created and outside_outbox.exists():
+                # A new index (first start after a schema change, or a deleted directory)
+                # beside documents that no outbox row will bring to it: fill it.
+                rebuild_index(backend)
         return backend
 
 
@@ -38,6 +45,10 @@ def index_doc(document: KnowledgeDocument) -> IndexDoc:
         symbol=document.symbol,
         kind=document.kind,
         language=document.language,
+        state=document.state_id or "",
+        year=str(document.date.year) if document.date else "",
+        iccs=tuple(sorted({code[:2] for code in document.iccs_codes})),
+        instruments=tuple(sorted({ref.split(":")[0] for ref in document.implements})),
     )
 
 

@@ -37,6 +37,37 @@ class KnowledgeDocument(models.Model):
         max_length=64, blank=True, db_index=True, help_text="SHA-256 of the imported file."
     )
     source_name = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    # Legislation and case law: the state whose law or court it is.
+    state = models.ForeignKey(
+        "reference.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("state"),
+    )
+    # Treaties: the treaty record of the directory this document presents.
+    instrument = models.ForeignKey(
+        "treaties.Instrument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="knowledge_documents",
+        verbose_name=_("treaty"),
+    )
+    number = models.CharField(_("official number"), max_length=200, blank=True)
+    # Case law, as the source publishes it.
+    court = models.CharField(_("court"), max_length=300, blank=True)
+    parties = models.TextField(_("parties"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    facts = models.TextField(_("facts"), blank=True)
+    decision = models.TextField(_("decision"), blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    # ICCS codes and convention articles ("untoc:6"): a judgment's own, or the union of an
+    # act's provisions (kept by the actions that write them).
+    iccs_codes = models.JSONField(default=list, blank=True)
+    implements = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -51,6 +82,30 @@ class KnowledgeDocument(models.Model):
 
     def __str__(self) -> str:
         return self.symbol or self.title[:80]
+
+
+class Provision(models.Model):
+    """One provision (article, section) of a legislative act, tagged for dual criminality."""
+
+    document = models.ForeignKey(
+        KnowledgeDocument, on_delete=models.CASCADE, related_name="provisions"
+    )
+    position = models.PositiveIntegerField(default=0)
+    eid = models.CharField(max_length=100)
+    number = models.CharField(_("number"), max_length=100)
+    heading = models.CharField(_("heading"), max_length=500, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    iccs_codes = models.JSONField(_("ICCS codes"), default=list, blank=True)
+    implements = models.JSONField(_("convention articles"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "eid"], name="provision_unique_eid")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Citation(models.Model):

@@ -29,7 +29,7 @@ VERBS_FILE = Path(__file__).with_name("untext_verbs.toml")
 
 CitationKind = Literal["resolution", "decision", "document_symbol", "treaty", "date"]
 ParagraphKind = Literal["paragraph", "heading"]
-DocumentKind = Literal["resolution", "report"]
+DocumentKind = Literal["resolution", "report", "treaty"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,26 @@ from . import views
 urlpatterns = [
     path("knowledge/", views.knowledge_search, name="knowledge_search"),
     path("knowledge/<uuid:public_id>/", views.knowledge_document, name="knowledge_document"),
+    path("knowledge/import/", views.knowledge_import, name="knowledge_import"),
+    path("knowledge/legislation/new/", views.knowledge_act_edit, name="knowledge_act_create"),
+    path(
+        "knowledge/legislation/<uuid:public_id>/edit/",
+        views.knowledge_act_edit,
+        name="knowledge_act_edit",
+    ),
+    path(
+        "knowledge/case-law/new/", views.knowledge_judgment_edit, name="knowledge_judgment_create"
+    ),
+    path(
+        "knowledge/case-law/<uuid:public_id>/edit/",
+        views.knowledge_judgment_edit,
+        name="knowledge_judgment_edit",
+    ),
+    path(
+        "knowledge/<uuid:public_id>/delete/",
+        views.knowledge_document_delete,
+        name="knowledge_document_delete",
+    ),
     path(
         "knowledge/<uuid:public_id>.akn.xml",
         views.knowledge_document_akn,

@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from rogatory.accounts.models import User
+from rogatory.reference.models import IccsCategory, State
+from rogatory.treaties.models import Instrument
+
+from .actions import KnowledgeImportError, do_delete_document, do_save_act, do_save_judgment
 from .akn import AknError, from_akn
+from .forms import (
+    ActForm,
+    ImportForm,
+    JudgmentForm,
+    ProvisionFormSet,
+    act_initial,
+    judgment_initial,
+    provisions_from,
+)
+from .importing import SourceError, import_path
 from .indexing import get_backend
 from .models import Citation, DocumentKind, KnowledgeDocument
-from .search import parse_query
 
 PER_PAGE = 10
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -26,52 +49,136 @@ class Result:
 
 
 @dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    query_string: str  # the search with this value chosen (or, when selected, dropped)
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the query parameter
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
 class SearchAnswer:
     results: list[Result]
     total: int
     page: int
+    facets: list[Facet]
+
+
+# Query parameter -> index facet (see search.FACETS).
+PARAMETERS = {
+    "type": "kind",
+    "lang": "language",
+    "state": "state",
+    "year": "year",
+    "iccs": "iccs",
+    "instrument": "instrument",
+}
+_VALID = {
+    "type": re.compile(r"un_document|legislation|case_law|treaty"),
+    "lang": re.compile("|".join(LANGUAGES)),
+    "state": re.compile(r"[A-Z]{2}"),
+    "year": re.compile(r"\d{4}"),
+    "iccs": re.compile(r"(0[1-9]|1[01])"),
+    "instrument": re.compile(r"[a-z0-9-]{1,60}"),
+}
+
+
+def read_filters(params: Mapping[str, str]) -> dict[str, str]:
+    """The facet filters of a query string (type, lang, state, year, iccs, instrument);
+    values that cannot be valid are ignored."""
+    filters = {}
+    for name, pattern in _VALID.items():
+        value = (params.get(name) or "").strip()
+        if name == "state":
+            value = value.upper()
+        if value and pattern.fullmatch(value):
+            filters[name] = value
+    return filters
+
+
+def _labels(facet: str, values: list[str]) -> dict[str, str]:
+    if facet == "type":
+        return {value: str(label) for value, label in DocumentKind.choices}
+    if facet == "state":
+        return dict(State.objects.filter(iso2__in=values).values_list("iso2", "name"))
+    if facet == "iccs":
+        return {c.code: str(c) for c in IccsCategory.objects.filter(code__in=values)}
+    if facet == "instrument":
+        return {i.code: i.short_title for i in Instrument.objects.filter(code__in=values)}
+    return {}
+
+
+FACET_LABELS = {
+    "type": _("Type"),
+    "lang": _("Language"),
+    "state": _("State"),
+    "year": _("Year"),
+    "iccs": _("ICCS section"),
+    "instrument": _("Instrument"),
+}
+
+
+def _facets(
+    counts: dict[str, list[tuple[str, int]]], query: str, filters: dict[str, str]
+) -> list[Facet]:
+    facets = []
+    for name, index_name in PARAMETERS.items():
+        buckets = counts.get(index_name, [])
+        if name == "year":
+            buckets = sorted(buckets, reverse=True)
+        elif name in ("lang", "iccs"):
+            buckets = sorted(buckets)
+        labels = _labels(name, [value for value, _count in buckets])
+        values = []
+        for value, count in buckets:
+            selected = filters.get(name) == value
+            params = {"q": query} | filters | {name: value}
+            if selected:
+                del params[name]
+            values.append(
+                FacetValue(value, labels.get(value, value), count, selected, urlencode(params))
+            )
+        if values:
+            facets.append(Facet(name, str(FACET_LABELS[name]), values))
+    return facets
 
 
 def search_documents(
-    query: str, *, kind: str | None, language: str | None, page: int, per_page: int = PER_PAGE
+    query: str, *, filters: dict[str, str], page: int, per_page: int = PER_PAGE
 ) -> SearchAnswer:
-    """Run a query on the index; the documents found, in rank order, with their snippets."""
+    """Run a query on the index: the documents found, in rank order, with their snippets, and
+    the facet counts (each facet counted with the other filters applied)."""
     page = max(1, page)
     backend = get_backend()
     found = backend.search(
         query,
-        kind=kind or None,
-        language=language or None,
+        filters={PARAMETERS[name]: value for name, value in filters.items()},
         limit=per_page,
         offset=(page - 1) * per_page,
+        facets=True,
     )
-    documents = KnowledgeDocument.objects.in_bulk([hit.id for hit in found.hits])
+    documents = KnowledgeDocument.objects.select_related("state").in_bulk(
+        [hit.id for hit in found.hits]
+    )
     results = [
         Result(document=documents[hit.id], snippet=hit.snippet)
         for hit in found.hits
         if hit.id in documents
     ]
-    return SearchAnswer(results=results, total=found.total, page=page)
-
-
-def facet_counts(query: str, *, kind: str | None, language: str | None) -> dict[str, int]:
-    """How many documents each type filter and each language filter would give ("type:…",
-    "lang:…"), each counted with the other filter applied: one counting query per value."""
-    backend = get_backend()
-    parsed = parse_query(query)
-    searcher = backend.index.searcher()
-    counts: dict[str, int] = {}
-    facets: list[tuple[str, str, str | None, str | None]] = [
-        ("type", value, value, language or None) for value in DocumentKind.values
-    ]
-    facets += [("lang", value, kind or None, value) for value in LANGUAGES]
-    for name, value, kind_filter, language_filter in facets:
-        built = backend.build_query(parsed, kind=kind_filter, language=language_filter)
-        if built is None:
-            return {}
-        result = searcher.search(built, limit=1, count=True)
-        counts[f"{name}:{value}"] = int(result.count or 0)  # type: ignore[attr-defined]
-    return counts
+    return SearchAnswer(
+        results=results,
+        total=found.total,
+        page=page,
+        facets=_facets(found.facets, query, filters),
+    )
 
 
 def _int(value: str | None, default: int = 1) -> int:
@@ -83,29 +190,23 @@ def _int(value: str | None, default: int = 1) -> int:
 
 def knowledge_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    kind = request.GET.get("type", "")
-    kind = kind if kind in DocumentKind.values else ""
-    language = request.GET.get("lang", "")
-    language = language if language in LANGUAGES else ""
+    filters = read_filters(request.GET)
     page_number = _int(request.GET.get("page"))
     context: dict[str, object] = {
         "query": query,
-        "filters": {"q": query, "type": kind, "lang": language},
+        "filters": filters,
+        "params": {"q": query} | filters,
+        "languages": LANGUAGES,
+        "kinds": DocumentKind.choices,
     }
-    counts: dict[str, int] = {}
-    if query:
-        answer = search_documents(query, kind=kind, language=language, page=page_number)
-        counts = facet_counts(query, kind=kind, language=language)
+    if query or filters:
+        answer = search_documents(query, filters=filters, page=page_number)
         # A paginator over the total, for the page links (the index pages the hits itself).
         paginator = Paginator(range(answer.total), PER_PAGE)
         context |= {
             "answer": answer,
             "page": paginator.get_page(page_number) if answer.total else None,
         }
-    context["kinds"] = [
-        (value, label, counts.get(f"type:{value}")) for value, label in DocumentKind.choices
-    ]
-    context["languages"] = [(code, counts.get(f"lang:{code}")) for code in LANGUAGES]
     return render(request, "knowledge/search.html", context)
 
 
@@ -116,6 +217,8 @@ class BodyParagraph:
 
 
 def _paragraphs(document: KnowledgeDocument) -> list[BodyParagraph]:
+    if document.kind in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW):
+        return []  # shown from their fields: provisions, summary, facts, decision
     try:
         parsed = from_akn(document.akn.encode())
     except AknError:
@@ -138,7 +241,9 @@ def document_links(document: KnowledgeDocument) -> tuple[list[Citation], list[Kn
 
 
 def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    document = get_object_or_404(KnowledgeDocument, public_id=public_id)
+    document = get_object_or_404(
+        KnowledgeDocument.objects.select_related("state", "instrument"), public_id=public_id
+    )
     cites, cited_by = document_links(document)
     return render(
         request,
@@ -148,6 +253,12 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "paragraphs": _paragraphs(document),
             "cites": cites,
             "cited_by": cited_by,
+            "provisions": document.provisions.all(),
+            "tags": [*document.tags, *document.iccs_codes, *document.implements]
+            if document.kind == DocumentKind.CASE_LAW
+            else [],
+            "can_edit": document.kind in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW)
+            and getattr(request.user, "is_site_admin", False),
         },
     )
 
@@ -160,4 +271,127 @@ def knowledge_document_akn(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     return response
 
 
-__all__ = ["knowledge_document", "knowledge_document_akn", "knowledge_search"]
+# Editing (site administrators) ---------------------------------------------------------------
+
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+UPLOAD_SUFFIXES = (".txt", ".xml", ".csv", ".zip")
+
+
+def _site_admin(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_site_admin:
+        raise PermissionDenied
+    return user
+
+
+def _editable(public_id: uuid.UUID) -> KnowledgeDocument:
+    document = get_object_or_404(KnowledgeDocument, public_id=public_id)
+    if document.kind not in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW):
+        # UN documents are imported, treaties follow the treaty records: not edited here.
+        raise Http404("Not an editable document.")
+    return document
+
+
+@login_required
+def knowledge_act_edit(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+    """Add or edit a legislative act and its provisions."""
+    user = _site_admin(request)
+    document = _editable(public_id) if public_id else None
+    if document is not None and document.kind != DocumentKind.LEGISLATION:
+        raise Http404("Not legislation.")
+    initial, rows = act_initial(document) if document else ({}, [])
+    form = ActForm(request.POST or None, initial=initial)
+    formset = ProvisionFormSet(request.POST or None, initial=rows, prefix="provisions")
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            saved, _created = do_save_act(
+                form.act(provisions_from(formset)),
+                source_name=f"edited by {user.get_username()}",
+                acting_user=user,
+                document=document,
+            )
+        except KnowledgeImportError as exc:
+            problems.append(str(exc))
+        else:
+            messages.success(request, _("The act was saved."))
+            return redirect("knowledge_document", saved.public_id)
+    heading = _("Edit legislation") if document else _("Add legislation")
+    context = {"heading": heading, "form": form, "formset": formset, "problems": problems}
+    return render(request, "knowledge/edit.html", context | {"document": document})
+
+
+@login_required
+def knowledge_judgment_edit(
+    request: HttpRequest, public_id: uuid.UUID | None = None
+) -> HttpResponse:
+    """Add or edit a court decision."""
+    user = _site_admin(request)
+    document = _editable(public_id) if public_id else None
+    if document is not None and document.kind != DocumentKind.CASE_LAW:
+        raise Http404("Not case law.")
+    form = JudgmentForm(
+        request.POST or None, initial=judgment_initial(document) if document else {}
+    )
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, _created = do_save_judgment(
+                form.judgment(),
+                source_name=f"edited by {user.get_username()}",
+                acting_user=user,
+                document=document,
+            )
+        except KnowledgeImportError as exc:
+            problems.append(str(exc))
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect("knowledge_document", saved.public_id)
+    heading = _("Edit case law") if document else _("Add case law")
+    context = {"heading": heading, "form": form, "problems": problems, "document": document}
+    return render(request, "knowledge/edit.html", context)
+
+
+@login_required
+@require_POST
+def knowledge_document_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _site_admin(request)
+    document = _editable(public_id)
+    do_delete_document(document, acting_user=user)
+    messages.success(request, _("The document was deleted."))
+    return redirect("knowledge_search")
+
+
+@login_required
+def knowledge_import(request: HttpRequest) -> HttpResponse:
+    """Upload one file or a .zip archive; the import report is shown on the page."""
+    user = _site_admin(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = Path(upload.name or "upload").name
+        if not name.lower().endswith(UPLOAD_SUFFIXES):
+            problems.append(str(_("Expected a .txt, .xml, .csv or .zip file.")))
+        elif upload.size > UPLOAD_MAX_BYTES:
+            problems.append(
+                _("The file is larger than %(size)d MB.") % {"size": UPLOAD_MAX_BYTES // 2**20}
+            )
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / name
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                try:
+                    report = import_path(path, acting_user=user)
+                except SourceError as exc:
+                    problems.append(str(exc))
+    context = {
+        "heading": _("Import into the knowledge base"),
+        "form": form,
+        "problems": problems,
+        "report": report,
+    }
+    return render(request, "knowledge/import.html", context)

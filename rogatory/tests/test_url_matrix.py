@@ -29,7 +29,8 @@ from rogatory.cases.models import Case
 from rogatory.demo.loaders import PROFILES_DIR
 from rogatory.directory.actions import import_profile
 from rogatory.directory.models import CountryProfile
-from rogatory.knowledge.actions import do_import_text
+from rogatory.knowledge.actions import do_import_text, do_save_act, do_save_judgment
+from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
 
 ROLES = (
@@ -160,6 +161,27 @@ def a_knowledge_document(personas: Personas) -> dict[str, Any]:
     return {"public_id": document.public_id}
 
 
+def an_act(personas: Personas) -> dict[str, Any]:
+    act = LegalAct(
+        state="FR",
+        language="fr",
+        title="Code pénal",
+        provisions=[Provision(eid="art_324_1", number="Article 324-1", text="Le blanchiment…")],
+    )
+    document, _created = do_save_act(act, source_name="matrix")
+    return {"public_id": document.public_id}
+
+
+def a_judgment(personas: Personas) -> dict[str, Any]:
+    judgment = Judgment(state="FR", language="fr", court="Cour de cassation", title="Arrêt")
+    document, _created = do_save_judgment(judgment, source_name="matrix")
+    return {"public_id": document.public_id}
+
+
+def site_admins() -> dict[str, int]:
+    return logged_in(403) | {"site_admin": 200}
+
+
 def a_holiday(personas: Personas) -> dict[str, Any]:
     holiday = do_add_holiday(
         personas.authority_a,
@@ -282,6 +304,12 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "knowledge_search": (no_kwargs, everyone(200)),
     "knowledge_document": (a_knowledge_document, everyone(200)),
     "knowledge_document_akn": (a_knowledge_document, everyone(200)),
+    "knowledge_import": (no_kwargs, site_admins()),
+    "knowledge_act_create": (no_kwargs, site_admins()),
+    "knowledge_act_edit": (an_act, site_admins()),
+    "knowledge_judgment_create": (no_kwargs, site_admins()),
+    "knowledge_judgment_edit": (a_judgment, site_admins()),
+    "knowledge_document_delete": (an_act, POST_ONLY),
     "api:knowledge_search": (no_kwargs, everyone(200)),  # no query: no results
     "api:knowledge_document": (a_knowledge_document, everyone(200)),
 }

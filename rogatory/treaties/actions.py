@@ -60,4 +60,8 @@ def do_create_treaty(data: dict[str, Any], *, acting_user: User) -> Instrument:
         object_ref=instrument.code,
         details={"parties": [s.iso2 for s in data["parties"]], "kinds": data["kinds"]},
     )
+    # The knowledge base presents every treaty record (in the six languages).
+    from rogatory.knowledge.actions import do_sync_treaty_documents
+
+    do_sync_treaty_documents([instrument], acting_user=acting_user)
     return instrument

@@ -28,6 +28,7 @@ INSTRUMENT_TEXT = (
     "language_article",
     "extradition_basis_article",
     "depositary",
+    "unts",
     "source_url",
 )
 

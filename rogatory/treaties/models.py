@@ -58,6 +58,9 @@ class Instrument(models.Model):
     # neither); empty: all states. Outside it, "no row" means "not compiled", not "no party".
     coverage = models.JSONField(default=list, blank=True)
     depositary = models.CharField(_("depositary"), max_length=200, blank=True)
+    # United Nations Treaty Series "volume/registration number", e.g. "2225/39574": what UN
+    # documents cite ("第 2225 卷，第 39574 号"); the knowledge base links such citations.
+    unts = models.CharField(_("UNTS reference"), max_length=40, blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     as_of = models.DateField(_("data as of"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)

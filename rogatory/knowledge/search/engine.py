@@ -7,7 +7,7 @@ import re
 import shutil
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -36,6 +36,7 @@ _QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
 _PREFOLD_TABLE = str.maketrans({"ё": "е", "Ё": "Е"})
 
 SNIPPET_CHARS = 200
+SCHEMA_VERSION = 2  # raise with any change to _schema() or to the analysis
 
 
 def prefold(text: str) -> str:
@@ -60,6 +61,16 @@ class IndexDoc:
     symbol: str = ""
     kind: str = ""
     language: str = ""
+    # Facets: the state (ISO alpha-2), the year, ICCS sections ("01"…"11") and the codes of the
+    # instruments (treaties.Instrument.code) the document is about or implements.
+    state: str = ""
+    year: str = ""
+    iccs: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+
+
+# The facet fields of the index, by the name the filters use.
+FACETS = ("kind", "language", "state", "year", "iccs", "instrument")
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,9 @@ class Hit:
 class Page:
     hits: list[Hit]
     total: int
+    # Per facet, (value, count) of the documents the query matches with the other filters
+    # applied (not its own, so that every value of a facet stays choosable); on request only.
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,10 +115,10 @@ class SearchBackend(Protocol):
         self,
         query: str,
         *,
-        kind: str | None = None,
-        language: str | None = None,
+        filters: Mapping[str, str] | None = None,
         limit: int = 10,
         offset: int = 0,
+        facets: bool = False,
     ) -> Page: ...
 
 
@@ -147,7 +161,9 @@ def parse_query(query: str) -> ParsedQuery:
 def default_index_path() -> Path:
     from django.conf import settings
 
-    return Path(settings.DATA_DIR) / "search" / "knowledge"
+    # The schema's version is in the name: a new schema starts a new index, which
+    # indexing.get_backend fills from the database (the old directory can be deleted).
+    return Path(settings.DATA_DIR) / "search" / f"knowledge-v{SCHEMA_VERSION}"
 
 
 def _schema() -> tantivy.Schema:
@@ -158,8 +174,10 @@ def _schema() -> tantivy.Schema:
         "body_stem", stored=False, tokenizer_name=STEMMED, index_option="position"
     )
     builder.add_text_field("symbol", stored=False, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("kind", stored=False, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("language", stored=False, tokenizer_name="raw", index_option="basic")
+    for name in FACETS:
+        builder.add_text_field(
+            name, stored=False, tokenizer_name="raw", index_option="basic", fast=True
+        )
     builder.add_bytes_field("original", stored=True)
     return builder.build()
 
@@ -175,6 +193,7 @@ class TantivyBackend:
 
     def __init__(self, path: Path | None = None, *, heap_bytes: int = 200_000_000) -> None:
         self.path = path if path is not None else default_index_path()
+        self.created = not (self.path / "meta.json").exists()  # a new, empty index
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
@@ -195,8 +214,18 @@ class TantivyBackend:
         document.add_text("body", folded)
         document.add_text("body_stem", folded)
         document.add_text("symbol", doc.symbol.upper())
-        document.add_text("kind", doc.kind)
-        document.add_text("language", doc.language)
+        values = {
+            "kind": (doc.kind,),
+            "language": (doc.language,),
+            "state": (doc.state,),
+            "year": (doc.year,),
+            "iccs": doc.iccs,
+            "instrument": doc.instruments,
+        }
+        for name, facet_values in values.items():
+            for value in facet_values:
+                if value:
+                    document.add_text(name, value)
         document.add_bytes("original", original.encode())
         return document
 
@@ -249,12 +278,20 @@ class TantivyBackend:
     # Reading -------------------------------------------------------------------------------
 
     def build_query(
-        self, parsed: ParsedQuery, *, kind: str | None = None, language: str | None = None
+        self, parsed: ParsedQuery, filters: Mapping[str, str] | None = None
     ) -> tantivy.Query | None:
-        if not parsed.chunks:
+        """The query for the parsed chunks and the facet filters; None when there is neither
+        (an empty box with filters browses the documents the filters select)."""
+        filters = {name: value for name, value in (filters or {}).items() if value}
+        unknown = set(filters) - set(FACETS)
+        if unknown:
+            raise ValueError(f"Unknown search filters: {', '.join(sorted(unknown))}")
+        if not parsed.chunks and not filters:
             return None
         schema = self.schema
         must: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if not parsed.chunks:
+            must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         for chunk in parsed.chunks:
             should = [self._field_query("body", chunk.tokens, boost=2.0)]
             if any(_LATIN_LETTER.search(token) for token in chunk.tokens):
@@ -267,10 +304,9 @@ class TantivyBackend:
             else:
                 either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
                 must.append((tantivy.Occur.Must, either))
-        for name, value in (("kind", kind), ("language", language)):
-            if value:
-                term = tantivy.Query.term_query(schema, name, value)
-                must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)))
+        for name, value in filters.items():
+            term = tantivy.Query.term_query(schema, name, value)
+            must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)))
         return must[0][1] if len(must) == 1 else tantivy.Query.boolean_query(must)
 
     def _field_query(self, name: str, tokens: Sequence[str], *, boost: float) -> tantivy.Query:
@@ -287,13 +323,13 @@ class TantivyBackend:
         self,
         query: str,
         *,
-        kind: str | None = None,
-        language: str | None = None,
+        filters: Mapping[str, str] | None = None,
         limit: int = 10,
         offset: int = 0,
+        facets: bool = False,
     ) -> Page:
         parsed = parse_query(query)
-        built = self.build_query(parsed, kind=kind, language=language)
+        built = self.build_query(parsed, filters)
         if built is None:
             return Page(hits=[], total=0)
         searcher = self.index.searcher()
@@ -306,7 +342,30 @@ class TantivyBackend:
                 Hit(id=int(stored["id"][0]), score=score, snippet=self.snippet(original, parsed))
             )
         total = result.count  # type: ignore[attr-defined]  # missing from tantivy's stub
-        return Page(hits=hits, total=int(total or 0))
+        counts = self.facet_counts(searcher, parsed, filters or {}) if facets else {}
+        return Page(hits=hits, total=int(total or 0), facets=counts)
+
+    def facet_counts(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, filters: Mapping[str, str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Counts per facet value: one aggregation for the facets without a filter, and one
+        per filtered facet with its own filter left out."""
+        active = {name: value for name, value in filters.items() if value}
+        groups: list[tuple[dict[str, str], list[str]]] = [
+            (active, [name for name in FACETS if name not in active])
+        ]
+        groups += [({n: v for n, v in active.items() if n != name}, [name]) for name in active]
+        counts: dict[str, list[tuple[str, int]]] = {}
+        for group_filters, names in groups:
+            if not names:
+                continue
+            built = self.build_query(parsed, group_filters) or tantivy.Query.all_query()
+            spec = {name: {"terms": {"field": name, "size": 200}} for name in names}
+            answer = searcher.aggregate(built, spec)
+            for name in names:
+                buckets = answer.get(name, {}).get("buckets", [])
+                counts[name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+        return counts
 
     # Snippets ------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from rogatory.audit.models import AuditEntry
 from rogatory.knowledge.actions import KnowledgeImportError, do_import_akn, do_import_text
 from rogatory.knowledge.akn import from_akn, to_akn
 from rogatory.knowledge.importing import import_path
-from rogatory.knowledge.models import Citation, KnowledgeDocument, SearchOutbox
+from rogatory.knowledge.models import Citation, DocumentKind, KnowledgeDocument, SearchOutbox
 from rogatory.knowledge.untext import parse
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -232,9 +232,24 @@ def test_demo_data_loads_the_seeds_once() -> None:
 
     load_demo_data(with_cases=False)
     load_demo_data(with_cases=False)
-    assert set(KnowledgeDocument.objects.values_list("symbol", flat=True)) == {
+    un_documents = KnowledgeDocument.objects.filter(kind=DocumentKind.UN_DOCUMENT)
+    assert set(un_documents.values_list("symbol", flat=True)) == {
         "E/RES/2021/20",
         "A/RES/76/187",
         "A/76/122",
     }
     assert AuditEntry.objects.filter(action="knowledge.imported").count() == 3
+    # The demo legislation (one act per state) and case law, stored once.
+    acts = KnowledgeDocument.objects.filter(kind=DocumentKind.LEGISLATION)
+    assert sorted(acts.values_list("state", flat=True)) == ["CN", "EG", "ES", "FR", "GB"]
+    assert AuditEntry.objects.filter(action="knowledge.act_saved").count() == 5
+    poca = acts.get(state="GB")
+    assert [p.number for p in poca.provisions.all()] == [
+        "Section 327",
+        "Section 328",
+        "Section 329",
+    ]
+    assert poca.iccs_codes == ["07041"] and poca.implements == ["uncac:23", "untoc:6"]
+    [judgment] = KnowledgeDocument.objects.filter(kind=DocumentKind.CASE_LAW)
+    assert judgment.symbol == "[2015] UKSC 24" and judgment.court.startswith("Supreme Court")
+    assert AuditEntry.objects.filter(action="knowledge.judgment_saved").count() == 1

@@ -66,9 +66,12 @@ def test_search_filters_and_paginates(client: Client, seeds: dict[str, Any]) -> 
     assert "<mark>" not in english
     first = client.get(url, {"q": "京都宣言", "type": "un_document", "page": "1"})
     assert first.content.decode().count("<mark>") >= 3
-    assert first.context["languages"][1] == ("zh", 3)  # the facet counts
-    assert ("un_document", "UN document", 3) in first.context["kinds"]
-    assert ("en", 0) in first.context["languages"]
+    facets = {facet.name: facet for facet in first.context["answer"].facets}
+    assert [(v.value, v.count) for v in facets["lang"].values] == [("zh", 3)]
+    [un_document] = facets["type"].values
+    assert (un_document.value, un_document.count, un_document.selected) == ("un_document", 3, True)
+    years = [(v.value, v.count) for v in facets["year"].values]
+    assert years == [("2021", 2)]  # the report has no date
     beyond = client.get(url, {"q": "京都宣言", "page": "9"})
     assert beyond.status_code == 200
     assert "<mark>" not in beyond.content.decode()
@@ -126,7 +129,7 @@ def test_api_search(client: Client, seeds: dict[str, Any]) -> None:
     kyoto = client.get("/api/v1/knowledge/search", {"q": "司法协助", "lang": "zh"}).json()
     assert str(seeds["E/RES/2021/20"].public_id) in {item["id"] for item in kyoto["items"]}
     empty = client.get("/api/v1/knowledge/search").json()
-    assert empty == {"items": [], "total": 0, "page": 1, "per_page": 10}
+    assert empty == {"items": [], "total": 0, "page": 1, "per_page": 10, "facets": {}}
 
 
 def test_api_validation_errors_name_the_field(client: Client) -> None:

@@ -66,7 +66,12 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TantivyBackend
 def ids(
     backend: TantivyBackend, query: str, kind: str | None = None, language: str | None = None
 ) -> set[int]:
-    return {hit.id for hit in backend.search(query, kind=kind, language=language).hits}
+    return {
+        hit.id
+        for hit in backend.search(
+            query, filters={"kind": kind or "", "language": language or ""}
+        ).hits
+    }
 
 
 @pytest.mark.parametrize(
@@ -254,7 +259,7 @@ def test_query_parsing() -> None:
 def test_default_index_path_is_under_data_dir() -> None:
     from django.conf import settings as django_settings
 
-    assert default_index_path() == Path(django_settings.DATA_DIR) / "search" / "knowledge"
+    assert default_index_path() == Path(django_settings.DATA_DIR) / "search" / "knowledge-v2"
 
 
 def test_seed_documents(tmp_path: Path) -> None:

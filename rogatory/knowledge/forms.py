@@ -1,0 +1,187 @@
+"""Forms of the knowledge base's editing pages (site administrators)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rogatory.reference.models import State
+
+from .legal import Judgment, LegalAct, Provision
+from .models import KnowledgeDocument
+from .provisions_csv import provision_eid
+
+LANGUAGE_CHOICES = [
+    ("ar", "العربية"),
+    ("zh", "中文"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
+_SEPARATORS = re.compile(r"[\s,;]+")
+TAGS_HELP = _("Separated by spaces or commas.")
+IMPLEMENTS_HELP = _("Convention articles as instrument:article, e.g. untoc:6 uncac:23.")
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(part for part in _SEPARATORS.split(value.strip()) if part)
+
+
+class _LegalForm(forms.Form):
+    state: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+        State.objects.order_by("name"), label=_("State")
+    )
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Language"))
+    title = forms.CharField(label=_("Title"), max_length=1000)
+    date = forms.DateField(label=_("Date"), required=False, help_text=_("YYYY-MM-DD"))
+    source_url = forms.URLField(
+        label=_("Source"), required=False, max_length=500, assume_scheme="https"
+    )
+
+
+class ActForm(_LegalForm):
+    number = forms.CharField(label=_("Official number"), required=False, max_length=200)
+
+    def act(self, provisions: list[Provision]) -> LegalAct:
+        data = self.cleaned_data
+        return LegalAct(
+            state=data["state"].iso2,
+            language=data["language"],
+            title=data["title"],
+            number=data["number"],
+            date=data["date"],
+            provisions=provisions,
+            source_url=data["source_url"],
+        )
+
+
+class ProvisionForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=100)
+    heading = forms.CharField(label=_("Heading"), max_length=500, required=False)
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    iccs = forms.CharField(label=_("ICCS codes"), required=False, help_text=TAGS_HELP)
+    implements = forms.CharField(
+        label=_("Convention articles"), required=False, help_text=IMPLEMENTS_HELP
+    )
+
+
+ProvisionFormSet = forms.formset_factory(ProvisionForm, extra=2, can_delete=True, max_num=2000)
+
+
+def provisions_from(formset: Any) -> list[Provision]:
+    taken: set[str] = set()
+    provisions = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or not data.get("number"):
+            continue
+        provisions.append(
+            Provision(
+                eid=provision_eid(data["number"], taken),
+                number=data["number"],
+                heading=data["heading"],
+                text=data["text"].replace("\r\n", "\n"),
+                iccs=_codes(data["iccs"]),
+                implements=tuple(c.lower() for c in _codes(data["implements"])),
+            )
+        )
+    return provisions
+
+
+def act_initial(document: KnowledgeDocument) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    initial = {
+        "state": document.state_id,
+        "language": document.language,
+        "title": document.title,
+        "number": document.number,
+        "date": document.date,
+        "source_url": document.source_url,
+    }
+    provisions = [
+        {
+            "number": p.number,
+            "heading": p.heading,
+            "text": p.text,
+            "iccs": " ".join(p.iccs_codes),
+            "implements": " ".join(p.implements),
+        }
+        for p in document.provisions.all()
+    ]
+    return initial, provisions
+
+
+class JudgmentForm(_LegalForm):
+    court = forms.CharField(label=_("Court"), max_length=300)
+    case_number = forms.CharField(label=_("Case number"), required=False, max_length=100)
+    parties = forms.CharField(
+        label=_("Parties"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("As the source publishes them, one per line."),
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea)
+    facts = forms.CharField(label=_("Facts"), required=False, widget=forms.Textarea)
+    decision = forms.CharField(label=_("Decision"), required=False, widget=forms.Textarea)
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    iccs = forms.CharField(label=_("ICCS codes"), required=False, help_text=TAGS_HELP)
+    implements = forms.CharField(
+        label=_("Convention articles"), required=False, help_text=IMPLEMENTS_HELP
+    )
+
+    def judgment(self) -> Judgment:
+        data = self.cleaned_data
+
+        def text(name: str) -> str:
+            return str(data[name]).replace("\r\n", "\n")
+
+        return Judgment(
+            state=data["state"].iso2,
+            language=data["language"],
+            court=data["court"],
+            title=data["title"],
+            case_number=data["case_number"],
+            date=data["date"],
+            parties=text("parties"),
+            summary=text("summary"),
+            facts=text("facts"),
+            decision=text("decision"),
+            tags=tuple(t.strip() for t in data["tags"].split(",") if t.strip()),
+            iccs=_codes(data["iccs"]),
+            implements=tuple(c.lower() for c in _codes(data["implements"])),
+            source_url=data["source_url"],
+        )
+
+
+def judgment_initial(document: KnowledgeDocument) -> dict[str, Any]:
+    return {
+        "state": document.state_id,
+        "language": document.language,
+        "title": document.title,
+        "date": document.date,
+        "source_url": document.source_url,
+        "court": document.court,
+        "case_number": document.number,
+        "parties": document.parties,
+        "summary": document.summary,
+        "facts": document.facts,
+        "decision": document.decision,
+        "tags": ", ".join(document.tags),
+        "iccs": " ".join(document.iccs_codes),
+        "implements": " ".join(document.implements),
+    }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "UN document as plain text (.txt), Akoma Ntoso XML (.xml), provisions as CSV (.csv), "
+            "or a .zip of such files."
+        ),
+    )

@@ -1,0 +1,139 @@
+"""Provisions of legislation as CSV: one row per provision, rows of one act together.
+
+Columns (a header row names them; order free; ``*`` required):
+
+``state*`` ISO 3166-1 alpha-2 · ``language*`` ar zh en fr ru es (or another ISO 639-1 code) ·
+``act_title*`` · ``act_number`` · ``act_date`` (YYYY-MM-DD) · ``source_url`` ·
+``number*`` the provision's number as published · ``heading`` · ``text`` ·
+``iccs`` ICCS codes · ``implements`` convention articles as ``instrument:article``
+(``untoc:6``), several separated by spaces, commas or semicolons.
+
+Rows with the same state, language, act title and act number make one act, in the order of
+the rows. Reading never writes: it returns the acts, or the reasons an act cannot be read,
+with its row numbers, so that the importer can store the good acts and report the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from .legal import LegalAct, Provision
+
+REQUIRED = ("state", "language", "act_title", "number")
+KNOWN = (*REQUIRED, "act_number", "act_date", "source_url", "heading", "text", "iccs", "implements")
+_SEPARATORS = re.compile(r"[\s,;]+")
+_ARTICLE_DIGITS = re.compile(r"\d+(?:[.\-]\d+)*(?:\s*(?:bis|ter|quater|[a-z])\b)?", re.I)
+
+
+class CsvError(ValueError):
+    """The file as a whole cannot be read as provisions (header, encoding)."""
+
+
+@dataclass
+class CsvAct:
+    label: str  # "<act title> (rows 2–7)"
+    act: LegalAct | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part for part in _SEPARATORS.split(value.strip()) if part)
+
+
+def provision_eid(number: str, taken: set[str]) -> str:
+    """A stable AKN eId from the number as published: "Article 191" → art_191,
+    "Section 327(1)" → art_327_1; numbers without Latin digits → prov_<n>."""
+    digits = _ARTICLE_DIGITS.search(number)
+    if digits:
+        base = "art_" + re.sub(r"[^0-9a-z]+", "_", digits.group().lower()).strip("_")
+    else:
+        base = f"prov_{len(taken) + 1}"
+    eid, n = base, 2
+    while eid in taken:
+        eid, n = f"{base}_{n}", n + 1
+    taken.add(eid)
+    return eid
+
+
+def read_provisions(data: bytes) -> list[CsvAct]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvError(f"Not UTF-8 text ({exc.reason}).") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise CsvError(f"Missing columns: {', '.join(missing)} (the first row must name them).")
+    unknown = [name for name in header if name and name not in KNOWN]
+    if unknown:
+        raise CsvError(f"Unknown columns: {', '.join(unknown)}.")
+    reader.fieldnames = header
+    groups: dict[tuple[str, ...], list[tuple[int, dict[str, str]]]] = {}
+    try:
+        for row in reader:
+            clean = {k: (v or "").strip() for k, v in row.items() if k}
+            if not any(clean.values()):
+                continue
+            if None in row:
+                clean["_extra"] = "yes"
+            key = tuple(clean.get(name, "") for name in ("state", "language", "act_title"))
+            key += (clean.get("act_number", ""),)
+            groups.setdefault(key, []).append((reader.line_num, clean))
+    except csv.Error as exc:
+        raise CsvError(f"Line {reader.line_num}: {exc}.") from None
+    return [_act(rows) for rows in groups.values()]
+
+
+def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
+    first = rows[0][1]
+    lines = f"{rows[0][0]}–{rows[-1][0]}" if len(rows) > 1 else str(rows[0][0])
+    label = f"{first.get('act_title') or '?'} (rows {lines})"
+    errors: list[str] = []
+    for line, row in rows:
+        for name in REQUIRED:
+            if not row.get(name):
+                errors.append(f"row {line}: {name} is empty")
+        if row.get("_extra"):
+            errors.append(f"row {line}: more cells than columns")
+        if row.get("act_date", "") != first.get("act_date", ""):
+            errors.append(f"row {line}: act_date differs from the act's first row")
+    date = None
+    if first.get("act_date"):
+        try:
+            date = datetime.date.fromisoformat(first["act_date"])
+        except ValueError:
+            errors.append(f"row {rows[0][0]}: act_date {first['act_date']!r} is not YYYY-MM-DD")
+    state, language = first.get("state", "").upper(), first.get("language", "").lower()
+    if state and not re.fullmatch(r"[A-Z]{2}", state):
+        errors.append(f"row {rows[0][0]}: state {state!r} is not an ISO 3166-1 alpha-2 code")
+    if language and not re.fullmatch(r"[a-z]{2}", language):
+        errors.append(f"row {rows[0][0]}: language {language!r} is not an ISO 639-1 code")
+    if errors:
+        return CsvAct(label=label, errors=errors)
+    taken: set[str] = set()
+    provisions = [
+        Provision(
+            eid=provision_eid(row["number"], taken),
+            number=row["number"],
+            heading=row.get("heading", ""),
+            text=row.get("text", ""),
+            iccs=_split(row.get("iccs", "")),
+            implements=tuple(ref.lower() for ref in _split(row.get("implements", ""))),
+        )
+        for _line, row in rows
+    ]
+    act = LegalAct(
+        state=state,
+        language=language,
+        title=first["act_title"],
+        number=first.get("act_number", ""),
+        date=date,
+        provisions=provisions,
+        source_url=first.get("source_url", ""),
+    )
+    return CsvAct(label=label, act=act)
