@@ -250,11 +250,16 @@ def _resolve(document: KnowledgeDocument) -> int:
     for target, pk in by_symbol.items():
         links += outgoing.filter(target=target).update(resolved_id=pk)
     if document.symbol:
-        incoming = Citation.objects.filter(
-            target=document.symbol, kind__in=LINKABLE, resolved__isnull=True
-        ).exclude(source=document)
-        links += incoming.filter(source__language=document.language).update(resolved_id=document.pk)
-        links += incoming.update(resolved_id=document.pk)
+        incoming = Citation.objects.filter(target=document.symbol, kind__in=LINKABLE).exclude(
+            source=document
+        )
+        # The version in the citing document's language wins over another language's.
+        links += (
+            incoming.filter(source__language=document.language)
+            .exclude(resolved=document)
+            .update(resolved_id=document.pk)
+        )
+        links += incoming.filter(resolved__isnull=True).update(resolved_id=document.pk)
     return links
 
 

@@ -60,7 +60,7 @@ class ActForm(_LegalForm):
 
 
 class ProvisionForm(forms.Form):
-    number = forms.CharField(label=_("Number"), max_length=100)
+    number = forms.CharField(label=_("Number"), max_length=100, required=False)
     heading = forms.CharField(label=_("Heading"), max_length=500, required=False)
     text = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False
