@@ -148,6 +148,41 @@ SYMBOL_PATTERNS = (
 )
 LANG_MIX = (("zh", 40), ("en", 15), ("fr", 10), ("es", 10), ("ru", 10), ("ar", 15))
 
+# Facet values. Kinds in the proportions of a knowledge base fed mostly by UN documents and
+# national legislation; the share of documents tied to one state, by kind.
+KIND_MIX = (("un_document", 40), ("legislation", 32), ("case_law", 22), ("treaty", 6))
+STATE_SHARE = {"un_document": 0.25, "legislation": 1.0, "case_law": 1.0, "treaty": 0.4}
+# 60 states, roughly by how much material a knowledge base would hold on them (Zipf weights).
+_STATE_CODES = (
+    "CN US FR GB RU DE ES IT MX BR CO AR IN EG MA NG KE ZA CA AU JP KR ID PH TH VN MY SG PK "
+    "SA AE QA JO LB DZ TN IQ TR IR KZ UZ BY UA AM AZ KG CL PE VE EC UY BE CH NL SE PL SN CI CM GH"
+)
+STATES = _STATE_CODES.split()
+STATE_WEIGHTS = [1 / (rank + 1) ** 0.8 for rank in range(len(STATES))]
+# The states whose legislation and case law are written in each language.
+LANG_STATES = {
+    "zh": ("CN",),
+    "en": ("US", "GB", "IN", "NG", "KE", "ZA", "CA", "AU", "PK", "PH", "SG", "MY"),
+    "fr": ("FR", "BE", "CH", "SN", "CI", "CM", "MA", "DZ", "TN", "CA"),
+    "es": ("ES", "MX", "CO", "AR", "CL", "PE", "VE", "EC", "UY"),
+    "ru": ("RU", "KZ", "BY", "UZ", "KG", "AM", "AZ", "UA"),
+    "ar": ("EG", "MA", "SA", "AE", "QA", "JO", "LB", "DZ", "TN", "IQ"),
+}
+YEARS = [str(year) for year in range(1990, 2027)]
+YEAR_WEIGHTS = [1 + (year - 1990) / 4 for year in range(1990, 2027)]
+ICCS_SECTIONS = [f"{n:02d}" for n in range(1, 12)]
+ICCS_WEIGHTS = [4, 6, 5, 3, 6, 12, 22, 8, 14, 3, 4]  # drugs (06), corruption (07), 09 lead
+# The instruments an ICCS section most often brings in (codes of treaties.Instrument).
+ICCS_INSTRUMENTS = {
+    "02": ("untoc-tip",),
+    "03": ("untoc-tip",),
+    "06": ("drugs-1988", "untoc"),
+    "07": ("uncac", "untoc"),
+    "08": ("untoc-som", "untoc"),
+    "09": ("untoc-fire", "untoc"),
+}
+INSTRUMENTS = ("untoc", "untoc-tip", "untoc-som", "untoc-fire", "uncac", "drugs-1988")
+
 QUERIES: list[tuple[str, str]] = [
     # Chinese, 1 character
     *[("zh-1", q) for q in ("法", "罪", "腐", "援", "毒", "引")],
@@ -188,6 +223,28 @@ QUERIES: list[tuple[str, str]] = [
 ]
 
 
+# Queries with facet filters, as a user narrowing a search would send them; an empty box
+# with filters browses the documents the filters select.
+FILTERED: list[tuple[str, str, dict[str, str]]] = [
+    ("zh", "司法协助", {"kind": "legislation", "state": "CN"}),
+    ("zh", "洗钱", {"kind": "legislation", "state": "CN"}),
+    ("zh", "法", {"kind": "case_law"}),
+    ("zh", "腐败", {"iccs": "07"}),
+    ("zh", "刑事司法大会", {"year": "2021"}),
+    ("ar", "غسل الأموال", {"kind": "legislation", "state": "EG"}),
+    ("ar", "الفساد", {"instrument": "uncac"}),
+    ("en", "extradition", {"kind": "case_law", "state": "GB"}),
+    ("en", "laundering", {"instrument": "untoc"}),
+    ("fr", "blanchiment", {"kind": "legislation", "state": "FR"}),
+    ("es", "decomiso", {"language": "es", "iccs": "06"}),
+    ("ru", "коррупция", {"kind": "legislation", "state": "RU"}),
+    ("symbol", "A/76/122", {"kind": "un_document"}),
+    ("browse", "", {"kind": "legislation", "state": "CN"}),
+    ("browse", "", {"instrument": "drugs-1988", "year": "2021"}),
+    ("browse", "", {"kind": "treaty"}),
+]
+
+
 def seed_clauses(seeds: Path) -> list[str]:
     clauses: list[str] = []
     for path in sorted(seeds.glob("*.txt")):
@@ -204,10 +261,48 @@ def symbol(rng: random.Random) -> str:
     return pattern.format(s=rng.randint(60, 79), y=rng.randint(2010, 2025), n=rng.randint(1, 400))
 
 
+def facet_values(rng: random.Random, lang: str) -> dict[str, object]:
+    kind = rng.choices([k for k, _ in KIND_MIX], weights=[w for _, w in KIND_MIX])[0]
+    state = ""
+    if rng.random() < STATE_SHARE[kind]:
+        # Legislation and case law are mostly in the language of their state.
+        if kind in ("legislation", "case_law") and rng.random() < 0.85:
+            state = rng.choice(LANG_STATES[lang])
+        else:
+            state = rng.choices(STATES, weights=STATE_WEIGHTS)[0]
+    iccs: set[str] = set()
+    for _ in range(rng.choices((0, 1, 2, 3), weights=(15, 50, 25, 10))[0]):
+        iccs.add(rng.choices(ICCS_SECTIONS, weights=ICCS_WEIGHTS)[0])
+    instruments: set[str] = set()
+    for section in iccs:
+        if section in ICCS_INSTRUMENTS and rng.random() < 0.6:
+            instruments.add(rng.choice(ICCS_INSTRUMENTS[section]))
+    if kind == "treaty" and not instruments:
+        instruments.add(rng.choice(INSTRUMENTS))
+    elif rng.random() < 0.15:
+        instruments.add("untoc")
+    return {
+        "kind": kind,
+        "state": state,
+        "year": rng.choices(YEARS, weights=YEAR_WEIGHTS)[0],
+        "iccs": tuple(sorted(iccs)),
+        "instruments": tuple(sorted(instruments)),
+    }
+
+
 def corpus(size: int, seeds: Path) -> Iterator[IndexDoc]:
+    """The documents one by one (a generator: nothing is kept)."""
     rng = random.Random(20261123)  # noqa: S311 (a reproducible corpus, not a secret)
+    # Facets from their own generator: the texts stay those of the 2026-11-23 run.
+    facet_rng = random.Random(20261202)  # noqa: S311
     clauses = seed_clauses(seeds)
     vocab = {lang: words.split() for lang, words in WORDS.items()}
+    # Zipf-like weights: frequent words first in the list are not favoured on purpose;
+    # the function words at the end of each list are. Cumulated once (same draws as weights=).
+    cum_weights = {
+        lang: list(itertools.accumulate(1 + (i / len(words)) ** 4 * 30 for i in range(len(words))))
+        for lang, words in vocab.items()
+    }
     langs = [lang for lang, weight in LANG_MIX for _ in range(weight)]
     for doc_id in range(1, size + 1):
         lang = rng.choice(langs)
@@ -219,10 +314,7 @@ def corpus(size: int, seeds: Path) -> Iterator[IndexDoc]:
             text = "，".join(parts) + "。"
         else:
             words = vocab[lang]
-            # Zipf-like weights: frequent words first in the list are not favoured on purpose;
-            # the function words at the end of each list are.
-            weights = [1 + (i / len(words)) ** 4 * 30 for i in range(len(words))]
-            chosen = rng.choices(words, weights=weights, k=rng.randint(60, 450))
+            chosen = rng.choices(words, cum_weights=cum_weights[lang], k=rng.randint(60, 450))
             if lang == "ar" and doc_id % 3 == 0:
                 chosen = [VOCALISED.get(word, word) for word in chosen]
             for cite in cited:
@@ -231,7 +323,36 @@ def corpus(size: int, seeds: Path) -> Iterator[IndexDoc]:
                 " ".join(chosen[i : i + 14]).capitalize() for i in range(0, len(chosen), 14)
             ]
             text = ". ".join(sentences) + "."
-        yield IndexDoc(id=doc_id, text=text, symbol=symbol(rng), kind="un_document", language=lang)
+        yield IndexDoc(
+            id=doc_id,
+            text=text,
+            symbol=symbol(rng),
+            language=lang,
+            **facet_values(facet_rng, lang),  # type: ignore[arg-type]
+        )
+
+
+class Stream:
+    """Wraps the corpus generator: counts the text and the time spent generating it."""
+
+    def __init__(self, docs: Iterable[IndexDoc]) -> None:
+        self._docs = iter(docs)
+        self.generate_s = 0.0
+        self.text_bytes = 0
+        self.count = 0
+
+    def __iter__(self) -> Iterator[IndexDoc]:
+        while True:
+            start = time.perf_counter()
+            doc = next(self._docs, None)
+            self.generate_s += time.perf_counter() - start
+            if doc is None:
+                return
+            self.text_bytes += len(doc.text.encode())
+            self.count += 1
+            if self.count % 200_000 == 0:
+                print(f"  {self.count:,} documents", file=sys.stderr)
+            yield doc
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -278,63 +399,112 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seeds", type=Path, default=SEEDS)
-    parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--check", action="store_true", help="compare Chinese counts with LIKE")
-    parser.add_argument("--skip-like", action="store_true")
-    args = parser.parse_args()
+# Disk needed per document, measured at 200,000 (2026-11-23): tantivy 2.2 KB, LIKE table 2.4 KB.
+# Merging segments needs up to twice the index for a while.
+INDEX_BYTES_PER_DOC = 2_300
+LIKE_BYTES_PER_DOC = 2_500
+DISK_MARGIN = 2 * 2**30
 
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="knowledge-bench-"))
-    print(f"corpus: {args.size} documents; work directory {workdir}", file=sys.stderr)
-    start = time.perf_counter()
-    docs = list(corpus(args.size, args.seeds))
-    generate_s = time.perf_counter() - start
-    text_mb = sum(len(doc.text.encode()) for doc in docs) / 2**20
 
+def check_disk(size: int, workdir: Path, like: bool) -> bool:
+    """Stop when the index cannot fit; return whether the LIKE table fits too."""
+    free = shutil.disk_usage(workdir).free
+    index_need = 2 * size * INDEX_BYTES_PER_DOC + DISK_MARGIN
+    like_need = size * LIKE_BYTES_PER_DOC
+    print(
+        f"disk: {free / 2**30:.0f} GiB free at {workdir}; index needs about "
+        f"{index_need / 2**30:.1f} GiB, LIKE table {like_need / 2**30:.1f} GiB",
+        file=sys.stderr,
+    )
+    if free < index_need:
+        sys.exit(f"not enough disk for a {size:,}-document index at {workdir}")
+    if like and free < index_need + like_need:
+        print("not enough disk for the LIKE table as well: skipped", file=sys.stderr)
+        return False
+    return like
+
+
+def run(size: int, args: argparse.Namespace, workdir: Path) -> None:
+    print(f"corpus: {size:,} documents; work directory {workdir}", file=sys.stderr)
+    workdir.mkdir(parents=True, exist_ok=True)
+    with_like = check_disk(size, workdir, not args.skip_like)
+
+    # The corpus is generated while tantivy indexes it: the generation time is measured
+    # apart (Stream) and taken off the build time.
+    stream = Stream(corpus(size, args.seeds))
     backend = TantivyBackend(workdir / "tantivy")
     start = time.perf_counter()
-    backend.rebuild(docs)
-    build_s = time.perf_counter() - start
+    backend.rebuild(stream)
+    build_s = time.perf_counter() - start - stream.generate_s
+    generate_s = stream.generate_s
+    text_mb = stream.text_bytes / 2**20
     index_mb = du(workdir / "tantivy") / 2**20
-    print(f"tantivy built in {build_s:.1f} s", file=sys.stderr)
+    print(
+        f"tantivy built in {build_s:.1f} s (+ {generate_s:.1f} s generating), {index_mb:.0f} MB",
+        file=sys.stderr,
+    )
 
     searcher = backend.index.searcher()
     prebuilt = [backend.build_query(parse_query(q)) for _, q in QUERIES]
+    prebuilt_filtered = [backend.build_query(parse_query(q), f) for _, q, f in FILTERED]
 
     def raw(query: object) -> None:
         result = searcher.search(query, limit=10, count=True)
         for _score, address in result.hits:
             searcher.doc(address)
 
+    def key(q: str, filters: Mapping[str, str]) -> str:
+        return q + " | " + ", ".join(f"{n}={v}" for n, v in filters.items())
+
     for (_, q), query in zip(QUERIES, prebuilt, strict=True):  # warm up
-        backend.search(q)
+        backend.search(q, facets=True)
+        raw(query)
+    for (_, q, f), query in zip(FILTERED, prebuilt_filtered, strict=True):
+        backend.search(q, filters=f, facets=True)
         raw(query)
     ours: dict[str, float] = {}
+    with_facets: dict[str, float] = {}
     engine: dict[str, float] = {}
     totals: dict[str, int] = {}
+    facet_errors: list[str] = []
+    print("timing the queries", file=sys.stderr)
     for (_, q), query in zip(QUERIES, prebuilt, strict=True):
         ours[q] = timed(lambda q=q: backend.search(q), args.repeat)
+        with_facets[q] = timed(lambda q=q: backend.search(q, facets=True), args.repeat)
         engine[q] = timed(lambda query=query: raw(query), args.repeat)
-        totals[q] = backend.search(q).total
+        page = backend.search(q, facets=True)
+        totals[q] = page.total
+        for name in ("kind", "language"):  # one value per document: the counts add up
+            counted = sum(n for _, n in page.facets.get(name, []))
+            if counted != page.total:
+                facet_errors.append(f"{q}: {name} counts {counted}, total {page.total}")
+    f_ours: dict[str, float] = {}
+    f_facets: dict[str, float] = {}
+    f_engine: dict[str, float] = {}
+    f_totals: dict[str, int] = {}
+    for (_, q, f), query in zip(FILTERED, prebuilt_filtered, strict=True):
+        k = key(q, f)
+        f_ours[k] = timed(lambda q=q, f=f: backend.search(q, filters=f), args.repeat)
+        f_facets[k] = timed(lambda q=q, f=f: backend.search(q, filters=f, facets=True), args.repeat)
+        f_engine[k] = timed(lambda query=query: raw(query), args.repeat)
+        f_totals[k] = backend.search(q, filters=f).total
 
     like: dict[str, float] = {}
     like_build_s = like_mb = 0.0
     mismatches: list[str] = []
-    if not args.skip_like:
+    if with_like:
+        print("building the LIKE table", file=sys.stderr)
         db_path = workdir / "like.sqlite3"
         db = sqlite3.connect(db_path)
         db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, folded TEXT)")
+        like_stream = Stream(corpus(size, args.seeds))
         start = time.perf_counter()
         db.executemany(
             "INSERT INTO docs VALUES (?, ?)",
-            ((doc.id, prefold(f"{doc.symbol}\n{doc.text}").lower()) for doc in docs),
+            ((doc.id, prefold(f"{doc.symbol}\n{doc.text}").lower()) for doc in like_stream),
         )
         db.commit()
-        like_build_s = time.perf_counter() - start
+        like_build_s = time.perf_counter() - start - like_stream.generate_s
         like_mb = db_path.stat().st_size / 2**20
         for _, q in QUERIES:
             chunks = like_clauses(q)
@@ -354,15 +524,15 @@ def main() -> None:
 
     groups = sorted({group for group, _ in QUERIES}, key=[g for g, _ in QUERIES].index)
     print(
-        f"\n{args.size:,} documents ({text_mb:.0f} MB of text, generated in {generate_s:.0f} s), "
-        f"{len(QUERIES)} queries, median of {args.repeat} warm passes; "
-        f"{time.strftime('%Y-%m-%d')}, "
+        f"\n{size:,} documents ({text_mb:.0f} MB of text, generated in {generate_s:.0f} s while "
+        f"indexed, not counted in the build), {len(QUERIES)} queries + {len(FILTERED)} filtered, "
+        f"median of {args.repeat} warm passes; {time.strftime('%Y-%m-%d %H:%M')}, "
         f"{machine()}\n"
     )
     print("| Engine | Build s | Index MB | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|---|---|")
 
-    def line(name: str, values: dict[str, float], build: str, size: str) -> None:
+    def line(name: str, values: dict[str, float], build: str = "–", size: str = "–") -> None:
         vals = list(values.values())
         print(
             f"| {name} | {build} | {size} | {percentile(vals, 50):.2f} | "
@@ -375,7 +545,11 @@ def main() -> None:
         f"{build_s:.1f}",
         f"{index_mb:.0f}",
     )
-    line("tantivy raw (prebuilt query, top 10 + count + stored doc)", engine, "–", "–")
+    line("interface + facets (the same + counts of the six facets)", with_facets)
+    line(f"interface, filtered ({len(FILTERED)} queries with 1–2 filters)", f_ours)
+    line("interface, filtered + facets", f_facets)
+    line("tantivy raw (prebuilt query, top 10 + count + stored doc)", engine)
+    line("tantivy raw, filtered (prebuilt, the filtered queries)", f_engine)
     if like:
         line(
             "SQLite `LIKE '%…%'` scan, LIMIT 10, unranked (1 pass)",
@@ -383,14 +557,22 @@ def main() -> None:
             f"{like_build_s:.1f}",
             f"{like_mb:.0f}",
         )
-    ratio = [ours[q] / engine[q] for _, q in QUERIES if engine[q] > 0]
-    p95_ratio = percentile(list(ours.values()), 95) / percentile(list(engine.values()), 95)
+
+    def overhead(mine: dict[str, float], theirs: dict[str, float]) -> str:
+        ratio = [mine[q] / theirs[q] for q in mine if theirs[q] > 0]
+        p95 = percentile(list(mine.values()), 95) / percentile(list(theirs.values()), 95)
+        return f"p95 ratio {p95:.2f}×, median per-query ratio {statistics.median(ratio):.2f}×"
+
     print(
-        f"\nOverhead of our interface: p95 ratio {p95_ratio:.2f}×, "
-        f"median per-query ratio {statistics.median(ratio):.2f}×\n"
+        f"\nOverhead of our interface: {overhead(ours, engine)}; "
+        f"with facets: {overhead(with_facets, engine)}; "
+        f"filtered: {overhead(f_ours, f_engine)}\n"
     )
-    print("| Query group | n | median hits | interface p50 | interface p95 | raw p95 | LIKE p95 |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| Query group | n | median hits | interface p50 | interface p95 | + facets p95 "
+        "| raw p95 | LIKE p95 |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for group in groups:
         qs = [q for g, q in QUERIES if g == group]
         like_p95 = f"{percentile([like[q] for q in qs], 95):.1f}" if like else "–"
@@ -398,14 +580,57 @@ def main() -> None:
             f"| {group} | {len(qs)} | {statistics.median(totals[q] for q in qs):.0f} | "
             f"{percentile([ours[q] for q in qs], 50):.2f} | "
             f"{percentile([ours[q] for q in qs], 95):.2f} | "
+            f"{percentile([with_facets[q] for q in qs], 95):.2f} | "
             f"{percentile([engine[q] for q in qs], 95):.2f} | {like_p95} |"
         )
+    print("\n| Filtered query | hits | interface ms | + facets ms | raw ms |")
+    print("|---|---|---|---|---|")
+    for _, q, f in FILTERED:
+        k = key(q, f)
+        shown = (q or "(empty box)").replace("|", "\\|")
+        filters = ", ".join(f"{n}={v}" for n, v in f.items())
+        print(
+            f"| {shown} — {filters} | {f_totals[k]:,} | {f_ours[k]:.2f} | {f_facets[k]:.2f} | "
+            f"{f_engine[k]:.2f} |"
+        )
     if args.check:
-        print(f"\nChinese counts tantivy vs LIKE: {len(mismatches)} mismatches")
-        for mismatch in mismatches:
-            print(f"* {mismatch}")
+        if with_like:
+            print(f"\nChinese counts tantivy vs LIKE: {len(mismatches)} mismatches")
+            for mismatch in mismatches:
+                print(f"* {mismatch}")
+        print(f"\nFacet counts (kind, language) adding up to the total: {len(facet_errors)} errors")
+        for error in facet_errors:
+            print(f"* {error}")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=200_000)
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(part) for part in text.replace("_", "").split(",")],
+        default=None,
+        help="comma-separated corpus sizes, run one after the other (e.g. 200000,2000000)",
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--workdir", type=Path, default=None, help="kept after the run")
+    parser.add_argument("--check", action="store_true", help="compare Chinese counts with LIKE")
+    parser.add_argument("--skip-like", action="store_true")
+    args = parser.parse_args()
+
+    base = args.workdir or Path(tempfile.mkdtemp(prefix="knowledge-bench-"))
+    sizes = args.sizes or [args.size]
+    for size in sizes:
+        workdir = base / f"size-{size}" if len(sizes) > 1 else base
+        try:
+            run(size, args, workdir)
+        finally:
+            if args.workdir is None:
+                TantivyBackend.destroy(workdir)
     if args.workdir is None:
-        TantivyBackend.destroy(workdir)
+        TantivyBackend.destroy(base)
 
 
 if __name__ == "__main__":

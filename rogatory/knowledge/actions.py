@@ -525,7 +525,7 @@ def treaty_text(instrument: Instrument, language: str) -> UnDocument:
     title = getattr(instrument, f"title_{suffix}") or instrument.title
     scope = getattr(instrument, f"scope_{suffix}") or ""
     lines: list[str] = []
-    with translation.override(language):
+    with translation.override("zh-hans" if language == "zh" else language):
         if instrument.adopted_on:
             lines.append(
                 _("Adopted on %(date)s.")
@@ -595,7 +595,8 @@ def _sync_treaty(instrument: Instrument, language: str, acting_user: User | None
     document.symbol = parsed.symbol or ""
     document.title = parsed.title or ""
     document.date = parsed.date
-    document.body_text = plain_text(parsed)
+    # The text below the title (the index puts the symbol and title above it).
+    document.body_text = "\n".join(paragraph.text for paragraph in parsed.front)
     document.work_iri = work_iri(parsed)
     document.source_url = instrument.source_url
     document.implements = []

@@ -73,6 +73,15 @@ class DocumentRef(Schema):
     title: str
 
 
+class ProvisionOut(Schema):
+    eid: str = Field(description="Akoma Ntoso eId within the act")
+    number: str
+    heading: str
+    text: str
+    iccs: list[str] = Field(description="ICCS codes of the conduct it criminalises")
+    implements: list[str] = Field(description="Convention articles, e.g. untoc:6")
+
+
 class DocumentOut(Schema):
     id: uuid.UUID
     title: str
@@ -80,6 +89,19 @@ class DocumentOut(Schema):
     date: datetime.date | None
     language: str
     kind: str
+    state: str | None = Field(description="ISO 3166-1 alpha-2 (legislation, case law)")
+    number: str = Field(description="Official number of an act, case number of a decision")
+    court: str
+    parties: str
+    summary: str
+    facts: str
+    decision: str
+    tags: list[str]
+    iccs: list[str]
+    implements: list[str]
+    instrument: str | None = Field(description="Treaty record code (treaties)")
+    source_url: str
+    provisions: list[ProvisionOut]
     citations: list[CitationOut]
     cited_by: list[DocumentRef]
 
@@ -134,7 +156,9 @@ def knowledge_document(
     request: HttpRequest, public_id: uuid.UUID, query: Query[DocumentQuery]
 ) -> DocumentOut | HttpResponse:
     """The document's metadata and links; ``?format=akn`` returns its Akoma Ntoso XML."""
-    document = get_object_or_404(KnowledgeDocument, public_id=public_id)
+    document = get_object_or_404(
+        KnowledgeDocument.objects.select_related("instrument"), public_id=public_id
+    )
     if query.format == "akn":
         return HttpResponse(document.akn.encode(), content_type="application/akn+xml")
     cites, cited_by = document_links(document)
@@ -145,6 +169,29 @@ def knowledge_document(
         date=document.date,
         language=document.language,
         kind=document.kind,
+        state=document.state_id,
+        number=document.number,
+        court=document.court,
+        parties=document.parties,
+        summary=document.summary,
+        facts=document.facts,
+        decision=document.decision,
+        tags=document.tags,
+        iccs=document.iccs_codes,
+        implements=document.implements,
+        instrument=document.instrument.code if document.instrument else None,
+        source_url=document.source_url,
+        provisions=[
+            ProvisionOut(
+                eid=p.eid,
+                number=p.number,
+                heading=p.heading,
+                text=p.text,
+                iccs=p.iccs_codes,
+                implements=p.implements,
+            )
+            for p in document.provisions.all()
+        ],
         citations=[
             CitationOut(
                 kind=c.kind,

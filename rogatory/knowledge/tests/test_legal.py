@@ -359,3 +359,22 @@ def test_import_page_reports_and_refuses_bad_uploads(
     corrupt = client.post(url, {"file": SimpleUploadedFile("x.zip", b"PK\x03\x04junk")})
     assert "not a readable zip archive" in corrupt.content.decode()
     assert KnowledgeDocument.objects.count() == 2
+
+
+def test_api_returns_provisions_and_facets(
+    client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        import_path(DEMO)
+    body = client.get(
+        "/api/v1/knowledge/search", {"q": "blanchiment", "state": "fr", "type": "legislation"}
+    ).json()
+    assert body["total"] == 1
+    assert {"value": "FR", "label": "France", "count": 1} in body["facets"]["state"]
+    document = client.get(f"/api/v1/knowledge/documents/{body['items'][0]['id']}").json()
+    assert document["state"] == "FR" and document["kind"] == "legislation"
+    [provision] = document["provisions"]
+    assert provision["eid"] == "art_324_1" and provision["implements"] == ["untoc:6", "uncac:23"]
+    browse = client.get("/api/v1/knowledge/search", {"iccs": "07", "year": "1979"}).json()
+    assert [item["language"] for item in browse["items"]] == ["zh"]
+    assert client.get("/api/v1/knowledge/search", {"iccs": "7"}).status_code == 422

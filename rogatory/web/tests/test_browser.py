@@ -359,3 +359,52 @@ def test_officer_drafts_a_bank_records_request_for_a_french_speaking_state(
         download = download_info.value
         assert download.suggested_filename.endswith(f"-fr.{fmt}")
         assert Path(download.path()).read_bytes().startswith(magic)
+
+
+def test_the_public_searches_the_knowledge_base_in_chinese_and_arabic(
+    live_server: object, page, settings, tmp_path: Path
+) -> None:
+    """Search in Chinese, open a result, follow a citation; search in Arabic, right to left."""
+    from playwright.sync_api import expect
+
+    from rogatory.knowledge.actions import do_import_text, do_sync_treaty_documents
+
+    settings.DATA_DIR = tmp_path  # the live server's index too
+    seeds = Path(__file__).resolve().parents[2] / "knowledge" / "tests" / "seeds"
+    for seed in sorted(seeds.glob("*.txt")):  # each commit drains into the index
+        do_import_text(seed.read_text(encoding="utf-8"), source_name=seed.name)
+    do_sync_treaty_documents()
+
+    page.goto(live_server.url + "/knowledge/")
+    page.get_by_test_id("knowledge-q").fill("京都宣言")
+    page.get_by_test_id("knowledge-q").press("Enter")
+    results = page.get_by_test_id("knowledge-results")
+    expect(results.locator("li")).to_have_count(3)
+    expect(results.locator("mark").first).to_have_text("京都宣言")
+    shot(page, "20-knowledge-search-zh")
+    results.get_by_role("link", name="A/RES/76/187", exact=False).click()
+    expect(page.get_by_test_id("document-symbol")).to_have_text("A/RES/76/187")
+    # A citation to a document in the base is a link: the report, then the treaty.
+    page.get_by_test_id("cites").get_by_role("link", name="A/76/122").first.click()
+    expect(page.get_by_test_id("document-symbol")).to_have_text("A/76/122")
+    expect(page.get_by_test_id("cited-by")).to_contain_text("A/RES/76/187")
+    page.go_back()
+    page.get_by_test_id("cites").locator("a", has_text="2225").first.click()
+    expect(page.get_by_test_id("document-symbol")).to_have_text("UNTS 2225/39574")
+    expect(page.locator("h1")).to_have_text("联合国打击跨国有组织犯罪公约")
+    shot(page, "21-knowledge-treaty-zh")
+
+    page.goto(live_server.url + "/knowledge/")
+    page.click('.language-switcher button[value="ar"]')
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.get_by_test_id("knowledge-q").fill("الجريمة المنظمة")
+    page.get_by_test_id("knowledge-q").press("Enter")
+    facets = page.get_by_test_id("knowledge-facets")
+    facets.locator('[data-facet="lang"] a', has_text="ar").click()
+    results = page.get_by_test_id("knowledge-results")
+    expect(results.locator("mark").first).to_contain_text("الجريمة")
+    shot(page, "22-knowledge-search-ar")
+    results.locator("a", has_text="UNTS 2225/39574").click()
+    expect(page.locator("h1")).to_have_text(
+        "اتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية"
+    )
