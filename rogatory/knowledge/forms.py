@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rogatory.reference.models import State
 
@@ -120,7 +121,7 @@ class JudgmentForm(_LegalForm):
     court = forms.CharField(label=_("Court"), max_length=300)
     case_number = forms.CharField(label=_("Case number"), required=False, max_length=100)
     parties = forms.CharField(
-        label=_("Parties"),
+        label=pgettext_lazy("court case", "Parties"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("As the source publishes them, one per line."),

@@ -133,12 +133,18 @@ def import_path(
     """
     report = ImportReport()
     say = progress or (lambda line: None)
+    # A first pass counts the files (names only) so that progress reads "n/total, percent".
+    total = sum(1 for source in iter_source(path) if source.name.lower().endswith(SUFFIXES))
+    width = len(str(total))
     with defer_indexing():
-        for n, source in enumerate(iter_source(path), 1):
+        n = 0
+        for source in iter_source(path):
             if not source.name.lower().endswith(SUFFIXES):
                 continue
+            n += 1
             outcome = _import_one(source, acting_user, report)
-            say(f"[{n}] {source.name}: {outcome}")
+            percent = 100 * n // max(total, 1)
+            say(f"[{n:>{width}}/{total} {percent:>3}%] {source.name}: {outcome}")
     if not drain:
         return report
     try:

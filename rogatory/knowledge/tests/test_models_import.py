@@ -181,6 +181,7 @@ def test_import_folder_skips_bad_files_and_resumes(tmp_path: Path) -> None:
     assert "DOCTYPE" in skipped["bomb.xml"]
     assert "empty" in skipped["empty.txt"]
     assert len(lines) == 5
+    assert lines[0].startswith("[1/5  20%] ") and lines[-1].startswith("[5/5 100%] ")
     assert report.indexed == 3
     assert KnowledgeDocument.objects.count() == 3
     # Running again skips what is there (by the files' hash) and reports the same bad files.

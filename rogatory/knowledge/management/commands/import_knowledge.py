@@ -12,8 +12,9 @@ from rogatory.knowledge.importing import SourceError, import_path
 
 class Command(BaseCommand):
     help = (
-        "Import UN documents (.txt plain text, .xml Akoma Ntoso) from a folder, a .zip or a "
-        ".tar.gz archive. Idempotent and resumable: files already imported are skipped."
+        "Import into the knowledge base from a folder, a .zip or a .tar.gz archive: UN "
+        "documents as .txt plain text, Akoma Ntoso .xml (UN documents, acts, judgments), "
+        "provisions as .csv. Idempotent and resumable: what is already imported is skipped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
