@@ -310,10 +310,8 @@ def _state(code: str) -> State:
 
 
 def act_text(act: LegalAct) -> str:
-    """The act's text in reading order: what search indexes and snippets quote."""
-    lines = [act.title]
-    if act.number:
-        lines.append(act.number)
+    """The act's text below its title, in reading order: what search indexes and quotes."""
+    lines = [act.number] if act.number else []  # the index adds the title above
     for provision in act.provisions:
         lines.append(" ".join(part for part in (provision.number, provision.heading) if part))
         lines.extend(line for line in provision.text.splitlines() if line.strip())
@@ -321,10 +319,8 @@ def act_text(act: LegalAct) -> str:
 
 
 def judgment_text(judgment: Judgment) -> str:
-    parts = (
-        judgment.title,
+    parts = (  # the index adds the case number (the symbol) and the title above
         judgment.court,
-        judgment.case_number,
         judgment.parties,
         judgment.summary,
         judgment.facts,

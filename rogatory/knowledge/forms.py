@@ -12,17 +12,10 @@ from django.utils.translation import pgettext_lazy
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
-from .models import KnowledgeDocument
+from .models import LANGUAGE_NAMES, KnowledgeDocument
 from .provisions_csv import provision_eid
 
-LANGUAGE_CHOICES = [
-    ("ar", "العربية"),
-    ("zh", "中文"),
-    ("en", "English"),
-    ("fr", "Français"),
-    ("ru", "Русский"),
-    ("es", "Español"),
-]
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 _SEPARATORS = re.compile(r"[\s,;]+")
 TAGS_HELP = _("Separated by spaces or commas.")
 IMPLEMENTS_HELP = _("Convention articles as instrument:article, e.g. untoc:6 uncac:23.")

@@ -48,7 +48,13 @@ def index_doc(document: KnowledgeDocument) -> IndexDoc:
         state=document.state_id or "",
         year=str(document.date.year) if document.date else "",
         iccs=tuple(sorted({code[:2] for code in document.iccs_codes})),
-        instruments=tuple(sorted({ref.split(":")[0] for ref in document.implements})),
+        instruments=tuple(
+            sorted(
+                {ref.split(":")[0] for ref in document.implements}
+                | ({document.instrument.code} if document.instrument else set())
+            )
+        ),
+        day=int(document.date.strftime("%Y%m%d")) if document.date else 0,
     )
 
 
@@ -64,7 +70,10 @@ def drain_outbox(backend: SearchBackend | None = None, *, batch: int = 500) -> i
         for row in rows:
             last_op[row.document_id] = row.op
         wanted = [pk for pk, op in last_op.items() if op == SearchOutbox.Op.UPSERT]
-        documents = {d.pk: d for d in KnowledgeDocument.objects.filter(pk__in=wanted)}
+        documents = {
+            d.pk: d
+            for d in KnowledgeDocument.objects.select_related("instrument").filter(pk__in=wanted)
+        }
         gone = [pk for pk in last_op if pk not in documents]
         if documents:
             backend.upsert(index_doc(d) for d in documents.values())
@@ -76,7 +85,8 @@ def drain_outbox(backend: SearchBackend | None = None, *, batch: int = 500) -> i
 
 
 def _all_documents() -> Iterator[IndexDoc]:
-    for document in KnowledgeDocument.objects.order_by("pk").iterator(chunk_size=500):
+    documents = KnowledgeDocument.objects.select_related("instrument").order_by("pk")
+    for document in documents.iterator(chunk_size=500):
         yield index_doc(document)
 
 

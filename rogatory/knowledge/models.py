@@ -12,6 +12,16 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The six UN languages, by their own names (the language a document is in).
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "zh": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+
 
 class DocumentKind(models.TextChoices):
     UN_DOCUMENT = "un_document", _("UN document")

@@ -36,7 +36,7 @@ from .forms import (
 )
 from .importing import SourceError, import_path
 from .indexing import get_backend
-from .models import Citation, DocumentKind, KnowledgeDocument
+from .models import LANGUAGE_NAMES, Citation, DocumentKind, KnowledgeDocument
 
 PER_PAGE = 10
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -105,6 +105,8 @@ def read_filters(params: Mapping[str, str]) -> dict[str, str]:
 
 
 def _labels(facet: str, values: list[str]) -> dict[str, str]:
+    if facet == "lang":
+        return LANGUAGE_NAMES
     if facet == "type":
         return {value: str(label) for value, label in DocumentKind.choices}
     if facet == "state":

@@ -36,7 +36,7 @@ _QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
 _PREFOLD_TABLE = str.maketrans({"ё": "е", "Ё": "Е"})
 
 SNIPPET_CHARS = 200
-SCHEMA_VERSION = 2  # raise with any change to _schema() or to the analysis
+SCHEMA_VERSION = 3  # raise with any change to _schema() or to the analysis
 
 
 def prefold(text: str) -> str:
@@ -67,6 +67,7 @@ class IndexDoc:
     year: str = ""
     iccs: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
+    day: int = 0  # the document's date as YYYYMMDD (0: none), for browsing newest first
 
 
 # The facet fields of the index, by the name the filters use.
@@ -178,6 +179,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(
             name, stored=False, tokenizer_name="raw", index_option="basic", fast=True
         )
+    builder.add_unsigned_field("day", stored=False, indexed=False, fast=True)
     builder.add_bytes_field("original", stored=True)
     return builder.build()
 
@@ -226,6 +228,7 @@ class TantivyBackend:
             for value in facet_values:
                 if value:
                     document.add_text(name, value)
+        document.add_unsigned("day", doc.day)
         document.add_bytes("original", original.encode())
         return document
 
@@ -304,6 +307,13 @@ class TantivyBackend:
             else:
                 either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
                 must.append((tantivy.Occur.Must, either))
+        if len(parsed.chunks) > 1:
+            # Documents holding the words in the order typed rank higher (a boost, not a must).
+            sequence: list[str | tuple[int, str]] = [
+                token for chunk in parsed.chunks for token in chunk.tokens
+            ]
+            phrase = tantivy.Query.phrase_query(schema, "body", sequence)
+            must.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, 3.0)))
         for name, value in filters.items():
             term = tantivy.Query.term_query(schema, name, value)
             must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)))
@@ -333,7 +343,12 @@ class TantivyBackend:
         if built is None:
             return Page(hits=[], total=0)
         searcher = self.index.searcher()
-        result = searcher.search(built, limit=limit, offset=offset, count=True)
+        if parsed.chunks:
+            result = searcher.search(built, limit=limit, offset=offset, count=True)
+        else:  # browsing by filters: newest first
+            result = searcher.search(
+                built, limit=limit, offset=offset, count=True, order_by_field="day"
+            )
         hits = []
         for score, address in result.hits:
             stored = searcher.doc(address)

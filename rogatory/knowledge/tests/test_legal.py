@@ -219,6 +219,8 @@ def test_treaty_documents_link_unts_citations_both_ways(
     arabic = get_backend().search("الجريمة المنظمة", filters={"kind": "treaty", "language": "ar"})
     ids = {hit.id for hit in arabic.hits}
     assert KnowledgeDocument.objects.get(instrument__code="untoc", language="ar").pk in ids
+    # A treaty document counts under its own instrument (six languages).
+    assert get_backend().search("", filters={"instrument": "untoc", "kind": "treaty"}).total == 6
 
 
 def test_facets_count_legislation_by_state_iccs_and_instrument(

@@ -259,7 +259,7 @@ def test_query_parsing() -> None:
 def test_default_index_path_is_under_data_dir() -> None:
     from django.conf import settings as django_settings
 
-    assert default_index_path() == Path(django_settings.DATA_DIR) / "search" / "knowledge-v2"
+    assert default_index_path() == Path(django_settings.DATA_DIR) / "search" / "knowledge-v3"
 
 
 def test_seed_documents(tmp_path: Path) -> None:
@@ -278,3 +278,23 @@ def test_another_reader_sees_commits(tmp_path: Path) -> None:
     writer.upsert([IndexDoc(id=7, text="没收犯罪所得")])
     reader.reload()  # otherwise within about a second
     assert ids(reader, "没收") == {7}
+
+
+def test_words_in_the_order_typed_rank_first_and_browsing_is_newest_first(
+    tmp_path: Path,
+) -> None:
+    search = TantivyBackend(tmp_path / "order")
+    search.rebuild(
+        [
+            IndexDoc(id=1, text="the crime was organized by a transnational group", day=20010101),
+            IndexDoc(id=2, text="against transnational organized crime", day=20200101),
+            IndexDoc(id=3, text="organized crime, transnational", kind="treaty", day=19990101),
+            IndexDoc(id=4, text="no date", kind="treaty"),
+        ]
+    )
+    ranked = [hit.id for hit in search.search("transnational organized crime").hits]
+    assert ranked[0] == 2 and set(ranked) == {1, 2, 3}
+    browse = search.search("", filters={"kind": "treaty"})
+    assert [hit.id for hit in browse.hits] == [3, 4] and browse.total == 2
+    everything = search.search("", filters={"language": ""})  # an empty filter is no filter
+    assert everything.total == 0

@@ -400,7 +400,7 @@ def test_the_public_searches_the_knowledge_base_in_chinese_and_arabic(
     page.get_by_test_id("knowledge-q").fill("الجريمة المنظمة")
     page.get_by_test_id("knowledge-q").press("Enter")
     facets = page.get_by_test_id("knowledge-facets")
-    facets.locator('[data-facet="lang"] a', has_text="ar").click()
+    facets.locator('[data-facet="lang"] a', has_text="العربية").click()
     results = page.get_by_test_id("knowledge-results")
     expect(results.locator("mark").first).to_contain_text("الجريمة")
     shot(page, "22-knowledge-search-ar")
