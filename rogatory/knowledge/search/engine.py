@@ -6,6 +6,7 @@ import html
 import re
 import shutil
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -193,6 +194,11 @@ class TantivyBackend:
     ``reload()``. Only one writer at a time may hold the directory (tantivy's lock file).
     """
 
+    # Another process (a second web worker, an import) may hold the index's writer lock for
+    # the length of its commit: wait for it this long before giving up (the outbox keeps the
+    # rows for the next drain then).
+    LOCK_WAIT_SECONDS = 10.0
+
     def __init__(self, path: Path | None = None, *, heap_bytes: int = 200_000_000) -> None:
         self.path = path if path is not None else default_index_path()
         self.created = not (self.path / "meta.json").exists()  # a new, empty index
@@ -235,7 +241,7 @@ class TantivyBackend:
     def _write(self, docs: Iterable[IndexDoc], *, replace: bool, clear: bool) -> int:
         count = 0
         with self._write_lock:
-            writer = self.index.writer(heap_size=self._heap_bytes, num_threads=2)
+            writer = self._writer(self._heap_bytes, 2)
             try:
                 if clear:
                     writer.delete_all_documents()
@@ -252,6 +258,16 @@ class TantivyBackend:
         self.index.reload()
         return count
 
+    def _writer(self, heap_bytes: int, threads: int) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + self.LOCK_WAIT_SECONDS
+        while True:
+            try:
+                return self.index.writer(heap_size=heap_bytes, num_threads=threads)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _id_query(self, doc_id: int) -> tantivy.Query:
         # Not delete_documents_by_term: tantivy-py 0.27 makes an i64 term of the int, which
         # never matches the u64 field (checked: nothing is deleted).
@@ -267,7 +283,7 @@ class TantivyBackend:
 
     def delete(self, ids: Iterable[int]) -> None:
         with self._write_lock:
-            writer = self.index.writer(heap_size=15_000_000, num_threads=1)
+            writer = self._writer(15_000_000, 1)
             for doc_id in ids:
                 writer.delete_documents_by_query(self._id_query(doc_id))
             writer.commit()

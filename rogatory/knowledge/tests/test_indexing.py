@@ -120,3 +120,17 @@ def test_rebuild_command_restores_a_lost_index() -> None:
     call_command("rebuild_search_index", stdout=out)
     assert "Indexed 3 documents" in out.getvalue()
     assert set(found(get_backend(), "京都宣言")) == {"E/RES/2021/20", "A/RES/76/187", "A/76/122"}
+
+
+def test_drain_command_applies_what_a_failed_drain_left() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    backend = get_backend()
+    load(REPORT)  # the on_commit drain never ran
+    out = StringIO()
+    call_command("drain_search_outbox", stdout=out)
+    assert out.getvalue().strip() == "Applied 1 pending changes to the search index."
+    backend.reload()
+    assert found(backend, "A/76/122") == ["A/76/122"]

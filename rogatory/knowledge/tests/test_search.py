@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -298,3 +299,25 @@ def test_words_in_the_order_typed_rank_first_and_browsing_is_newest_first(
     assert [hit.id for hit in browse.hits] == [3, 4] and browse.total == 2
     everything = search.search("", filters={"language": ""})  # an empty filter is no filter
     assert everything.total == 0
+
+
+def test_a_writer_waits_for_another_process_lock(tmp_path: Path) -> None:
+    """Two web workers draining at once: the second waits for the first's commit."""
+    first = TantivyBackend(tmp_path / "shared")
+    second = TantivyBackend(tmp_path / "shared")
+    held = first.index.writer(heap_size=15_000_000, num_threads=1)
+
+    def finish() -> None:
+        held.commit()
+        held.wait_merging_threads()  # releases the lock
+
+    release = threading.Timer(0.3, finish)
+    release.start()
+    assert second.upsert([IndexDoc(id=7, text="held lock")]) == 1
+    release.join()
+    first.LOCK_WAIT_SECONDS = 0.2
+    blocker = second.index.writer(heap_size=15_000_000, num_threads=1)
+    with pytest.raises(ValueError, match="LockBusy"):
+        first.upsert([IndexDoc(id=8, text="gives up")])
+    blocker.rollback()
+    blocker.wait_merging_threads()
