@@ -9,6 +9,7 @@ finder shows both next to its answers.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -77,6 +78,13 @@ class Instrument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("treaty_detail", args=[self.code])
+
+    def knowledge_document(self, language: str | None) -> Any:
+        """This treaty's document in the knowledge base, in ``language`` (a Django language
+        code) or else in English; None before the treaties are synchronised."""
+        wanted = (language or "en").split("-")[0]
+        documents = {d.language: d for d in self.knowledge_documents.all()}
+        return documents.get(wanted) or documents.get("en")
 
     def covers(self, iccs_code: str) -> bool:
         return any(iccs_code.startswith(prefix) for prefix in self.scope_iccs)

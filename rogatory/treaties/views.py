@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rogatory.accounts.access import states_administered_by
@@ -48,6 +49,7 @@ def treaty_detail(request: HttpRequest, code: str) -> HttpResponse:
             "participations": participations,
             "declarations": declarations,
             "unverified": sum(1 for p in participations if not p.verified),
+            "knowledge": instrument.knowledge_document(get_language()),
         },
     )
 

@@ -380,3 +380,13 @@ def test_api_returns_provisions_and_facets(
     browse = client.get("/api/v1/knowledge/search", {"iccs": "07", "year": "1979"}).json()
     assert [item["language"] for item in browse["items"]] == ["zh"]
     assert client.get("/api/v1/knowledge/search", {"iccs": "7"}).status_code == 422
+
+
+def test_the_treaty_page_links_to_its_knowledge_document(client: Client) -> None:
+    url = reverse("treaty_detail", args=["uncac"])
+    assert 'data-testid="treaty-knowledge"' not in client.get(url).content.decode()
+    do_sync_treaty_documents(Instrument.objects.filter(code="uncac"))
+    english = KnowledgeDocument.objects.get(instrument__code="uncac", language="en")
+    page = client.get(url).content.decode()
+    assert reverse("knowledge_document", args=[english.public_id]) in page
+    assert "UNTS 2349/42146" in page
