@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from conftest import PASSWORD, Personas
 from rogatory.audit.models import AuditEntry
+from rogatory.knowledge import views
 from rogatory.knowledge.actions import (
     KnowledgeImportError,
     do_import_text,
@@ -343,7 +344,7 @@ def test_others_cannot_edit(client: Client, personas: Personas) -> None:
 
 
 def test_import_page_reports_and_refuses_bad_uploads(
-    client: Client, personas: Personas, settings: Any
+    client: Client, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     login(client, personas.site_admin)
     url = reverse("knowledge_import")
@@ -360,6 +361,9 @@ def test_import_page_reports_and_refuses_bad_uploads(
     assert "Expected a .txt, .xml, .csv or .zip file." in wrong
     corrupt = client.post(url, {"file": SimpleUploadedFile("x.zip", b"PK\x03\x04junk")})
     assert "not a readable zip archive" in corrupt.content.decode()
+    monkeypatch.setattr(views, "UPLOAD_MAX_BYTES", 1024 * 1024)
+    big = SimpleUploadedFile("big.csv", HEADER.encode() + b"x" * (1024 * 1024))
+    assert "larger than 1 MB" in client.post(url, {"file": big}).content.decode()
     assert KnowledgeDocument.objects.count() == 2
 
 
