@@ -223,7 +223,7 @@ class TantivyBackend:
         document.add_text("body_stem", folded)
         document.add_text("symbol", doc.symbol.upper())
         values = {
-            "kind": (doc.kind,),
+            "kind": (doc.kind or "none",),  # every document has one: totals come from it
             "language": (doc.language,),
             "state": (doc.state,),
             "year": (doc.year,),
@@ -359,12 +359,15 @@ class TantivyBackend:
         if built is None:
             return Page(hits=[], total=0)
         searcher = self.index.searcher()
-        if parsed.chunks:
-            result = searcher.search(built, limit=limit, offset=offset, count=True)
-        else:  # browsing by filters: newest first
-            result = searcher.search(
-                built, limit=limit, offset=offset, count=True, order_by_field="day"
-            )
+        # With facets, the total comes from the kind counts (every document has one kind), so
+        # the ranking pass need not count every match (and can skip blocks).
+        result = searcher.search(
+            built,
+            limit=limit,
+            offset=offset,
+            count=not facets,
+            order_by_field=None if parsed.chunks else "day",  # browsing: newest first
+        )
         hits = []
         for score, address in result.hits:
             stored = searcher.doc(address)
@@ -372,9 +375,13 @@ class TantivyBackend:
             hits.append(
                 Hit(id=int(stored["id"][0]), score=score, snippet=self.snippet(original, parsed))
             )
-        total = result.count  # type: ignore[attr-defined]  # missing from tantivy's stub
-        counts = self.facet_counts(searcher, parsed, filters or {}) if facets else {}
-        return Page(hits=hits, total=int(total or 0), facets=counts)
+        if not facets:
+            total = result.count  # type: ignore[attr-defined]  # missing from tantivy's stub
+            return Page(hits=hits, total=int(total or 0))
+        counts = self.facet_counts(searcher, parsed, filters or {})
+        kind = (filters or {}).get("kind")
+        total = sum(n for value, n in counts.get("kind", []) if not kind or value == kind)
+        return Page(hits=hits, total=total, facets=counts)
 
     def facet_counts(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, filters: Mapping[str, str]
