@@ -442,6 +442,22 @@ def do_add_measure(
 
 
 @transaction.atomic
+def do_remove_measure(measure: Measure, *, acting_user: User) -> None:
+    """Take a measure out of a request still being drafted. Once a request exists for the
+    other side (received, sent), its measures change status instead: they are not deleted."""
+    case = measure.case
+    if case.status != Status.DRAFT:
+        raise TransitionRefused(
+            _("Only a draft's measures can be removed; change the measure's status instead.")
+        )
+    kind, public_id = measure.kind, str(measure.public_id)
+    measure.delete()
+    _touch(case)
+    _event(case, EventKind.MEASURE, acting_user, details={"removed": kind})
+    _audit(case, "measure_removed", acting_user, measure=public_id, kind=kind)
+
+
+@transaction.atomic
 def do_change_measure_status(
     measure: Measure,
     status: str,

@@ -26,12 +26,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from rogatory.accounts.models import User
-from rogatory.cases.access import get_case_for_writing, get_person_for_user
+from rogatory.cases.access import get_case_for_writing, get_measure_for_user, get_person_for_user
 from rogatory.cases.actions import (
     do_add_measure,
     do_add_offence,
     do_add_person,
     do_register_case,
+    do_remove_measure,
     do_remove_offence,
     do_remove_person,
     do_update_case,
@@ -573,7 +574,7 @@ ITEM_STEPS = {
         _add_measure,
         lambda case: case.measures.order_by("pk"),
         gettext_lazy("Measure added."),
-        "",
+        gettext_lazy("Measure removed."),
     ),
 }
 
@@ -588,6 +589,9 @@ def _remove(request: HttpRequest, user: User, case: Case, slug: str) -> None:
     elif slug == "persons":
         person, _can_write = get_person_for_user(user, case.public_id, value)
         do_remove_person(person, acting_user=user)
+    elif slug == "measures":
+        measure, _can_write = get_measure_for_user(user, case.public_id, value)
+        do_remove_measure(measure, acting_user=user)
     else:
         raise Http404("This part cannot be removed here.")
 

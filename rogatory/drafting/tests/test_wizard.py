@@ -326,3 +326,35 @@ def test_a_request_no_longer_draft_goes_to_its_page(client: Client, personas: Pe
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     case.refresh_from_db()
     assert case.summary_of_facts == ""
+
+
+def test_a_measure_is_removed_from_a_draft_and_only_from_a_draft(
+    client: Client, personas: Personas
+) -> None:
+    from rogatory.audit.models import AuditEntry
+    from rogatory.cases.actions import do_add_measure, do_remove_measure
+    from rogatory.cases.lifecycle import TransitionRefused
+
+    case = a_draft(personas)
+    keep = do_add_measure(case, kind="bank_records", acting_user=personas.officer)
+    drop = do_add_measure(case, kind="taking_evidence", acting_user=personas.officer)
+    client.force_login(personas.officer)
+    measures = url(case, "measures")
+    assert b'data-testid="measure-remove"' in client.get(measures).content
+    response = client.post(measures, {"remove": str(drop.public_id)})
+    assert response["Location"] == measures
+    assert list(case.measures.all()) == [keep]
+    assert AuditEntry.objects.filter(action="case.measure_removed").count() == 1
+    # Another case's measure, or none: not found, nothing removed.
+    other = do_add_measure(
+        a_draft(personas), kind="search_and_seizure", acting_user=personas.officer
+    )
+    assert client.post(measures, {"remove": str(other.public_id)}).status_code == 404
+    assert client.post(measures, {"remove": "not-an-id"}).status_code == 404
+    assert case.measures.count() == 1 and other.case.measures.count() == 1
+    # Once sent, measures change status; they are not deleted.
+    Case.objects.filter(pk=case.pk).update(status=Status.SENT)
+    keep.refresh_from_db()
+    with pytest.raises(TransitionRefused):
+        do_remove_measure(keep, acting_user=personas.officer)
+    assert case.measures.count() == 1
