@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -19,15 +20,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rogatory.accounts.models import Role, User
+from rogatory.accounts.models import Authority, Role, User
 from rogatory.audit.actions import record
-from rogatory.cases.actions import do_transition
+from rogatory.cases.actions import PERSON_FIELDS, do_register_case, do_transition
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.lib import uploads
+from rogatory.reference.models import IccsCategory, State
+from rogatory.treaties.models import Instrument
 
-from .document import UN_LANGUAGES
+from .document import UN_LANGUAGES, DocumentError, load_document
 from .models import Draft, RequestVersion
 
 # Largest rendered file kept (a request with long annex lists stays far below).
@@ -217,3 +220,131 @@ def approved_version_guard(case: Case) -> str | None:
     if versions.exists() and not versions.filter(status=RequestVersion.Status.APPROVED).exists():
         return _("A supervisor must approve the finalised request before it is sent.")
     return None
+
+
+# Importing a request document --------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _import_problems(authority: Authority, document: dict[str, Any]) -> list[str]:
+    """What in a valid document cannot become a draft of ``authority``, each with its path."""
+    problems = []
+    requesting = document["requesting"]["state"]
+    if requesting and requesting != authority.state_id:
+        problems.append(
+            _("requesting/state: the request is made by %(state)s, not by your state.")
+            % {"state": requesting}
+        )
+    requested = document["requested"]["state"]
+    if not State.objects.filter(iso2=requested).exists():
+        problems.append(_("requested/state: unknown state %(state)s.") % {"state": requested})
+    elif requested == authority.state_id:
+        problems.append(_("requested/state: a request goes to another state."))
+    basis = document["legal_basis"] or {}
+    if basis.get("instrument") and not Instrument.objects.filter(code=basis["instrument"]).exists():
+        problems.append(
+            _("legal_basis/instrument: unknown treaty %(code)s.") % {"code": basis["instrument"]}
+        )
+    for n, offence in enumerate(document["offences"]):
+        code = offence["iccs"]
+        if code and not IccsCategory.objects.filter(code=code).exists():
+            problems.append(
+                _("offences/%(n)d/iccs: unknown ICCS code %(code)s.") % {"n": n, "code": code}
+            )
+    for n, person in enumerate(document["persons"]):
+        code = person["nationality"]
+        if code and not State.objects.filter(iso2=code).exists():
+            problems.append(
+                _("persons/%(n)d/nationality: unknown state %(state)s.") % {"n": n, "state": code}
+            )
+    return problems
+
+
+def do_import_request_document(
+    authority: Authority, data: Any, *, acting_user: User, source_name: str = ""
+) -> Case:
+    """A new outgoing draft of ``authority`` from a request document (our JSON format, as the
+    writer exports it): case fields, offences, persons, measures with their details and the
+    writer's settings. Annexes are listed in the document but their files are not in it: they
+    are attached to the draft separately. Raises ``DocumentError`` with every problem, and then
+    creates nothing."""
+    document = load_document(data)
+    problems = _import_problems(authority, document)
+    if problems:
+        raise DocumentError(problems)
+    basis = document["legal_basis"] or {}
+    ours = document["reference"]["ours"]
+    if ours and Case.objects.filter(authority=authority, our_reference=ours).exists():
+        ours = ""  # taken by another request of ours: the draft gets a new reference
+    fields: dict[str, Any] = {
+        "kind": document["kind"],
+        "our_reference": ours,
+        "their_reference": document["reference"]["theirs"],
+        "subject": document["subject"],
+        "summary_of_facts": document["summary_of_facts"],
+        "purpose": document["purpose"],
+        "procedure": document["procedure"],
+        "requested_state_id": document["requested"]["state"],
+        "requested_authority_name": document["requested"]["authority"],
+        "conducting_authority": document["requesting"]["conducting_authority"],
+        "urgency": document["urgency"],
+        "confidentiality": document["confidentiality"],
+        "legal_basis": Instrument.objects.filter(code=basis.get("instrument") or "").first(),
+        "legal_basis_article": basis.get("article", ""),
+        "legal_basis_note": basis.get("note", ""),
+        "legal_basis_as_of": _day(basis.get("as_of")),
+        "requested_deadline": _day(document["deadline"]),
+    }
+    with transaction.atomic():
+        case = do_register_case(
+            authority,
+            direction=Direction.OUTGOING,
+            fields=fields,
+            acting_user=acting_user,
+            offences=[
+                {
+                    "national_name": o["national_name"],
+                    "national_provision": o["national_provision"],
+                    "iccs_id": o["iccs"] or None,
+                }
+                for o in document["offences"]
+            ],
+            persons=[
+                {name: p[name] for name in PERSON_FIELDS if name not in ("nationality",)}
+                | {
+                    "nationality_id": p["nationality"] or None,
+                    "date_of_birth": _day(p["date_of_birth"]),
+                }
+                for p in document["persons"]
+            ],
+            measures=[
+                {"kind": m["kind"], "description": m["description"], "details": m["details"]}
+                for m in document["measures"]
+            ],
+        )
+        formalities, signatory = document["formalities"], document["signatory"]
+        do_save_draft(
+            case,
+            {
+                "written_in": document["written_in"],
+                "translation_certified": formalities["translation_certified"],
+                "legalised": formalities["legalised"],
+                "undertakings": formalities["undertakings"],
+                "signatory_name": signatory["name"],
+                "signatory_title": signatory["title"],
+            },
+            acting_user=acting_user,
+        )
+        _audit(
+            case,
+            "request_imported",
+            acting_user,
+            source=source_name[:200],
+            annexes=len(document["annexes"]),
+        )
+    return case

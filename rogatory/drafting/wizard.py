@@ -10,6 +10,7 @@ The last step is the writer page, which shows the whole checklist and finalises.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -54,7 +55,13 @@ from rogatory.reference.models import State
 from rogatory.treaties.finder import Answer, Verdict, find_legal_bases
 from rogatory.treaties.models import CooperationArticle, Instrument
 
-from .actions import UN_LANGUAGES, accepted_languages
+from .actions import (
+    MAX_IMPORT_BYTES,
+    UN_LANGUAGES,
+    accepted_languages,
+    do_import_request_document,
+)
+from .document import DocumentError
 
 
 @dataclass(frozen=True)
@@ -317,6 +324,61 @@ def start(request: HttpRequest) -> HttpResponse:
         _context(None, "start", form=form),
         status=400 if form.is_bound else 200,
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Request document (JSON)"),
+        help_text=gettext_lazy(
+            "A request exported by a Rogatory writer (the JSON beside the DOCX and PDF)."
+        ),
+    )
+
+
+@login_required
+def import_request(request: HttpRequest) -> HttpResponse:
+    """A new draft from a request document (JSON): nothing is created when it has problems."""
+    user = _user(request)
+    if user.authority is None or not user.can_write_cases:
+        raise PermissionDenied("Only officers draft requests.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise DocumentError(
+                    [
+                        _("The file is larger than %(size)d MB.")
+                        % {"size": MAX_IMPORT_BYTES // 2**20}
+                    ]
+                )
+            try:
+                data = json.loads(upload.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise DocumentError(
+                    [_("Not a JSON document: %(error)s") % {"error": exc}]
+                ) from None
+            case = do_import_request_document(
+                user.authority, data, acting_user=user, source_name=upload.name or ""
+            )
+        except DocumentError as exc:
+            problems = exc.problems
+        else:
+            messages.success(
+                request, _("Draft %(reference)s imported.") % {"reference": case.our_reference}
+            )
+            return redirect(_step_url(case, "check"))
+    context = {
+        "heading": _("Import a request document"),
+        "back_url": reverse("drafting_start"),
+        "back_label": _("Write a request"),
+        "form": form,
+        "problems": problems,
+        "multipart": True,
+        "submit_label": _("Import"),
+    }
+    return render(request, "web/form_page.html", context, status=400 if problems else 200)
 
 
 def _draft(request: HttpRequest, public_id: str) -> tuple[User, Case]:
@@ -643,5 +705,6 @@ STEP_VIEWS: dict[str, Callable[[HttpRequest, User, Case], HttpResponse]] = {
 
 urlpatterns = [
     path("writer/new/", start, name="drafting_start"),
+    path("writer/import/", import_request, name="drafting_import"),
     path("cases/<uuid:public_id>/writer/steps/<slug:step>/", step, name="drafting_step"),
 ]

@@ -300,6 +300,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # No version finalised yet: 404 for everyone (downloads are tested in drafting's tests).
     "drafting_download": (lambda p: a_draft(p, number=1), logged_in(404)),
     "drafting_start": (no_kwargs, OWN_CASEWORK | {"supervisor": 403}),
+    "drafting_import": (no_kwargs, OWN_CASEWORK | {"supervisor": 403}),
     "drafting_step": (lambda p: a_draft(p) | {"step": "facts"}, CASE_WRITERS),
     "knowledge_search": (no_kwargs, everyone(200)),
     "knowledge_document": (a_knowledge_document, everyone(200)),

@@ -223,3 +223,91 @@ def test_incoming_requests_are_not_drafted(personas: Personas) -> None:
 
 def test_the_complete_sample_is_complete() -> None:
     assert check_document(complete_document(), DEMANDING_PROFILE) == []
+
+
+def test_a_request_document_imports_into_a_new_draft(client: Any, personas: Personas) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from rogatory.audit.models import AuditEntry
+
+    original = _outgoing(personas)
+    document = build_document(
+        original,
+        language="fr",
+        signatory={"name": "A. Officer", "title": "Head"},
+        formalities={"legalised": True, "undertakings": "Speciality."},
+        date=datetime.date(2026, 11, 23),
+    )
+    client.force_login(personas.officer)
+    url = reverse("drafting_import")
+    upload = SimpleUploadedFile("request.json", json.dumps(document).encode())
+    response = client.post(url, {"file": upload})
+    imported = Case.objects.exclude(pk=original.pk).get()
+    assert response.status_code == 302 and str(imported.public_id) in response["Location"]
+    # Its own reference (the document's is taken by the original); the rest as written.
+    assert imported.our_reference != original.our_reference
+    assert (imported.status, imported.direction, imported.officer) == (
+        "draft",
+        "outgoing",
+        personas.officer,
+    )
+    assert imported.draft.legalised and imported.draft.signatory_name == "A. Officer"
+    rebuilt = build_document(
+        imported,
+        language="fr",
+        signatory={"name": "A. Officer", "title": "Head"},
+        formalities={"legalised": True, "undertakings": "Speciality."},
+        date=datetime.date(2026, 11, 23),
+    )
+    same = {**document, "reference": rebuilt["reference"], "annexes": rebuilt["annexes"]}
+    assert rebuilt == same  # annexes' files are not in the JSON: attached separately
+    assert AuditEntry.objects.filter(action="request.request_imported").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"{not json", "Not a JSON document"),
+        (b"\xff\xfe\x00", "Not a JSON document"),
+        (json.dumps({"format": "other"}).encode(), "format"),
+    ],
+)
+def test_a_bad_request_document_creates_nothing(
+    client: Any, personas: Personas, content: bytes, problem: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(personas.officer)
+    response = client.post(
+        reverse("drafting_import"), {"file": SimpleUploadedFile("x.json", content)}
+    )
+    assert response.status_code == 400 and problem in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_document_of_another_state_or_with_unknown_codes_is_refused(personas: Personas) -> None:
+    from rogatory.drafting.actions import do_import_request_document
+
+    document = build_document(_outgoing(personas), language="en")
+    count = Case.objects.count()
+    foreign = json.loads(json.dumps(document))
+    foreign["requesting"]["state"] = "KE"
+    foreign["offences"][0]["iccs"] = "99999"
+    foreign["persons"][0]["nationality"] = "XX"
+    foreign["legal_basis"]["instrument"] = "no-such-treaty"
+    with pytest.raises(DocumentError) as refused:
+        do_import_request_document(personas.authority_a, foreign, acting_user=personas.officer)
+    where = [problem.split(":")[0] for problem in refused.value.problems]
+    assert where == [
+        "requesting/state",
+        "legal_basis/instrument",
+        "offences/0/iccs",
+        "persons/0/nationality",
+    ]
+    assert Case.objects.count() == count
+    to_ourselves = json.loads(json.dumps(document))
+    to_ourselves["requested"]["state"] = "FR"
+    with pytest.raises(DocumentError, match="requested/state: a request goes to another state"):
+        do_import_request_document(personas.authority_a, to_ourselves, acting_user=personas.officer)
