@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
 from django.utils.functional import cached_property
 
@@ -37,12 +38,39 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
+    def __init__(self, object_list: Any, per_page: int, *, one_pass: bool = False) -> None:
+        """``one_pass``: read the ordered ids of the first ``cap + 1`` matches once, and take
+        both the count and the page from them. For a text search, where every pass over the
+        matches rechecks them in the table, this halves the work (count + page = two passes);
+        for index-only filters the count from the index is cheaper, hence the choice."""
+        super().__init__(object_list, per_page)
+        self.one_pass = one_pass
+
+    @cached_property
+    def _ids(self) -> list[int]:
+        cases: CaseQuerySet = self.object_list  # type: ignore[assignment]
+        return list(cases.values_list("pk", flat=True)[: self.cap + 1])
+
     @cached_property
     def count(self) -> int:
+        if self.one_pass:
+            return len(self._ids)
         # Without the ordering: any cap+1 matching rows will do, and unordered they can come
         # straight from an index.
         cases: CaseQuerySet = self.object_list  # type: ignore[assignment]
         return int(cases.order_by()[: self.cap + 1].count())
+
+    def page(self, number: Any) -> Page:
+        if not self.one_pass:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self._ids[bottom : bottom + self.per_page]
+        cases: CaseQuerySet = self.object_list  # type: ignore[assignment]
+        found = cases.in_bulk(ids)
+        return self._get_page(  # type: ignore[attr-defined]  # missing from the stubs
+            [found[pk] for pk in ids if pk in found], number, self
+        )
 
     @property
     def capped(self) -> bool:

@@ -433,3 +433,23 @@ def test_a_blank_reference_keeps_the_one_the_request_has(
         reverse("case_register", args=["incoming"]), register_post(our_reference="IN-OTHER")
     )
     assert new.status_code == 400
+
+
+def test_a_search_takes_count_and_page_from_one_pass(
+    client: Client, personas: Personas, make_case: MakeCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rogatory.cases import queries
+
+    monkeypatch.setattr(queries.CappedPaginator, "cap", 4)
+    for number in range(7):
+        make_case(our_reference=f"IN-ONE-{number}", subject=f"Ivanov file{number}x")
+    make_case(our_reference="IN-OTHER", subject="Petrov")
+    logged_in(client, personas.officer)
+    # More matches than the cap: "more than", newest first, the other request left out.
+    body = _list(client, q="ivanov")
+    assert "More than" in body and "IN-OTHER" not in body
+    assert body.index("IN-ONE-6") < body.index("IN-ONE-5")
+    few = _list(client, q="ivanov file3x")
+    assert "1 request" in few and "IN-ONE-3" in few and "IN-ONE-2" not in few
+    # Past the last page: the last page, as for the other lists.
+    assert "IN-ONE-6" in _list(client, q="ivanov", page="99")

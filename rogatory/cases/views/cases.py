@@ -79,7 +79,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if sort not in LIST_ORDERS:
         sort = ""
     rows = list_queryset(cases).order_by(*LIST_ORDERS[sort])
-    page = CappedPaginator(rows, page_size).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(rows, page_size, one_pass=bool(filters.q.strip()))
+    page = paginator.get_page(request.GET.get("page"))
     query = filters.as_params()
     if page_size != PAGE_SIZES[0]:
         query["page_size"] = str(page_size)
