@@ -50,6 +50,8 @@ from rogatory.cases.forms import (
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.directory.models import CompetentAuthority
+from rogatory.knowledge.models import DocumentKind as KnowledgeKind
+from rogatory.knowledge.models import Provision
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import State
 from rogatory.treaties.finder import Answer, Verdict, find_legal_bases
@@ -658,9 +660,26 @@ def _remove(request: HttpRequest, user: User, case: Case, slug: str) -> None:
         raise Http404("This part cannot be removed here.")
 
 
+def knowledge_provisions(state_id: str | None, limit: int = 500) -> list[Provision]:
+    """Provisions of the state's legislation in the knowledge base, offered when an offence
+    is written (its national provision; the ICCS code it is tagged with)."""
+    if not state_id:
+        return []
+    found = Provision.objects.filter(
+        document__state_id=state_id, document__kind=KnowledgeKind.LEGISLATION
+    ).select_related("document")
+    return list(found.order_by("document__title", "position")[:limit])
+
+
 def item_step(request: HttpRequest, user: User, case: Case, slug: str) -> HttpResponse:
     spec = ITEM_STEPS[slug]
     form = spec.form_class(request.POST or None)
+    extra: dict[str, Any] = {}
+    if slug == "offences":
+        provisions = knowledge_provisions(case.requesting_state_id)
+        if provisions:
+            form.fields["national_provision"].widget.attrs["list"] = "knowledge-provisions"
+            extra["provisions"] = provisions
     problem = ""
     if request.method == "POST":
         if "remove" in request.POST:
@@ -680,9 +699,10 @@ def item_step(request: HttpRequest, user: User, case: Case, slug: str) -> HttpRe
                 messages.success(request, str(spec.added))
                 return _move(request, case, slug)
         status = 409 if problem else 400
-        context = _context(case, slug, form=form, items=spec.items(case), problem=problem)
+        context = _context(case, slug, form=form, items=spec.items(case), problem=problem, **extra)
         return _page(request, f"{slug}.html", context, status=status)
-    return _page(request, f"{slug}.html", _context(case, slug, form=form, items=spec.items(case)))
+    context = _context(case, slug, form=form, items=spec.items(case), **extra)
+    return _page(request, f"{slug}.html", context)
 
 
 def _item_view(slug: str) -> Callable[[HttpRequest, User, Case], HttpResponse]:

@@ -358,3 +358,36 @@ def test_a_measure_is_removed_from_a_draft_and_only_from_a_draft(
     with pytest.raises(TransitionRefused):
         do_remove_measure(keep, acting_user=personas.officer)
     assert case.measures.count() == 1
+
+
+def test_the_offence_step_suggests_provisions_of_our_legislation(
+    client: Client, personas: Personas
+) -> None:
+    from rogatory.knowledge.actions import do_save_act
+    from rogatory.knowledge.legal import LegalAct, Provision
+
+    case = a_draft(personas)  # authority A is French
+    client.force_login(personas.officer)
+    offences = url(case, "offences")
+    assert b"knowledge-provisions" not in client.get(offences).content
+    for state, title in (("FR", "Code pénal"), ("KE", "Penal Code")):
+        do_save_act(
+            LegalAct(
+                state=state,
+                language="fr" if state == "FR" else "en",
+                title=title,
+                provisions=[
+                    Provision(
+                        eid="art_324_1",
+                        number="Article 324-1",
+                        heading="Du blanchiment",
+                        iccs=("07041",),
+                    )
+                ],
+            ),
+            source_name="test",
+        )
+    page = client.get(offences).content.decode()
+    assert 'list="knowledge-provisions"' in page
+    assert '<option value="Code pénal, Article 324-1">Du blanchiment · ICCS 07041</option>' in page
+    assert "Penal Code" not in page  # the requested state's law is not ours
