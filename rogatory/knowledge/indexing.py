@@ -13,8 +13,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import KnowledgeDocument, SearchOutbox
+from .models import DocumentKind, KnowledgeDocument, SearchOutbox
 from .search import IndexDoc, SearchBackend, TantivyBackend, default_index_path
+from .untext import clean_text
 
 _backends: dict[Path, TantivyBackend] = {}
 _lock = threading.Lock()
@@ -40,7 +41,9 @@ def get_backend() -> TantivyBackend:
 def index_doc(document: KnowledgeDocument) -> IndexDoc:
     return IndexDoc(
         id=document.pk,
-        text=document.body_text,
+        text=clean_text(document.body_text)
+        if document.kind == DocumentKind.UN_DOCUMENT
+        else document.body_text,
         title=document.title,
         symbol=document.symbol,
         kind=document.kind,

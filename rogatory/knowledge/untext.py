@@ -317,6 +317,13 @@ TRAILING_MARKERS = re.compile(rf"[\s{SUPERSCRIPTS}\d*”\"’)）]*$")
 # Entry point
 
 
+def clean_text(text: str) -> str:
+    """The text without extraction markup and page furniture, line by line, nothing else
+    lost: what search indexes and quotes (the stored text stays as published)."""
+    lines = (_clean_markup(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line.strip() and not _is_furniture(line))
+
+
 def parse(text: str, *, language: str | None = None) -> UnDocument:
     """Parse the plain text of a UN resolution or report."""
     lang = language or detect_language(text)

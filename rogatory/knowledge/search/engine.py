@@ -37,7 +37,7 @@ _QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
 _PREFOLD_TABLE = str.maketrans({"ё": "е", "Ё": "Е"})
 
 SNIPPET_CHARS = 200
-SCHEMA_VERSION = 3  # raise with any change to _schema() or to the analysis
+SCHEMA_VERSION = 4  # raise with any change to _schema(), the analysis or what is indexed
 
 
 def prefold(text: str) -> str:

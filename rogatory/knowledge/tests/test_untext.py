@@ -484,3 +484,22 @@ def test_text_without_structure_does_not_fail() -> None:
     doc = parse("Some note\n\n1. First;\n2. Second.")
     assert [p.text for p in doc.operative] == ["First;", "Second."]
     assert [p.text for p in doc.front] == ["Some note"]
+
+
+def test_clean_text_drops_markup_and_furniture_and_keeps_the_words() -> None:
+    from rogatory.knowledge.untext import clean_text
+
+    raw = (
+        "A/76/122\n"
+        "**联合国毒品和犯罪问题办公室**\n"
+        "https://undocs.org/ch/A/76/122\n"
+        "2/15\n"
+        "21-10403 (C)\n"
+        "见 [CTOC/COP/2020/10](#)，第一.A 节。\n"
+    )
+    assert clean_text(raw).splitlines() == [
+        "联合国毒品和犯罪问题办公室",
+        "见 CTOC/COP/2020/10，第一.A 节。",
+    ]
+    seed = (SEEDS / "001_716226bc4d6731db.txt").read_text(encoding="utf-8")
+    assert "](#)" in seed and "](#)" not in clean_text(seed)
