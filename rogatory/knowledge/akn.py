@@ -461,13 +461,27 @@ def _loose_paragraph(
         p.set(_R + "num", para.number)
 
 
-def _identification(
-    meta: Any, work: str, component: str, doc: UnDocument, actor: str, generated: str | None
+UNKNOWN_DATE = "0001-01-01"  # FRBRdate needs a date: this one, named "unknown"
+
+
+def identification(
+    meta: Any,
+    *,
+    work: str,
+    component: str,
+    language: str,
+    date: datetime.date | None,
+    date_name: str,
+    author: str,
+    country: str,
+    number: str | None = None,
+    alias: str | None = None,
+    generated: str | None = None,
 ) -> None:
-    lang = LANGUAGES.get(doc.language, doc.language or "und")
-    date = doc.date.isoformat() if doc.date else "0001-01-01"
-    date_name = "adoption" if doc.date else "unknown"
-    expression = f"{work}/{lang}@"
+    """The FRBR work, expression and manifestation of any document we write (UN documents,
+    acts, judgments). ``language`` is the 639-2 code of the IRIs; ``alias`` a UN symbol."""
+    day = date.isoformat() if date else UNKNOWN_DATE
+    expression = f"{work}/{language}@"
     ident = _sub(meta, "identification", source=f"#{SOURCE_ID}")
     levels = (
         ("FRBRWork", work, ""),
@@ -478,27 +492,39 @@ def _identification(
         level = _sub(ident, tag)
         _sub(level, "FRBRthis", value=f"{uri}/{component}{suffix}")
         _sub(level, "FRBRuri", value=f"{uri}{suffix}")
-        if tag == "FRBRWork" and doc.symbol:
-            _sub(level, "FRBRalias", value=doc.symbol, name="UNDocumentSymbol")
+        if tag == "FRBRWork" and alias:
+            _sub(level, "FRBRalias", value=alias, name="UNDocumentSymbol")
         if tag == "FRBRManifestation":
-            _sub(level, "FRBRdate", date=generated or date, name="generation")
+            _sub(level, "FRBRdate", date=generated or day, name="generation")
             _sub(level, "FRBRauthor", href=f"#{SOURCE_ID}")
         else:
-            _sub(level, "FRBRdate", date=date, name=date_name)
-            _sub(level, "FRBRauthor", href=f"#{actor}")
+            _sub(level, "FRBRdate", date=day, name=date_name if date else "unknown")
+            _sub(level, "FRBRauthor", href=f"#{author}")
         if tag == "FRBRWork":
-            _sub(level, "FRBRcountry", value="un")
-            if doc.number:
-                _sub(level, "FRBRnumber", value=doc.number)
+            _sub(level, "FRBRcountry", value=country)
+            if number:
+                _sub(level, "FRBRnumber", value=number)
         if tag == "FRBRExpression":
-            _sub(level, "FRBRlanguage", language=lang)
+            _sub(level, "FRBRlanguage", language=language)
 
 
 def _meta(
     parent: Any, work: str, component: str, doc: UnDocument, actor: str, generated: str | None
 ) -> Any:
     meta = _sub(parent, "meta")
-    _identification(meta, work, component, doc, actor, generated)
+    identification(
+        meta,
+        work=work,
+        component=component,
+        language=LANGUAGES.get(doc.language, doc.language or "und"),
+        date=doc.date,
+        date_name="adoption",
+        author=actor,
+        country="un",
+        number=doc.number,
+        alias=doc.symbol,
+        generated=generated,
+    )
     return meta
 
 

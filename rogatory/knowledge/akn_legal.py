@@ -47,6 +47,7 @@ from rogatory.knowledge.akn import (
     SOURCE_ID,
     AknError,
     _sub,
+    identification,
     parse_xml,
     validate,
 )
@@ -63,7 +64,6 @@ from rogatory.knowledge.legal import (
 _A = f"{{{AKN_NS}}}"
 _R = f"{{{ROG_NS}}}"
 _LANGUAGES_BACK = {v: k for k, v in LANGUAGES.items()}
-_UNKNOWN_DATE = "0001-01-01"
 _STATE = re.compile(r"[A-Z]{2}")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _EID = re.compile(r"[a-z0-9_]+")
@@ -110,43 +110,6 @@ def _paragraphs(parent: Any, text: str) -> None:
     """One <p> per "\\n"-separated paragraph (an empty text is one empty <p>)."""
     for line in text.split("\n"):
         _sub(parent, "p", line)
-
-
-def _identification(
-    meta: Any,
-    work: str,
-    lang: str,
-    date: datetime.date | None,
-    date_name: str,
-    author: str,
-    state: str,
-    number: str,
-    generated: str | None,
-) -> None:
-    day = date.isoformat() if date else _UNKNOWN_DATE
-    expression = f"{work}/{lang}@"
-    ident = _sub(meta, "identification", source=f"#{SOURCE_ID}")
-    levels = (
-        ("FRBRWork", work, ""),
-        ("FRBRExpression", expression, ""),
-        ("FRBRManifestation", expression, ".akn"),
-    )
-    for tag, uri, suffix in levels:
-        level = _sub(ident, tag)
-        _sub(level, "FRBRthis", value=f"{uri}/!main{suffix}")
-        _sub(level, "FRBRuri", value=f"{uri}{suffix}")
-        if tag == "FRBRManifestation":
-            _sub(level, "FRBRdate", date=generated or day, name="generation")
-            _sub(level, "FRBRauthor", href=f"#{SOURCE_ID}")
-        else:
-            _sub(level, "FRBRdate", date=day, name=date_name if date else "unknown")
-            _sub(level, "FRBRauthor", href=f"#{author}")
-        if tag == "FRBRWork":
-            _sub(level, "FRBRcountry", value=country(state))
-            if number:
-                _sub(level, "FRBRnumber", value=number)
-        if tag == "FRBRExpression":
-            _sub(level, "FRBRlanguage", language=lang)
 
 
 def _source_org(references: Any) -> None:
@@ -237,16 +200,17 @@ def _act(act: LegalAct, generated: str | None) -> Any:
     root = etree.Element(_A + "akomaNtoso", nsmap=NSMAP)
     main = _sub(root, "act", name="act")
     meta = _sub(main, "meta")
-    _identification(
+    identification(
         meta,
-        act_work_iri(act),
-        lang,
-        act.date,
-        "adoption",
-        author,
-        act.state,
-        act.number,
-        generated,
+        work=act_work_iri(act),
+        component="!main",
+        language=lang,
+        date=act.date,
+        date_name="adoption",
+        author=author,
+        country=country(act.state),
+        number=act.number,
+        generated=generated,
     )
     references = _sub(meta, "references", source=f"#{SOURCE_ID}")
     _source_org(references)
@@ -306,16 +270,17 @@ def _judgment(j: Judgment, generated: str | None) -> Any:
     root = etree.Element(_A + "akomaNtoso", nsmap=NSMAP)
     main = _sub(root, "judgment", name="judgment")
     meta = _sub(main, "meta")
-    _identification(
+    identification(
         meta,
-        judgment_work_iri(j),
-        lang,
-        j.date,
-        "decision",
-        "court",
-        j.state,
-        j.case_number,
-        generated,
+        work=judgment_work_iri(j),
+        component="!main",
+        language=lang,
+        date=j.date,
+        date_name="decision",
+        author="court",
+        country=country(j.state),
+        number=j.case_number,
+        generated=generated,
     )
     keywords = [
         (dictionary, value)
