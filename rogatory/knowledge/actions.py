@@ -14,9 +14,9 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -285,18 +285,21 @@ def _known_tags(iccs: Iterable[str], implements: Iterable[str]) -> None:
     known_codes = IccsCategory.objects.filter(code__in=codes).values_list("code", flat=True)
     unknown = codes - set(known_codes)
     if unknown:
-        raise KnowledgeImportError(f"Unknown ICCS codes: {', '.join(sorted(unknown))}.")
+        raise KnowledgeImportError(
+            _("Unknown ICCS codes: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
     refs = set(implements)
     bad = sorted(ref for ref in refs if not re.fullmatch(r"[a-z0-9-]+:[0-9A-Za-z().]+", ref))
     if bad:
         raise KnowledgeImportError(
-            f"Convention articles must read instrument:article (e.g. untoc:6): {', '.join(bad)}."
+            _("Convention articles must read instrument:article (e.g. untoc:6): %(refs)s.")
+            % {"refs": ", ".join(bad)}
         )
     instruments = {ref.split(":")[0] for ref in refs}
     known = set(Instrument.objects.filter(code__in=instruments).values_list("code", flat=True))
     if instruments - known:
         raise KnowledgeImportError(
-            f"Unknown instruments: {', '.join(sorted(instruments - known))}."
+            _("Unknown instruments: %(codes)s.") % {"codes": ", ".join(sorted(instruments - known))}
         )
 
 
@@ -305,7 +308,9 @@ def _state(code: str) -> State:
 
     state = State.objects.filter(iso2=code.upper()).first()
     if state is None:
-        raise KnowledgeImportError(f"Unknown state code {code!r} (ISO 3166-1 alpha-2 expected).")
+        raise KnowledgeImportError(
+            _("Unknown state code '%(code)s' (ISO 3166-1 alpha-2 expected).") % {"code": code}
+        )
     return state
 
 
@@ -345,28 +350,15 @@ def do_save_act(
     None when the same act was already stored unchanged. An act is identified by its work IRI
     and language: saving it again with other content replaces it. ``document``: the stored
     document being edited (its identity may change with the edit)."""
-    for provision in act.provisions:
-        _known_tags(provision.iccs, provision.implements)
-    try:
-        akn = act_to_akn(act, generated=act.date)
-    except AknError as exc:
-        raise KnowledgeImportError(str(exc)) from None
-    with transaction.atomic():
-        document, created = _legal_document(
-            DocumentKind.LEGISLATION, act_work_iri(act), act.language, akn, document
-        )
-        if created is None:
-            return document, None
-        document.state = _state(act.state)
-        document.title = act.title
+    iccs = _unique(c for p in act.provisions for c in p.iccs)
+    implements = _unique(r for p in act.provisions for r in p.implements)
+
+    def fill(document: KnowledgeDocument) -> None:
         document.number = act.number
-        document.date = act.date
-        document.source_url = act.source_url
         document.body_text = act_text(act)
-        document.iccs_codes = _unique(c for p in act.provisions for c in p.iccs)
-        document.implements = _unique(r for p in act.provisions for r in p.implements)
-        _set_source(document, akn, source_name, source_sha256)
-        document.save()
+        document.iccs_codes, document.implements = iccs, implements
+
+    def after(document: KnowledgeDocument) -> dict[str, Any]:
         document.provisions.all().delete()
         Provision.objects.bulk_create(
             Provision(
@@ -381,20 +373,21 @@ def do_save_act(
             )
             for n, p in enumerate(act.provisions)
         )
-        _written(
-            "knowledge.act_saved",
-            document,
-            acting_user,
-            {
-                "work": document.work_iri,
-                "language": act.language,
-                "source": source_name[:300],
-                "sha256": document.content_sha256,
-                "replaced": not created,
-                "provisions": len(act.provisions),
-            },
-        )
-    return document, created
+        return {"provisions": len(act.provisions)}
+
+    return _save_legal(
+        act,
+        DocumentKind.LEGISLATION,
+        act_work_iri(act),
+        act_to_akn,
+        fill,
+        after,
+        tags=(iccs, implements),
+        action="knowledge.act_saved",
+        source=(source_name, source_sha256),
+        acting_user=acting_user,
+        document=document,
+    )
 
 
 def do_save_judgment(
@@ -406,22 +399,10 @@ def do_save_judgment(
     document: KnowledgeDocument | None = None,
 ) -> tuple[KnowledgeDocument, bool | None]:
     """Store a court decision (same identity and return rules as ``do_save_act``)."""
-    _known_tags(judgment.iccs, judgment.implements)
-    try:
-        akn = judgment_to_akn(judgment, generated=judgment.date)
-    except AknError as exc:
-        raise KnowledgeImportError(str(exc)) from None
-    with transaction.atomic():
-        document, created = _legal_document(
-            DocumentKind.CASE_LAW, judgment_work_iri(judgment), judgment.language, akn, document
-        )
-        if created is None:
-            return document, None
-        document.state = _state(judgment.state)
-        document.title = judgment.title
+
+    def fill(document: KnowledgeDocument) -> None:
         document.number = judgment.case_number
         document.symbol = judgment.case_number[:100]
-        document.date = judgment.date
         document.court = judgment.court
         document.parties = judgment.parties
         document.summary = judgment.summary
@@ -430,22 +411,64 @@ def do_save_judgment(
         document.tags = _unique(judgment.tags)
         document.iccs_codes = _unique(judgment.iccs)
         document.implements = _unique(judgment.implements)
-        document.source_url = judgment.source_url
         document.body_text = judgment_text(judgment)
+
+    return _save_legal(
+        judgment,
+        DocumentKind.CASE_LAW,
+        judgment_work_iri(judgment),
+        judgment_to_akn,
+        fill,
+        lambda document: {},
+        tags=(judgment.iccs, judgment.implements),
+        action="knowledge.judgment_saved",
+        source=(source_name, source_sha256),
+        acting_user=acting_user,
+        document=document,
+    )
+
+
+def _save_legal(
+    legal: Any,
+    kind: str,
+    work: str,
+    to_xml: Callable[..., bytes],
+    fill: Callable[[KnowledgeDocument], None],
+    after: Callable[[KnowledgeDocument], dict[str, Any]],
+    *,
+    tags: tuple[Iterable[str], Iterable[str]],
+    action: str,
+    source: tuple[str, str],
+    acting_user: User | None,
+    document: KnowledgeDocument | None,
+) -> tuple[KnowledgeDocument, bool | None]:
+    """What saving an act and a judgment share: tags checked against reference data (once),
+    the AKN, identity, the common fields, the outbox row and the audit entry."""
+    _known_tags(*tags)
+    try:
+        akn = to_xml(legal, generated=legal.date)
+    except AknError as exc:
+        raise KnowledgeImportError(str(exc)) from None
+    source_name, source_sha256 = source
+    with transaction.atomic():
+        document, created = _legal_document(kind, work, legal.language, akn, document)
+        if created is None:
+            return document, None
+        document.state = _state(legal.state)
+        document.title = legal.title
+        document.date = legal.date
+        document.source_url = legal.source_url
+        fill(document)
         _set_source(document, akn, source_name, source_sha256)
         document.save()
-        _written(
-            "knowledge.judgment_saved",
-            document,
-            acting_user,
-            {
-                "work": document.work_iri,
-                "language": judgment.language,
-                "source": source_name[:300],
-                "sha256": document.content_sha256,
-                "replaced": not created,
-            },
-        )
+        details = {
+            "work": document.work_iri,
+            "language": legal.language,
+            "source": source_name[:300],
+            "sha256": document.content_sha256,
+            "replaced": not created,
+        }
+        _written(action, document, acting_user, details | after(document))
     return document, created
 
 
@@ -566,7 +589,11 @@ def do_sync_treaty_documents(
     languages (unchanged records change nothing). Returns the number of documents written."""
     from rogatory.treaties.models import Instrument
 
-    chosen = instruments if instruments is not None else Instrument.objects.all()
+    chosen = (
+        instruments
+        if instruments is not None
+        else Instrument.objects.prefetch_related("articles")  # read six times each
+    )
     written = 0
     for instrument in chosen:
         for language in UN_LANGUAGES:

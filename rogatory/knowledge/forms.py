@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -13,16 +12,11 @@ from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, KnowledgeDocument
-from .provisions_csv import provision_eid
+from .provisions_csv import provision_eid, split_codes
 
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
-_SEPARATORS = re.compile(r"[\s,;]+")
 TAGS_HELP = _("Separated by spaces or commas.")
 IMPLEMENTS_HELP = _("Convention articles as instrument:article, e.g. untoc:6 uncac:23.")
-
-
-def _codes(value: str) -> tuple[str, ...]:
-    return tuple(part for part in _SEPARATORS.split(value.strip()) if part)
 
 
 class _LegalForm(forms.Form):
@@ -81,8 +75,8 @@ def provisions_from(formset: Any) -> list[Provision]:
                 number=data["number"],
                 heading=data["heading"],
                 text=data["text"].replace("\r\n", "\n"),
-                iccs=_codes(data["iccs"]),
-                implements=tuple(c.lower() for c in _codes(data["implements"])),
+                iccs=split_codes(data["iccs"]),
+                implements=tuple(c.lower() for c in split_codes(data["implements"])),
             )
         )
     return provisions
@@ -146,8 +140,8 @@ class JudgmentForm(_LegalForm):
             facts=text("facts"),
             decision=text("decision"),
             tags=tuple(t.strip() for t in data["tags"].split(",") if t.strip()),
-            iccs=_codes(data["iccs"]),
-            implements=tuple(c.lower() for c in _codes(data["implements"])),
+            iccs=split_codes(data["iccs"]),
+            implements=tuple(c.lower() for c in split_codes(data["implements"])),
             source_url=data["source_url"],
         )
 

@@ -40,7 +40,9 @@ class CsvAct:
     errors: list[str] = field(default_factory=list)
 
 
-def _split(value: str) -> tuple[str, ...]:
+def split_codes(value: str) -> tuple[str, ...]:
+    """ICCS codes or convention articles typed in one cell or field, split on spaces, commas
+    and semicolons."""
     return tuple(part for part in _SEPARATORS.split(value.strip()) if part)
 
 
@@ -122,8 +124,8 @@ def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
             number=row["number"],
             heading=row.get("heading", ""),
             text=row.get("text", ""),
-            iccs=_split(row.get("iccs", "")),
-            implements=tuple(ref.lower() for ref in _split(row.get("implements", ""))),
+            iccs=split_codes(row.get("iccs", "")),
+            implements=tuple(ref.lower() for ref in split_codes(row.get("implements", ""))),
         )
         for _line, row in rows
     ]
