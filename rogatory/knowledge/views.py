@@ -39,7 +39,9 @@ from .indexing import get_backend
 from .models import LANGUAGE_NAMES, Citation, DocumentKind, KnowledgeDocument
 
 PER_PAGE = 10
-LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+LANGUAGES = tuple(LANGUAGE_NAMES)
+# Kinds edited on these pages (UN documents are imported, treaties follow the treaty records).
+EDITABLE = (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ PARAMETERS = {
     "instrument": "instrument",
 }
 _VALID = {
-    "type": re.compile(r"un_document|legislation|case_law|treaty"),
+    "type": re.compile("|".join(DocumentKind.values)),
     "lang": re.compile("|".join(LANGUAGES)),
     "state": re.compile(r"[A-Z]{2}"),
     "year": re.compile(r"\d{4}"),
@@ -198,7 +200,6 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
         "query": query,
         "filters": filters,
         "params": {"q": query} | filters,
-        "languages": LANGUAGES,
         "kinds": DocumentKind.choices,
     }
     if query or filters:
@@ -219,7 +220,7 @@ class BodyParagraph:
 
 
 def _paragraphs(document: KnowledgeDocument) -> list[BodyParagraph]:
-    if document.kind in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW):
+    if document.kind in EDITABLE:
         return []  # shown from their fields: provisions, summary, facts, decision
     try:
         parsed = from_akn(document.akn.encode())
@@ -259,8 +260,7 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "tags": [*document.tags, *document.iccs_codes, *document.implements]
             if document.kind == DocumentKind.CASE_LAW
             else [],
-            "can_edit": document.kind in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW)
-            and getattr(request.user, "is_site_admin", False),
+            "can_edit": document.kind in EDITABLE and getattr(request.user, "is_site_admin", False),
         },
     )
 
@@ -286,11 +286,12 @@ def _site_admin(request: HttpRequest) -> User:
     return user
 
 
-def _editable(public_id: uuid.UUID) -> KnowledgeDocument:
+def _editable(public_id: uuid.UUID, kind: str | None = None) -> KnowledgeDocument:
+    """A document these pages edit (of ``kind``, when given). UN documents are imported and
+    treaties follow the treaty records: not edited here."""
     document = get_object_or_404(KnowledgeDocument, public_id=public_id)
-    if document.kind not in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW):
-        # UN documents are imported, treaties follow the treaty records: not edited here.
-        raise Http404("Not an editable document.")
+    if document.kind not in EDITABLE or kind not in (None, document.kind):
+        raise Http404("Not a document edited on this page.")
     return document
 
 
@@ -298,9 +299,7 @@ def _editable(public_id: uuid.UUID) -> KnowledgeDocument:
 def knowledge_act_edit(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
     """Add or edit a legislative act and its provisions."""
     user = _site_admin(request)
-    document = _editable(public_id) if public_id else None
-    if document is not None and document.kind != DocumentKind.LEGISLATION:
-        raise Http404("Not legislation.")
+    document = _editable(public_id, DocumentKind.LEGISLATION) if public_id else None
     initial, rows = act_initial(document) if document else ({}, [])
     form = ActForm(request.POST or None, initial=initial)
     formset = ProvisionFormSet(request.POST or None, initial=rows, prefix="provisions")
@@ -329,9 +328,7 @@ def knowledge_judgment_edit(
 ) -> HttpResponse:
     """Add or edit a court decision."""
     user = _site_admin(request)
-    document = _editable(public_id) if public_id else None
-    if document is not None and document.kind != DocumentKind.CASE_LAW:
-        raise Http404("Not case law.")
+    document = _editable(public_id, DocumentKind.CASE_LAW) if public_id else None
     form = JudgmentForm(
         request.POST or None, initial=judgment_initial(document) if document else {}
     )
