@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rogatory.cases",
     "rogatory.drafting",
     "rogatory.knowledge",
+    "rogatory.exchange",
     "rogatory.demo",
 ]
 
@@ -200,6 +201,29 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "documents"  # outside the web root; served only by access-checked views
+
+# Secure exchange between nodes (decision 0017). The key-encryption key protects this node's
+# private keys in the database; it lives outside it: EXCHANGE_KEK (comma-separated, newest
+# first, for rotation) or the file EXCHANGE_KEK_FILE, made by `manage.py exchange_init`.
+# Back it up with the database: without it the node's keys cannot be read.
+EXCHANGE_KEK = env.csv_list("EXCHANGE_KEK", [])
+EXCHANGE_KEK_FILE = Path(env.string("EXCHANGE_KEK_FILE", str(DATA_DIR / "exchange.kek")))
+# Clock skew tolerated between nodes, and how long a message may take to arrive (message ids
+# are kept for ever, so a replay is refused well beyond this age).
+EXCHANGE_MAX_SKEW_SECONDS = env.integer("EXCHANGE_MAX_SKEW_SECONDS", 300, minimum=0)
+EXCHANGE_MAX_MESSAGE_AGE_HOURS = env.integer("EXCHANGE_MAX_MESSAGE_AGE_HOURS", 168, minimum=1)
+# Evidence timeouts: e-CODEX's defaults (relay 12 h, delivery 24 h, retrieval 36 h).
+EXCHANGE_RELAY_TIMEOUT_HOURS = env.integer("EXCHANGE_RELAY_TIMEOUT_HOURS", 12, minimum=1)
+EXCHANGE_DELIVERY_TIMEOUT_HOURS = env.integer("EXCHANGE_DELIVERY_TIMEOUT_HOURS", 24, minimum=1)
+EXCHANGE_RETRIEVAL_TIMEOUT_HOURS = env.integer("EXCHANGE_RETRIEVAL_TIMEOUT_HOURS", 36, minimum=1)
+# Attachments travel in chunks of this size; a part larger than the maximum is refused.
+EXCHANGE_CHUNK_SIZE = env.integer("EXCHANGE_CHUNK_SIZE", 8 * 1024 * 1024, minimum=4096)
+EXCHANGE_MAX_PART_SIZE = env.integer("EXCHANGE_MAX_PART_SIZE", 8 * 1024**3, minimum=1)
+# Requests per minute and client address on the exchange endpoint, and the lower limit for
+# input we could not authenticate.
+EXCHANGE_RATE_LIMIT_PER_MINUTE = env.integer("EXCHANGE_RATE_LIMIT_PER_MINUTE", 30000, minimum=1)
+EXCHANGE_JUNK_LIMIT_PER_MINUTE = env.integer("EXCHANGE_JUNK_LIMIT_PER_MINUTE", 120, minimum=1)
+EXCHANGE_HTTP_TIMEOUT_SECONDS = env.integer("EXCHANGE_HTTP_TIMEOUT_SECONDS", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

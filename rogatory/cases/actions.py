@@ -33,7 +33,13 @@ from .choices import (
     MeasureStatus,
     Status,
 )
-from .lifecycle import INITIAL_STATUS, TransitionRefused, check_measure_move, check_transition
+from .lifecycle import (
+    AFTER_TRANSITION,
+    INITIAL_STATUS,
+    TransitionRefused,
+    check_measure_move,
+    check_transition,
+)
 from .models import (
     Case,
     CaseEvent,
@@ -357,6 +363,8 @@ def do_transition(
         reason=reason.strip(),
         ground=ground,
     )
+    for hook in AFTER_TRANSITION:
+        hook(locked, name, reason.strip(), ground, acting_user)
     case.refresh_from_db()
     return case
 
@@ -635,7 +643,7 @@ def _store_version(
     declared_type: str | None,
     expected_sha256: str | None,
     expected_size: int | None,
-    acting_user: User,
+    acting_user: User | None,
 ) -> DocumentVersion:
     stored = uploads.store_upload(
         upload,
@@ -657,8 +665,8 @@ def _store_version(
                 content_type=stored.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
-                uploaded_by_id=acting_user.pk,
-                uploaded_by_name=acting_user.get_username(),
+                uploaded_by_id=acting_user.pk if acting_user else None,
+                uploaded_by_name=acting_user.get_username() if acting_user else "system",
             )
     except BaseException:
         uploads.delete_stored(stored.relative_path)
@@ -672,7 +680,7 @@ def do_add_document(
     kind: str,
     upload: Any,
     original_name: str,
-    acting_user: User,
+    acting_user: User | None,
     declared_type: str | None = None,
     expected_sha256: str | None = None,
     expected_size: int | None = None,
@@ -729,7 +737,7 @@ def _attach(
     kind: str,
     upload: Any,
     original_name: str,
-    acting_user: User,
+    acting_user: User | None,
     declared_type: str | None,
     expected_sha256: str | None,
     expected_size: int | None,

@@ -231,3 +231,5 @@ class EventKind(models.TextChoices):
     LINK = "link", _("Related request")
     ASSIGNED = "assigned", _("Officer assigned")
     NOTE = "note", _("Note")
+    # A message sent to or received from the other state through the secure exchange.
+    EXCHANGE = "exchange", _("Secure exchange")

@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from .choices import OPEN_MEASURE_STATUSES, Direction, MeasureStatus, RefusalGround, Status
 
 if TYPE_CHECKING:
+    from rogatory.accounts.models import User
+
     from .models import Case
 
 Guard = Callable[["Case"], str | None]
@@ -71,6 +73,12 @@ def _has_measures(case: Case) -> str | None:
 # Further checks before an outgoing request is sent, added by other apps (the request writer
 # adds "approved by a supervisor"); each returns a message when the case may not be sent.
 SEND_CHECKS: list[Guard] = []
+
+# Called inside the transaction of every move, after it is recorded: another app (the secure
+# exchange) tells the other state. Each hook takes (case, transition name, reason, ground,
+# acting user).
+AfterTransition = Callable[["Case", str, str, str, "User | None"], None]
+AFTER_TRANSITION: list[AfterTransition] = []
 
 
 def _ready_to_send(case: Case) -> str | None:

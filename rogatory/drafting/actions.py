@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -265,6 +266,60 @@ def _import_problems(authority: Authority, document: dict[str, Any]) -> list[str
     return problems
 
 
+@dataclass
+class CaseContent:
+    """What a request document gives a case: its fields, offences, persons and measures."""
+
+    fields: dict[str, Any]
+    offences: list[dict[str, Any]]
+    persons: list[dict[str, Any]]
+    measures: list[dict[str, Any]]
+
+
+def case_content(document: dict[str, Any]) -> CaseContent:
+    """The parts of a (validated) request document that are the same whichever side registers
+    it: an imported draft here, or the incoming request at the requested state."""
+    basis = document["legal_basis"] or {}
+    fields: dict[str, Any] = {
+        "kind": document["kind"],
+        "subject": document["subject"],
+        "summary_of_facts": document["summary_of_facts"],
+        "purpose": document["purpose"],
+        "procedure": document["procedure"],
+        "conducting_authority": document["requesting"]["conducting_authority"],
+        "urgency": document["urgency"],
+        "confidentiality": document["confidentiality"],
+        "legal_basis": Instrument.objects.filter(code=basis.get("instrument") or "").first(),
+        "legal_basis_article": basis.get("article", ""),
+        "legal_basis_note": basis.get("note", ""),
+        "legal_basis_as_of": _day(basis.get("as_of")),
+        "requested_deadline": _day(document["deadline"]),
+    }
+    return CaseContent(
+        fields=fields,
+        offences=[
+            {
+                "national_name": o["national_name"],
+                "national_provision": o["national_provision"],
+                "iccs_id": o["iccs"] or None,
+            }
+            for o in document["offences"]
+        ],
+        persons=[
+            {name: p[name] for name in PERSON_FIELDS if name not in ("nationality",)}
+            | {
+                "nationality_id": p["nationality"] or None,
+                "date_of_birth": _day(p["date_of_birth"]),
+            }
+            for p in document["persons"]
+        ],
+        measures=[
+            {"kind": m["kind"], "description": m["description"], "details": m["details"]}
+            for m in document["measures"]
+        ],
+    )
+
+
 def do_import_request_document(
     authority: Authority, data: Any, *, acting_user: User, source_name: str = ""
 ) -> Case:
@@ -277,55 +332,25 @@ def do_import_request_document(
     problems = _import_problems(authority, document)
     if problems:
         raise DocumentError(problems)
-    basis = document["legal_basis"] or {}
     ours = document["reference"]["ours"]
     if ours and Case.objects.filter(authority=authority, our_reference=ours).exists():
         ours = ""  # taken by another request of ours: the draft gets a new reference
-    fields: dict[str, Any] = {
-        "kind": document["kind"],
+    content = case_content(document)
+    content.fields |= {
         "our_reference": ours,
         "their_reference": document["reference"]["theirs"],
-        "subject": document["subject"],
-        "summary_of_facts": document["summary_of_facts"],
-        "purpose": document["purpose"],
-        "procedure": document["procedure"],
         "requested_state_id": document["requested"]["state"],
         "requested_authority_name": document["requested"]["authority"],
-        "conducting_authority": document["requesting"]["conducting_authority"],
-        "urgency": document["urgency"],
-        "confidentiality": document["confidentiality"],
-        "legal_basis": Instrument.objects.filter(code=basis.get("instrument") or "").first(),
-        "legal_basis_article": basis.get("article", ""),
-        "legal_basis_note": basis.get("note", ""),
-        "legal_basis_as_of": _day(basis.get("as_of")),
-        "requested_deadline": _day(document["deadline"]),
     }
     with transaction.atomic():
         case = do_register_case(
             authority,
             direction=Direction.OUTGOING,
-            fields=fields,
+            fields=content.fields,
             acting_user=acting_user,
-            offences=[
-                {
-                    "national_name": o["national_name"],
-                    "national_provision": o["national_provision"],
-                    "iccs_id": o["iccs"] or None,
-                }
-                for o in document["offences"]
-            ],
-            persons=[
-                {name: p[name] for name in PERSON_FIELDS if name not in ("nationality",)}
-                | {
-                    "nationality_id": p["nationality"] or None,
-                    "date_of_birth": _day(p["date_of_birth"]),
-                }
-                for p in document["persons"]
-            ],
-            measures=[
-                {"kind": m["kind"], "description": m["description"], "details": m["details"]}
-                for m in document["measures"]
-            ],
+            offences=content.offences,
+            persons=content.persons,
+            measures=content.measures,
         )
         formalities, signatory = document["formalities"], document["signatory"]
         do_save_draft(

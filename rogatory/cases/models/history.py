@@ -101,6 +101,9 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("Overdue")
         ACKNOWLEDGE = "acknowledge", _("Receipt not yet acknowledged")
         FOLLOW_UP = "follow_up", _("Status request not yet answered")
+        # A message sent through the secure exchange has no delivery or retrieval evidence
+        # within its timeout (e-CODEX's 24 h / 36 h by default).
+        EVIDENCE_MISSING = "evidence_missing", _("Message not yet delivered or opened")
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="reminders")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")

@@ -43,7 +43,7 @@ from ..forms import (
 from ..lifecycle import available_transitions
 from ..models import Case, CaseEvent, Document, DocumentVersion, Offence, Person
 from ..queries import COUNT_CAP, PAGE_SIZES, CappedPaginator, CaseFilters, list_queryset
-from .common import acting_user, today
+from .common import DETAIL_PANELS, acting_user, today
 
 # Rows an export may hold: Excel's own limit, less the header row.
 EXPORT_LIMIT = 1_048_575
@@ -351,6 +351,7 @@ def render_detail(
         context |= bound
         context["open_form"] = next(iter(bound))
     context["problem"] = problem
+    context["extra_panels"] = [panel(request, case, can_write) for panel in DETAIL_PANELS]
     return render(request, "cases/case_detail.html", context, status=status)
 
 

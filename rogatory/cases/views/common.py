@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from rogatory.accounts.models import User
+
+# Panels other apps add to the case page (the secure exchange adds its message thread): each
+# takes (request, case, can_write) and returns HTML, empty when it has nothing to show.
+CasePanel = Callable[[HttpRequest, Any, bool], str]
+DETAIL_PANELS: list[CasePanel] = []
 
 
 def acting_user(request: HttpRequest) -> User:

@@ -1,0 +1,143 @@
+"""A whole conversation between two authorities on one node (a regional hub): the same
+protocol, signatures, evidences and audit as between two nodes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Personas
+from rogatory.audit.verify import verify_chain
+from rogatory.cases.actions import do_change_measure_status, do_transition
+from rogatory.cases.choices import Direction, MeasureStatus, Status
+from rogatory.cases.models import Case
+from rogatory.drafting.models import RequestVersion
+from rogatory.exchange import transport
+from rogatory.exchange.inbound import do_accept_request, do_mark_retrieved
+from rogatory.exchange.models import Evidence, Message, MessageState
+from rogatory.exchange.outbound import do_send_action, do_send_request
+
+from .conftest import destination_b
+
+pytestmark = pytest.mark.django_db
+
+
+def _types(message: Message) -> list[str]:
+    return list(message.evidences.order_by("event_time", "pk").values_list("type", flat=True))
+
+
+def test_request_travels_and_becomes_an_incoming_case(
+    personas: Personas, approved: RequestVersion
+) -> None:
+    """The approved request is sealed, relayed, delivered, registered at B, opened; A sees
+    every evidence and every later step of B moves A's case."""
+    sent = do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    case_a = approved.case
+    case_a.refresh_from_db()
+    assert case_a.status == Status.SENT
+    assert sent.state == MessageState.QUEUED
+    assert _types(sent) == ["SUBMISSION_ACCEPTANCE"]
+
+    transport.run_once()
+    sent.refresh_from_db()
+    assert sent.state == MessageState.DELIVERED
+    assert _types(sent) == ["SUBMISSION_ACCEPTANCE", "RELAY_REMMD_ACCEPTANCE", "DELIVERY"]
+    received = Message.objects.get(direction=Message.Direction.INBOUND, message_id=sent.message_id)
+    assert received.authority == personas.authority_b
+    assert received.digest == sent.digest
+    # The PDF and DOCX travel with exactly the approved checksums.
+    assert {p.part_id: p.sha256 for p in received.parts.all()} == {
+        "pdf": approved.pdf_sha256,
+        "docx": approved.docx_sha256,
+    }
+
+    # B's officer opens it (retrieval, pushed back to A) and registers it.
+    assert do_mark_retrieved(received, acting_user=personas.outsider)
+    assert not do_mark_retrieved(received, acting_user=personas.outsider)
+    case_b = do_accept_request(received, acting_user=personas.outsider)
+    assert case_b.direction == Direction.INCOMING
+    assert case_b.authority == personas.authority_b
+    assert case_b.their_reference == case_a.our_reference
+    assert case_b.confidentiality == case_a.confidentiality
+    assert case_b.documents.count() == 2
+    transport.run_once()
+    sent.refresh_from_db()
+    assert sent.state == MessageState.RETRIEVED
+    assert _types(sent)[-1] == "RETRIEVAL"
+
+    # B acknowledges with the ordinary button: A's case follows.
+    do_transition(case_b, "acknowledge", acting_user=personas.outsider)
+    transport.run_once()
+    case_a.refresh_from_db()
+    assert case_a.status == Status.ACKNOWLEDGED
+    assert case_a.their_reference == case_b.our_reference
+
+    # B asks for more information; A answers; B executes partially, then fully with a file.
+    do_transition(case_b, "review", acting_user=personas.outsider)
+    do_send_action(
+        case_b, "info_request", text="Which accounts exactly?", acting_user=personas.outsider
+    )
+    transport.run_once()
+    case_a.refresh_from_db()
+    assert case_a.status == Status.INFO_REQUESTED
+    do_send_action(case_a, "info_answer", text="KE00 1234 5678 only.", acting_user=personas.officer)
+    do_transition(case_a, "info_provided", acting_user=personas.officer)
+    transport.run_once()
+    case_b.refresh_from_db()
+    assert case_b.status == Status.INFO_PROVIDED
+
+    do_transition(case_b, "execute_start", acting_user=personas.outsider)
+    measure = case_b.measures.get()
+    do_change_measure_status(measure, MeasureStatus.IN_EXECUTION, acting_user=personas.outsider)
+    do_change_measure_status(
+        measure, MeasureStatus.PARTIALLY_EXECUTED, acting_user=personas.outsider
+    )
+    do_send_action(
+        case_b,
+        "execution_update",
+        text="Statements for 2022 obtained.",
+        acting_user=personas.outsider,
+    )
+    transport.run_once()
+    case_a.refresh_from_db()
+    assert case_a.status == Status.PARTIALLY_EXECUTED
+    assert case_a.measures.get().status == MeasureStatus.PARTIALLY_EXECUTED
+
+    measure.refresh_from_db()
+    do_change_measure_status(measure, MeasureStatus.EXECUTED, acting_user=personas.outsider)
+    statement = case_b.documents.get(title__endswith=".pdf").versions.get()
+    do_send_action(
+        case_b,
+        "execution_result",
+        text="Statements attached.",
+        acting_user=personas.outsider,
+        documents=[statement],
+    )
+    transport.run_once()
+    case_a.refresh_from_db()
+    assert case_a.status == Status.EXECUTED
+    evidence_docs = case_a.documents.filter(kind="evidence")
+    assert evidence_docs.count() == 1
+    assert evidence_docs.get().versions.get().sha256 == statement.sha256
+
+    # Every message of the conversation was delivered; the audit chain verifies.
+    outbound = Message.objects.filter(direction=Message.Direction.OUTBOUND)
+    assert set(outbound.values_list("state", flat=True)) <= {
+        MessageState.DELIVERED,
+        MessageState.RETRIEVED,
+    }
+    assert Evidence.objects.filter(type__in=["NON_DELIVERY", "RELAY_REMMD_REJECTION"]).count() == 0
+    assert verify_chain().ok
+
+
+def test_outsider_cannot_register_another_authoritys_request(
+    personas: Personas, approved: RequestVersion
+) -> None:
+    """Only an officer of the receiving authority registers a received request."""
+    sent = do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    transport.run_once()
+    received = Message.objects.get(direction=Message.Direction.INBOUND, message_id=sent.message_id)
+    from rogatory.exchange.errors import ExchangeError
+
+    with pytest.raises(ExchangeError):
+        do_accept_request(received, acting_user=personas.officer)
+    assert not Case.objects.filter(authority=personas.authority_b).exists()

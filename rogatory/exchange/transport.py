@@ -1,0 +1,333 @@
+"""The delivery worker: takes due messages from the outbox, relays each envelope, sends its
+attachments chunk by chunk (resuming where the receiver stopped), keeps the evidences that
+come back, retries with backoff, gives up after the message's maximum age (relay failure);
+pushes the evidences the other side must receive; raises reminders when an evidence is late.
+
+Transport adapters: ``HttpTransport`` (node to node over HTTP) and ``LocalTransport`` (two
+authorities on one node: the same receiving code, the same checks and evidences, without a
+network hop). An e-CODEX / Domibus back-end link would be a third adapter (docs/exchange-ecodex.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import logging
+import random
+import threading
+import urllib.parse
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import records, seal
+from .errors import ExchangeError
+from .inbound import Outcome, part_status, receive_chunk, receive_envelope, receive_evidence
+from .models import Evidence, Message, MessagePart, MessageState, Partner
+
+logger = logging.getLogger(__name__)
+
+LEASE = datetime.timedelta(minutes=10)
+BACKOFF_BASE = 5.0  # seconds, doubled per attempt, with jitter
+BACKOFF_MAX = 3600.0
+
+
+class Transport(Protocol):
+    """How a node reaches a partner; answers are the receiving node's outcomes."""
+
+    def send_envelope(self, wire: str) -> Outcome: ...
+
+    def part_status(self, message: Message, part_id: str) -> Outcome: ...
+
+    def send_chunk(self, message: Message, part_id: str, index: int, data: bytes) -> Outcome: ...
+
+    def send_evidence(self, token: str) -> Outcome: ...
+
+
+class LocalTransport:
+    """Two authorities on one node: the receiving side's code, called directly."""
+
+    def send_envelope(self, wire: str) -> Outcome:
+        return receive_envelope(wire)
+
+    def part_status(self, message: Message, part_id: str) -> Outcome:
+        return part_status(message.from_node, str(message.message_id), part_id)
+
+    def send_chunk(self, message: Message, part_id: str, index: int, data: bytes) -> Outcome:
+        return receive_chunk(message.from_node, str(message.message_id), part_id, index, data)
+
+    def send_evidence(self, token: str) -> Outcome:
+        return receive_evidence(token)
+
+
+class TransportFailure(Exception):
+    """The partner could not be reached or answered nothing usable: try again later."""
+
+
+class HttpTransport:
+    """Node to node over HTTP(S): one connection kept open for a whole delivery."""
+
+    def __init__(self, endpoint: str) -> None:
+        parsed = urllib.parse.urlsplit(endpoint)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise TransportFailure(f"bad endpoint {endpoint!r}")
+        self.https = parsed.scheme == "https"
+        self.host = parsed.hostname
+        self.port = parsed.port
+        self.base = parsed.path.rstrip("/")
+        self._connection: http.client.HTTPConnection | None = None
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self._connection is None:
+            timeout = settings.EXCHANGE_HTTP_TIMEOUT_SECONDS
+            if self.https:
+                self._connection = http.client.HTTPSConnection(
+                    self.host, self.port, timeout=timeout
+                )
+            else:
+                self._connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _call(self, method: str, path: str, body: bytes | None, content_type: str) -> Outcome:
+        headers = {"Content-Type": content_type, "Accept": "application/json"}
+        try:
+            connection = self._connect()
+            connection.request(method, self.base + path, body=body, headers=headers)
+            response = connection.getresponse()
+            raw = response.read(20 * 1024 * 1024)
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            raise TransportFailure(str(error)[:200]) from error
+        if response.status >= 500 or response.status == 429:
+            raise TransportFailure(f"HTTP {response.status}")
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError as error:
+            raise TransportFailure(f"HTTP {response.status}: not JSON") from error
+        if not isinstance(data, dict):
+            raise TransportFailure(f"HTTP {response.status}: not an object")
+        return Outcome(response.status, data)
+
+    def send_envelope(self, wire: str) -> Outcome:
+        return self._call("POST", "/messages", wire.encode(), "application/json")
+
+    def _part_path(self, message: Message, part_id: str) -> str:
+        return f"/messages/{message.from_node}/{message.message_id}/parts/{part_id}"
+
+    def part_status(self, message: Message, part_id: str) -> Outcome:
+        return self._call("GET", self._part_path(message, part_id), None, "application/json")
+
+    def send_chunk(self, message: Message, part_id: str, index: int, data: bytes) -> Outcome:
+        path = f"{self._part_path(message, part_id)}/{index}"
+        return self._call("PUT", path, data, "application/octet-stream")
+
+    def send_evidence(self, token: str) -> Outcome:
+        body = json.dumps({"evidence": token}).encode()
+        return self._call("POST", "/evidences", body, "application/json")
+
+
+def transport_for(partner: Partner) -> Transport | HttpTransport:
+    if partner.source == Partner.Source.SELF:
+        return LocalTransport()
+    return HttpTransport(partner.endpoint)
+
+
+# Delivery -----------------------------------------------------------------------------------
+
+
+def _claim(message: Message, now: datetime.datetime) -> bool:
+    """Take a lease on a message so that no other worker delivers it at the same time."""
+    return bool(
+        Message.objects.filter(pk=message.pk)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + LEASE)
+    )
+
+
+def _release(message: Message, *, retry: bool, error: str = "") -> None:
+    fields: dict[str, Any] = {"lease_until": None}
+    if retry:
+        attempts = message.attempts + 1
+        delay = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** min(attempts, 20))
+        delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not a secret
+        fields |= {
+            "attempts": attempts,
+            "next_attempt_at": timezone.now() + datetime.timedelta(seconds=delay),
+            "last_error": error[:300],
+        }
+    Message.objects.filter(pk=message.pk).update(**fields)
+
+
+def _keep_evidences(message: Message, outcome: Outcome) -> None:
+    tokens = outcome.body.get("evidences", [])
+    if not isinstance(tokens, list):
+        return
+    for token in tokens[:20]:
+        if not isinstance(token, str):
+            continue
+        try:
+            records.accept(token, partner=message.partner, message=message)
+        except ExchangeError as error:
+            logger.warning("exchange: evidence for %s refused: %s", message.message_id, error)
+
+
+def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outcome | None:
+    """Send what the receiver still lacks of each part; the last answer, if any."""
+    last: Outcome | None = None
+    entries = {e["part_id"]: e for e in message.manifest}
+    part: MessagePart
+    for part in message.parts.all():
+        status = transport.part_status(message, part.part_id)
+        if status.status != 200:
+            raise TransportFailure(f"part status: {status.body.get('error', status.status)}")
+        start = int(status.body.get("received", 0))
+        entry = entries[part.part_id]
+        with open(part.source_path, "rb") as handle:
+            handle.seek(start * part.chunk_size)
+            for index in range(start, part.chunk_count):
+                plaintext = handle.read(part.chunk_size)
+                data = seal.encrypt_chunk(
+                    entry["key"],
+                    plaintext,
+                    message_id=str(message.message_id),
+                    part_id=part.part_id,
+                    index=index,
+                    count=part.chunk_count,
+                )
+                last = transport.send_chunk(message, part.part_id, index, data)
+                if last.status == 409:
+                    raise TransportFailure("receiver expects another chunk; resuming")
+                if last.status != 200:
+                    return last
+    return last
+
+
+def deliver(message: Message) -> None:
+    """One delivery attempt of an outbound message (the caller holds its lease)."""
+    transport = transport_for(message.partner)
+    try:
+        if (
+            message.state == MessageState.QUEUED
+            or not message.evidences.filter(type=Evidence.Type.RELAY_REMMD_ACCEPTANCE).exists()
+        ):
+            outcome = transport.send_envelope(message.wire)
+            _keep_evidences(message, outcome)
+            if outcome.status != 200:
+                _release(message, retry=False, error=str(outcome.body.get("error", "")))
+                if not outcome.body.get("evidences"):
+                    # Refused without a signed evidence: our own record of it.
+                    with transaction.atomic():
+                        records.issue(
+                            Evidence.Type.RELAY_REMMD_FAILURE,
+                            message=message,
+                            reason_code=str(outcome.body.get("error", "refused"))[:40],
+                            reason=f"HTTP {outcome.status}",
+                        )
+                return
+        message.refresh_from_db()
+        if message.state == MessageState.RELAYED and message.parts.exists():
+            last = _send_parts(message, transport)
+            if last is not None:
+                _keep_evidences(message, last)
+        _release(message, retry=False)
+    except TransportFailure as failure:
+        logger.info("exchange: %s not delivered yet: %s", message.message_id, failure)
+        _release(message, retry=True, error=str(failure))
+    finally:
+        if isinstance(transport, HttpTransport):
+            transport.close()
+
+
+def _expire(message: Message, now: datetime.datetime) -> None:
+    with transaction.atomic():
+        records.issue(
+            Evidence.Type.RELAY_REMMD_FAILURE,
+            message=message,
+            reason_code="max_age",
+            reason="Not relayed before the message expired.",
+            at=now,
+        )
+
+
+def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> int:
+    """Attempt every due message once; returns how many were attempted."""
+    now = now or timezone.now()
+    due = list(
+        Message.objects.filter(
+            direction=Message.Direction.OUTBOUND,
+            state__in=(MessageState.QUEUED, MessageState.RELAYED),
+            next_attempt_at__lte=now,
+        )
+        .select_related("partner")
+        .order_by("next_attempt_at")[:limit]
+    )
+    attempted = 0
+    for message in due:
+        if not _claim(message, now):
+            continue
+        attempted += 1
+        if message.state == MessageState.QUEUED and message.expires_at < now:
+            _expire(message, now)
+            _release(message, retry=False)
+            continue
+        deliver(message)
+    return attempted
+
+
+def push_evidences(*, limit: int = 200) -> int:
+    """Send the evidences the other side must receive (retrieval, offline receipts)."""
+    pushed = 0
+    pending = Evidence.objects.filter(pushed_at__isnull=True).exclude(push_to="")[:limit]
+    for evidence in pending:
+        partner = Partner.objects.filter(
+            node_id=evidence.push_to, status=Partner.Status.PINNED
+        ).first()
+        if partner is None:
+            continue
+        transport = transport_for(partner)
+        try:
+            outcome = transport.send_evidence(evidence.token)
+        except TransportFailure:
+            continue
+        finally:
+            if isinstance(transport, HttpTransport):
+                transport.close()
+        if outcome.status in (200, 404, 403):
+            # 404/403: the partner does not know the message (offline copy never sent there):
+            # nothing more to do; the evidence stays in our records.
+            Evidence.objects.filter(pk=evidence.pk).update(pushed_at=timezone.now())
+            pushed += 1
+    return pushed
+
+
+def run_once() -> tuple[int, int]:
+    delivered = deliver_due()
+    pushed = push_evidences()
+    from .timeouts import check_timeouts
+
+    check_timeouts()
+    return delivered, pushed
+
+
+def run_forever(
+    stop: threading.Event, *, interval: float = 1.0, on_error: Callable[[Exception], None]
+) -> None:
+    """The worker loop: run, sleep ``interval`` when idle, until ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            delivered, pushed = run_once()
+        except Exception as error:  # a bug must not stop the outbox for good
+            on_error(error)
+            delivered = pushed = 0
+        if not delivered and not pushed:
+            stop.wait(interval)
