@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else lives in scripts/ so it can be read alone.
-.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge messages clean
+.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-exchange demo-exchange messages clean
 
 PORT ?= 8000
 export PORT
@@ -33,3 +33,6 @@ messages:       ## re-extract translatable strings into locale/*/LC_MESSAGES/dja
 
 clean:          ## remove the virtual environment and local data (asks nothing: be sure)
 	rm -rf .venv var test-artifacts
+
+demo-exchange:  ## two nodes on loopback exchange a request (50 MB annex) to execution; verifies every evidence
+	@scripts/bootstrap.sh dev && .venv/bin/python scripts/demo_exchange.py $(ARGS)

@@ -644,6 +644,7 @@ def _store_version(
     expected_sha256: str | None,
     expected_size: int | None,
     acting_user: User | None,
+    max_size: int = MAX_DOCUMENT_SIZE,
 ) -> DocumentVersion:
     stored = uploads.store_upload(
         upload,
@@ -652,7 +653,7 @@ def _store_version(
         declared_type=declared_type,
         expected_sha256=expected_sha256,
         expected_size=expected_size,
-        max_size=MAX_DOCUMENT_SIZE,
+        max_size=max_size,
     )
     try:
         with transaction.atomic():
@@ -685,8 +686,12 @@ def do_add_document(
     expected_sha256: str | None = None,
     expected_size: int | None = None,
     at: datetime.datetime | None = None,
+    max_size: int = MAX_DOCUMENT_SIZE,
 ) -> DocumentVersion:
-    """Attach a new document (its version 1); raises uploads.UploadRejected for a bad file."""
+    """Attach a new document (its version 1); raises uploads.UploadRejected for a bad file.
+
+    ``max_size`` is larger for evidence received through the secure exchange, which has no
+    web request's limits."""
     return _attach(
         case,
         None,
@@ -699,6 +704,7 @@ def do_add_document(
         expected_sha256=expected_sha256,
         expected_size=expected_size,
         at=at,
+        max_size=max_size,
     )
 
 
@@ -742,6 +748,7 @@ def _attach(
     expected_sha256: str | None,
     expected_size: int | None,
     at: datetime.datetime | None,
+    max_size: int = MAX_DOCUMENT_SIZE,
 ) -> DocumentVersion:
     """Store the file, then write the rows, history and audit entry in one transaction.
 
@@ -763,6 +770,7 @@ def _attach(
                 expected_sha256=expected_sha256,
                 expected_size=expected_size,
                 acting_user=acting_user,
+                max_size=max_size,
             )
             stored = version.file_path
             _touch(case)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,15 +95,27 @@ SITE_ADMIN = ("site.admin", "Sam", "Operator")
 
 
 @transaction.atomic
-def load_demo_data(*, with_cases: bool = True) -> list[tuple[str, str, str]]:
+def load_demo_data(
+    *,
+    with_cases: bool = True,
+    with_knowledge: bool = True,
+    only: Collection[str] | None = None,
+) -> list[tuple[str, str, str]]:
     """Create the demo authorities, users and requests that are missing.
 
     Returns (login, role, authority) for each demo user. ``with_cases=False`` leaves out the
     year of requests (rogatory.demo.cases), which takes a few seconds, for tests that need
-    only the authorities and users.
+    only the authorities and users. ``only`` names the authorities to create: one node of a
+    two-node exchange demo hosts its own state's authority and nobody else's casework.
     """
+    if only is not None:
+        unknown = set(only) - {demo.code for demo in AUTHORITIES}
+        if unknown:
+            raise ValueError(f"no demo authority {sorted(unknown)}")
     logins: list[tuple[str, str, str]] = []
     for demo in AUTHORITIES:
+        if only is not None and demo.code not in only:
+            continue
         authority, _created = Authority.objects.get_or_create(
             code=demo.code,
             defaults={"state_id": demo.state, "name": demo.name, "email": demo.email},
@@ -114,7 +127,8 @@ def load_demo_data(*, with_cases: bool = True) -> list[tuple[str, str, str]]:
     operator = _ensure_user(username, first, last, Role.SITE_ADMIN, None)
     logins.append((username, str(Role.SITE_ADMIN.label), "—"))
     load_demo_profiles(operator)
-    load_demo_knowledge(operator)
+    if with_knowledge:
+        load_demo_knowledge(operator)
     if with_cases:
         # Requests go last: they name the users and the directory's central authorities.
         load_demo_cases()

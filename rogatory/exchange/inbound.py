@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import logging
 import os
+import re
 import shutil
 import uuid
 from collections import deque
@@ -58,6 +59,8 @@ AUTHENTICATED_REFUSALS = frozenset(
     {"expired_key", "revoked_key", "not_yet_valid_key", "clock_skew", "expired", "route_mismatch"}
 )
 MAX_PARTS = 200
+# As the business schemas define a part id (and a URL path segment can carry it).
+PART_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 
 
 @dataclass
@@ -159,8 +162,7 @@ def _manifest_problem(entry: Any) -> str:
     try:
         ok = (
             isinstance(entry["part_id"], str)
-            and 0 < len(entry["part_id"]) <= 40
-            and entry["part_id"].isalnum()
+            and PART_ID.fullmatch(entry["part_id"]) is not None
             and isinstance(entry["name"], str)
             and 0 < len(entry["name"]) <= 255
             and isinstance(entry["media_type"], str)
@@ -638,6 +640,7 @@ def _attach_parts(message: Message, case: Case, *, acting_user: User | None) -> 
                     acting_user=acting_user,
                     expected_sha256=part.sha256,
                     expected_size=part.size,
+                    max_size=settings.EXCHANGE_MAX_PART_SIZE,
                 )
         except uploads.UploadRejected as rejected:
             note = _("%(name)s was not filed: %(reason)s") % {
@@ -648,6 +651,8 @@ def _attach_parts(message: Message, case: Case, *, acting_user: User | None) -> 
             continue
         part.document_version = version
         part.save(update_fields=["document_version"])
+        # The case's document store holds it now (checked, checksummed): free the space.
+        Path(part.stored_path).unlink(missing_ok=True)
 
 
 # Triage -------------------------------------------------------------------------------------

@@ -263,6 +263,20 @@ def do_send_request(
             version.docx_sha256,
         ),
     ]
+    # The request's annexes (supporting documents, translations): the latest version of each
+    # document of the draft, as stored (checksums checked again when read).
+    for n, document in enumerate(case.documents.order_by("created_at", "pk"), start=1):
+        latest = document.versions.order_by("-number").first()
+        if latest is not None:
+            files.append(
+                PartFile(
+                    f"annex{n}",
+                    uploads.stored_path(latest.file_path),
+                    latest.original_name,
+                    latest.content_type,
+                    latest.sha256,
+                )
+            )
     body = {
         "request": version.document,
         "approval": {
@@ -280,6 +294,7 @@ def do_send_request(
             {"part_id": "pdf", "format": "pdf", "language": version.language},
             {"part_id": "docx", "format": "docx", "language": version.language},
         ],
+        "attachments": [f.part_id for f in files if f.part_id.startswith("annex")],
     }
     with quiet():
         do_send(version, acting_user=acting_user)
@@ -294,7 +309,7 @@ def do_send_request(
 ACTION_TRANSITIONS: dict[str, str] = {
     "acknowledgement": "acknowledge",
     "info_request": "request_info",
-    "info_answer": "",
+    "info_answer": "info_provided",
     "consultation": "consult",
     "postponement": "postpone",
     "execution_update": "execute_partially",
@@ -491,11 +506,12 @@ def notify_partner_of_transition(
             "count": len(done),
             "total": case.measures.count(),
         }
+    body = build_body(action, case, text=reason, ground=ground)
+    try:
+        business.validate_body(action, body)
+    except business.BusinessDocumentError:
+        # E.g. "additional information received" with no text: nothing to tell that the
+        # exchange form would not say better; the officer sends it from the case's panel.
+        return
     conversation.case = case
-    queue(
-        conversation,
-        action,
-        build_body(action, case, text=reason, ground=ground),
-        acting_user=acting_user,
-        ref_to=_last_inbound(conversation),
-    )
+    queue(conversation, action, body, acting_user=acting_user, ref_to=_last_inbound(conversation))

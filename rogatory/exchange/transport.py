@@ -33,8 +33,7 @@ from .models import Evidence, Message, MessagePart, MessageState, Partner
 logger = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(minutes=10)
-BACKOFF_BASE = 5.0  # seconds, doubled per attempt, with jitter
-BACKOFF_MAX = 3600.0
+BACKOFF_MAX = 3600.0  # seconds: the longest wait between two attempts
 
 
 class Transport(Protocol):
@@ -158,7 +157,8 @@ def _release(message: Message, *, retry: bool, error: str = "") -> None:
     fields: dict[str, Any] = {"lease_until": None}
     if retry:
         attempts = message.attempts + 1
-        delay = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** min(attempts, 20))
+        base = settings.EXCHANGE_RETRY_BASE_MS / 1000
+        delay = min(BACKOFF_MAX, base * 2 ** min(attempts, 20))
         delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not a secret
         fields |= {
             "attempts": attempts,

@@ -89,6 +89,7 @@ VALID: dict[str, dict[str, Any]] = {
             {"part_id": "rendering-pdf", "format": "pdf", "language": "en"},
             {"part_id": "rendering-docx", "format": "docx", "language": "fr"},
         ],
+        "attachments": ["annex1"],
     },
     "acknowledgement": {
         "receiver_reference": "AG/MLA/2026/77",
@@ -482,7 +483,7 @@ def test_every_problem_names_its_path(action: str) -> None:
 
 def test_part_ids_collects_renderings_attachments_and_evidence() -> None:
     """part_ids returns every part a body refers to, and none for actions without parts."""
-    assert part_ids("request", valid("request")) == {"rendering-pdf", "rendering-docx"}
+    assert part_ids("request", valid("request")) == {"rendering-pdf", "rendering-docx", "annex1"}
     assert part_ids("info_answer", valid("info_answer")) == {"annex-2"}
     assert part_ids("execution_update", valid("execution_update")) == {"att-1"}
     assert part_ids("execution_result", valid("execution_result")) == {"att-1", "ev-1"}
