@@ -36,3 +36,6 @@ clean:          ## remove the virtual environment and local data (asks nothing: 
 
 demo-exchange:  ## two nodes on loopback exchange a request (50 MB annex) to execution; verifies every evidence
 	@scripts/bootstrap.sh dev && .venv/bin/python scripts/demo_exchange.py $(ARGS)
+
+bench-exchange: ## two nodes on loopback: msgs/s, raw crypto ceiling, 200 MB attachment: ARGS="--postgres URL --profile"
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/exchange.py $(ARGS)

@@ -223,6 +223,9 @@ EXCHANGE_MAX_PART_SIZE = env.integer("EXCHANGE_MAX_PART_SIZE", 8 * 1024**3, mini
 # input we could not authenticate.
 EXCHANGE_RATE_LIMIT_PER_MINUTE = env.integer("EXCHANGE_RATE_LIMIT_PER_MINUTE", 30000, minimum=1)
 EXCHANGE_JUNK_LIMIT_PER_MINUTE = env.integer("EXCHANGE_JUNK_LIMIT_PER_MINUTE", 120, minimum=1)
+# How long a worker holds a message it is delivering (renewed with every chunk): a worker
+# killed mid-transfer blocks the message no longer than this.
+EXCHANGE_LEASE_SECONDS = env.integer("EXCHANGE_LEASE_SECONDS", 60, minimum=1)
 # First wait before a delivery is retried, doubled at each attempt (with jitter), up to 1 h.
 EXCHANGE_RETRY_BASE_MS = env.integer("EXCHANGE_RETRY_BASE_MS", 5000, minimum=1)
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env.integer("EXCHANGE_HTTP_TIMEOUT_SECONDS", 60, minimum=1)

@@ -145,6 +145,8 @@ def _business_problems(opened: seal.Opened, partner: Partner) -> list[str]:
     ids = set()
     for n, entry in enumerate(manifest[:MAX_PARTS]):
         problem = _manifest_problem(entry)
+        if not problem and entry["part_id"] in ids:
+            problem = "the same part id twice"
         if problem:
             problems.append(f"manifest/{n}: {problem}")
         else:
@@ -242,11 +244,13 @@ def receive_envelope(raw: bytes | str, *, offline: bool = False) -> Outcome:
             message = _store(wire, digest, opened, partner, offline=offline, now=now)
     except IntegrityError:
         # Another worker of ours stored the same message a moment ago.
-        inbound = Message.objects.get(
+        inbound = Message.objects.filter(
             direction=Message.Direction.INBOUND,
             from_node=route["from_node"],
             message_id=message_id,
-        )
+        ).first()
+        if inbound is None:
+            return _refuse(wire, "invalid_message", "The message could not be stored.")
         return _answer(inbound, duplicate=True)
     return _answer(message)
 

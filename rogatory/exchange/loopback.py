@@ -68,6 +68,7 @@ class Node:
             "DEBUG": "0",
             "HTTPS": "0",
             "EXCHANGE_RETRY_BASE_MS": "200",
+            "EXCHANGE_LEASE_SECONDS": "3",
             "LOG_LEVEL": "WARNING",
         }
         env.pop("EXCHANGE_KEK", None)
@@ -148,9 +149,7 @@ class Node:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{self.port}/healthz", timeout=2
-                ):
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
                     return
             except (urllib.error.URLError, OSError):
                 if self.server.poll() is not None:
@@ -193,6 +192,20 @@ class Node:
         self._stop(self.worker, signal.SIGTERM)
         self._stop(self.server, signal.SIGTERM)
         self.worker = self.server = None
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Read this node's database directly (SQLite file or PostgreSQL), for tests that
+        watch a transfer without disturbing the node."""
+        if self.database_url.startswith("sqlite:///"):
+            import sqlite3
+
+            path = self.database_url.removeprefix("sqlite:///")
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+                return list(db.execute(sql.replace("%s", "?"), params).fetchall())
+        import psycopg
+
+        with psycopg.connect(self.database_url) as db:
+            return list(db.execute(sql, params).fetchall())  # type: ignore[arg-type]
 
     def fingerprint(self) -> str:
         for line in self.manage("exchange_keys").splitlines():

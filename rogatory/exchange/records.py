@@ -118,8 +118,10 @@ def _advance(message: Message, evidence: Evidence) -> None:
     if target in (MessageState.REJECTED, MessageState.FAILED):
         message.last_error = f"{evidence.reason_code}: {evidence.reason}"[:300]
         fields.append("last_error")
-    message.next_attempt_at = None
-    fields.append("next_attempt_at")
+    if target != MessageState.RELAYED:
+        # Nothing more to deliver; a relayed message may still owe the receiver attachments.
+        message.next_attempt_at = None
+        fields.append("next_attempt_at")
     message.save(update_fields=fields)
 
 
@@ -129,6 +131,10 @@ def accept(token: str, *, partner: Partner, message: Message) -> Evidence:
         claims = seal.verify_evidence(token, partner_keys(partner), at=timezone.now())
     except seal.SealError as error:
         raise ExchangeError(error.message, code=error.code) from error
+    try:
+        evidence_id = uuid.UUID(str(claims["evidence_id"]))
+    except ValueError:
+        raise ExchangeError("The evidence id is not a UUID.", code="malformed") from None
     if (
         claims["issuer_node"] != partner.node_id
         or claims["subject_message_id"] != str(message.message_id)
@@ -136,13 +142,13 @@ def accept(token: str, *, partner: Partner, message: Message) -> Evidence:
         or claims["type"] not in Evidence.Type.values
     ):
         raise ExchangeError("The evidence is not about this message.", code="evidence_mismatch")
-    existing = Evidence.objects.filter(evidence_id=claims["evidence_id"], message=message).first()
+    existing = Evidence.objects.filter(evidence_id=evidence_id, message=message).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
-                evidence_id=uuid.UUID(claims["evidence_id"]),
+                evidence_id=evidence_id,
                 message=message,
                 type=claims["type"],
                 issuer_node=claims["issuer_node"],
@@ -156,5 +162,5 @@ def accept(token: str, *, partner: Partner, message: Message) -> Evidence:
             _audit(evidence, message.authority_id, "received")
             _advance(message, evidence)
     except IntegrityError:
-        return Evidence.objects.get(evidence_id=claims["evidence_id"], message=message)
+        return Evidence.objects.get(evidence_id=evidence_id, message=message)
     return evidence

@@ -118,7 +118,8 @@ def _write_annex(size_mb: float, directory: Path) -> Path:
     return path
 
 
-def requester(options: argparse.Namespace) -> dict[str, Any]:
+def send_request(options: argparse.Namespace) -> tuple[Authority, User, Case]:
+    """Draft, finalise, approve and send a request with an annex of ``attachment_mb``."""
     authority = Authority.objects.get(code="fr-bepi")
     officer = User.objects.get(username="claire.officer")
     supervisor = User.objects.get(username="marc.supervisor")
@@ -180,6 +181,11 @@ def requester(options: argparse.Namespace) -> dict[str, Any]:
     version = do_approve(version, acting_user=supervisor)
     destination = PartnerAuthority.objects.get(code="ke-odpp")
     do_send_request(version, destination, acting_user=officer)
+    return authority, officer, case
+
+
+def requester(options: argparse.Namespace) -> dict[str, Any]:
+    authority, officer, case = send_request(options)
 
     def asked() -> bool:
         _open_received(authority, officer)
@@ -284,6 +290,10 @@ def play(role: str, argv: list[str]) -> dict[str, Any]:
     options = parser.parse_args(argv)
     if role == "requester":
         return requester(options)
+    if role == "send-request":
+        _authority, _officer, case = send_request(options)
+        message = Message.objects.get(conversation__case=case, action="request")
+        return {"message_id": str(message.message_id), "case": case.our_reference}
     if role == "requested":
         return requested(options)
     raise SystemExit(f"unknown role {role!r}")

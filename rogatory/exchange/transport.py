@@ -32,7 +32,6 @@ from .models import Evidence, Message, MessagePart, MessageState, Partner
 
 logger = logging.getLogger(__name__)
 
-LEASE = datetime.timedelta(minutes=10)
 BACKOFF_MAX = 3600.0  # seconds: the longest wait between two attempts
 
 
@@ -144,13 +143,22 @@ def transport_for(partner: Partner) -> Transport | HttpTransport:
 # Delivery -----------------------------------------------------------------------------------
 
 
+def _lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS)
+
+
 def _claim(message: Message, now: datetime.datetime) -> bool:
-    """Take a lease on a message so that no other worker delivers it at the same time."""
+    """Take a lease on a message so that no other worker delivers it at the same time; a
+    worker that dies leaves a lease that runs out (it is renewed chunk by chunk)."""
     return bool(
         Message.objects.filter(pk=message.pk)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + LEASE)
+        .update(lease_until=now + _lease())
     )
+
+
+def _renew(message: Message) -> None:
+    Message.objects.filter(pk=message.pk).update(lease_until=timezone.now() + _lease())
 
 
 def _release(message: Message, *, retry: bool, error: str = "") -> None:
@@ -205,6 +213,7 @@ def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outco
                     count=part.chunk_count,
                 )
                 last = transport.send_chunk(message, part.part_id, index, data)
+                _renew(message)
                 if last.status == 409:
                     raise TransportFailure("receiver expects another chunk; resuming")
                 if last.status != 200:

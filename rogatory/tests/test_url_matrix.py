@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -29,6 +30,10 @@ from rogatory.cases.models import Case
 from rogatory.demo.loaders import PROFILES_DIR
 from rogatory.directory.actions import import_profile
 from rogatory.directory.models import CountryProfile
+from rogatory.exchange import transport
+from rogatory.exchange.models import Conversation, Message, Partner
+from rogatory.exchange.node import do_init_node, is_configured
+from rogatory.exchange.outbound import queue
 from rogatory.knowledge.actions import do_import_text, do_save_act, do_save_judgment
 from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
@@ -192,6 +197,46 @@ def a_holiday(personas: Personas) -> dict[str, Any]:
     return {"holiday_id": holiday.pk}
 
 
+@pytest.fixture(autouse=True)
+def _exchange_kek(settings: Any) -> None:
+    """The exchange node's private keys are wrapped by a throw-away key-encryption key (no KEK
+    file is written)."""
+    settings.EXCHANGE_KEK = [Fernet.generate_key().decode()]
+
+
+def a_node(personas: Personas) -> dict[str, Any]:
+    """This installation as the exchange node "hub-node" (initialised once per test)."""
+    if not is_configured():
+        do_init_node("hub-node", "http://127.0.0.1:9/exchange/v1")
+    return {}
+
+
+def an_exchange_message(personas: Personas, **extra: Any) -> dict[str, Any]:
+    """A status request of authority A to B through this node, delivered (once per test); URL
+    kwargs for A's sent message."""
+    a_node(personas)
+    message = Message.objects.filter(direction=Message.Direction.OUTBOUND).first()
+    if message is None:
+        conversation = Conversation.objects.create(
+            conversation_id="6f1c2d3e-0000-4000-8000-000000000001",
+            authority=personas.authority_a,
+            partner=Partner.objects.get(node_id="hub-node"),
+            partner_party=personas.authority_b.code,
+            role=Conversation.Role.REQUESTER,
+        )
+        message = queue(
+            conversation, "status_request", {"note": "Matrix"}, acting_user=personas.officer
+        )
+        transport.run_once()
+    return {"public_id": message.public_id, **extra}
+
+
+def a_part(personas: Personas, **extra: Any) -> dict[str, Any]:
+    """Endpoint kwargs for a part of a message nobody sent."""
+    a_node(personas)
+    return {"from_node": "hub-node", "message_id": NO_SUCH_ID, "part_id": "doc1", **extra}
+
+
 # Authority A's requests: its members read them, supervisors may not write, other
 # authorities and site administrators (who run the installation, not casework) get 404.
 CASE_READERS = authority_a(200, site_admin=404)
@@ -313,6 +358,26 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "knowledge_document_delete": (an_act, POST_ONLY),
     "api:knowledge_search": (no_kwargs, everyone(200)),  # no query: no results
     "api:knowledge_document": (a_knowledge_document, everyone(200)),
+    # The exchange endpoint is for other nodes (no session): POST only, JSON answers, and a
+    # part nobody announced is 404 for everyone.
+    "exchange_endpoint_messages": (a_node, everyone(405)),
+    "exchange_endpoint_part_status": (a_part, everyone(404)),
+    "exchange_endpoint_part": (lambda p: a_part(p, index=0), everyone(404)),
+    "exchange_endpoint_evidences": (a_node, everyone(405)),
+    "exchange_descriptor": (a_node, everyone(200)),  # public keys only
+    # Each authority's own mailbox; a site administrator has none.
+    "exchange_inbox": (a_node, logged_in(200) | {"site_admin": 404}),
+    "exchange_import": (no_kwargs, POST_ONLY),
+    "exchange_message": (an_exchange_message, CASE_READERS),
+    "exchange_message_register": (an_exchange_message, POST_ONLY),
+    "exchange_message_bundle": (an_exchange_message, CASE_READERS),
+    "exchange_message_export": (an_exchange_message, CASE_WRITERS),
+    "exchange_partners": (a_node, site_admins()),
+    "exchange_partner_import": (no_kwargs, POST_ONLY),
+    "exchange_partner_pin": (lambda p: {"node_id": "hub-node"}, POST_ONLY),
+    "exchange_partner_revoke": (lambda p: {"node_id": "hub-node"}, POST_ONLY),
+    "exchange_case_send_request": (a_draft, POST_ONLY),
+    "exchange_case_send": (a_draft, POST_ONLY),
 }
 
 

@@ -233,8 +233,7 @@ def assert_junk_response(response: Any, status: int | tuple[int, ...]) -> dict[s
 
 
 def test_valid_status_request_is_relayed_delivered_and_held(partner: PartnerNode) -> None:
-    """A valid message answers 200 with relay and delivery evidences signed by this node; an
-    answer in an unknown conversation is held, on no case."""
+    """A valid message gets 200 with signed relay and delivery evidences, and is held."""
     envelope = status_request(partner)
     response = post(envelope)
     assert response.status_code == 200, response.content
@@ -289,8 +288,7 @@ def test_same_id_with_different_content_is_refused(partner: PartnerNode) -> None
 
 
 def test_forged_signature_is_junk(partner: PartnerNode) -> None:
-    """A message signed by another key under the partner's kid gets 403, no evidence, no audit
-    entry; only the junk counter moves."""
+    """A message forged under the partner's kid gets 403: counted as junk, unsigned, unaudited."""
     stranger = seal.generate_key("sig", not_before=partner.sig.not_before)
     forger = seal.PrivateKey(
         partner.sig.kid, "sig", stranger.jwk, not_before=partner.sig.not_before
@@ -354,8 +352,7 @@ def test_message_from_revoked_partner_is_refused(partner: PartnerNode, personas:
 
 
 def test_message_signed_with_expired_key_gets_signed_refusal(partner: PartnerNode) -> None:
-    """A message signed with a partner key past its not_after gets a signed expired_key
-    refusal."""
+    """A message signed with an expired partner key gets a signed expired_key refusal."""
     envelope = status_request(partner, signing_key=partner.old_sig)
     assert_signed_refusal(post(envelope), "expired_key")
 
@@ -497,7 +494,7 @@ def test_random_bytes_never_cause_a_server_error(partner: PartnerNode) -> None:
         elif n % 3 == 1:
             mangled = bytearray(good)
             for _ in range(rng.randrange(1, 4)):
-                mangled[rng.randrange(len(mangled))] = rng.randrange(256)
+                mangled[rng.randrange(len(mangled))] ^= rng.randrange(1, 256)
             data = bytes(mangled)
         else:
             cut = rng.randrange(len(good))
@@ -626,8 +623,7 @@ def conversation(partner: PartnerNode, personas: Personas) -> Conversation:
 def test_chunks_arrive_in_order_and_file_the_part_on_the_case(
     partner: PartnerNode, conversation: Conversation, tmp_path: Path
 ) -> None:
-    """Chunks are taken in order only, a tampered one is refused and not counted, and the last
-    one delivers the message and files the file on the conversation's case."""
+    """Chunks go in order, a tampered one is not counted, the last files the part on the case."""
     sent = info_answer_with_part(partner, tmp_path, conversation.conversation_id)
     first = post(sent.envelope)
     assert first.status_code == 200
@@ -752,3 +748,135 @@ def test_evidence_about_an_unknown_message_gets_404(partner: PartnerNode) -> Non
 def test_evidence_endpoint_refuses_get(partner: PartnerNode) -> None:
     """The evidences endpoint answers GET with 405."""
     assert Client().get(reverse("exchange_endpoint_evidences")).status_code == 405
+
+
+def _non_canonical(segment: str) -> str:
+    """The same bytes in another base64url spelling (a padding bit of the last character set)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    spare = {2: 15, 3: 3}[len(segment) % 4]  # unused low bits of the last character
+    last = alphabet.index(segment[-1])
+    return segment[:-1] + alphabet[last ^ (spare & -spare)]
+
+
+def test_re_encoded_jwe_is_not_a_second_message(partner: PartnerNode) -> None:
+    """A re-spelled JWE is refused, so the genuine envelope is not taken for a duplicate."""
+    envelope = status_request(partner)
+    segments = envelope.wire["jwe"].split(".")
+    segments[4] = _non_canonical(segments[4])
+    respelled = envelope.wire | {"jwe": ".".join(segments)}
+    first = post(seal.canonical(respelled))
+    genuine = post(envelope)
+    assert first.status_code == 400, first.content
+    assert genuine.status_code == 200, genuine.content
+
+
+def test_manifest_with_a_part_twice_is_refused(partner: PartnerNode, tmp_path: Path) -> None:
+    """A manifest listing the same part id twice gets a signed 422 refusal, never a 500."""
+    source = tmp_path / "a.txt"
+    source.write_bytes(b"x" * 10)
+    entry = {
+        "part_id": "doc1",
+        "name": "a.txt",
+        "media_type": "text/plain",
+        "key": seal.new_part_key(),
+        **seal.plan_part(source, chunk_size=CHUNK),
+    }
+    envelope = partner.seal(
+        "info_answer",
+        {"answer": "Attached.", "attachments": ["doc1"]},
+        manifest=[entry, dict(entry)],
+    )
+    response = post(envelope, Client(raise_request_exception=False))
+    assert_signed_refusal(response, "invalid_message")
+
+
+def sent_to_partner(partner: PartnerNode, personas: Personas) -> Message:
+    """A status request of authority A to the partner, sealed and queued (not delivered)."""
+    from rogatory.exchange.outbound import queue
+
+    conversation = Conversation.objects.create(
+        conversation_id=uuid.uuid4(),
+        authority=personas.authority_a,
+        partner=partner.partner,
+        partner_party=PARTNER_PARTY,
+        role=Conversation.Role.REQUESTER,
+    )
+    return queue(conversation, "status_request", {"note": ""}, acting_user=personas.officer)
+
+
+def partner_evidence(partner: PartnerNode, message: Message, **claims: Any) -> bytes:
+    values = seal.evidence_claims(
+        type="RETRIEVAL",
+        issuer_node=PARTNER_NODE,
+        subject_message_id=str(message.message_id),
+        subject_digest=message.digest,
+        sender_node="hub-node",
+        recipient_node=PARTNER_NODE,
+        event_time=timezone.now(),
+    )
+    token = seal.sign_evidence(values | claims, signing_key=partner.sig)
+    return json.dumps({"evidence": token}).encode()
+
+
+def test_partner_evidence_about_our_message_is_kept(
+    partner: PartnerNode, personas: Personas
+) -> None:
+    """The partner's signed retrieval evidence about a message we sent is kept (200)."""
+    message = sent_to_partner(partner, personas)
+    response = post_evidence(partner_evidence(partner, message))
+    assert response.status_code == 200, response.content
+    assert response.json() == {"state": MessageState.RETRIEVED}
+    assert message.evidences.filter(type="RETRIEVAL", issuer_node=PARTNER_NODE).exists()
+
+
+def test_evidence_about_our_message_to_another_node_is_404(
+    partner: PartnerNode, personas: Personas
+) -> None:
+    """A partner cannot attest a message we sent to another node: 404, nothing kept."""
+    from rogatory.exchange.outbound import queue
+
+    conversation = Conversation.objects.create(
+        conversation_id=uuid.uuid4(),
+        authority=personas.authority_a,
+        partner=Partner.objects.get(node_id="hub-node"),
+        partner_party="bb-central",
+        role=Conversation.Role.REQUESTER,
+    )
+    message = queue(conversation, "status_request", {"note": ""}, acting_user=personas.officer)
+    with Junk():
+        response = post_evidence(partner_evidence(partner, message))
+    assert response.status_code == 404
+    assert not message.evidences.filter(issuer_node=PARTNER_NODE).exists()
+
+
+def test_evidence_signed_by_a_stranger_is_refused(partner: PartnerNode, personas: Personas) -> None:
+    """An evidence claiming to come from the partner but signed by another key gets 403."""
+    message = sent_to_partner(partner, personas)
+    stranger = seal.generate_key("sig", not_before=partner.sig.not_before)
+    forger = seal.PrivateKey(
+        partner.sig.kid, "sig", stranger.jwk, not_before=partner.sig.not_before
+    )
+    claims = seal.evidence_claims(
+        type="DELIVERY",
+        issuer_node=PARTNER_NODE,
+        subject_message_id=str(message.message_id),
+        subject_digest=message.digest,
+        sender_node="hub-node",
+        recipient_node=PARTNER_NODE,
+        event_time=timezone.now(),
+    )
+    token = seal.sign_evidence(claims, signing_key=forger)
+    response = post_evidence(json.dumps({"evidence": token}).encode())
+    assert response.status_code == 403
+    assert message.evidences.count() == 1  # our own submission evidence only
+
+
+def test_evidence_with_a_non_uuid_id_is_refused(partner: PartnerNode, personas: Personas) -> None:
+    """A partner's evidence whose evidence_id is not a UUID gets a 4xx, never a 500."""
+    message = sent_to_partner(partner, personas)
+    payload = partner_evidence(partner, message, evidence_id="not-a-uuid")
+    response = Client(raise_request_exception=False).post(
+        reverse("exchange_endpoint_evidences"), payload, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500, response.status_code
+    assert message.evidences.count() == 1
