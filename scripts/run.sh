@@ -11,12 +11,23 @@ echo "==> Preparing the database (${DATABASE_URL:-SQLite in var/})"
 $py manage.py migrate --no-input -v0
 $py manage.py load_reference
 $py manage.py load_demo
+# The demo installation is one node of the secure exchange hosting every demo authority (a
+# regional hub): their requests to each other travel through the same protocol and evidence
+# as between two nodes. Idempotent; the endpoint follows the port.
+$py manage.py exchange_init --node-id "${EXCHANGE_NODE_ID:-demo-node}" \
+  --endpoint "http://127.0.0.1:$port/exchange/v1" >/dev/null
 $py manage.py collectstatic --no-input -v0
+
+# The delivery worker of the exchange runs beside the web server and stops with it.
+$py manage.py exchange_worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
 
 echo
 echo "==> Rogatory is at http://127.0.0.1:$port/  (Ctrl-C stops it)"
 if [ "${1:-}" = "--dev" ]; then
-  exec $py manage.py runserver "127.0.0.1:$port"
+  $py manage.py runserver "127.0.0.1:$port"
+else
+  .venv/bin/gunicorn rogatory.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
+    --access-logfile - --error-logfile -
 fi
-exec .venv/bin/gunicorn rogatory.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
-  --access-logfile - --error-logfile -
