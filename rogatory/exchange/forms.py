@@ -51,6 +51,12 @@ class PinForm(forms.Form):
     )
 
 
+class FileHeldForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Our reference of the request it belongs to"), max_length=60
+    )
+
+
 class EnvelopeFileForm(forms.Form):
     file = forms.FileField(label=_("Message file (.rex)"))
 

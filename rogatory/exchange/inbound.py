@@ -736,7 +736,10 @@ def do_file_held(message: Message, case: Case, *, acting_user: User) -> None:
     if not locked.held or case.authority_id != locked.authority_id:
         raise ExchangeError(_("This message cannot be filed there."), code="forbidden")
     locked.held = False
-    locked.save(update_fields=["held"])
+    # On the request's conversation with that partner, if there is one, so that it shows in
+    # the case's exchange thread.
+    locked.conversation = case.conversations.filter(partner=locked.partner).first()
+    locked.save(update_fields=["held", "conversation"])
     apply_to_case(locked, case)
     record(
         "exchange.held_filed",

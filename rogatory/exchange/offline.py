@@ -4,19 +4,22 @@ verification, deduplication and evidences; and the evidence bundle of any messag
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import io
 import json
 import zipfile
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import bundle, seal
 from .errors import ExchangeError
 from .inbound import Outcome, receive_chunk, receive_envelope
 from .models import Message, Partner
-from .node import our_public_keys, partner_keys
+from .node import decryption_keys, our_public_keys, partner_keys
 
 REX_FILE_VERSION = "rex-file-1"
 MAX_MEMBERS = 100_000
@@ -74,6 +77,7 @@ def import_envelope(source: IO[bytes]) -> Outcome:
             wire_bytes = archive.read("envelope.json")
         except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, OSError) as error:
             raise _refused("malformed") from error
+        _check_chunks(archive, set(names), wire_bytes)
         outcome = receive_envelope(wire_bytes, offline=True)
         if outcome.status != 200:
             raise _refused(str(outcome.body.get("error", "refused")))
@@ -85,13 +89,7 @@ def import_envelope(source: IO[bytes]) -> Outcome:
                 name = f"chunks/{part_id}/{index:08d}"
                 if name not in names:
                     break
-                info = archive.getinfo(name)
-                if info.file_size > settings.EXCHANGE_CHUNK_SIZE + 1024:
-                    raise _refused("too_large")
-                try:
-                    data = archive.read(name)
-                except (zipfile.BadZipFile, OSError) as error:
-                    raise _refused("malformed") from error
+                data = _read_chunk(archive, name)
                 outcome = receive_chunk(
                     route["from_node"], route["message_id"], part_id, index, data
                 )
@@ -99,6 +97,64 @@ def import_envelope(source: IO[bytes]) -> Outcome:
                     raise _refused(str(outcome.body.get("error", "refused")))
                 index += 1
         return outcome
+
+
+def _read_chunk(archive: zipfile.ZipFile, name: str) -> bytes:
+    if archive.getinfo(name).file_size > settings.EXCHANGE_CHUNK_SIZE + 1024:
+        raise _refused("too_large")
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise _refused("malformed") from error
+
+
+def _check_chunks(archive: zipfile.ZipFile, names: set[str], wire_bytes: bytes) -> None:
+    """Verify every chunk the file carries before anything is stored: a damaged file must not
+    leave a half-received message (and its files) behind. An envelope that does not open here
+    is left to ``receive_envelope``, which refuses it with the answer it would give online."""
+    try:
+        wire = seal.parse_wire(wire_bytes)
+        partner = Partner.objects.filter(
+            node_id=wire["route"]["from_node"], status=Partner.Status.PINNED
+        ).first()
+        if partner is None:
+            return
+        opened = seal.open_envelope(
+            wire,
+            decryption_keys=decryption_keys(),
+            sender_keys=partner_keys(partner),
+            now=timezone.now(),
+            max_skew=datetime.timedelta(seconds=settings.EXCHANGE_MAX_SKEW_SECONDS),
+            offline=True,
+        )
+    except (seal.SealError, ExchangeError):
+        return
+    message_id = str(opened.header["message_id"])
+    for entry in opened.manifest:
+        try:
+            part_id, key, hashes = str(entry["part_id"]), str(entry["key"]), list(entry["chunks"])
+            whole = hashlib.sha256()
+            for index, expected in enumerate(hashes):
+                name = f"chunks/{part_id}/{index:08d}"
+                if name not in names:
+                    # export_envelope writes every chunk: a missing one is a damaged file.
+                    raise _refused("incomplete")
+                plaintext = seal.decrypt_chunk(
+                    key,
+                    _read_chunk(archive, name),
+                    message_id=message_id,
+                    part_id=part_id,
+                    index=index,
+                    count=len(hashes),
+                    expected_sha256=str(expected),
+                )
+                whole.update(plaintext)
+        except seal.SealError as error:
+            raise _refused(f"chunk_{error.code}") from error
+        except (KeyError, TypeError, ValueError):
+            return  # a malformed manifest: receive_envelope refuses it
+        if whole.hexdigest() != entry.get("sha256"):
+            raise _refused("part_mismatch")
 
 
 def _keys_snapshot(message: Message) -> dict[str, list[dict[str, Any]]]:

@@ -42,10 +42,18 @@ from .access import (
     require_site_admin,
 )
 from .errors import ExchangeError
-from .forms import DescriptorForm, EnvelopeFileForm, PinForm, SendActionForm, SendRequestForm
+from .forms import (
+    DescriptorForm,
+    EnvelopeFileForm,
+    FileHeldForm,
+    PinForm,
+    SendActionForm,
+    SendRequestForm,
+)
 from .inbound import (
     Outcome,
     do_accept_request,
+    do_file_held,
     do_mark_retrieved,
     junk,
     part_status,
@@ -237,6 +245,7 @@ def message_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         and message.conversation.case_id is None
         and not message.held,
         "request_document": message.body.get("request") if message.action == "request" else None,
+        "file_form": FileHeldForm() if can_write and message.held else None,
     }
     return render(request, "exchange/message.html", context)
 
@@ -252,6 +261,32 @@ def message_register(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(message)
     messages.success(request, _("The request is registered as an incoming request."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def message_file_held(request: HttpRequest, public_id: str) -> HttpResponse:
+    """File a held message (it matched no request) on one of the authority's requests."""
+    user = _user(request)
+    message = get_message_for_writing(user, public_id)
+    form = FileHeldForm(request.POST)
+    case = None
+    if form.is_valid():
+        case = (
+            Case.objects.for_user(user)
+            .filter(our_reference=form.cleaned_data["reference"].strip())
+            .first()
+        )
+    if case is None:
+        messages.error(request, _("No request of yours has this reference."))
+        return redirect(message)
+    try:
+        do_file_held(message, case, acting_user=user)
+    except ExchangeError as error:
+        messages.error(request, error.message)
+        return redirect(message)
+    messages.success(request, _("The message is filed on the request."))
     return redirect(case)
 
 
@@ -496,6 +531,11 @@ urlpatterns = [
         "exchange/messages/<uuid:public_id>/register/",
         message_register,
         name="exchange_message_register",
+    ),
+    path(
+        "exchange/messages/<uuid:public_id>/file/",
+        message_file_held,
+        name="exchange_message_file_held",
     ),
     path(
         "exchange/messages/<uuid:public_id>/bundle.zip",

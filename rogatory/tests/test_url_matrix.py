@@ -370,6 +370,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "exchange_import": (no_kwargs, POST_ONLY),
     "exchange_message": (an_exchange_message, CASE_READERS),
     "exchange_message_register": (an_exchange_message, POST_ONLY),
+    "exchange_message_file_held": (an_exchange_message, POST_ONLY),
     "exchange_message_bundle": (an_exchange_message, CASE_READERS),
     "exchange_message_export": (an_exchange_message, CASE_WRITERS),
     "exchange_partners": (a_node, site_admins()),

@@ -3,7 +3,11 @@ protocol, signatures, evidences and audit as between two nodes."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from conftest import Personas
 from rogatory.audit.verify import verify_chain
@@ -141,3 +145,48 @@ def test_outsider_cannot_register_another_authoritys_request(
     with pytest.raises(ExchangeError):
         do_accept_request(received, acting_user=personas.officer)
     assert not Case.objects.filter(authority=personas.authority_b).exists()
+
+
+def test_a_message_that_matches_no_request_is_held_then_filed(
+    client: Client, personas: Personas, approved: RequestVersion
+) -> None:
+    """A message in a conversation the recipient does not know is held, never dropped; an
+    officer files it on the right request from the message page."""
+    from rogatory.exchange.models import Conversation, Partner
+    from rogatory.exchange.outbound import queue
+
+    conversation = Conversation.objects.create(
+        conversation_id=uuid.uuid4(),
+        authority=personas.authority_b,
+        partner=Partner.objects.get(node_id="hub-node"),
+        partner_party=personas.authority_a.code,
+        role=Conversation.Role.REQUESTED,
+    )
+    queue(
+        conversation,
+        "status_answer",
+        {"status": "in_execution", "note": "Under way."},
+        acting_user=personas.outsider,
+    )
+    transport.run_once()
+    held = Message.objects.get(direction=Message.Direction.INBOUND, authority=personas.authority_a)
+    assert held.held and held.conversation is None
+    client.force_login(personas.officer)
+    page = client.get(reverse("exchange_message", args=[held.public_id]))
+    assert b"exchange_message_file_held" not in page.content  # the URL, not its name
+    assert reverse("exchange_message_file_held", args=[held.public_id]).encode() in page.content
+    wrong = client.post(
+        reverse("exchange_message_file_held", args=[held.public_id]), {"reference": "NOPE-1"}
+    )
+    assert wrong.status_code == 302
+    held.refresh_from_db()
+    assert held.held
+    case = approved.case
+    response = client.post(
+        reverse("exchange_message_file_held", args=[held.public_id]),
+        {"reference": case.our_reference},
+    )
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    held.refresh_from_db()
+    assert not held.held
+    assert case.events.filter(kind="exchange").exists()

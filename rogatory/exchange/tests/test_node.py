@@ -124,7 +124,9 @@ def test_kek_file_is_created_private(personas: Personas, settings: Any, tmp_path
     [kek] = path.read_text(encoding="ascii").split()
     assert node.keks() == [kek]
     for row in NodeKey.objects.all():
-        seal.unprotect(row.protected_private, [kek], kid=row.kid, use=row.use, not_before=row.not_before)
+        seal.unprotect(
+            row.protected_private, [kek], kid=row.kid, use=row.use, not_before=row.not_before
+        )
 
 
 def test_private_keys_are_never_in_the_database_in_clear(hub: LocalNode) -> None:
@@ -230,9 +232,7 @@ def test_rotation_keeps_old_keys_for_the_overlap(hub: LocalNode) -> None:
 
     listed = {k.kid for k in seal.verify_descriptor(node.descriptor()).keys}
     assert listed == {old_sig.kid, old_enc.kid} | {r.kid for r in new}
-    self_keys = set(
-        Partner.objects.get(node_id="hub-node").keys.values_list("kid", flat=True)
-    )
+    self_keys = set(Partner.objects.get(node_id="hub-node").keys.values_list("kid", flat=True))
     assert self_keys == listed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -164,10 +165,14 @@ def _truncate_last_chunk(items: Members) -> Members:
 
 
 def _tamper_envelope(items: Members) -> Members:
-    wire = bytearray(items["envelope.json"])
-    position = wire.index(b'"jwe":"') + 200
-    wire[position] = ord("A") if wire[position] != ord("A") else ord("B")
-    return items | {"envelope.json": bytes(wire)}
+    wire = json.loads(items["envelope.json"])
+    segments = wire["jwe"].split(".")
+    ciphertext = segments[3]
+    middle = len(ciphertext) // 2
+    flipped = "A" if ciphertext[middle] != "A" else "B"
+    segments[3] = ciphertext[:middle] + flipped + ciphertext[middle + 1 :]
+    wire["jwe"] = ".".join(segments)
+    return items | {"envelope.json": seal.canonical(wire)}
 
 
 def _drop_envelope(items: Members) -> Members:
