@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -124,6 +125,11 @@ def directory_index(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/index.html", context)
 
 
+# Panels other apps add to a state's entry (the secure exchange shows the nodes through which
+# the state's authorities are reached): each takes (request, state code), returns HTML.
+PROFILE_PANELS: list[Callable[[HttpRequest, str], str]] = []
+
+
 def profile_detail(request: HttpRequest, iso2: str) -> HttpResponse:
     """A state's entry: contact essentials for everyone, the full profile when logged in."""
     profile = get_profile(iso2)
@@ -151,6 +157,9 @@ def profile_detail(request: HttpRequest, iso2: str) -> HttpResponse:
             ]
     elif full:
         context["missing_measures"] = MeasureKind.choices
+    context["extra_panels"] = (
+        [panel(request, profile.state_id) for panel in PROFILE_PANELS] if full else []
+    )
     return render(request, "directory/profile_detail.html", context)
 
 

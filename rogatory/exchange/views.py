@@ -61,7 +61,7 @@ from .inbound import (
     receive_envelope,
     receive_evidence,
 )
-from .models import Evidence, Message, Partner
+from .models import Evidence, Message, Partner, PartnerAuthority
 from .outbound import allowed_actions, destinations, do_send_action, do_send_request
 
 
@@ -416,6 +416,22 @@ def partner_revoke(request: HttpRequest, node_id: str) -> HttpResponse:
     else:
         messages.success(request, _("%(node)s is no longer trusted.") % {"node": node_id})
     return redirect("exchange_partners")
+
+
+def directory_panel(request: HttpRequest, state: str) -> SafeString:
+    """On a state's directory entry: the authorities of that state reachable through the
+    exchange, from the descriptors this installation imported (not a source of trust)."""
+    reachable = list(
+        PartnerAuthority.objects.filter(state_id=state)
+        .exclude(partner__status=Partner.Status.REVOKED)
+        .select_related("partner")
+        .order_by("partner__node_id", "code")
+    )
+    if not reachable:
+        return SafeString("")
+    return SafeString(
+        render_to_string("exchange/_directory_panel.html", {"reachable": reachable}, request)
+    )
 
 
 # The panel on a case ------------------------------------------------------------------------

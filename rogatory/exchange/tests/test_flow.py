@@ -190,3 +190,16 @@ def test_a_message_that_matches_no_request_is_held_then_filed(
     held.refresh_from_db()
     assert not held.held
     assert case.events.filter(kind="exchange").exists()
+
+
+def test_the_directory_entry_shows_where_a_state_is_reachable(
+    client: Client, personas: Personas, hub: object
+) -> None:
+    """A state's directory entry lists its authorities reachable through the exchange, with
+    the node's fingerprint, to logged-in users; the public entry does not."""
+    url = reverse("profile_detail", args=["KE"])
+    assert b"directory-exchange" not in client.get(url).content
+    client.force_login(personas.officer)
+    page = client.get(url).content.decode()
+    assert 'data-testid="directory-exchange"' in page
+    assert f"{personas.authority_b.code}@hub-node" in page
