@@ -2,7 +2,8 @@
 ceiling in the same run, and a large attachment streamed node to node (MB/s, memory).
 
 Usage: .venv/bin/python bench/exchange.py [--messages 500] [--attachment-mb 200]
-       [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--profile] [--keep]
+       [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--extra-workers 1]
+       [--profile [--top]] [--keep]
 
 Two nodes (rogatory.exchange.loopback.make_pair: A = fr-bepi, B = ke-odpp; each its own data
 folder, database, gunicorn server and exchange_worker) on one machine. Every message is a
@@ -16,9 +17,12 @@ verified and stored at A, every step audited on both sides.
    * "delivery only": the N messages are queued (sealed) first, with A's worker stopped; then
      the worker's loop (transport.run_once, in a scenario process) delivers them; the clock
      runs from its first pass to the last DELIVERED. Queueing is timed on its own.
+     The time spent in POST /messages (B's work and HTTP) is measured around
+     HttpTransport.send_envelope, so the table splits B's share from A's.
    * "end to end": A's worker running, N more messages queued one after the other; the clock
      runs from the first queue() call to the last DELIVERED (queueing included). This is the
-     figure of the final line.
+     figure of the final line. Then the same with --extra-workers more exchange_worker
+     processes at A (default 1).
 2. Raw ceiling: seal.seal_with_signed + seal.open_envelope of the same body, fresh message ids,
    in this process (one core), no database, no HTTP.
 3. Attachment: one request with a file of --attachment-mb MB (10^6 bytes, random bytes), from
@@ -27,7 +31,9 @@ verified and stored at A, every step audited on both sides.
    resident memory (VmRSS) of every process of each node's server and worker process groups
    is sampled every 0.2 s during the transfer.
 --profile adds cProfile runs of queueing, of A's delivery loop and of B's receiving code (in
-process), and prints where the time goes per message.
+process; the same number of envelopes is first received without the profiler, for its real
+cost), and prints where the time goes per message (--top: the top functions too). The
+profiler inflates Python-heavy code 2-3x: use its shares, not its milliseconds.
 
 The last line: ``exchange: <N> msgs/s, <R>x of raw crypto, <M> MB/s attachments``.
 Record results, with the date and machine, in docs/benchmarks.md.

@@ -139,8 +139,9 @@ def _load_body(path: str) -> dict[str, Any]:
     return body
 
 
-def _queue_one(body: dict[str, Any], reference: str, files: list[Any] = ()) -> Any:  # type: ignore[assignment]
-    """One request in its own new conversation to ke-odpp, as do_send_request queues it."""
+def _queue_one(body: dict[str, Any], reference: str, files: list[Any] | None = None) -> Any:
+    """One request in its own new conversation to ke-odpp, as do_send_request queues it (the
+    officer and the destination are looked up each time, as a view would)."""
     from django.db import transaction
 
     from rogatory.accounts.models import User
@@ -161,7 +162,7 @@ def _queue_one(body: dict[str, Any], reference: str, files: list[Any] = ()) -> A
             conversation,
             "request",
             body | {"sender_reference": reference},
-            files,
+            files or [],
             acting_user=officer,
         )
 

@@ -64,7 +64,8 @@ class EnvelopeFileForm(forms.Form):
 class _DestinationChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, PartnerAuthority)
-        return f"{obj.name} ({obj.code}@{obj.partner.node_id})"
+        # The address first: it is what tells two authorities of one state apart.
+        return f"{obj.code}@{obj.partner.node_id} — {obj.name}"
 
 
 class SendRequestForm(forms.Form):

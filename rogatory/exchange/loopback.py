@@ -205,7 +205,7 @@ class Node:
         import psycopg
 
         with psycopg.connect(self.database_url) as db:
-            return list(db.execute(sql, params).fetchall())  # type: ignore[arg-type]
+            return list(db.execute(sql, params).fetchall())
 
     def fingerprint(self) -> str:
         for line in self.manage("exchange_keys").splitlines():

@@ -14,6 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+def action_label(action: str) -> str:
+    """The business action's name in the reader's language (the code if unknown)."""
+    from .business import ACTIONS
+
+    spec = ACTIONS.get(action)
+    return str(spec.label) if spec else action
+
+
 class KeyUse(models.TextChoices):
     SIGNING = "sig", _("Signing")
     ENCRYPTION = "enc", _("Encryption")
@@ -185,6 +193,10 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return str(self.conversation_id)
 
+    @property
+    def partner_status_label(self) -> str:
+        return action_label(self.partner_status)
+
 
 class MessageState(models.TextChoices):
     # Outbound
@@ -283,6 +295,10 @@ class Message(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("exchange_message", args=[self.public_id])
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
 
 
 class MessagePart(models.Model):

@@ -149,9 +149,14 @@ def _lease() -> datetime.timedelta:
 
 def _claim(message: Message, now: datetime.datetime) -> bool:
     """Take a lease on a message so that no other worker delivers it at the same time; a
-    worker that dies leaves a lease that runs out (it is renewed chunk by chunk)."""
+    worker that dies leaves a lease that runs out (it is renewed chunk by chunk). The message
+    must still be due: another worker may have delivered it since ``message`` was read."""
     return bool(
-        Message.objects.filter(pk=message.pk)
+        Message.objects.filter(
+            pk=message.pk,
+            state__in=(MessageState.QUEUED, MessageState.RELAYED),
+            next_attempt_at__lte=now,
+        )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .update(lease_until=now + _lease())
     )
@@ -284,6 +289,7 @@ def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> in
     for message in due:
         if not _claim(message, now):
             continue
+        message.refresh_from_db()  # the state as it is now that we hold the lease
         attempted += 1
         if message.state == MessageState.QUEUED and message.expires_at < now:
             _expire(message, now)

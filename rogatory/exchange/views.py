@@ -3,6 +3,7 @@ a message with its evidence timeline, the partners page, the panel on a case."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import tempfile
 from typing import Any
@@ -30,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rogatory.accounts.models import User
 from rogatory.cases.access import get_case_for_writing
-from rogatory.cases.choices import Direction, Status
+from rogatory.cases.choices import Confidentiality, Direction, Status
 from rogatory.cases.models import Case
 from rogatory.drafting.models import RequestVersion
 
@@ -231,10 +232,23 @@ def message_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if message.direction == Message.Direction.INBOUND:
         do_mark_retrieved(message, acting_user=user)
     spec = business.ACTIONS.get(message.action)
+    approval = message.body.get("approval") or {}
+    try:
+        approved_at = datetime.datetime.fromisoformat(str(approval.get("approved_at", "")))
+    except ValueError:
+        approved_at = None
+    confidentiality = str(message.body.get("confidentiality", ""))
     context = {
         "message": message,
         "spec": spec,
-        "summary": business.summary(message.action, message.body) if spec else "",
+        # A request's summary is its sender's reference, already shown as "their reference".
+        "summary": business.summary(message.action, message.body)
+        if spec and message.action != "request"
+        else "",
+        "approved_at": approved_at,
+        "confidentiality": Confidentiality(confidentiality).label
+        if confidentiality in Confidentiality.values
+        else confidentiality,
         "parts": list(message.parts.all()),
         "evidences": _timeline(message),
         "can_write": can_write,

@@ -146,7 +146,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     # One item per message; each holds its own list of evidence badges.
     thread = page.get_by_test_id("exchange-thread").locator(":scope > li")
     expect(thread).to_have_count(1)
-    expect(thread).to_contain_text("request")
+    expect(thread).to_contain_text("request", ignore_case=True)
     for evidence in ("SUBMISSION_ACCEPTANCE", "RELAY_REMMD_ACCEPTANCE", "DELIVERY"):
         expect(thread.locator(f'[data-evidence="{evidence}"]')).to_have_count(1)
     shot(page, "02-panel-delivered-en")
@@ -190,12 +190,12 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(page.get_by_test_id("case-status")).to_have_text("Acknowledged")
     thread = page.get_by_test_id("exchange-thread").locator(":scope > li")
     expect(thread).to_have_count(2)
-    expect(thread.nth(1)).to_contain_text("acknowledgement")
+    expect(thread.nth(1)).to_contain_text("acknowledgement", ignore_case=True)
     expect(thread.first.locator('[data-evidence="RETRIEVAL"]')).to_have_count(1)
     shot(page, "06-panel-acknowledged-en")
 
     sent = Message.objects.get(direction=Message.Direction.OUTBOUND, action="request")
-    thread.first.get_by_role("link", name="request").click()
+    thread.first.locator(f'a[href="{sent.get_absolute_url()}"]').click()
     timeline = page.get_by_test_id("evidence-timeline")
     expect(timeline.locator("li")).to_have_count(sent.evidences.count())
     for kind in (Evidence.Type.DELIVERY, Evidence.Type.RETRIEVAL):
@@ -214,7 +214,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     page.get_by_test_id("nav-exchange").click()
     received = page.get_by_test_id("messages").locator("tbody tr")
     expect(received).to_have_count(1)
-    expect(received).to_contain_text("acknowledgement")
+    expect(received).to_contain_text("acknowledgement", ignore_case=True)
     expect(received).to_contain_text(case_fr.our_reference)
     shot(page, "08-inbox-en")
     page.click('.language-switcher button[value="ar"]')

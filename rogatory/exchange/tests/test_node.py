@@ -135,7 +135,7 @@ def test_private_keys_are_never_in_the_database_in_clear(hub: LocalNode) -> None
     rows = list(NodeKey.objects.all())
     assert len(rows) == 4
     with connection.cursor() as cursor:
-        dumps = []
+        dumps: list[str] = []
         for table in ("exchange_nodekey", "exchange_partnerkey", "exchange_partner"):
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             dumps.extend(str(value) for record in cursor.fetchall() for value in record)

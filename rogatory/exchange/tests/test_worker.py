@@ -8,6 +8,7 @@ import datetime
 import socket
 import threading
 import uuid
+from typing import Any
 
 import pytest
 import time_machine
@@ -74,11 +75,11 @@ def status_request(personas: Personas, partner: Partner, party: str) -> Message:
 
 
 def test_unreachable_partner_gets_retries_with_growing_backoff(
-    personas: Personas, hub: LocalNode, settings: object
+    personas: Personas, hub: LocalNode, settings: Any
 ) -> None:
     """A refused connection counts an attempt, records the error and waits longer each time;
     past its maximum age the message fails with our own relay-failure evidence."""
-    settings.EXCHANGE_RETRY_BASE_MS = 1000  # type: ignore[attr-defined]
+    settings.EXCHANGE_RETRY_BASE_MS = 1000
     message = status_request(personas, unreachable_partner(personas), "cc-central")
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         for attempt in (1, 2, 3):
@@ -219,9 +220,7 @@ def test_two_workers_deliver_each_message_once(
             == 1
         )
     assert set(
-        Message.objects.filter(direction=Message.Direction.OUTBOUND).values_list(
-            "state", flat=True
-        )
+        Message.objects.filter(direction=Message.Direction.OUTBOUND).values_list("state", flat=True)
     ) == {MessageState.DELIVERED}
 
 
