@@ -134,7 +134,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     panel = page.get_by_test_id("exchange-panel")
     expect(panel).to_contain_text("Secure exchange")
     expect(panel).to_contain_text("Version 1 is approved")
-    kenya = panel.locator("#id_destination option", has_text="(ke-odpp@demo-node)")
+    kenya = panel.locator("#id_destination option", has_text="ke-odpp@demo-node")
     panel.locator("#id_destination").select_option(kenya.get_attribute("value"))
     shot(page, "01-panel-send-request-en")
     panel.get_by_test_id("exchange-send-request").click()
