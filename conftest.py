@@ -89,6 +89,15 @@ def personas(db: None) -> Iterator[Personas]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_exchange_cache() -> None:
+    """Each test starts without the exchange's per-process cache of the node and its keys
+    (a previous test's node is gone with its transaction)."""
+    from rogatory.exchange.node import forget
+
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     """Each test starts in English: a request in another language must not leak into the next."""
     with translation.override("en"):

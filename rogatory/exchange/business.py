@@ -181,9 +181,15 @@ def _validator(action: str) -> jsonschema.Draft202012Validator:
     registry: Registry[Any] = Registry().with_resource(
         request_schema["$id"], Resource.from_contents(request_schema)
     )
-    return jsonschema.Draft202012Validator(
-        schema(action), registry=registry, format_checker=_FORMATS
-    )
+    checked = schema(action)
+    if action == "request":
+        # The embedded request document is validated once, by the drafting app's validator
+        # (validate_body); here only its being an object (measured: halves the time).
+        checked = {
+            **checked,
+            "properties": {**checked["properties"], "request": {"type": "object"}},
+        }
+    return jsonschema.Draft202012Validator(checked, registry=registry, format_checker=_FORMATS)
 
 
 def _quote(value: Any) -> str:

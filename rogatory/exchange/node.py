@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,29 @@ from .models import KeyUse, LocalNode, NodeKey, Partner, PartnerAuthority, Partn
 DEFAULT_OVERLAP = datetime.timedelta(days=30)
 
 _private_cache: dict[str, seal.PrivateKey] = {}
+
+# This process's copy of the node row, our key rows and each partner's keys: read for every
+# message, changed rarely. Changes made here clear it at once; changes made by another
+# process (a management command) are seen after CACHE_SECONDS. A partner's keys are cached
+# under its updated_at, which every change of its trust or keys moves, so a revocation is
+# seen by the next message.
+CACHE_SECONDS = 5.0
+_cache: dict[object, tuple[float, Any]] = {}
+
+
+def _cached(key: object, load: Any) -> Any:
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    _cache[key] = (now, value)
+    return value
+
+
+def forget() -> None:
+    """Drop this process's cached node, keys and partner keys (after any change to them)."""
+    _cache.clear()
 
 
 # Key-encryption key -------------------------------------------------------------------------
@@ -69,7 +93,7 @@ def ensure_kek_file() -> Path:
 
 
 def local_node() -> LocalNode:
-    node = LocalNode.objects.first()
+    node = _cached("node", LocalNode.objects.first)
     if node is None:
         raise ExchangeError(
             _("The exchange is not set up on this node (run manage.py exchange_init)."),
@@ -111,7 +135,8 @@ def private_key(row: NodeKey) -> seal.PrivateKey:
 def current_key(use: str, now: datetime.datetime | None = None) -> seal.PrivateKey:
     """The newest usable key of ours for ``use`` ("sig" or "enc")."""
     now = now or timezone.now()
-    usable = _usable(NodeKey.objects.filter(use=use).order_by("-not_before"), now)
+    rows = sorted(_key_rows(), key=lambda k: k.not_before, reverse=True)
+    usable = _usable([k for k in rows if k.use == use], now)
     if not usable:
         raise ExchangeError(
             _("This node has no valid key; rotate its keys (manage.py exchange_keys --rotate)."),
@@ -120,9 +145,14 @@ def current_key(use: str, now: datetime.datetime | None = None) -> seal.PrivateK
     return private_key(usable[0])
 
 
+def _key_rows() -> list[NodeKey]:
+    rows: list[NodeKey] = _cached("keys", lambda: list(NodeKey.objects.all()))
+    return rows
+
+
 def decryption_keys() -> list[seal.PrivateKey]:
     """Every encryption key not revoked: a message sealed for an older key still opens."""
-    rows = NodeKey.objects.filter(use=KeyUse.ENCRYPTION, revoked_at__isnull=True)
+    rows = [k for k in _key_rows() if k.use == KeyUse.ENCRYPTION and k.revoked_at is None]
     return [private_key(row) for row in rows]
 
 
@@ -138,11 +168,15 @@ def _public(row: NodeKey | PartnerKey) -> seal.PublicKey:
 
 
 def our_public_keys() -> list[seal.PublicKey]:
-    return [_public(row) for row in NodeKey.objects.all()]
+    return [_public(row) for row in _key_rows()]
 
 
 def partner_keys(partner: Partner) -> list[seal.PublicKey]:
-    return [_public(row) for row in partner.keys.all()]
+    keys: list[seal.PublicKey] = _cached(
+        ("partner", partner.pk, partner.updated_at),
+        lambda: [_public(row) for row in partner.keys.all()],
+    )
+    return keys
 
 
 def _new_key_row(use: str, now: datetime.datetime) -> NodeKey:
@@ -170,6 +204,8 @@ def _audit(verb: str, acting_user: User | None, ref: str, **details: Any) -> Non
 @transaction.atomic
 def do_init_node(node_id: str, endpoint: str, *, acting_user: User | None = None) -> LocalNode:
     """Give this installation its node id, endpoint and first keys (idempotent for the id)."""
+    forget()
+    transaction.on_commit(forget)
     ensure_kek_file()
     node = LocalNode.objects.first()
     if node is not None and node.node_id != node_id:
@@ -198,6 +234,8 @@ def do_rotate_keys(
     *, acting_user: User | None = None, overlap: datetime.timedelta = DEFAULT_OVERLAP
 ) -> list[NodeKey]:
     """New signing and encryption keys; the old ones stay valid for ``overlap``."""
+    forget()
+    transaction.on_commit(forget)
     node = local_node()
     now = timezone.now()
     new = []
@@ -217,6 +255,8 @@ def do_rotate_keys(
 def do_revoke_own_key(kid: str, *, acting_user: User | None = None) -> NodeKey:
     """Revoke one of our keys now (e.g. suspected compromise); partners learn it from the next
     descriptor or trust list."""
+    forget()
+    transaction.on_commit(forget)
     row = NodeKey.objects.select_for_update().get(kid=kid)
     if row.revoked_at is None:
         row.revoked_at = timezone.now()
@@ -314,6 +354,8 @@ def do_import_descriptor(
 ) -> Partner:
     """Import a partner's descriptor. A new partner waits for its fingerprint to be confirmed;
     a pinned partner's new descriptor must be signed by a key we already trust (rotation)."""
+    forget()
+    transaction.on_commit(forget)
     try:
         parsed = seal.verify_descriptor(token.strip())
     except seal.SealError as error:
@@ -358,6 +400,8 @@ def _normalise_fingerprint(text: str) -> str:
 @transaction.atomic
 def do_pin_partner(partner: Partner, confirmed_fingerprint: str, *, acting_user: User) -> Partner:
     """Trust a partner once the administrator typed the fingerprint read out by the partner."""
+    forget()
+    transaction.on_commit(forget)
     locked = Partner.objects.select_for_update().get(pk=partner.pk)
     if locked.status == Partner.Status.REVOKED:
         raise ExchangeError(_("A revoked partner cannot be trusted again."), code="revoked")
@@ -377,6 +421,8 @@ def do_pin_partner(partner: Partner, confirmed_fingerprint: str, *, acting_user:
 @transaction.atomic
 def do_revoke_partner(partner: Partner, *, acting_user: User) -> Partner:
     """Stop trusting a partner: its messages are refused from now on (kept ones stay valid)."""
+    forget()
+    transaction.on_commit(forget)
     locked = Partner.objects.select_for_update().get(pk=partner.pk)
     if locked.source == Partner.Source.SELF:
         raise ExchangeError(_("This node cannot revoke itself."), code="own_descriptor")
@@ -395,6 +441,8 @@ def do_import_trust_list(
 ) -> list[Partner]:
     """Apply a trust list signed by a pinned network operator: its active nodes are trusted
     without a fingerprint call, its revoked ones revoked."""
+    forget()
+    transaction.on_commit(forget)
     from .models import LocalNode as _LocalNode
 
     own = _LocalNode.objects.values_list("node_id", flat=True).first()

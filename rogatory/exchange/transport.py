@@ -98,14 +98,21 @@ class HttpTransport:
 
     def _call(self, method: str, path: str, body: bytes | None, content_type: str) -> Outcome:
         headers = {"Content-Type": content_type, "Accept": "application/json"}
-        try:
-            connection = self._connect()
-            connection.request(method, self.base + path, body=body, headers=headers)
-            response = connection.getresponse()
-            raw = response.read(20 * 1024 * 1024)
-        except (OSError, http.client.HTTPException) as error:
-            self.close()
-            raise TransportFailure(str(error)[:200]) from error
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            try:
+                connection = self._connect()
+                connection.request(method, self.base + path, body=body, headers=headers)
+                response = connection.getresponse()
+                raw = response.read(20 * 1024 * 1024)
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.close()
+                # A kept-alive connection the server has since closed: once more on a new
+                # one (every call is idempotent: the receiver deduplicates).
+                if reused and attempt == 1:
+                    continue
+                raise TransportFailure(str(error)[:200]) from error
         if response.status >= 500 or response.status == 429:
             raise TransportFailure(f"HTTP {response.status}")
         try:
@@ -185,13 +192,14 @@ def _keep_evidences(message: Message, outcome: Outcome) -> None:
     tokens = outcome.body.get("evidences", [])
     if not isinstance(tokens, list):
         return
-    for token in tokens[:20]:
-        if not isinstance(token, str):
-            continue
-        try:
-            records.accept(token, partner=message.partner, message=message)
-        except ExchangeError as error:
-            logger.warning("exchange: evidence for %s refused: %s", message.message_id, error)
+    with transaction.atomic():
+        for token in tokens[:20]:
+            if not isinstance(token, str):
+                continue
+            try:
+                records.accept(token, partner=message.partner, message=message)
+            except ExchangeError as error:
+                logger.warning("exchange: evidence for %s refused: %s", message.message_id, error)
 
 
 def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outcome | None:
@@ -226,9 +234,12 @@ def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outco
     return last
 
 
-def deliver(message: Message) -> None:
-    """One delivery attempt of an outbound message (the caller holds its lease)."""
-    transport = transport_for(message.partner)
+def deliver(message: Message, transport: Transport | HttpTransport | None = None) -> None:
+    """One delivery attempt of an outbound message (the caller holds its lease). A transport
+    given by the caller (one connection for a whole pass) is left open."""
+    own = transport is None
+    if transport is None:
+        transport = transport_for(message.partner)
     try:
         if (
             message.state == MessageState.QUEUED
@@ -248,8 +259,8 @@ def deliver(message: Message) -> None:
                             reason=f"HTTP {outcome.status}",
                         )
                 return
-        message.refresh_from_db()
-        if message.state == MessageState.RELAYED and message.parts.exists():
+        # The evidences just kept moved the message's state (in memory too).
+        if message.state == MessageState.RELAYED and message.manifest:
             last = _send_parts(message, transport)
             if last is not None:
                 _keep_evidences(message, last)
@@ -258,7 +269,7 @@ def deliver(message: Message) -> None:
         logger.info("exchange: %s not delivered yet: %s", message.message_id, failure)
         _release(message, retry=True, error=str(failure))
     finally:
-        if isinstance(transport, HttpTransport):
+        if own and isinstance(transport, HttpTransport):
             transport.close()
 
 
@@ -286,16 +297,24 @@ def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> in
         .order_by("next_attempt_at")[:limit]
     )
     attempted = 0
-    for message in due:
-        if not _claim(message, now):
-            continue
-        message.refresh_from_db()  # the state as it is now that we hold the lease
-        attempted += 1
-        if message.state == MessageState.QUEUED and message.expires_at < now:
-            _expire(message, now)
-            _release(message, retry=False)
-            continue
-        deliver(message)
+    transports: dict[int, Transport | HttpTransport] = {}
+    try:
+        for message in due:
+            if not _claim(message, now):
+                continue
+            message.refresh_from_db()  # the state as it is now that we hold the lease
+            attempted += 1
+            if message.state == MessageState.QUEUED and message.expires_at < now:
+                _expire(message, now)
+                _release(message, retry=False)
+                continue
+            if message.partner_id not in transports:
+                transports[message.partner_id] = transport_for(message.partner)
+            deliver(message, transports[message.partner_id])
+    finally:
+        for transport in transports.values():
+            if isinstance(transport, HttpTransport):
+                transport.close()
     return attempted
 
 
