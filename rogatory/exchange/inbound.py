@@ -191,8 +191,66 @@ def _manifest_problem(entry: Any) -> str:
     return ""
 
 
-def receive_envelope(raw: bytes | str, *, offline: bool = False) -> Outcome:
+@dataclass
+class _Accepted:
+    """An envelope that passed every check and is ready to be stored."""
+
+    wire: dict[str, Any]
+    digest: str
+    opened: seal.Opened
+    partner: Partner
+    now: datetime.datetime
+
+
+def receive_envelope(raw: bytes | str | dict[str, Any], *, offline: bool = False) -> Outcome:
     """Verify and keep an envelope; answer with the evidences (or the refusal)."""
+    checked = _check_envelope(raw, offline=offline)
+    if isinstance(checked, Outcome):
+        return checked
+    return _store_checked(checked, offline=offline)
+
+
+MAX_BATCH = 100
+
+
+def receive_batch(envelopes: Any) -> Outcome:
+    """Several envelopes from one sender in one request, each verified, stored, receipted
+    and audited as if it had come alone, the stores in one transaction; the answer lists each
+    envelope's outcome in order."""
+    if not isinstance(envelopes, list) or not 0 < len(envelopes) <= MAX_BATCH:
+        return junk("malformed")
+    results: list[Outcome | None] = []
+    accepted: list[tuple[int, _Accepted]] = []
+    for raw in envelopes:
+        checked = _check_envelope(raw, offline=False)
+        if isinstance(checked, Outcome):
+            results.append(checked)
+        else:
+            results.append(None)
+            accepted.append((len(results) - 1, checked))
+    try:
+        with transaction.atomic():
+            for index, item in accepted:
+                results[index] = _answer(
+                    _store(
+                        item.wire,
+                        item.digest,
+                        item.opened,
+                        item.partner,
+                        offline=False,
+                        now=item.now,
+                    )
+                )
+    except IntegrityError:
+        # A duplicate within the batch, or stored meanwhile by another request: one by one.
+        for index, item in accepted:
+            results[index] = _store_checked(item, offline=False)
+    answers = [{"status": r.status, **r.body} for r in results if r is not None]
+    return Outcome(200, {"results": answers})
+
+
+def _check_envelope(raw: bytes | str | dict[str, Any], *, offline: bool) -> Outcome | _Accepted:
+    """Every check of an envelope, in order; nothing stored (refusals are)."""
     try:
         wire = seal.parse_wire(raw)
     except seal.SealError as error:
@@ -239,9 +297,17 @@ def receive_envelope(raw: bytes | str, *, offline: bool = False) -> Outcome:
     problems = _business_problems(opened, partner)
     if problems:
         return _refuse(wire, "invalid_message", "; ".join(problems)[:500])
+    return _Accepted(wire, digest, opened, partner, now)
+
+
+def _store_checked(item: _Accepted, *, offline: bool) -> Outcome:
+    wire, route = item.wire, item.wire["route"]
+    message_id = uuid.UUID(item.opened.header["message_id"])
     try:
         with transaction.atomic():
-            message = _store(wire, digest, opened, partner, offline=offline, now=now)
+            message = _store(
+                wire, item.digest, item.opened, item.partner, offline=offline, now=item.now
+            )
     except IntegrityError:
         # Another worker of ours stored the same message a moment ago.
         inbound = Message.objects.filter(
@@ -263,9 +329,11 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 
 def _answer(message: Message, *, duplicate: bool = False) -> Outcome:
-    missing = {
-        part.part_id: part.received_chunks for part in message.parts.all() if not part.complete
-    }
+    missing = (
+        {part.part_id: part.received_chunks for part in message.parts.all() if not part.complete}
+        if message.manifest
+        else {}
+    )
     return Outcome(
         200,
         {
@@ -324,7 +392,18 @@ def _store(
             chunk_count=len(entry["chunks"]),
         )
     push = header["from_node"] if offline else ""
-    records.issue(Evidence.Type.RELAY_REMMD_ACCEPTANCE, message=message, at=now, push_to=push)
+    issued = [
+        records.issue(
+            Evidence.Type.RELAY_REMMD_ACCEPTANCE,
+            message=message,
+            at=now,
+            push_to=push,
+            audit=False,
+        )
+    ]
+    if not opened.manifest:
+        issued.append(_file(message, audit=False))
+    # One entry for the message and the evidences it got here (each named with its hash).
     record(
         "exchange.received",
         acting_user=None,
@@ -337,10 +416,9 @@ def _store(
             "digest": digest,
             "offline": offline,
             "notes": list(opened.notes),
+            "evidences": [records.audit_line(e) for e in issued],
         },
     )
-    if not opened.manifest:
-        _file(message)
     return message
 
 
@@ -457,9 +535,9 @@ def _non_delivery(message: Message, code: str) -> Outcome:
 # Filing -------------------------------------------------------------------------------------
 
 
-def _file(message: Message) -> None:
+def _file(message: Message, *, audit: bool = True) -> Evidence:
     """The message is verified and complete: deliver it (evidence) and put it where it
-    belongs. Runs inside the caller's transaction."""
+    belongs; the delivery evidence. Runs inside the caller's transaction."""
     now = timezone.now()
     message.state = MessageState.FILED
     message.filed_at = now
@@ -489,11 +567,12 @@ def _file(message: Message) -> None:
         message.held = True
     message.conversation = conversation
     message.save(update_fields=["state", "filed_at", "conversation", "held"])
-    records.issue(
+    delivery = records.issue(
         Evidence.Type.DELIVERY,
         message=message,
         at=now,
         push_to=message.from_node if message.offline else "",
+        audit=audit,
     )
     if conversation is not None and message.action != "request":
         conversation.partner_status = message.action
@@ -501,6 +580,7 @@ def _file(message: Message) -> None:
         conversation.save(update_fields=["partner_status", "partner_status_at"])
         if conversation.case is not None:
             apply_to_case(message, conversation.case)
+    return delivery
 
 
 # What a partner's action does to our case: the status it leads to, by our direction.
@@ -794,7 +874,7 @@ def receive_evidence(token: Any) -> Outcome:
     if partner is None or message is None:
         return junk("unknown_subject", 404)
     try:
-        records.accept(token, partner=partner, message=message)
+        records.accept(token, partner=partner, message=message)  # audited there
     except ExchangeError as error:
         return junk(error.code, 403)
     return Outcome(200, {"state": Message.objects.get(pk=message.pk).state})

@@ -191,7 +191,9 @@ def queue(
                 chunk_count=len(entry["chunks"]),
                 source_path=str(part.path),
             )
-        records.issue(Evidence.Type.SUBMISSION_ACCEPTANCE, message=message, at=now)
+        submission = records.issue(
+            Evidence.Type.SUBMISSION_ACCEPTANCE, message=message, at=now, audit=False
+        )
         if conversation.case is not None:
             case_event(
                 conversation.case,
@@ -216,6 +218,7 @@ def queue(
                 "to": f"{conversation.partner_party}@{partner.node_id}",
                 "digest": message.digest,
                 "parts": [[e["part_id"], e["sha256"], e["size"]] for e in manifest],
+                "evidences": [records.audit_line(submission)],
             },
         )
     return message

@@ -37,6 +37,17 @@ _RANK = {
 }
 
 
+def audit_line(evidence: Evidence) -> list[str]:
+    """How an evidence is named in the audit entry of the step that issued or received it:
+    type, id, issuer and the SHA-256 of the signed evidence itself."""
+    return [
+        evidence.type,
+        str(evidence.evidence_id),
+        evidence.issuer_node,
+        seal.sha256_hex(evidence.token.encode()),
+    ]
+
+
 def _audit(evidence: Evidence, authority_id: int | None, verb: str) -> None:
     record(
         f"exchange.evidence_{verb}",
@@ -64,6 +75,7 @@ def issue(
     reason: str = "",
     push_to: str = "",
     at: datetime.datetime | None = None,
+    audit: bool = True,
 ) -> Evidence:
     """Sign, store and audit an evidence this node observed, about ``message`` or, for a
     refused message we did not keep, about ``subject`` (message_id, digest, from, to)."""
@@ -103,7 +115,8 @@ def issue(
         token=token,
         push_to=push_to,
     )
-    _audit(evidence, authority_id, "issued")
+    if audit:  # otherwise the caller's own entry names it (audit_line)
+        _audit(evidence, authority_id, "issued")
     if message is not None and message.direction == Message.Direction.OUTBOUND:
         _advance(message, evidence)
     return evidence
@@ -125,8 +138,11 @@ def _advance(message: Message, evidence: Evidence) -> None:
     message.save(update_fields=fields)
 
 
-def accept(token: str, *, partner: Partner, message: Message) -> Evidence:
-    """Verify an evidence the partner issued about our outbound ``message`` and keep it."""
+def accept(
+    token: str, *, partner: Partner, message: Message, audit: bool = True
+) -> tuple[Evidence, bool]:
+    """Verify an evidence the partner issued about our outbound ``message`` and keep it;
+    whether it is new. With ``audit`` False the caller audits it (audit_line)."""
     try:
         claims = seal.verify_evidence(token, partner_keys(partner), at=timezone.now())
     except seal.SealError as error:
@@ -144,7 +160,7 @@ def accept(token: str, *, partner: Partner, message: Message) -> Evidence:
         raise ExchangeError("The evidence is not about this message.", code="evidence_mismatch")
     existing = Evidence.objects.filter(evidence_id=evidence_id, message=message).first()
     if existing is not None:
-        return existing
+        return existing, False
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
@@ -159,8 +175,9 @@ def accept(token: str, *, partner: Partner, message: Message) -> Evidence:
                 reason=str(claims.get("reason", ""))[:500],
                 token=token,
             )
-            _audit(evidence, message.authority_id, "received")
+            if audit:
+                _audit(evidence, message.authority_id, "received")
             _advance(message, evidence)
     except IntegrityError:
-        return Evidence.objects.get(evidence_id=evidence_id, message=message)
-    return evidence
+        return Evidence.objects.get(evidence_id=evidence_id, message=message), False
+    return evidence, True

@@ -25,9 +25,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rogatory.audit.actions import record
+
 from . import records, seal
 from .errors import ExchangeError
-from .inbound import Outcome, part_status, receive_chunk, receive_envelope, receive_evidence
+from .inbound import (
+    MAX_BATCH,
+    Outcome,
+    part_status,
+    receive_batch,
+    receive_chunk,
+    receive_envelope,
+    receive_evidence,
+)
 from .models import Evidence, Message, MessagePart, MessageState, Partner
 
 logger = logging.getLogger(__name__)
@@ -46,6 +56,8 @@ class Transport(Protocol):
 
     def send_evidence(self, token: str) -> Outcome: ...
 
+    def send_batch(self, wires: list[str]) -> Outcome: ...
+
 
 class LocalTransport:
     """Two authorities on one node: the receiving side's code, called directly."""
@@ -61,6 +73,9 @@ class LocalTransport:
 
     def send_evidence(self, token: str) -> Outcome:
         return receive_evidence(token)
+
+    def send_batch(self, wires: list[str]) -> Outcome:
+        return receive_batch([json.loads(w) for w in wires])
 
 
 class TransportFailure(Exception):
@@ -140,6 +155,11 @@ class HttpTransport:
         body = json.dumps({"evidence": token}).encode()
         return self._call("POST", "/evidences", body, "application/json")
 
+    def send_batch(self, wires: list[str]) -> Outcome:
+        # The stored wires are canonical JSON already: joined, not parsed and re-encoded.
+        body = ('{"envelopes":[' + ",".join(wires) + "]}").encode()
+        return self._call("POST", "/batch", body, "application/json")
+
 
 def transport_for(partner: Partner) -> Transport | HttpTransport:
     if partner.source == Partner.Source.SELF:
@@ -193,13 +213,29 @@ def _keep_evidences(message: Message, outcome: Outcome) -> None:
     if not isinstance(tokens, list):
         return
     with transaction.atomic():
+        kept = []
         for token in tokens[:20]:
             if not isinstance(token, str):
                 continue
             try:
-                records.accept(token, partner=message.partner, message=message)
+                evidence, new = records.accept(
+                    token, partner=message.partner, message=message, audit=False
+                )
             except ExchangeError as error:
                 logger.warning("exchange: evidence for %s refused: %s", message.message_id, error)
+                continue
+            if new:
+                kept.append(evidence)
+        if kept:
+            # One entry for the evidences of one answer, each named with its hash.
+            record(
+                "exchange.evidences_received",
+                acting_user=None,
+                authority_id=message.authority_id,
+                object_type="message",
+                object_ref=str(message.message_id),
+                details={"evidences": [records.audit_line(e) for e in kept]},
+            )
 
 
 def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outcome | None:
@@ -246,18 +282,7 @@ def deliver(message: Message, transport: Transport | HttpTransport | None = None
             or not message.evidences.filter(type=Evidence.Type.RELAY_REMMD_ACCEPTANCE).exists()
         ):
             outcome = transport.send_envelope(message.wire)
-            _keep_evidences(message, outcome)
-            if outcome.status != 200:
-                _release(message, retry=False, error=str(outcome.body.get("error", "")))
-                if not outcome.body.get("evidences"):
-                    # Refused without a signed evidence: our own record of it.
-                    with transaction.atomic():
-                        records.issue(
-                            Evidence.Type.RELAY_REMMD_FAILURE,
-                            message=message,
-                            reason_code=str(outcome.body.get("error", "refused"))[:40],
-                            reason=f"HTTP {outcome.status}",
-                        )
+            if not _relayed(message, outcome):
                 return
         # The evidences just kept moved the message's state (in memory too).
         if message.state == MessageState.RELAYED and message.manifest:
@@ -271,6 +296,50 @@ def deliver(message: Message, transport: Transport | HttpTransport | None = None
     finally:
         if own and isinstance(transport, HttpTransport):
             transport.close()
+
+
+def _relayed(message: Message, outcome: Outcome) -> bool:
+    """Keep the evidences of the answer to an envelope; False (and the message released, with
+    our own relay failure when the refusal was not signed) when it was refused."""
+    _keep_evidences(message, outcome)
+    if outcome.status == 200:
+        return True
+    _release(message, retry=False, error=str(outcome.body.get("error", "")))
+    if not outcome.body.get("evidences"):
+        # Refused without a signed evidence: our own record of it.
+        with transaction.atomic():
+            records.issue(
+                Evidence.Type.RELAY_REMMD_FAILURE,
+                message=message,
+                reason_code=str(outcome.body.get("error", "refused"))[:40],
+                reason=f"HTTP {outcome.status}",
+            )
+    return False
+
+
+def deliver_batch(messages: list[Message], transport: Transport | HttpTransport) -> None:
+    """Relay several envelopes without attachments to one partner in one request (the caller
+    holds their leases); each keeps its own answer and evidences."""
+    try:
+        outcome = transport.send_batch([m.wire for m in messages])
+    except TransportFailure as failure:
+        for message in messages:
+            _release(message, retry=True, error=str(failure))
+        return
+    results = outcome.body.get("results")
+    if outcome.status != 200 or not isinstance(results, list) or len(results) != len(messages):
+        # An endpoint that does not take batches (or refused this one): one by one.
+        for message in messages:
+            deliver(message, transport)
+        return
+    done = []
+    for message, result in zip(messages, results, strict=True):
+        if not isinstance(result, dict):
+            continue
+        answer = Outcome(int(result.get("status", 500)), result)
+        if _relayed(message, answer):
+            done.append(message.pk)
+    Message.objects.filter(pk__in=done).update(lease_until=None)
 
 
 def _expire(message: Message, now: datetime.datetime) -> None:
@@ -287,22 +356,36 @@ def _expire(message: Message, now: datetime.datetime) -> None:
 def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> int:
     """Attempt every due message once; returns how many were attempted."""
     now = now or timezone.now()
-    due = list(
+    candidates = list(
         Message.objects.filter(
             direction=Message.Direction.OUTBOUND,
             state__in=(MessageState.QUEUED, MessageState.RELAYED),
             next_attempt_at__lte=now,
         )
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not candidates:
+        return 0
+    # One lease for the whole pass, its expiry our mark: the rows that carry it are ours
+    # (the conditions of _claim, in one statement instead of one per message).
+    mark = now + _lease() + datetime.timedelta(microseconds=random.randrange(1, 10**6))  # noqa: S311
+    Message.objects.filter(
+        pk__in=candidates,
+        state__in=(MessageState.QUEUED, MessageState.RELAYED),
+        next_attempt_at__lte=now,
+    ).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=mark)
+    due = list(
+        Message.objects.filter(pk__in=candidates, lease_until=mark)
         .select_related("partner")
-        .order_by("next_attempt_at")[:limit]
+        .order_by("next_attempt_at")
     )
     attempted = 0
     transports: dict[int, Transport | HttpTransport] = {}
+    batches: dict[int, list[Message]] = {}
     try:
         for message in due:
-            if not _claim(message, now):
-                continue
-            message.refresh_from_db()  # the state as it is now that we hold the lease
             attempted += 1
             if message.state == MessageState.QUEUED and message.expires_at < now:
                 _expire(message, now)
@@ -310,7 +393,13 @@ def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> in
                 continue
             if message.partner_id not in transports:
                 transports[message.partner_id] = transport_for(message.partner)
-            deliver(message, transports[message.partner_id])
+            if message.state == MessageState.QUEUED and not message.manifest:
+                batches.setdefault(message.partner_id, []).append(message)
+            else:
+                deliver(message, transports[message.partner_id])
+        for partner_id, waiting in batches.items():
+            for start in range(0, len(waiting), MAX_BATCH):
+                deliver_batch(waiting[start : start + MAX_BATCH], transports[partner_id])
     finally:
         for transport in transports.values():
             if isinstance(transport, HttpTransport):

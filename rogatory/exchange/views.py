@@ -58,6 +58,7 @@ from .inbound import (
     do_mark_retrieved,
     junk,
     part_status,
+    receive_batch,
     receive_chunk,
     receive_envelope,
     receive_evidence,
@@ -127,6 +128,9 @@ def _endpoint(handler: Any) -> Any:
         outcome: Outcome = handler(request, *args, **kwargs)
         if outcome.status >= 400 and "evidences" not in outcome.body:
             _count(request, "junk")
+        for result in outcome.body.get("results", []):
+            if result.get("status", 200) >= 400 and "evidences" not in result:
+                _count(request, "junk")
         return _json(outcome)
 
     wrapped.__name__ = handler.__name__
@@ -142,6 +146,26 @@ def endpoint_messages(request: HttpRequest) -> Outcome:
     if data is None:
         return junk("too_large", 413)
     return receive_envelope(data)
+
+
+# A batch of envelopes: at most MAX_BATCH, each within MAX_WIRE_BYTES.
+MAX_BATCH_BYTES = 64 * 1024 * 1024
+
+
+@require_POST
+@_endpoint
+def endpoint_batch(request: HttpRequest) -> Outcome:
+    """POST several envelopes at once: {"envelopes": [...]}; each answered as if alone."""
+    data = _read_body(request, MAX_BATCH_BYTES)
+    if data is None:
+        return junk("too_large", 413)
+    try:
+        payload = seal.loads_strict(data)
+    except seal.SealError as error:
+        return junk(error.code)
+    if not isinstance(payload, dict) or set(payload) != {"envelopes"}:
+        return junk("malformed")
+    return receive_batch(payload["envelopes"])
 
 
 @require_http_methods(["GET", "PUT"])
@@ -542,6 +566,7 @@ def case_send_action(request: HttpRequest, public_id: str) -> HttpResponse:
 
 urlpatterns = [
     path("exchange/v1/messages", endpoint_messages, name="exchange_endpoint_messages"),
+    path("exchange/v1/batch", endpoint_batch, name="exchange_endpoint_batch"),
     path(
         "exchange/v1/messages/<slug:from_node>/<str:message_id>/parts/<slug:part_id>",
         endpoint_part,

@@ -26,7 +26,7 @@ from rogatory.cases.actions import (
     do_register_case,
 )
 from rogatory.cases.choices import Direction, FollowUpDirection, MeasureType, PersonRole
-from rogatory.cases.models import Case
+from rogatory.cases.models import Case, UploadSession
 from rogatory.demo.loaders import PROFILES_DIR
 from rogatory.directory.actions import import_profile
 from rogatory.directory.models import CountryProfile
@@ -130,6 +130,20 @@ def a_case(personas: Personas, **extra: Any) -> dict[str, Any]:
     for key, value in extra.items():
         kwargs[key] = parts[key]() if value is None else value
     return kwargs
+
+
+def an_upload(personas: Personas) -> dict[str, Any]:
+    """URL kwargs for a resumable upload the officer opened on authority A's request."""
+    kwargs = a_case(personas)
+    upload = UploadSession.objects.create(
+        case=Case.objects.get(public_id=kwargs["public_id"]),
+        uploaded_by=personas.officer,
+        original_name="export.csv",
+        size=100,
+        title="Bank export",
+        kind="evidence",
+    )
+    return kwargs | {"upload_id": upload.public_id}
 
 
 def a_draft(personas: Personas, **extra: Any) -> dict[str, Any]:
@@ -319,6 +333,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "case_document_add": (a_case, POST_ONLY),
     "case_document_version_add": (lambda p: a_case(p, document_id=None), POST_ONLY),
     "case_document_download": (lambda p: a_case(p, document_id=None, number=1), CASE_READERS),
+    "case_upload_start": (a_case, POST_ONLY),
+    "case_upload": (an_upload, CASE_READERS),  # GET: status; PUT (a chunk) is the uploader's
+    "case_upload_complete": (an_upload, POST_ONLY),
     "case_overdue": (no_kwargs, logged_in(200)),
     "case_settings": (no_kwargs, OWN_CASEWORK),
     "case_holiday_add": (no_kwargs, POST_ONLY),
@@ -361,6 +378,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # The exchange endpoint is for other nodes (no session): POST only, JSON answers, and a
     # part nobody announced is 404 for everyone.
     "exchange_endpoint_messages": (a_node, everyone(405)),
+    "exchange_endpoint_batch": (a_node, everyone(405)),
     "exchange_endpoint_part_status": (a_part, everyone(404)),
     "exchange_endpoint_part": (lambda p: a_part(p, index=0), everyone(404)),
     "exchange_endpoint_evidences": (a_node, everyone(405)),
