@@ -880,3 +880,75 @@ def test_evidence_with_a_non_uuid_id_is_refused(partner: PartnerNode, personas: 
     )
     assert 400 <= response.status_code < 500, response.status_code
     assert message.evidences.count() == 1
+
+
+# Batches --------------------------------------------------------------------------------
+
+
+def post_batch(envelopes: list[Any]) -> Any:
+    body = json.dumps({"envelopes": envelopes}).encode()
+    return Client().post(reverse("exchange_endpoint_batch"), body, content_type="application/json")
+
+
+def test_a_batch_is_answered_envelope_by_envelope(partner: PartnerNode) -> None:
+    """Good envelopes are stored once each with their evidences; junk among them is refused
+    in its place; the same batch again changes nothing."""
+    good = [status_request(partner) for _ in range(3)]
+    junk = {"rex": "1", "route": {}, "jwe": "x"}
+    envelopes = [good[0].wire, junk, good[1].wire, good[2].wire]
+    response = post_batch(envelopes)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [200, 400, 200, 200]
+    assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 3
+    for envelope, result in zip(good, [results[0], results[2], results[3]], strict=True):
+        types = [seal.peek_evidence(token)[0]["type"] for token in result["evidences"]]
+        assert types == ["RELAY_REMMD_ACCEPTANCE", "DELIVERY"]
+        message = Message.objects.get(message_id=envelope.message_id)
+        # One audit entry per message, naming both evidences by their hash.
+        entry = AuditEntry.objects.get(
+            action="exchange.received", object_ref=str(message.message_id)
+        )
+        assert [line[0] for line in entry.details["evidences"]] == [
+            "RELAY_REMMD_ACCEPTANCE",
+            "DELIVERY",
+        ]
+    assert JunkCount.objects.get().count == 1
+    evidences = Evidence.objects.count()
+    again = post_batch(envelopes).json()["results"]
+    assert [r.get("duplicate") for r in again if r["status"] == 200] == [True, True, True]
+    assert Evidence.objects.count() == evidences
+    assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 3
+
+
+def test_the_same_envelope_twice_in_one_batch_is_stored_once(partner: PartnerNode) -> None:
+    """A duplicate inside a batch falls back to one-by-one handling: stored once, the second
+    answered as a duplicate."""
+    envelope = status_request(partner)
+    results = post_batch([envelope.wire, envelope.wire]).json()["results"]
+    assert [r["status"] for r in results] == [200, 200]
+    assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"",
+        b"[]",
+        b'{"envelopes": []}',
+        b'{"envelopes": {}}',
+        b'{"envelopes": [], "other": 1}',
+        json.dumps({"envelopes": [{}] * 101}).encode(),
+        b'{"envelopes": [1, "two", null]}',
+    ],
+)
+def test_malformed_batches_get_a_clear_error(partner: PartnerNode, payload: bytes) -> None:
+    """A batch that is not a list of 1 to 100 envelopes is refused with a JSON error (never a
+    500), and nothing is stored."""
+    response = Client().post(
+        reverse("exchange_endpoint_batch"), payload, content_type="application/json"
+    )
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert all(r["status"] >= 400 for r in response.json()["results"])
+    assert not Message.objects.filter(direction=Message.Direction.INBOUND).exists()
