@@ -101,6 +101,19 @@ class SendActionForm(forms.Form):
         required=False,
         choices=[("", "—"), *RefusalGround.choices],
     )
+    amount = forms.DecimalField(
+        label=_("Amount of the extraordinary costs"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+    currency = forms.CharField(
+        label=_("Currency (ISO 4217 code, e.g. EUR)"),
+        required=False,
+        max_length=3,
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 4}),
+    )
     documents = _VersionChoice(
         label=_("Documents to send with it"),
         queryset=DocumentVersion.objects.none(),
@@ -142,4 +155,11 @@ class SendActionForm(forms.Form):
             self.add_error("text", _("Write the text of this message."))
         if action == "refusal" and not data.get("ground"):
             self.add_error("ground", _("Choose the ground for refusal."))
+        if action == "costs_notice":
+            if data.get("amount") is None:
+                self.add_error("amount", _("Give the amount of the costs."))
+            currency = str(data.get("currency") or "").upper()
+            if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+                self.add_error("currency", _("Give the currency as its three-letter code."))
+            data["currency"] = currency
         return data

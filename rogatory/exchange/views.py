@@ -555,6 +555,8 @@ def case_send_action(request: HttpRequest, public_id: str) -> HttpResponse:
             text=data["text"],
             ground=data.get("ground") or "",
             documents=list(data["documents"]),
+            amount=f"{data['amount']:.2f}" if data.get("amount") is not None else "",
+            currency=data.get("currency") or "",
             acting_user=user,
         )
     except ExchangeError as error:

@@ -499,3 +499,22 @@ def test_partners_page_query_count_is_bounded(
     assert many == few
     with django_assert_max_num_queries(30):
         client_for(personas.site_admin).get(reverse("exchange_partners"))
+
+
+def test_a_costs_notice_needs_amount_and_currency(personas: Personas, sent: Message) -> None:
+    """A costs notice (art. 18(28)) without an amount or a currency code is refused with a
+    message; with both it is sealed and queued, the amount written with two decimals."""
+    case_b = do_accept_request(received(sent), acting_user=personas.outsider)
+    client = client_for(personas.outsider)
+    url = reverse("exchange_case_send", args=[case_b.public_id])
+    queued = Message.objects.filter(direction=Message.Direction.OUTBOUND).count()
+    response = client.post(url, {"action": "costs_notice", "text": "Expert fees.", "currency": "€"})
+    assert "Give the amount of the costs." in flashes(response)
+    assert "Give the currency as its three-letter code." in flashes(response)
+    assert Message.objects.filter(direction=Message.Direction.OUTBOUND).count() == queued
+    response = client.post(
+        url, {"action": "costs_notice", "text": "Expert fees.", "amount": "1250", "currency": "eur"}
+    )
+    assert response.status_code == 302
+    notice = Message.objects.filter(action="costs_notice", direction="outbound").get()
+    assert (notice.body["amount"], notice.body["currency"]) == ("1250.00", "EUR")
