@@ -96,6 +96,11 @@ class SendActionForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    considering = forms.ChoiceField(
+        label=_("Consultation before"),
+        required=False,
+        choices=[("refusal", _("refusal")), ("postponement", _("postponement"))],
+    )
     ground = forms.ChoiceField(
         label=_("Ground for refusal"),
         required=False,

@@ -372,6 +372,7 @@ def build_body(
     attachments: list[str] = (),  # type: ignore[assignment]
     amount: str = "",
     currency: str = "",
+    considering: str = "refusal",
 ) -> dict[str, Any]:
     """The business body of ``action`` from the case and what the officer wrote."""
     attached = list(attachments)
@@ -386,7 +387,7 @@ def build_body(
     if action == "info_answer":
         return {"answer": text, "attachments": attached}
     if action == "consultation":
-        return {"considering": "refusal", "reason": text}
+        return {"considering": considering or "refusal", "reason": text}
     if action == "postponement":
         return {"reason": text, "until": None}
     if action in ("execution_update", "execution_result"):
@@ -437,6 +438,7 @@ def do_send_action(
     documents: list[DocumentVersion] = (),  # type: ignore[assignment]
     amount: str = "",
     currency: str = "",
+    considering: str = "refusal",
     acting_user: User,
 ) -> Message:
     """Send a business action about a case in a conversation; the local move that goes with it
@@ -469,6 +471,7 @@ def do_send_action(
         attachments=[f.part_id for f in files],
         amount=amount,
         currency=currency,
+        considering=considering,
     )
     transition = ACTION_TRANSITIONS.get(action, "")
     if transition:

@@ -557,6 +557,7 @@ def case_send_action(request: HttpRequest, public_id: str) -> HttpResponse:
             documents=list(data["documents"]),
             amount=f"{data['amount']:.2f}" if data.get("amount") is not None else "",
             currency=data.get("currency") or "",
+            considering=data.get("considering") or "refusal",
             acting_user=user,
         )
     except ExchangeError as error:
