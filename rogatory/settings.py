@@ -201,6 +201,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "documents"  # outside the web root; served only by access-checked views
+# Largest file an officer may bring into a case through the resumable upload (phone images,
+# bank exports); its chunks wait in DATA_DIR/uploads until `manage.py process_uploads` checks it.
+CASE_LARGE_UPLOAD_MAX = env.integer("CASE_LARGE_UPLOAD_MAX", 8 * 1024**3, minimum=1)
 
 # Secure exchange between nodes (decision 0017). The key-encryption key protects this node's
 # private keys in the database; it lives outside it: EXCHANGE_KEK (comma-separated, newest

@@ -18,10 +18,14 @@ $py manage.py exchange_init --node-id "${EXCHANGE_NODE_ID:-demo-node}" \
   --endpoint "http://127.0.0.1:$port/exchange/v1" >/dev/null
 $py manage.py collectstatic --no-input -v0
 
-# The delivery worker of the exchange runs beside the web server and stops with it.
+# The delivery worker of the exchange runs beside the web server and stops with it, and so
+# does the upload worker, which checks and stores large files uploaded in chunks.
 $py manage.py exchange_worker &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
+$py manage.py process_uploads --loop &
+upload_worker=$!
+trap 'kill "$worker" "$upload_worker" 2>/dev/null; wait "$worker" "$upload_worker" 2>/dev/null' \
+  EXIT INT TERM
 
 echo
 echo "==> Rogatory is at http://127.0.0.1:$port/  (Ctrl-C stops it)"

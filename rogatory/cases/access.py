@@ -13,7 +13,7 @@ from django.http import Http404
 
 from rogatory.accounts.models import User
 
-from .models import Case, Document, DocumentVersion, FollowUp, Measure, Person
+from .models import Case, Document, DocumentVersion, FollowUp, Measure, Person, UploadSession
 
 
 def _uuid(value: object) -> uuid.UUID:
@@ -100,3 +100,26 @@ def get_document_version_for_user(
         raise Http404("No such version.") from None
     version.document = document
     return version
+
+
+def get_upload_for_user(
+    user: User, case_id: object, upload_id: object
+) -> tuple[UploadSession, bool]:
+    """Return an upload of the case and whether ``user`` may send its chunks (its uploader)."""
+    case, can_write = get_case_for_user(user, case_id)
+    try:
+        upload = case.upload_sessions.select_related("document_version__document").get(
+            public_id=_uuid(upload_id)
+        )
+    except UploadSession.DoesNotExist:
+        raise Http404("No such upload.") from None
+    upload.case = case
+    # The file becomes a document in the uploader's name: only they may add to it.
+    return upload, can_write and upload.uploaded_by_id == user.pk
+
+
+def get_upload_for_writing(user: User, case_id: object, upload_id: object) -> UploadSession:
+    upload, can_write = get_upload_for_user(user, case_id, upload_id)
+    if not can_write:
+        raise PermissionDenied("Read-only role, or another person's upload.")
+    return upload

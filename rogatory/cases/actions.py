@@ -635,43 +635,21 @@ def _document_directory(case: Case) -> Path:
     return directory
 
 
-def _store_version(
-    document: Document,
-    upload: Any,
-    *,
-    original_name: str,
-    declared_type: str | None,
-    expected_sha256: str | None,
-    expected_size: int | None,
-    acting_user: User | None,
-    max_size: int = MAX_DOCUMENT_SIZE,
+def _version_row(
+    document: Document, stored: uploads.StoredFile, acting_user: User | None
 ) -> DocumentVersion:
-    stored = uploads.store_upload(
-        upload,
-        directory=_document_directory(document.case),
-        original_name=original_name,
-        declared_type=declared_type,
-        expected_sha256=expected_sha256,
-        expected_size=expected_size,
-        max_size=max_size,
+    last = document.versions.order_by("-number").values_list("number", flat=True).first()
+    return DocumentVersion.objects.create(
+        document=document,
+        number=(last or 0) + 1,
+        file_path=stored.relative_path,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=acting_user.pk if acting_user else None,
+        uploaded_by_name=acting_user.get_username() if acting_user else "system",
     )
-    try:
-        with transaction.atomic():
-            last = document.versions.order_by("-number").values_list("number", flat=True).first()
-            return DocumentVersion.objects.create(
-                document=document,
-                number=(last or 0) + 1,
-                file_path=stored.relative_path,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by_id=acting_user.pk if acting_user else None,
-                uploaded_by_name=acting_user.get_username() if acting_user else "system",
-            )
-    except BaseException:
-        uploads.delete_stored(stored.relative_path)
-        raise
 
 
 def do_add_document(
@@ -752,27 +730,27 @@ def _attach(
 ) -> DocumentVersion:
     """Store the file, then write the rows, history and audit entry in one transaction.
 
-    The file is checked and stored first; if anything after fails, the commit included, the
-    stored file is removed, so nothing half-written remains on either side.
+    The file is checked and stored first, outside the transaction: checking and copying a file
+    of several GB must not hold the database's write lock (on SQLite every other writer would
+    wait for it). If anything after fails, the commit included, the stored file is removed, so
+    nothing half-written remains on either side.
     """
-    stored = ""
+    stored = uploads.store_upload(
+        upload,
+        directory=_document_directory(case),
+        original_name=original_name,
+        declared_type=declared_type,
+        expected_sha256=expected_sha256,
+        expected_size=expected_size,
+        max_size=max_size,
+    )
     try:
         with transaction.atomic():
             if document is None:
                 document = Document.objects.create(case=case, title=title, kind=DocumentKind(kind))
             else:
                 Document.objects.select_for_update().filter(pk=document.pk).first()
-            version = _store_version(
-                document,
-                upload,
-                original_name=original_name,
-                declared_type=declared_type,
-                expected_sha256=expected_sha256,
-                expected_size=expected_size,
-                acting_user=acting_user,
-                max_size=max_size,
-            )
-            stored = version.file_path
+            version = _version_row(document, stored, acting_user)
             _touch(case)
             _event(
                 case,
@@ -791,8 +769,7 @@ def _attach(
                 size=version.size,
             )
     except BaseException:
-        if stored:
-            uploads.delete_stored(stored)
+        uploads.delete_stored(stored.relative_path)
         raise
     return version
 

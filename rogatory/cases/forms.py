@@ -295,6 +295,17 @@ class DocumentForm(PageForm):
     )
 
 
+class UploadStartForm(forms.Form):
+    """A resumable upload announced by the browser (JSON): the file's name and size, and the
+    document's fields as in DocumentForm."""
+
+    name = forms.CharField(label=_("File"), max_length=255)
+    size = forms.IntegerField(label=_("size"))
+    title = DocumentForm.base_fields["title"]
+    kind = DocumentForm.base_fields["kind"]
+    sha256 = DocumentForm.base_fields["sha256"]
+
+
 class VersionForm(PageForm):
     id_prefix = "version"
 

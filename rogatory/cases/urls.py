@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
-from .views import cases, dashboard, deadlines, documents, reminders, work
+from .views import cases, dashboard, deadlines, documents, reminders, uploads, work
 
 urlpatterns: list[URLPattern] = [
     *cases.urlpatterns,
     *work.urlpatterns,
     *documents.urlpatterns,
+    *uploads.urlpatterns,
     *deadlines.urlpatterns,
     *dashboard.urlpatterns,
     *reminders.urlpatterns,

@@ -1,9 +1,10 @@
-"""Case management models, by subdomain: the request, its history, documents, calendar."""
+"""Case management models, by subdomain: the request, its history, documents, uploads, calendar."""
 
 from .calendar import CaseSettings, Holiday
 from .case import Case, CaseLink, CaseQuerySet, Measure, MeasureQuerySet, Offence, Person
 from .documents import Document, DocumentVersion
 from .history import CaseEvent, FollowUp, Reminder
+from .uploads import UploadSession
 
 __all__ = [
     "Case",
@@ -20,4 +21,5 @@ __all__ = [
     "Offence",
     "Person",
     "Reminder",
+    "UploadSession",
 ]

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import State
 
 from ..access import get_case_for_user, get_case_for_writing
-from ..actions import do_register_case, do_update_case
+from ..actions import MAX_DOCUMENT_SIZE, do_register_case, do_update_case
 from ..choices import Direction, FollowUpDirection, Status
 from ..forms import (
     AnswerForm,
@@ -352,6 +353,15 @@ def render_detail(
         context["open_form"] = next(iter(bound))
     context["problem"] = problem
     context["extra_panels"] = [panel(request, case, can_write) for panel in DETAIL_PANELS]
+    if can_write:
+        # The officer's own large uploads not yet stored: to resume, being checked, refused.
+        context["unfinished_uploads"] = list(
+            case.upload_sessions.filter(
+                uploaded_by=acting_user(request), document_version__isnull=True
+            )
+        )
+        context["upload_threshold"] = MAX_DOCUMENT_SIZE
+        context["upload_limit"] = settings.CASE_LARGE_UPLOAD_MAX
     return render(request, "cases/case_detail.html", context, status=status)
 
 
