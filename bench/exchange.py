@@ -435,7 +435,7 @@ def run(args: argparse.Namespace) -> None:
                 f"{args.messages / deliver_seconds / raw['msgs_per_s']:.2f}x",
             ],
             [
-                "  of which HTTP POST /messages → B's answer (B's server work + HTTP)",
+                "  of which HTTP POST /batch or /messages → B's answer (B's work + HTTP)",
                 f"{args.messages}",
                 f"{only['http_seconds']:.2f} s",
                 f"{1000 * only['http_seconds'] / args.messages:.2f} ms/msg",

@@ -197,12 +197,13 @@ def _wait_delivered(ids: list[int], timeout: float, poll: float = 0.02) -> float
 
 def _drain(ids: list[int], timeout: float) -> tuple[float, float]:
     """Run the worker's loop in this process until every message is DELIVERED; the time it
-    was, and the seconds spent in POST /messages (B's work on the envelope, and HTTP)."""
+    was, and the seconds spent in POST /messages and /batch (B's work, and HTTP)."""
     from rogatory.exchange import transport
     from rogatory.exchange.models import Message
 
     spent = [0.0]
     original = transport.HttpTransport.send_envelope
+    original_batch = transport.HttpTransport.send_batch
 
     def timed(self: transport.HttpTransport, wire: str) -> Any:
         start = time.perf_counter()
@@ -211,7 +212,15 @@ def _drain(ids: list[int], timeout: float) -> tuple[float, float]:
         finally:
             spent[0] += time.perf_counter() - start
 
+    def timed_batch(self: transport.HttpTransport, wires: list[str]) -> Any:
+        start = time.perf_counter()
+        try:
+            return original_batch(self, wires)
+        finally:
+            spent[0] += time.perf_counter() - start
+
     transport.HttpTransport.send_envelope = timed  # type: ignore[method-assign]
+    transport.HttpTransport.send_batch = timed_batch  # type: ignore[method-assign]
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -223,6 +232,7 @@ def _drain(ids: list[int], timeout: float) -> tuple[float, float]:
                 time.sleep(0.01)
     finally:
         transport.HttpTransport.send_envelope = original  # type: ignore[method-assign]
+        transport.HttpTransport.send_batch = original_batch  # type: ignore[method-assign]
     raise TimeoutError(f"not all of {len(ids)} messages delivered in {timeout:.0f} s")
 
 
