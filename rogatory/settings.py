@@ -222,6 +222,9 @@ EXCHANGE_RETRIEVAL_TIMEOUT_HOURS = env.integer("EXCHANGE_RETRIEVAL_TIMEOUT_HOURS
 # Attachments travel in chunks of this size; a part larger than the maximum is refused.
 EXCHANGE_CHUNK_SIZE = env.integer("EXCHANGE_CHUNK_SIZE", 8 * 1024 * 1024, minimum=4096)
 EXCHANGE_MAX_PART_SIZE = env.integer("EXCHANGE_MAX_PART_SIZE", 8 * 1024**3, minimum=1)
+# A message whose attachments add up to more than this is checked and filed by the worker
+# rather than within the request that brought its last chunk.
+EXCHANGE_FILE_INLINE_MAX = env.integer("EXCHANGE_FILE_INLINE_MAX", 64 * 1024 * 1024, minimum=0)
 # Requests per minute and client address on the exchange endpoint, and the lower limit for
 # input we could not authenticate.
 EXCHANGE_RATE_LIMIT_PER_MINUTE = env.integer("EXCHANGE_RATE_LIMIT_PER_MINUTE", 30000, minimum=1)

@@ -496,18 +496,46 @@ def receive_chunk(
         return Outcome(409, {"error": "unexpected_chunk", "expected": part.received_chunks})
     part.received_chunks = index + 1
     if part.complete:
-        problem = _check_whole(path, part)
-        if problem:
-            return _non_delivery(message, problem)
         part.stored_path = str(path)
         part.save(update_fields=["stored_path"])
         if not message.parts.filter(received_chunks__lt=F("chunk_count")).exists():
-            with transaction.atomic():
-                locked = Message.objects.select_for_update().get(pk=message.pk)
-                if locked.state == MessageState.RECEIVING:
-                    _file(locked)
+            total = sum(p.size for p in message.parts.all())
+            if total > settings.EXCHANGE_FILE_INLINE_MAX:
+                # Checking and filing gigabytes does not fit in a web request: the worker
+                # files it (file_complete) and sends the delivery evidence back.
+                Message.objects.filter(pk=message.pk, state=MessageState.RECEIVING).update(
+                    state=MessageState.COMPLETE
+                )
+            else:
+                return _finish(message)
             message.refresh_from_db()
     return _answer(message)
+
+
+def _finish(message: Message) -> Outcome:
+    """Check every complete part whole and file the message (delivery), or refuse it."""
+    for part in message.parts.all():
+        problem = _check_whole(Path(part.stored_path), part)
+        if problem:
+            return _non_delivery(message, problem)
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.state in (MessageState.RECEIVING, MessageState.COMPLETE):
+            # Filed by the worker: the sender learns of the delivery by a pushed evidence.
+            _file(locked, push=locked.state == MessageState.COMPLETE)
+    message.refresh_from_db()
+    return _answer(message)
+
+
+def file_complete(*, limit: int = 10) -> int:
+    """The worker's step: file the received messages too large to file within a request."""
+    done = 0
+    for message in Message.objects.filter(
+        direction=Message.Direction.INBOUND, state=MessageState.COMPLETE
+    ).order_by("pk")[:limit]:
+        _finish(message)
+        done += 1
+    return done
 
 
 def _check_whole(path: Path, part: MessagePart) -> str:
@@ -524,10 +552,17 @@ def _check_whole(path: Path, part: MessagePart) -> str:
 
 def _non_delivery(message: Message, code: str) -> Outcome:
     shutil.rmtree(incoming_dir(message), ignore_errors=True)
+    # Found by the worker: nobody is waiting for the answer, so the sender gets it pushed.
+    push = message.from_node if message.state == MessageState.COMPLETE else ""
     with transaction.atomic():
         message.parts.update(received_chunks=0, stored_path="")
+        Message.objects.filter(pk=message.pk).update(state=MessageState.RECEIVING)
         evidence = records.issue(
-            Evidence.Type.NON_DELIVERY, message=message, reason_code=code, reason=code
+            Evidence.Type.NON_DELIVERY,
+            message=message,
+            reason_code=code,
+            reason=code,
+            push_to=push,
         )
     return Outcome(422, {"error": code, "evidences": [evidence.token]})
 
@@ -535,7 +570,7 @@ def _non_delivery(message: Message, code: str) -> Outcome:
 # Filing -------------------------------------------------------------------------------------
 
 
-def _file(message: Message, *, audit: bool = True) -> Evidence:
+def _file(message: Message, *, audit: bool = True, push: bool = False) -> Evidence:
     """The message is verified and complete: deliver it (evidence) and put it where it
     belongs; the delivery evidence. Runs inside the caller's transaction."""
     now = timezone.now()
@@ -571,7 +606,7 @@ def _file(message: Message, *, audit: bool = True) -> Evidence:
         Evidence.Type.DELIVERY,
         message=message,
         at=now,
-        push_to=message.from_node if message.offline else "",
+        push_to=message.from_node if message.offline or push else "",
         audit=audit,
     )
     if conversation is not None and message.action != "request":

@@ -208,6 +208,7 @@ class MessageState(models.TextChoices):
     REJECTED = "rejected", _("Refused by the recipient")
     # Inbound
     RECEIVING = "receiving", _("Receiving attachments")
+    COMPLETE = "complete", _("Received, being checked and filed")
     FILED = "filed", _("Received and filed")
 
 

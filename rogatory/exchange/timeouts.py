@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -74,3 +75,30 @@ def check_timeouts(now: datetime.datetime | None = None) -> int:
             )
             written += int(created)
     return written
+
+
+def issue_non_retrievals(now: datetime.datetime | None = None) -> int:
+    """On the receiving side: a message filed but opened by nobody within the retrieval
+    timeout gets a NON_RETRIEVAL evidence (e-CODEX's RetrievalExpiration), sent back to the
+    sender; once per message. A later opening still gives the retrieval evidence."""
+    from . import records
+
+    now = now or timezone.now()
+    late = Message.objects.filter(
+        direction=Message.Direction.INBOUND,
+        state=MessageState.FILED,
+        retrieved_at__isnull=True,
+        filed_at__lt=now - datetime.timedelta(hours=settings.EXCHANGE_RETRIEVAL_TIMEOUT_HOURS),
+    ).exclude(evidences__type=Evidence.Type.NON_RETRIEVAL)
+    issued = 0
+    for message in late[:200]:
+        with transaction.atomic():
+            records.issue(
+                Evidence.Type.NON_RETRIEVAL,
+                message=message,
+                reason_code="retrieval_timeout",
+                reason="Not opened within the retrieval timeout.",
+                push_to=message.from_node,
+            )
+        issued += 1
+    return issued

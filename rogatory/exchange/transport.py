@@ -32,6 +32,7 @@ from .errors import ExchangeError
 from .inbound import (
     MAX_BATCH,
     Outcome,
+    file_complete,
     part_status,
     receive_batch,
     receive_chunk,
@@ -43,6 +44,8 @@ from .models import Evidence, Message, MessagePart, MessageState, Partner
 logger = logging.getLogger(__name__)
 
 BACKOFF_MAX = 3600.0  # seconds: the longest wait between two attempts
+# When every chunk is delivered but the delivery evidence has not come back yet.
+RECHECK = datetime.timedelta(minutes=2)
 
 
 class Transport(Protocol):
@@ -290,6 +293,12 @@ def deliver(message: Message, transport: Transport | HttpTransport | None = None
             if last is not None:
                 _keep_evidences(message, last)
         _release(message, retry=False)
+        if message.state == MessageState.RELAYED:
+            # Every chunk is there; the receiver files large messages in its worker and
+            # pushes the delivery evidence. Look again later, not at every pass.
+            Message.objects.filter(pk=message.pk, state=MessageState.RELAYED).update(
+                next_attempt_at=timezone.now() + RECHECK
+            )
     except TransportFailure as failure:
         logger.info("exchange: %s not delivered yet: %s", message.message_id, failure)
         _release(message, retry=True, error=str(failure))
@@ -434,12 +443,16 @@ def push_evidences(*, limit: int = 200) -> int:
 
 
 def run_once() -> tuple[int, int]:
-    delivered = deliver_due()
-    pushed = push_evidences()
-    from .timeouts import check_timeouts
+    """One pass of the worker: deliver, file what came in too large for a request, push
+    evidences, note late ones."""
+    from .timeouts import check_timeouts, issue_non_retrievals
 
+    delivered = deliver_due()
+    filed = file_complete()
+    pushed = push_evidences()
     check_timeouts()
-    return delivered, pushed
+    issue_non_retrievals()
+    return delivered + filed, pushed
 
 
 def run_forever(

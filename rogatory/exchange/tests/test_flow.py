@@ -3,11 +3,14 @@ protocol, signatures, evidences and audit as between two nodes."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import Personas
 from rogatory.audit.verify import verify_chain
@@ -15,7 +18,7 @@ from rogatory.cases.actions import do_change_measure_status, do_transition
 from rogatory.cases.choices import Direction, MeasureStatus, Status
 from rogatory.cases.models import Case
 from rogatory.drafting.models import RequestVersion
-from rogatory.exchange import transport
+from rogatory.exchange import timeouts, transport
 from rogatory.exchange.inbound import do_accept_request, do_mark_retrieved
 from rogatory.exchange.models import Evidence, Message, MessageState
 from rogatory.exchange.outbound import do_send_action, do_send_request
@@ -203,3 +206,43 @@ def test_the_directory_entry_shows_where_a_state_is_reachable(
     page = client.get(url).content.decode()
     assert 'data-testid="directory-exchange"' in page
     assert f"{personas.authority_b.code}@hub-node" in page
+
+
+def test_large_attachments_are_filed_by_the_worker(
+    personas: Personas, approved: RequestVersion, settings: Any
+) -> None:
+    """A message whose attachments exceed the inline limit is completed by its last chunk but
+    checked and filed by the receiving worker, which pushes the delivery evidence back."""
+    settings.EXCHANGE_FILE_INLINE_MAX = 0
+    sent = do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    transport.deliver_due()
+    received = Message.objects.get(direction=Message.Direction.INBOUND, message_id=sent.message_id)
+    assert received.state == MessageState.COMPLETE
+    sent.refresh_from_db()
+    assert sent.state == MessageState.RELAYED
+    assert sent.next_attempt_at is not None and sent.next_attempt_at > timezone.now()
+    transport.run_once()
+    received.refresh_from_db()
+    sent.refresh_from_db()
+    assert received.state == MessageState.FILED
+    assert sent.state == MessageState.DELIVERED
+    assert _types(sent) == ["SUBMISSION_ACCEPTANCE", "RELAY_REMMD_ACCEPTANCE", "DELIVERY"]
+
+
+def test_a_message_nobody_opens_gets_a_non_retrieval_evidence(
+    personas: Personas, approved: RequestVersion
+) -> None:
+    """Filed but opened by nobody within the retrieval timeout: a NON_RETRIEVAL evidence, once,
+    sent back to the sender; opening it later still gives the retrieval evidence."""
+    sent = do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    transport.run_once()
+    later = timezone.now() + datetime.timedelta(hours=37)
+    assert timeouts.issue_non_retrievals(now=later) == 1
+    assert timeouts.issue_non_retrievals(now=later) == 0
+    transport.push_evidences()
+    assert _types(sent)[-1] == "NON_RETRIEVAL"
+    received = Message.objects.get(direction=Message.Direction.INBOUND, message_id=sent.message_id)
+    assert do_mark_retrieved(received, acting_user=personas.outsider)
+    transport.push_evidences()
+    sent.refresh_from_db()
+    assert sent.state == MessageState.RETRIEVED

@@ -41,7 +41,10 @@ def _postgres_url() -> str | None:
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node]]:
     base = tmp_path_factory.mktemp("two-nodes")
     with make_pair(
-        base, postgres_url=_postgres_url(), extra_env={"EXCHANGE_CHUNK_SIZE": str(CHUNK)}
+        base,
+        postgres_url=_postgres_url(),
+        # Small chunks; and attachments over 1 MB filed by B's worker, not in the request.
+        extra_env={"EXCHANGE_CHUNK_SIZE": str(CHUNK), "EXCHANGE_FILE_INLINE_MAX": "1000000"},
     ) as pair:
         yield pair
 
