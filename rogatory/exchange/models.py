@@ -108,6 +108,29 @@ class Partner(models.Model):
         return self.status == self.Status.PINNED
 
 
+class TrustListOperator(models.Model):
+    """A network operator (a hub, a network secretariat) whose signed trust lists this node
+    follows; its key pinned after the same out-of-band fingerprint check as a partner's."""
+
+    name = models.CharField(_("operator"), max_length=120, unique=True)
+    kid = models.CharField(max_length=64)
+    public_jwk = models.JSONField()
+    fingerprint = models.CharField(_("fingerprint"), max_length=40)
+    pinned_at = models.DateTimeField(_("pinned at"), auto_now_add=True)
+    pinned_by_name = models.CharField(_("pinned by"), max_length=150, blank=True)
+    # The highest sequence number applied: an older list is refused (rollback).
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("trust list operator")
+        verbose_name_plural = _("trust list operators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PartnerKey(models.Model):
     """A public key a partner's descriptor (or the trust list) gave, with its validity."""
 

@@ -25,7 +25,15 @@ from rogatory.reference.models import State
 
 from . import seal
 from .errors import ExchangeError
-from .models import KeyUse, LocalNode, NodeKey, Partner, PartnerAuthority, PartnerKey
+from .models import (
+    KeyUse,
+    LocalNode,
+    NodeKey,
+    Partner,
+    PartnerAuthority,
+    PartnerKey,
+    TrustListOperator,
+)
 
 # How long a replaced key stays valid beside its successor (partners keep verifying with it
 # until they have the new descriptor).
@@ -436,25 +444,92 @@ def do_revoke_partner(partner: Partner, *, acting_user: User) -> Partner:
 
 
 @transaction.atomic
+def do_pin_operator(
+    name: str, public_key: dict[str, Any], confirmed_fingerprint: str, *, acting_user: User | None
+) -> TrustListOperator:
+    """Follow the trust lists of a network operator once its key's fingerprint, read out by
+    the operator, is confirmed."""
+    try:
+        key = seal.PublicKey.from_json(public_key)
+    except seal.SealError as error:
+        raise ExchangeError(_("This is not an operator's public key."), code=error.code) from error
+    if key.use != KeyUse.SIGNING:
+        raise ExchangeError(_("This is not an operator's public key."), code="malformed")
+    fingerprint = seal.fingerprint(key.jwk)
+    if _normalise_fingerprint(confirmed_fingerprint) != _normalise_fingerprint(fingerprint):
+        raise ExchangeError(
+            _("The fingerprint does not match: do not trust this key."),
+            code="fingerprint_mismatch",
+        )
+    operator, _created = TrustListOperator.objects.update_or_create(
+        name=name[:120],
+        defaults={
+            "kid": key.kid,
+            "public_jwk": key.to_json(),
+            "fingerprint": fingerprint,
+            "pinned_by_name": acting_user.get_username() if acting_user else "",
+        },
+    )
+    _audit("operator_pinned", acting_user, operator.name, fingerprint=fingerprint)
+    return operator
+
+
+def _verify_with_pinned_operators(token: str) -> tuple[dict[str, Any], TrustListOperator]:
+    """The list verified with the key of the pinned operator that signed it, refusing one
+    older than the last applied from that operator."""
+    stale: seal.SealError | None = None
+    for operator in TrustListOperator.objects.select_for_update():
+        key = seal.PublicKey.from_json(operator.public_jwk)
+        try:
+            parsed = seal.verify_trust_list(
+                token,
+                operator_keys=[key],
+                now=timezone.now(),
+                min_sequence=operator.last_sequence,
+            )
+        except seal.SealError as error:
+            if error.code in ("stale", "expired"):
+                stale = error
+            continue
+        return parsed, operator
+    if stale is not None:
+        raise stale
+    raise seal.SealError("unknown_key", "not signed by a pinned operator")
+
+
 def do_import_trust_list(
-    token: str, *, operator_keys: list[seal.PublicKey], acting_user: User | None
+    token: str, *, acting_user: User | None, operator_keys: list[seal.PublicKey] | None = None
 ) -> list[Partner]:
     """Apply a trust list signed by a pinned network operator: its active nodes are trusted
-    without a fingerprint call, its revoked ones revoked."""
+    without a fingerprint call, its revoked ones revoked. An older list than the last one
+    applied from that operator (a rollback) or an expired one is refused."""
+    with transaction.atomic():
+        return _import_trust_list(token, acting_user=acting_user, operator_keys=operator_keys)
+
+
+def _import_trust_list(
+    token: str, *, acting_user: User | None, operator_keys: list[seal.PublicKey] | None
+) -> list[Partner]:
     forget()
     transaction.on_commit(forget)
-    from .models import LocalNode as _LocalNode
-
-    own = _LocalNode.objects.values_list("node_id", flat=True).first()
+    own = LocalNode.objects.values_list("node_id", flat=True).first()
+    operator: TrustListOperator | None = None
     try:
-        parsed = seal.verify_trust_list(
-            token.strip(), operator_keys=operator_keys, now=timezone.now()
-        )
+        if operator_keys is not None:
+            parsed = seal.verify_trust_list(
+                token.strip(), operator_keys=operator_keys, now=timezone.now()
+            )
+        else:
+            parsed, operator = _verify_with_pinned_operators(token.strip())
     except seal.SealError as error:
         raise ExchangeError(
             _("The trust list does not verify (%(code)s).") % {"code": error.code},
             code=error.code,
         ) from error
+    if operator is not None:
+        operator.last_sequence = int(parsed["sequence"])
+        operator.last_applied_at = timezone.now()
+        operator.save(update_fields=["last_sequence", "last_applied_at"])
     changed = []
     for entry in parsed["nodes"]:
         if entry["node_id"] == own:

@@ -63,7 +63,7 @@ from .inbound import (
     receive_envelope,
     receive_evidence,
 )
-from .models import Evidence, Message, Partner, PartnerAuthority
+from .models import Evidence, Message, Partner, PartnerAuthority, TrustListOperator
 from .outbound import allowed_actions, destinations, do_send_action, do_send_request
 
 
@@ -384,6 +384,7 @@ def partners(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "configured": configured,
         "partners": list(Partner.objects.prefetch_related("keys", "authorities")),
+        "operators": list(TrustListOperator.objects.all()),
         "descriptor_form": DescriptorForm(),
         "pin_form": PinForm(),
     }

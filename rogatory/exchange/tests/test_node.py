@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import stat
 import uuid
 from pathlib import Path
@@ -450,3 +451,53 @@ def test_trust_list_signed_by_another_key_is_refused(hub: LocalNode, personas: P
     assert refused.value.code == "unknown_key"
     assert audited.actions == []
     assert not Partner.objects.filter(node_id="dd-node").exists()
+
+
+def test_an_operator_is_pinned_and_its_lists_applied_in_order(
+    hub: LocalNode, personas: Personas, tmp_path: Path
+) -> None:
+    """The trust-list commands: an operator makes its key and signs a list of descriptors; a
+    node pins the operator only with the right fingerprint, applies the list (the node listed
+    becomes trusted), and refuses an older list than the last applied (rollback)."""
+    from django.core.management import CommandError, call_command
+
+    other = OtherNode("ee-node")
+    descriptor = tmp_path / "ee.jws"
+    descriptor.write_text(other.descriptor(), encoding="ascii")
+    call_command("exchange_trust_list", "operator-keygen", "--output", str(tmp_path / "op"))
+    public = tmp_path / "op" / "public.json"
+    assert stat.S_IMODE((tmp_path / "op" / "private.json").stat().st_mode) == 0o600
+    operator_key = seal.PublicKey.from_json(json.loads(public.read_text()))
+    for sequence in (1, 2):
+        call_command(
+            "exchange_trust_list",
+            "sign",
+            "--key",
+            str(tmp_path / "op" / "private.json"),
+            "--operator",
+            "Network secretariat",
+            "--sequence",
+            str(sequence),
+            "--descriptor",
+            str(descriptor),
+            "--output",
+            str(tmp_path / f"list-{sequence}.jws"),
+        )
+    with pytest.raises(CommandError, match="fingerprint"):
+        call_command("exchange_trust_list", "pin-operator", "Net", str(public), "AAAA-BBBB")
+    with pytest.raises(CommandError, match=r"unknown_key"):
+        call_command("exchange_trust_list", "import", str(tmp_path / "list-1.jws"))
+    call_command(
+        "exchange_trust_list",
+        "pin-operator",
+        "Network secretariat",
+        str(public),
+        seal.fingerprint(operator_key.jwk).lower(),
+    )
+    call_command("exchange_trust_list", "import", str(tmp_path / "list-2.jws"))
+    partner = Partner.objects.get(node_id="ee-node")
+    assert partner.status == Partner.Status.PINNED
+    assert partner.source == Partner.Source.TRUST_LIST
+    with pytest.raises(CommandError, match="stale"):
+        call_command("exchange_trust_list", "import", str(tmp_path / "list-1.jws"))
+    assert "exchange.operator_pinned" in exchange_audit()
