@@ -48,7 +48,7 @@ from .models import (
     MessageState,
     Partner,
 )
-from .node import decryption_keys, local_node, partner_keys
+from .node import decryption_keys, hosted_codes, local_node, partner_codes, partner_keys
 from .outbound import quiet
 
 logger = logging.getLogger(__name__)
@@ -136,9 +136,9 @@ def _business_problems(opened: seal.Opened, partner: Partner) -> list[str]:
             uuid.UUID(str(ref))
         except ValueError:
             problems.append("header/ref_to_message_id: not a UUID")
-    if not Authority.objects.filter(code=str(header.get("to_party")), is_active=True).exists():
+    if str(header.get("to_party")) not in hosted_codes():
         problems.append("header/to_party: no such authority on this node")
-    if not partner.authorities.filter(code=str(header.get("from_party"))).exists():
+    if str(header.get("from_party")) not in partner_codes(partner):
         problems.append("header/from_party: the sending node does not host this authority")
     if len(manifest) > MAX_PARTS:
         problems.append("manifest: too many parts")

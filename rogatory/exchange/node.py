@@ -153,6 +153,24 @@ def current_key(use: str, now: datetime.datetime | None = None) -> seal.PrivateK
     return private_key(usable[0])
 
 
+def hosted_codes() -> frozenset[str]:
+    """Codes of the active authorities this node hosts (where a message may be addressed)."""
+    codes: frozenset[str] = _cached(
+        "hosted",
+        lambda: frozenset(Authority.objects.filter(is_active=True).values_list("code", flat=True)),
+    )
+    return codes
+
+
+def partner_codes(partner: Partner) -> frozenset[str]:
+    """Codes of the authorities a partner's descriptor lists (who may send from it)."""
+    codes: frozenset[str] = _cached(
+        ("partner-codes", partner.pk, partner.updated_at),
+        lambda: frozenset(partner.authorities.values_list("code", flat=True)),
+    )
+    return codes
+
+
 def _key_rows() -> list[NodeKey]:
     rows: list[NodeKey] = _cached("keys", lambda: list(NodeKey.objects.all()))
     return rows
