@@ -6,8 +6,11 @@ officer and an administrator of authority B (the outsiders), and a site administ
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -102,3 +105,58 @@ def _english() -> Iterator[None]:
     """Each test starts in English: a request in another language must not leak into the next."""
     with translation.override("en"):
         yield
+
+
+# Browser tests (pytest.mark.browser): Debian's Chromium driven by Playwright ----------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module; skipped (or failed, with REQUIRE_BROWSER=1)
+    where Debian's chromium is not installed."""
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed (/usr/bin/chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " and REQUIRE_BROWSER=1")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs its own event loop in this thread; Django's ORM calls here are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                ],
+            )
+            yield launched
+            launched.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page in English; reference data loaded (transactional tests start from
+    whatever the last one flushed; the load is idempotent)."""
+    load_reference_data()
+    load_treaty_data()
+    context = browser.new_context(locale="en-GB", accept_downloads=True)
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    yield opened
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot into test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -2,69 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PASSWORD, Personas
+from conftest import PASSWORD, Personas, shot
 from rogatory.cases.models import DocumentVersion, UploadSession
 from rogatory.cases.resumable import CHUNK_SIZE, process_pending_uploads
-from rogatory.reference.loaders import load_reference_data
-from rogatory.treaties.loaders import load_treaty_data
 
 from .conftest import MakeCase
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    # Playwright runs its own event loop in this thread; Django's ORM calls here are safe.
-    if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (/usr/bin/chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and REQUIRE_BROWSER=1")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    # Transactional tests start from whatever the last one flushed; the load is idempotent.
-    load_reference_data()
-    load_treaty_data()
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture(autouse=True)
@@ -145,5 +98,4 @@ def test_a_60_mb_file_is_uploaded_in_chunks_and_stored_by_the_worker(
     assert page.evaluate("localStorage.length") == 0
     version = DocumentVersion.objects.get()
     assert version.size == size
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "cases-large-upload.png"), full_page=True)
+    shot(page, "cases-large-upload")

@@ -7,8 +7,6 @@ Screenshots land in test-artifacts/exchange-*.png for a person to look at.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -16,7 +14,7 @@ from typing import Any, cast
 import pytest
 from cryptography.fernet import Fernet
 
-from conftest import Personas
+from conftest import Personas, shot
 from rogatory.accounts.models import Authority, User
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.models import Case
@@ -27,56 +25,11 @@ from rogatory.exchange import transport
 from rogatory.exchange.bundle import verify_bundle
 from rogatory.exchange.models import Evidence, Message
 from rogatory.exchange.node import do_init_node
-from rogatory.reference.loaders import load_reference_data
-from rogatory.treaties.loaders import load_treaty_data
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    # Playwright runs its own event loop in this thread; Django's ORM calls here are safe.
-    if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (/usr/bin/chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and REQUIRE_BROWSER=1")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    # Transactional tests start from whatever the last one flushed; the load is idempotent.
-    load_reference_data()
-    load_treaty_data()
-    context = browser.new_context(locale="en-GB", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture(autouse=True)
@@ -85,11 +38,6 @@ def _exchange_settings(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DATA_DIR = tmp_path
     settings.EXCHANGE_KEK = [Fernet.generate_key().decode()]
-
-
-def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"exchange-{name}.png"), full_page=True)
 
 
 def log_in(page: Any, base: str, username: str) -> None:
@@ -136,7 +84,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(panel).to_contain_text("Version 1 is approved")
     kenya = panel.locator("#id_destination option", has_text="ke-odpp@demo-node")
     panel.locator("#id_destination").select_option(kenya.get_attribute("value"))
-    shot(page, "01-panel-send-request-en")
+    shot(page, "exchange-01-panel-send-request-en")
     panel.get_by_test_id("exchange-send-request").click()
     expect(page.locator(".messages")).to_contain_text("queued for the other authority")
     expect(page.get_by_test_id("case-status")).to_have_text("Sent")
@@ -149,7 +97,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(thread).to_contain_text("request", ignore_case=True)
     for evidence in ("SUBMISSION_ACCEPTANCE", "RELAY_REMMD_ACCEPTANCE", "DELIVERY"):
         expect(thread.locator(f'[data-evidence="{evidence}"]')).to_have_count(1)
-    shot(page, "02-panel-delivered-en")
+    shot(page, "exchange-02-panel-delivered-en")
 
     # Kenya: the inbox has one request to register; opening it is the retrieval.
     log_out(page)
@@ -159,11 +107,11 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(to_register.locator("li")).to_have_count(1)
     expect(to_register).to_contain_text("Laundering of the proceeds of bribery")
     expect(to_register).to_contain_text("fr-bepi@demo-node")
-    shot(page, "03-inbox-kenya-en")
+    shot(page, "exchange-03-inbox-kenya-en")
     to_register.locator("a").click()
     timeline = page.get_by_test_id("evidence-timeline")
     expect(timeline.locator('[data-evidence="RETRIEVAL"]')).to_have_count(1)
-    shot(page, "04-message-received-en")
+    shot(page, "exchange-04-message-received-en")
     page.get_by_test_id("register-request").click()
     expect(page.locator(".messages")).to_contain_text("registered as an incoming request")
     expect(page.get_by_test_id("case-status")).to_have_text("Received")
@@ -177,7 +125,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(panel.get_by_test_id("exchange-thread").locator(":scope > li")).to_have_count(1)
     panel.locator("summary", has_text="Send to the other authority").click()
     panel.locator("#id_action").select_option("acknowledgement")
-    shot(page, "05-panel-kenya-acknowledge-en")
+    shot(page, "exchange-05-panel-kenya-acknowledge-en")
     panel.get_by_test_id("exchange-send").click()
     expect(page.locator(".messages")).to_contain_text("Sealed and queued")
     expect(page.get_by_test_id("case-status")).to_have_text("Acknowledged")
@@ -192,7 +140,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(thread).to_have_count(2)
     expect(thread.nth(1)).to_contain_text("acknowledgement", ignore_case=True)
     expect(thread.first.locator('[data-evidence="RETRIEVAL"]')).to_have_count(1)
-    shot(page, "06-panel-acknowledged-en")
+    shot(page, "exchange-06-panel-acknowledged-en")
 
     sent = Message.objects.get(direction=Message.Direction.OUTBOUND, action="request")
     thread.first.locator(f'a[href="{sent.get_absolute_url()}"]').click()
@@ -200,7 +148,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(timeline.locator("li")).to_have_count(sent.evidences.count())
     for kind in (Evidence.Type.DELIVERY, Evidence.Type.RETRIEVAL):
         expect(timeline.locator(f'[data-evidence="{kind}"]')).to_have_count(1)
-    shot(page, "07-message-timeline-en")
+    shot(page, "exchange-07-message-timeline-en")
     with page.expect_download() as download_info:
         page.get_by_test_id("bundle").click()
     download = download_info.value
@@ -216,21 +164,21 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(received).to_have_count(1)
     expect(received).to_contain_text("acknowledgement", ignore_case=True)
     expect(received).to_contain_text(case_fr.our_reference)
-    shot(page, "08-inbox-en")
+    shot(page, "exchange-08-inbox-en")
     page.click('.language-switcher button[value="ar"]')
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.get_by_test_id("messages").locator("tbody tr")).to_have_count(1)
-    shot(page, "09-inbox-ar")
+    shot(page, "exchange-09-inbox-ar")
     page.get_by_test_id("tab-outbox").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_test_id("messages").locator("tbody tr")).to_have_count(1)
-    shot(page, "10-outbox-ar")
+    shot(page, "exchange-10-outbox-ar")
     page.goto(base + sent.get_absolute_url())
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_test_id("evidence-timeline").locator("li")).to_have_count(
         sent.evidences.count()
     )
     expect(page.get_by_test_id("message-state")).not_to_be_empty()
-    shot(page, "11-message-timeline-ar")
+    shot(page, "exchange-11-message-timeline-ar")
     assert Case.objects.get(pk=case_fr.pk).status == Status.ACKNOWLEDGED

@@ -6,70 +6,19 @@ Screenshots land in test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import datetime
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import shot
 from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
-from rogatory.reference.loaders import load_reference_data
 from rogatory.reference.models import IccsCategory
-from rogatory.treaties.loaders import load_treaty_data
 from rogatory.treaties.models import Instrument, Participation
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    # Playwright runs its own event loop in this thread; Django's ORM calls here are safe.
-    if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (/usr/bin/chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and REQUIRE_BROWSER=1")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    # Transactional tests start from whatever the last one flushed; the load is idempotent.
-    load_reference_data()
-    load_treaty_data()
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_officer_logs_in_switches_to_arabic_and_browses_iccs(live_server: object, page) -> None:
