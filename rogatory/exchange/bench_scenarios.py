@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime
 import hashlib
 import json
 import os
@@ -55,49 +54,16 @@ def _canonical_size(value: Any) -> int:
 
 def prepare(options: argparse.Namespace) -> dict[str, Any]:
     """Draft, finalise and approve a request; write the padded body template."""
-    from django.utils import timezone
 
     from rogatory.accounts.models import Authority, User
-    from rogatory.cases.actions import do_register_case
-    from rogatory.cases.choices import Direction, MeasureType
     from rogatory.drafting.actions import do_approve, do_finalise
     from rogatory.exchange import business, seal
+    from rogatory.exchange.scenarios import draft_request
 
     authority = Authority.objects.get(code="fr-bepi")
     officer = User.objects.get(username="claire.officer")
     supervisor = User.objects.get(username="marc.supervisor")
-    case = do_register_case(
-        authority,
-        direction=Direction.OUTGOING,
-        fields={
-            "kind": "mla",
-            "requested_state_id": "KE",
-            "subject": "Blanchiment du produit de la corruption",
-            "summary_of_facts": "Des commissions versées à Paris ont été virées sur un compte "
-            "à Nairobi entre 2022 et 2024.",
-            "purpose": "Retracer les fonds et en établir l'origine devant le tribunal.",
-            "procedure": "Copies certifiées conformes, avec une attestation de la banque.",
-            "conducting_authority": "Juge d'instruction, tribunal judiciaire de Paris",
-            "requested_authority_name": "Office of the Director of Public Prosecutions",
-            "legal_basis_note": "UNCAC art. 46",
-            "requested_deadline": timezone.localdate() + datetime.timedelta(days=90),
-        },
-        acting_user=officer,
-        offences=[{"national_name": "Blanchiment", "national_provision": "Code pénal, art. 324-1"}],
-        measures=[
-            {
-                "kind": MeasureType.BANK_RECORDS,
-                "description": "Statements and opening documents",
-                "details": {
-                    "institution": "Harambee Bank",
-                    "account": "KE00 1234 5678",
-                    "holder": "Tana Holdings Ltd",
-                    "period_from": "2022-01-01",
-                    "period_to": "2024-12-31",
-                },
-            }
-        ],
-    )
+    case = draft_request(authority, officer)
     version = do_finalise(case, language="en", acting_user=officer)
     version = do_approve(version, acting_user=supervisor)
     document = dict(version.document)

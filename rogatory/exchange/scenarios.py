@@ -118,11 +118,8 @@ def _write_annex(size_mb: float, directory: Path) -> Path:
     return path
 
 
-def send_request(options: argparse.Namespace) -> tuple[Authority, User, Case]:
-    """Draft, finalise, approve and send a request with an annex of ``attachment_mb``."""
-    authority = Authority.objects.get(code="fr-bepi")
-    officer = User.objects.get(username="claire.officer")
-    supervisor = User.objects.get(username="marc.supervisor")
+def draft_request(authority: Authority, officer: User) -> Case:
+    """France's demo request to Kenya for bank records: every part of art. 18(15) given."""
     case = do_register_case(
         authority,
         direction=Direction.OUTGOING,
@@ -166,6 +163,15 @@ def send_request(options: argparse.Namespace) -> tuple[Authority, User, Case]:
         },
         acting_user=officer,
     )
+    return case
+
+
+def send_request(options: argparse.Namespace) -> tuple[Authority, User, Case]:
+    """Draft, finalise, approve and send a request with an annex of ``attachment_mb``."""
+    authority = Authority.objects.get(code="fr-bepi")
+    officer = User.objects.get(username="claire.officer")
+    supervisor = User.objects.get(username="marc.supervisor")
+    case = draft_request(authority, officer)
     with tempfile.TemporaryDirectory() as scratch:
         annex = _write_annex(options.attachment_mb, Path(scratch))
         with open(annex, "rb") as handle:
