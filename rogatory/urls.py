@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("rogatory.cases.urls")),
     path("", include("rogatory.drafting.urls")),
     path("", include("rogatory.knowledge.urls")),
-    path("", include("rogatory.exchange.views")),
+    path("", include("rogatory.exchange.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,22 +24,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from rogatory.accounts.models import Authority, User
+from rogatory.accounts.models import Authority
 from rogatory.audit.actions import record
-from rogatory.cases.actions import _event as case_event
-from rogatory.cases.actions import do_add_document, do_register_case, do_transition
-from rogatory.cases.choices import Direction, DocumentKind, EventKind, Status
-from rogatory.cases.lifecycle import TRANSITIONS, TransitionRefused
-from rogatory.cases.models import Case
-from rogatory.drafting.actions import case_content
-from rogatory.lib import uploads
 
 from . import business, records, seal
 from .errors import ExchangeError
+from .filing import file_message
 from .models import (
-    Conversation,
     Evidence,
     JunkCount,
     Message,
@@ -49,7 +40,6 @@ from .models import (
     Partner,
 )
 from .node import decryption_keys, hosted_codes, local_node, partner_codes, partner_keys
-from .outbound import quiet
 
 logger = logging.getLogger(__name__)
 
@@ -402,7 +392,7 @@ def _store(
         )
     ]
     if not opened.manifest:
-        issued.append(_file(message, audit=False))
+        issued.append(file_message(message, audit=False))
     # One entry for the message and the evidences it got here (each named with its hash).
     record(
         "exchange.received",
@@ -522,7 +512,7 @@ def _finish(message: Message) -> Outcome:
         locked = Message.objects.select_for_update().get(pk=message.pk)
         if locked.state in (MessageState.RECEIVING, MessageState.COMPLETE):
             # Filed by the worker: the sender learns of the delivery by a pushed evidence.
-            _file(locked, push=locked.state == MessageState.COMPLETE)
+            file_message(locked, push=locked.state == MessageState.COMPLETE)
     message.refresh_from_db()
     return _answer(message)
 
@@ -565,323 +555,6 @@ def _non_delivery(message: Message, code: str) -> Outcome:
             push_to=push,
         )
     return Outcome(422, {"error": code, "evidences": [evidence.token]})
-
-
-# Filing -------------------------------------------------------------------------------------
-
-
-def _file(message: Message, *, audit: bool = True, push: bool = False) -> Evidence:
-    """The message is verified and complete: deliver it (evidence) and put it where it
-    belongs; the delivery evidence. Runs inside the caller's transaction."""
-    now = timezone.now()
-    message.state = MessageState.FILED
-    message.filed_at = now
-    conversation = Conversation.objects.filter(
-        authority=message.authority,
-        conversation_id=uuid.UUID(message.header["conversation_id"]),
-    ).first()
-    if message.action == "request":
-        if conversation is None:
-            conversation = Conversation.objects.create(
-                conversation_id=uuid.UUID(message.header["conversation_id"]),
-                authority=message.authority,
-                partner=message.partner,
-                partner_party=message.from_party,
-                role=Conversation.Role.REQUESTED,
-            )
-        else:
-            message.held = True  # a second request in one conversation: an officer decides
-    elif (
-        conversation is None
-        or conversation.partner_id != message.partner_id
-        or conversation.partner_party != message.from_party
-    ):
-        # An answer to nothing we know (or to another partner's conversation): held for an
-        # officer, never dropped, never put on a case it does not belong to.
-        conversation = None
-        message.held = True
-    message.conversation = conversation
-    message.save(update_fields=["state", "filed_at", "conversation", "held"])
-    delivery = records.issue(
-        Evidence.Type.DELIVERY,
-        message=message,
-        at=now,
-        push_to=message.from_node if message.offline or push else "",
-        audit=audit,
-    )
-    if conversation is not None and message.action != "request":
-        conversation.partner_status = message.action
-        conversation.partner_status_at = now
-        conversation.save(update_fields=["partner_status", "partner_status_at"])
-        if conversation.case is not None:
-            apply_to_case(message, conversation.case)
-    return delivery
-
-
-# What a partner's action does to our case: the status it leads to, by our direction.
-TARGETS: dict[str, dict[str, Status]] = {
-    Direction.OUTGOING: {
-        "acknowledgement": Status.ACKNOWLEDGED,
-        "info_request": Status.INFO_REQUESTED,
-        "consultation": Status.CONSULTATION,
-        "postponement": Status.POSTPONED,
-        "execution_update": Status.PARTIALLY_EXECUTED,
-        "execution_result": Status.EXECUTED,
-        "refusal": Status.REFUSED,
-    },
-    Direction.INCOMING: {
-        "info_answer": Status.INFO_PROVIDED,
-        "withdrawal": Status.WITHDRAWN,
-    },
-}
-
-
-def _path_to(case: Case, target: Status) -> list[str]:
-    """The shortest chain of moves from the case's status to ``target`` in its direction."""
-    start = Status(case.status)
-    if start == target:
-        return []
-    seen = {start}
-    queue: deque[tuple[Status, list[str]]] = deque([(start, [])])
-    while queue:
-        status, path = queue.popleft()
-        for t in TRANSITIONS:
-            if status in t.sources and case.direction in t.directions and t.target not in seen:
-                if t.target == target:
-                    return [*path, t.name]
-                seen.add(t.target)
-                queue.append((t.target, [*path, t.name]))
-    return []
-
-
-def _measure_path(current: str, target: str) -> list[str]:
-    """The shortest chain of measure statuses from ``current`` to ``target``."""
-    from rogatory.cases.lifecycle import MEASURE_MOVES
-
-    queue: deque[tuple[str, list[str]]] = deque([(current, [])])
-    seen = {current}
-    while queue:
-        status, path = queue.popleft()
-        for following in MEASURE_MOVES.get(status, frozenset()):
-            if following == target:
-                return [*path, following]
-            if following not in seen:
-                seen.add(following)
-                queue.append((following, [*path, following]))
-    return []
-
-
-def _apply_measures(case: Case, body: dict[str, Any]) -> None:
-    """Mirror the measure statuses the requested state reported onto our measures of the
-    same kind (so that the case's own guards, e.g. "all measures settled", agree)."""
-    from rogatory.cases.actions import do_change_measure_status
-
-    reported: dict[str, str] = {}
-    for item in body.get("measures", []):
-        reported.setdefault(item["kind"], item["status"])
-    for measure in case.measures.all():
-        target = reported.get(measure.kind)
-        if not target or target == measure.status:
-            continue
-        for status in _measure_path(measure.status, target):
-            try:
-                do_change_measure_status(
-                    measure,
-                    status,
-                    acting_user=None,
-                    reason=_("Reported by the other state."),
-                    ground=body.get("ground", ""),
-                )
-            except TransitionRefused:
-                break
-            measure.refresh_from_db()
-
-
-def apply_to_case(message: Message, case: Case) -> None:
-    """File a partner's message on our case: its text in the history, its files among the
-    documents, and the case moved as far as our lifecycle allows towards what it reports."""
-    body = message.body
-    summary = business.summary(message.action, body)
-    with quiet():
-        case_event(
-            case,
-            EventKind.EXCHANGE,
-            None,
-            reason=summary,
-            details={
-                "action": message.action,
-                "message": str(message.public_id),
-                "direction": "inbound",
-            },
-        )
-        if message.action == "acknowledgement" and not case.their_reference:
-            Case.objects.filter(pk=case.pk).update(their_reference=body["receiver_reference"][:100])
-        if message.action in ("execution_update", "execution_result"):
-            _apply_measures(case, body)
-        _attach_parts(message, case, acting_user=None)
-        target = TARGETS.get(case.direction, {}).get(message.action)
-        if target is None:
-            return
-        ground = body.get("ground", "")
-        for name in _path_to(case, target):
-            try:
-                do_transition(
-                    case,
-                    name,
-                    acting_user=None,
-                    reason=summary or _("Reported by the other state."),
-                    ground=ground,
-                )
-            except TransitionRefused as refused:
-                case_event(case, EventKind.NOTE, None, reason=refused.message)
-                break
-
-
-def _attach_parts(message: Message, case: Case, *, acting_user: User | None) -> None:
-    kind = (
-        DocumentKind.EVIDENCE
-        if message.action in ("execution_result", "execution_update")
-        else DocumentKind.REQUEST
-        if message.action == "request"
-        else DocumentKind.CORRESPONDENCE
-    )
-    for part in message.parts.all():
-        if part.document_version_id or not part.stored_path:
-            continue
-        try:
-            with open(part.stored_path, "rb") as handle:
-                version = do_add_document(
-                    case,
-                    title=part.name,
-                    kind=kind,
-                    upload=handle,
-                    original_name=part.name,
-                    acting_user=acting_user,
-                    expected_sha256=part.sha256,
-                    expected_size=part.size,
-                    max_size=settings.EXCHANGE_MAX_PART_SIZE,
-                )
-        except uploads.UploadRejected as rejected:
-            note = _("%(name)s was not filed: %(reason)s") % {
-                "name": part.name,
-                "reason": rejected.message,
-            }
-            case_event(case, EventKind.NOTE, acting_user, reason=note)
-            continue
-        part.document_version = version
-        part.save(update_fields=["document_version"])
-        # The case's document store holds it now (checked, checksummed): free the space.
-        Path(part.stored_path).unlink(missing_ok=True)
-
-
-# Triage -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def do_accept_request(message: Message, *, acting_user: User) -> Case:
-    """Register an incoming request received through the exchange as a case of the receiving
-    authority, with its documents and its confidentiality marking (art. 18(20))."""
-    locked = Message.objects.select_for_update().get(pk=message.pk)
-    conversation = locked.conversation
-    if (
-        locked.direction != Message.Direction.INBOUND
-        or locked.action != "request"
-        or locked.state != MessageState.FILED
-        or conversation is None
-        or locked.held
-    ):
-        raise ExchangeError(_("This message is not a request to register."), code="not_request")
-    if conversation.case_id is not None:
-        raise ExchangeError(_("This request is already registered."), code="already_registered")
-    if acting_user.authority_id != locked.authority_id or not acting_user.can_write_cases:
-        raise ExchangeError(_("Only an officer of the authority registers it."), code="forbidden")
-    body = locked.body
-    document = body["request"]
-    content = case_content(document)
-    fields = content.fields | {
-        "their_reference": body["sender_reference"][:100],
-        "requesting_state_id": document["requesting"]["state"],
-        "requested_state_id": locked.authority.state_id,
-        "requesting_authority_name": document["requesting"]["authority"][:300],
-        "kind": body["kind"],
-        "confidentiality": body["confidentiality"],
-        "urgency": body["urgency"],
-        "received_on": timezone.localdate(locked.filed_at or timezone.now()),
-    }
-    with quiet():
-        case = do_register_case(
-            locked.authority,
-            direction=Direction.INCOMING,
-            fields=fields,
-            acting_user=acting_user,
-            offences=content.offences,
-            persons=content.persons,
-            measures=content.measures,
-        )
-        conversation.case = case
-        conversation.save(update_fields=["case"])
-        _attach_parts(locked, case, acting_user=acting_user)
-        case_event(
-            case,
-            EventKind.EXCHANGE,
-            acting_user,
-            reason=_("Received through the secure exchange from %(party)s.")
-            % {"party": f"{locked.from_party}@{locked.from_node}"},
-            details={
-                "action": "request",
-                "message": str(locked.public_id),
-                "direction": "inbound",
-            },
-        )
-    record(
-        "exchange.request_registered",
-        acting_user=acting_user,
-        authority_id=locked.authority_id,
-        object_type="message",
-        object_ref=str(locked.message_id),
-        details={"case": str(case.public_id)},
-    )
-    return case
-
-
-@transaction.atomic
-def do_file_held(message: Message, case: Case, *, acting_user: User) -> None:
-    """An officer puts a held message on one of the authority's cases."""
-    locked = Message.objects.select_for_update().get(pk=message.pk)
-    if not locked.held or case.authority_id != locked.authority_id:
-        raise ExchangeError(_("This message cannot be filed there."), code="forbidden")
-    locked.held = False
-    # On the request's conversation with that partner, if there is one, so that it shows in
-    # the case's exchange thread.
-    locked.conversation = case.conversations.filter(partner=locked.partner).first()
-    locked.save(update_fields=["held", "conversation"])
-    apply_to_case(locked, case)
-    record(
-        "exchange.held_filed",
-        acting_user=acting_user,
-        authority_id=locked.authority_id,
-        object_type="message",
-        object_ref=str(locked.message_id),
-        details={"case": str(case.public_id)},
-    )
-
-
-@transaction.atomic
-def do_mark_retrieved(message: Message, *, acting_user: User) -> bool:
-    """The first time a person of the receiving authority opens a message: the retrieval
-    evidence, sent back to the sender. Returns whether this was the first time."""
-    if message.direction != Message.Direction.INBOUND or message.state != MessageState.FILED:
-        return False
-    if acting_user.authority_id != message.authority_id:
-        return False
-    updated = Message.objects.filter(pk=message.pk, retrieved_at__isnull=True).update(
-        retrieved_at=timezone.now(), retrieved_by_name=acting_user.get_username()
-    )
-    if not updated:
-        return False
-    message.refresh_from_db()
-    records.issue(Evidence.Type.RETRIEVAL, message=message, push_to=message.from_node)
-    return True
 
 
 def receive_evidence(token: Any) -> Outcome:

@@ -34,7 +34,7 @@ from rogatory.cases.models import Case
 from rogatory.drafting.actions import do_approve, do_finalise
 from rogatory.reference.models import State
 
-from .inbound import do_accept_request, do_mark_retrieved
+from .filing import do_accept_request, do_mark_retrieved
 from .models import Message, MessageState, PartnerAuthority
 from .offline import write_message_bundle
 from .outbound import do_send_action, do_send_request

@@ -19,7 +19,7 @@ from rogatory.cases.choices import Direction, MeasureStatus, Status
 from rogatory.cases.models import Case
 from rogatory.drafting.models import RequestVersion
 from rogatory.exchange import timeouts, transport
-from rogatory.exchange.inbound import do_accept_request, do_mark_retrieved
+from rogatory.exchange.filing import do_accept_request, do_mark_retrieved
 from rogatory.exchange.models import Evidence, Message, MessageState
 from rogatory.exchange.outbound import do_send_action, do_send_request
 

@@ -26,7 +26,7 @@ from rogatory.cases.models import Case
 from rogatory.drafting.models import RequestVersion
 from rogatory.exchange import node, seal, transport
 from rogatory.exchange.bundle import verify_bundle
-from rogatory.exchange.inbound import do_accept_request
+from rogatory.exchange.filing import do_accept_request
 from rogatory.exchange.models import (
     Conversation,
     Evidence,
