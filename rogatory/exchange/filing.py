@@ -27,7 +27,7 @@ from rogatory.lib import uploads
 
 from . import business, records
 from .errors import ExchangeError
-from .models import Conversation, Evidence, Message, MessageState
+from .models import Conversation, Evidence, Message, MessagePart, MessageState
 from .outbound import quiet
 
 
@@ -199,6 +199,44 @@ def apply_to_case(message: Message, case: Case) -> None:
 
 
 def _attach_parts(message: Message, case: Case, *, acting_user: User | None) -> None:
+    """File the message's received files on the case as documents; a file larger than what a
+    request may handle (EXCHANGE_FILE_INLINE_MAX) is left to the worker (attach_pending_parts),
+    which copies it outside any transaction."""
+    for part in message.parts.all():
+        if part.document_version_id or not part.stored_path or part.problem:
+            continue
+        if part.size > settings.EXCHANGE_FILE_INLINE_MAX:
+            continue
+        _attach_part(part, message, case, acting_user=acting_user)
+
+
+def attach_pending_parts(*, limit: int = 5) -> int:
+    """The worker's step: file on their case the received files left for it."""
+    pending = (
+        MessagePart.objects.filter(
+            message__direction=Message.Direction.INBOUND,
+            message__state=MessageState.FILED,
+            message__held=False,
+            message__conversation__case__isnull=False,
+            document_version__isnull=True,
+            problem="",
+        )
+        .exclude(stored_path="")
+        .select_related("message__conversation__case")
+        .order_by("pk")[:limit]
+    )
+    done = 0
+    for part in pending:
+        conversation = part.message.conversation
+        assert conversation is not None and conversation.case is not None
+        _attach_part(part, part.message, conversation.case, acting_user=None)
+        done += 1
+    return done
+
+
+def _attach_part(
+    part: MessagePart, message: Message, case: Case, *, acting_user: User | None
+) -> None:
     kind = (
         DocumentKind.EVIDENCE
         if message.action in ("execution_result", "execution_update")
@@ -206,33 +244,32 @@ def _attach_parts(message: Message, case: Case, *, acting_user: User | None) -> 
         if message.action == "request"
         else DocumentKind.CORRESPONDENCE
     )
-    for part in message.parts.all():
-        if part.document_version_id or not part.stored_path:
-            continue
-        try:
-            with open(part.stored_path, "rb") as handle:
-                version = do_add_document(
-                    case,
-                    title=part.name,
-                    kind=kind,
-                    upload=handle,
-                    original_name=part.name,
-                    acting_user=acting_user,
-                    expected_sha256=part.sha256,
-                    expected_size=part.size,
-                    max_size=settings.EXCHANGE_MAX_PART_SIZE,
-                )
-        except uploads.UploadRejected as rejected:
-            note = _("%(name)s was not filed: %(reason)s") % {
-                "name": part.name,
-                "reason": rejected.message,
-            }
-            case_event(case, EventKind.NOTE, acting_user, reason=note)
-            continue
-        part.document_version = version
-        part.save(update_fields=["document_version"])
-        # The case's document store holds it now (checked, checksummed): free the space.
-        Path(part.stored_path).unlink(missing_ok=True)
+    try:
+        with open(part.stored_path, "rb") as handle:
+            version = do_add_document(
+                case,
+                title=part.name,
+                kind=kind,
+                upload=handle,
+                original_name=part.name,
+                acting_user=acting_user,
+                expected_sha256=part.sha256,
+                expected_size=part.size,
+                max_size=settings.EXCHANGE_MAX_PART_SIZE,
+            )
+    except uploads.UploadRejected as rejected:
+        note = _("%(name)s was not filed: %(reason)s") % {
+            "name": part.name,
+            "reason": rejected.message,
+        }
+        case_event(case, EventKind.NOTE, acting_user, reason=note)
+        part.problem = str(rejected.message)[:300]
+        part.save(update_fields=["problem"])
+        return
+    part.document_version = version
+    part.save(update_fields=["document_version"])
+    # The case's document store holds it now (checked, checksummed): free the space.
+    Path(part.stored_path).unlink(missing_ok=True)
 
 
 # Triage -------------------------------------------------------------------------------------

@@ -348,6 +348,9 @@ class MessagePart(models.Model):
         blank=True,
         related_name="+",
     )
+    # Why the file could not be filed on the case (refused by the document checks); it stays
+    # in the exchange's storage, downloadable with the message.
+    problem = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["message", "part_id"]

@@ -445,10 +445,11 @@ def push_evidences(*, limit: int = 200) -> int:
 def run_once() -> tuple[int, int]:
     """One pass of the worker: deliver, file what came in too large for a request, push
     evidences, note late ones."""
+    from .filing import attach_pending_parts
     from .timeouts import check_timeouts, issue_non_retrievals
 
     delivered = deliver_due()
-    filed = file_complete()
+    filed = file_complete() + attach_pending_parts()
     pushed = push_evidences()
     check_timeouts()
     issue_non_retrievals()

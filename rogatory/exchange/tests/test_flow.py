@@ -246,3 +246,22 @@ def test_a_message_nobody_opens_gets_a_non_retrieval_evidence(
     transport.push_evidences()
     sent.refresh_from_db()
     assert sent.state == MessageState.RETRIEVED
+
+
+def test_large_received_files_are_put_on_the_case_by_the_worker(
+    personas: Personas, approved: RequestVersion, settings: Any
+) -> None:
+    """Registering a request whose files are larger than a request may copy leaves them to
+    the worker, which files them on the case outside any web request."""
+    settings.EXCHANGE_FILE_INLINE_MAX = 1000
+    do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    transport.run_once()
+    received = Message.objects.get(direction=Message.Direction.INBOUND, action="request")
+    case_b = do_accept_request(received, acting_user=personas.outsider)
+    assert case_b.documents.count() == 0
+    transport.run_once()
+    assert case_b.documents.count() == 2
+    assert {d.versions.get().sha256 for d in case_b.documents.all()} == {
+        approved.pdf_sha256,
+        approved.docx_sha256,
+    }
