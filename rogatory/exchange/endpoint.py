@@ -127,7 +127,8 @@ def endpoint_part(
 ) -> Outcome:
     """GET how many chunks of a part arrived; PUT the next one (encrypted)."""
     if request.method == "GET":
-        return part_status(from_node, message_id, part_id)
+        proof = str(request.headers.get("X-Rex-Part-Proof", ""))[:100]
+        return part_status(from_node, message_id, part_id, proof)
     if index < 0:
         return junk("malformed", 400)
     data = _read_body(request, settings.EXCHANGE_CHUNK_SIZE + 1024)

@@ -349,9 +349,26 @@ def do_file_held(message: Message, case: Case, *, acting_user: User) -> None:
     if not locked.held or case.authority_id != locked.authority_id:
         raise ExchangeError(_("This message cannot be filed there."), code="forbidden")
     locked.held = False
-    # On the request's conversation with that partner, if there is one, so that it shows in
-    # the case's exchange thread.
-    locked.conversation = case.conversations.filter(partner=locked.partner).first()
+    # On the request's conversation with that partner, so that it shows in the case's thread;
+    # where the request has none (it went by post), the message's conversation becomes the
+    # request's: what the partner sends next in it lands there by itself.
+    conversation = case.conversations.filter(partner=locked.partner).first()
+    conversation_id = uuid.UUID(locked.header["conversation_id"])
+    taken = Conversation.objects.filter(
+        authority=locked.authority, conversation_id=conversation_id
+    ).exists()
+    if conversation is None and not taken:
+        conversation = Conversation.objects.create(
+            conversation_id=conversation_id,
+            authority=locked.authority,
+            case=case,
+            partner=locked.partner,
+            partner_party=locked.from_party,
+            role=Conversation.Role.REQUESTER
+            if case.direction == Direction.OUTGOING
+            else Conversation.Role.REQUESTED,
+        )
+    locked.conversation = conversation
     locked.save(update_fields=["held", "conversation"])
     apply_to_case(locked, case)
     record(

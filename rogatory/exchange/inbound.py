@@ -419,9 +419,22 @@ def incoming_dir(message: Message) -> Path:
     return Path(settings.DATA_DIR) / "exchange" / "incoming" / str(message.public_id)
 
 
-def part_status(from_node: str, message_id: str, part_id: str) -> Outcome:
+def part_status(from_node: str, message_id: str, part_id: str, proof: str) -> Outcome:
+    """How many chunks of a part arrived, for the sender only (it proves it holds the part
+    key); anyone else learns nothing, not even whether the part exists."""
     part = _inbound_part(from_node, message_id, part_id)
-    if part is None:
+    entry = (
+        next((e for e in part.message.manifest if e["part_id"] == part_id), None)
+        if part is not None
+        else None
+    )
+    if (
+        part is None
+        or entry is None
+        or not seal.check_part_proof(
+            entry["key"], proof, message_id=str(part.message.message_id), part_id=part_id
+        )
+    ):
         return Outcome(404, {"error": "unknown_part"})
     return Outcome(200, {"received": part.received_chunks, "count": part.chunk_count})
 

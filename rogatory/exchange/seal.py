@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
 import uuid
@@ -624,6 +625,19 @@ def open_envelope(
 def new_part_key() -> str:
     """Return a fresh random 256-bit part key, base64url without padding."""
     return _b64e(secrets.token_bytes(32))
+
+
+def part_proof(key: str, *, message_id: str, part_id: str) -> str:
+    """Proof that the asker knows a part's key (only the two nodes do), for asking how far a
+    transfer got: HMAC-SHA256 under the part key of the part's names."""
+    raw = urlsafe_b64decode(key.encode("ascii"))
+    mac = hmac.new(raw, canonical(["rex-part-status-1", message_id, part_id]), hashlib.sha256)
+    return _b64e(mac.digest())
+
+
+def check_part_proof(key: str, proof: str, *, message_id: str, part_id: str) -> bool:
+    expected = part_proof(key, message_id=message_id, part_id=part_id)
+    return hmac.compare_digest(expected.encode("ascii"), proof.encode("ascii", "replace"))
 
 
 def _part_key(key: str) -> AESGCM:

@@ -62,6 +62,12 @@ class Transport(Protocol):
     def send_batch(self, wires: list[str]) -> Outcome: ...
 
 
+def _proof(message: Message, part_id: str) -> str:
+    """That we hold the part key: asked by the receiver before it says how far a part got."""
+    entry = next(e for e in message.manifest if e["part_id"] == part_id)
+    return seal.part_proof(entry["key"], message_id=str(message.message_id), part_id=part_id)
+
+
 class LocalTransport:
     """Two authorities on one node: the receiving side's code, called directly."""
 
@@ -69,7 +75,9 @@ class LocalTransport:
         return receive_envelope(wire)
 
     def part_status(self, message: Message, part_id: str) -> Outcome:
-        return part_status(message.from_node, str(message.message_id), part_id)
+        return part_status(
+            message.from_node, str(message.message_id), part_id, _proof(message, part_id)
+        )
 
     def send_chunk(self, message: Message, part_id: str, index: int, data: bytes) -> Outcome:
         return receive_chunk(message.from_node, str(message.message_id), part_id, index, data)
@@ -114,8 +122,15 @@ class HttpTransport:
             self._connection.close()
             self._connection = None
 
-    def _call(self, method: str, path: str, body: bytes | None, content_type: str) -> Outcome:
-        headers = {"Content-Type": content_type, "Accept": "application/json"}
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        content_type: str,
+        extra: dict[str, str] | None = None,
+    ) -> Outcome:
+        headers = {"Content-Type": content_type, "Accept": "application/json", **(extra or {})}
         for attempt in (1, 2):
             reused = self._connection is not None
             try:
@@ -148,7 +163,8 @@ class HttpTransport:
         return f"/messages/{message.from_node}/{message.message_id}/parts/{part_id}"
 
     def part_status(self, message: Message, part_id: str) -> Outcome:
-        return self._call("GET", self._part_path(message, part_id), None, "application/json")
+        proof = {"X-Rex-Part-Proof": _proof(message, part_id)}
+        return self._call("GET", self._part_path(message, part_id), None, "application/json", proof)
 
     def send_chunk(self, message: Message, part_id: str, index: int, data: bytes) -> Outcome:
         path = f"{self._part_path(message, part_id)}/{index}"

@@ -631,7 +631,14 @@ def test_chunks_arrive_in_order_and_file_the_part_on_the_case(
     assert first.json()["parts"] == {"doc1": 0}
     assert [c["type"] for c in verified(first.json()["evidences"])] == ["RELAY_REMMD_ACCEPTANCE"]
 
-    status = Client().get(part_url(sent.envelope))
+    # How far the transfer got: only for who holds the part key.
+    assert Client().get(part_url(sent.envelope)).status_code == 404
+    forged = seal.part_proof(
+        seal.new_part_key(), message_id=sent.envelope.message_id, part_id="doc1"
+    )
+    assert Client().get(part_url(sent.envelope), HTTP_X_REX_PART_PROOF=forged).status_code == 404
+    proof = seal.part_proof(sent.key, message_id=sent.envelope.message_id, part_id="doc1")
+    status = Client().get(part_url(sent.envelope), HTTP_X_REX_PART_PROOF=proof)
     assert status.status_code == 200
     assert status.json() == {"received": 0, "count": 3}
 
@@ -644,7 +651,9 @@ def test_chunks_arrive_in_order_and_file_the_part_on_the_case(
     refused = put_chunk(sent.envelope, 0, bytes(tampered))
     assert refused.status_code == 422
     assert "evidences" not in refused.json()
-    assert Client().get(part_url(sent.envelope)).json()["received"] == 0
+    assert (
+        Client().get(part_url(sent.envelope), HTTP_X_REX_PART_PROOF=proof).json()["received"] == 0
+    )
     assert incoming_files() == []
 
     answers = [put_chunk(sent.envelope, n, sent.chunk(n)) for n in range(3)]

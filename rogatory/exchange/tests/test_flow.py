@@ -193,6 +193,22 @@ def test_a_message_that_matches_no_request_is_held_then_filed(
     held.refresh_from_db()
     assert not held.held
     assert case.events.filter(kind="exchange").exists()
+    # The request had no conversation: the message's becomes its, and the next message in it
+    # lands on the request by itself.
+    assert held.conversation is not None and held.conversation.case == case
+    queue(
+        conversation,
+        "status_answer",
+        {"status": "executed", "note": "Done."},
+        acting_user=personas.outsider,
+    )
+    transport.run_once()
+    follow_up = (
+        Message.objects.filter(direction=Message.Direction.INBOUND, authority=personas.authority_a)
+        .exclude(pk=held.pk)
+        .get()
+    )
+    assert not follow_up.held and follow_up.conversation == held.conversation
 
 
 def test_the_directory_entry_shows_where_a_state_is_reachable(
