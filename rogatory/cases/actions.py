@@ -278,7 +278,9 @@ def do_register_case(
 
 
 @transaction.atomic
-def do_update_case(case: Case, changes: Mapping[str, Any], *, acting_user: User) -> list[str]:
+def do_update_case(
+    case: Case, changes: Mapping[str, Any], *, acting_user: User | None
+) -> list[str]:
     """Change a case's details; return the names of the fields that really changed."""
     _check_fields(changes)
     diff: dict[str, list[object]] = {}

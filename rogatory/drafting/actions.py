@@ -242,10 +242,22 @@ def _import_problems(authority: Authority, document: dict[str, Any]) -> list[str
             % {"state": requesting}
         )
     requested = document["requested"]["state"]
-    if not State.objects.filter(iso2=requested).exists():
-        problems.append(_("requested/state: unknown state %(state)s.") % {"state": requested})
-    elif requested == authority.state_id:
+    if requested == authority.state_id:
         problems.append(_("requested/state: a request goes to another state."))
+    return problems + reference_problems(document)
+
+
+def reference_problems(document: dict[str, Any]) -> list[str]:
+    """What a (schema-valid) request document names that our reference data does not know —
+    states, treaty, ICCS codes —, each with its path: checked before a document becomes a case,
+    whether imported here or received from another state."""
+    problems = []
+    for side in ("requesting", "requested"):
+        code = document[side]["state"]
+        if code and not State.objects.filter(iso2=code).exists():
+            problems.append(
+                _("%(side)s/state: unknown state %(state)s.") % {"side": side, "state": code}
+            )
     basis = document["legal_basis"] or {}
     if basis.get("instrument") and not Instrument.objects.filter(code=basis["instrument"]).exists():
         problems.append(

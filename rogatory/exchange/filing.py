@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,18 @@ from django.utils.translation import gettext as _
 from rogatory.accounts.models import User
 from rogatory.audit.actions import record
 from rogatory.cases.actions import _event as case_event
-from rogatory.cases.actions import do_add_document, do_register_case, do_transition
+from rogatory.cases.actions import (
+    do_add_document,
+    do_change_measure_status,
+    do_register_case,
+    do_transition,
+    do_update_case,
+)
 from rogatory.cases.choices import Direction, DocumentKind, EventKind, Status
-from rogatory.cases.lifecycle import TRANSITIONS, TransitionRefused
+from rogatory.cases.lifecycle import MEASURE_MOVES, TRANSITIONS, TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.drafting.actions import case_content
+from rogatory.drafting.document import load_document
 from rogatory.lib import uploads
 
 from . import business, records
@@ -97,46 +105,42 @@ TARGETS: dict[str, dict[str, Status]] = {
 }
 
 
-def _path_to(case: Case, target: Status) -> list[str]:
-    """The shortest chain of moves from the case's status to ``target`` in its direction."""
-    start = Status(case.status)
+def _shortest_path(
+    start: str, target: str, moves: Callable[[str], Iterable[tuple[str, str]]]
+) -> list[str]:
+    """The names of the shortest chain of moves from status ``start`` to ``target``, where
+    ``moves(status)`` gives (name, status reached) pairs; empty when there is none."""
     if start == target:
         return []
+    queue: deque[tuple[str, list[str]]] = deque([(start, [])])
     seen = {start}
-    queue: deque[tuple[Status, list[str]]] = deque([(start, [])])
     while queue:
         status, path = queue.popleft()
-        for t in TRANSITIONS:
-            if status in t.sources and case.direction in t.directions and t.target not in seen:
-                if t.target == target:
-                    return [*path, t.name]
-                seen.add(t.target)
-                queue.append((t.target, [*path, t.name]))
+        for name, reached in moves(status):
+            if reached == target:
+                return [*path, name]
+            if reached not in seen:
+                seen.add(reached)
+                queue.append((reached, [*path, name]))
     return []
 
 
-def _measure_path(current: str, target: str) -> list[str]:
-    """The shortest chain of measure statuses from ``current`` to ``target``."""
-    from rogatory.cases.lifecycle import MEASURE_MOVES
-
-    queue: deque[tuple[str, list[str]]] = deque([(current, [])])
-    seen = {current}
-    while queue:
-        status, path = queue.popleft()
-        for following in MEASURE_MOVES.get(status, frozenset()):
-            if following == target:
-                return [*path, following]
-            if following not in seen:
-                seen.add(following)
-                queue.append((following, [*path, following]))
-    return []
+def _path_to(case: Case, target: Status) -> list[str]:
+    """The transitions from the case's status to ``target`` in its direction."""
+    return _shortest_path(
+        case.status,
+        target,
+        lambda status: [
+            (t.name, t.target)
+            for t in TRANSITIONS
+            if status in t.sources and case.direction in t.directions
+        ],
+    )
 
 
 def _apply_measures(case: Case, body: dict[str, Any]) -> None:
     """Mirror the measure statuses the requested state reported onto our measures of the
     same kind (so that the case's own guards, e.g. "all measures settled", agree)."""
-    from rogatory.cases.actions import do_change_measure_status
-
     reported: dict[str, str] = {}
     for item in body.get("measures", []):
         reported.setdefault(item["kind"], item["status"])
@@ -144,7 +148,12 @@ def _apply_measures(case: Case, body: dict[str, Any]) -> None:
         target = reported.get(measure.kind)
         if not target or target == measure.status:
             continue
-        for status in _measure_path(measure.status, target):
+        path = _shortest_path(
+            measure.status,
+            target,
+            lambda status: [(after, after) for after in MEASURE_MOVES.get(status, frozenset())],
+        )
+        for status in path:
             try:
                 do_change_measure_status(
                     measure,
@@ -176,7 +185,9 @@ def apply_to_case(message: Message, case: Case) -> None:
             },
         )
         if message.action == "acknowledgement" and not case.their_reference:
-            Case.objects.filter(pk=case.pk).update(their_reference=body["receiver_reference"][:100])
+            do_update_case(
+                case, {"their_reference": body["receiver_reference"][:100]}, acting_user=None
+            )
         if message.action in ("execution_update", "execution_result"):
             _apply_measures(case, body)
         _attach_parts(message, case, acting_user=None)
@@ -294,7 +305,7 @@ def do_accept_request(message: Message, *, acting_user: User) -> Case:
     if acting_user.authority_id != locked.authority_id or not acting_user.can_write_cases:
         raise ExchangeError(_("Only an officer of the authority registers it."), code="forbidden")
     body = locked.body
-    document = body["request"]
+    document = load_document(body["request"])  # the optional parts filled in
     content = case_content(document)
     fields = content.fields | {
         "their_reference": body["sender_reference"][:100],

@@ -27,6 +27,8 @@ from django.utils import timezone
 
 from rogatory.accounts.models import Authority
 from rogatory.audit.actions import record
+from rogatory.drafting.actions import reference_problems
+from rogatory.drafting.document import load_document
 
 from . import business, records, seal
 from .errors import ExchangeError
@@ -145,6 +147,21 @@ def _business_problems(opened: seal.Opened, partner: Partner) -> list[str]:
         missing = business.part_ids(action, opened.body) - ids
         if missing:
             problems.append(f"body: parts not in the manifest: {sorted(missing)}")
+    if not problems and action == "request":
+        problems.extend(_request_problems(opened.body["request"], str(header.get("to_party"))))
+    return problems
+
+
+def _request_problems(document: dict[str, Any], to_party: str) -> list[str]:
+    """A request must become a case here: states, treaty and ICCS codes we know (the same
+    check as a request document imported by hand), made by a state, addressed to ours."""
+    document = load_document(document)  # schema-valid already: the optional parts filled in
+    problems = [f"body/request/{problem}" for problem in reference_problems(document)]
+    if not document["requesting"]["state"]:
+        problems.append("body/request/requesting/state: the requesting state is missing")
+    ours = Authority.objects.filter(code=to_party).values_list("state_id", flat=True).first()
+    if document["requested"]["state"] != ours:
+        problems.append("body/request/requested/state: not the state of the addressed authority")
     return problems
 
 
@@ -182,7 +199,7 @@ def _manifest_problem(entry: Any) -> str:
 
 
 @dataclass
-class _Accepted:
+class Accepted:
     """An envelope that passed every check and is ready to be stored."""
 
     wire: dict[str, Any]
@@ -194,10 +211,10 @@ class _Accepted:
 
 def receive_envelope(raw: bytes | str | dict[str, Any], *, offline: bool = False) -> Outcome:
     """Verify and keep an envelope; answer with the evidences (or the refusal)."""
-    checked = _check_envelope(raw, offline=offline)
+    checked = check_envelope(raw, offline=offline)
     if isinstance(checked, Outcome):
         return checked
-    return _store_checked(checked, offline=offline)
+    return store_checked(checked, offline=offline)
 
 
 MAX_BATCH = 100
@@ -210,9 +227,9 @@ def receive_batch(envelopes: Any) -> Outcome:
     if not isinstance(envelopes, list) or not 0 < len(envelopes) <= MAX_BATCH:
         return junk("malformed")
     results: list[Outcome | None] = []
-    accepted: list[tuple[int, _Accepted]] = []
+    accepted: list[tuple[int, Accepted]] = []
     for raw in envelopes:
-        checked = _check_envelope(raw, offline=False)
+        checked = check_envelope(raw, offline=False)
         if isinstance(checked, Outcome):
             results.append(checked)
         else:
@@ -234,12 +251,12 @@ def receive_batch(envelopes: Any) -> Outcome:
     except IntegrityError:
         # A duplicate within the batch, or stored meanwhile by another request: one by one.
         for index, item in accepted:
-            results[index] = _store_checked(item, offline=False)
+            results[index] = store_checked(item, offline=False)
     answers = [{"status": r.status, **r.body} for r in results if r is not None]
     return Outcome(200, {"results": answers})
 
 
-def _check_envelope(raw: bytes | str | dict[str, Any], *, offline: bool) -> Outcome | _Accepted:
+def check_envelope(raw: bytes | str | dict[str, Any], *, offline: bool) -> Outcome | Accepted:
     """Every check of an envelope, in order; nothing stored (refusals are)."""
     try:
         wire = seal.parse_wire(raw)
@@ -287,10 +304,11 @@ def _check_envelope(raw: bytes | str | dict[str, Any], *, offline: bool) -> Outc
     problems = _business_problems(opened, partner)
     if problems:
         return _refuse(wire, "invalid_message", "; ".join(problems)[:500])
-    return _Accepted(wire, digest, opened, partner, now)
+    return Accepted(wire, digest, opened, partner, now)
 
 
-def _store_checked(item: _Accepted, *, offline: bool) -> Outcome:
+def store_checked(item: Accepted, *, offline: bool) -> Outcome:
+    """Keep an envelope that passed check_envelope; answer with its evidences."""
     wire, route = item.wire, item.wire["route"]
     message_id = uuid.UUID(item.opened.header["message_id"])
     try:
@@ -423,17 +441,11 @@ def part_status(from_node: str, message_id: str, part_id: str, proof: str) -> Ou
     """How many chunks of a part arrived, for the sender only (it proves it holds the part
     key); anyone else learns nothing, not even whether the part exists."""
     part = _inbound_part(from_node, message_id, part_id)
-    entry = (
-        next((e for e in part.message.manifest if e["part_id"] == part_id), None)
-        if part is not None
-        else None
-    )
-    if (
-        part is None
-        or entry is None
-        or not seal.check_part_proof(
-            entry["key"], proof, message_id=str(part.message.message_id), part_id=part_id
-        )
+    if part is None or not seal.check_part_proof(
+        part.message.part_entry(part_id)["key"],
+        proof,
+        message_id=str(part.message.message_id),
+        part_id=part_id,
     ):
         return Outcome(404, {"error": "unknown_part"})
     return Outcome(200, {"received": part.received_chunks, "count": part.chunk_count})
@@ -469,7 +481,7 @@ def receive_chunk(
         return _answer(message, duplicate=True)
     if index != part.received_chunks:
         return Outcome(409, {"error": "unexpected_chunk", "expected": part.received_chunks})
-    entry = next(e for e in message.manifest if e["part_id"] == part_id)
+    entry = message.part_entry(part_id)
     try:
         plaintext = seal.decrypt_chunk(
             entry["key"],

@@ -8,6 +8,7 @@ without time limit), and every change to them is also an entry of the audit chai
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -323,6 +324,13 @@ class Message(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+    def part_entry(self, part_id: str) -> dict[str, Any]:
+        """The signed manifest's entry of a part (KeyError when there is none)."""
+        for entry in self.manifest:
+            if entry["part_id"] == part_id:
+                return dict(entry)
+        raise KeyError(part_id)
 
 
 class MessagePart(models.Model):

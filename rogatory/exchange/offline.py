@@ -4,7 +4,6 @@ verification, deduplication and evidences; and the evidence bundle of any messag
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import io
 import json
@@ -12,14 +11,13 @@ import zipfile
 from typing import IO, Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import bundle, seal
 from .errors import ExchangeError
-from .inbound import Outcome, receive_chunk, receive_envelope
-from .models import Message, Partner
-from .node import decryption_keys, our_public_keys, partner_keys
+from .inbound import Outcome, check_envelope, receive_chunk, store_checked
+from .models import Message
+from .node import local_node, our_public_keys, partner_keys
 
 REX_FILE_VERSION = "rex-file-1"
 MAX_MEMBERS = 100_000
@@ -77,8 +75,12 @@ def import_envelope(source: IO[bytes]) -> Outcome:
             wire_bytes = archive.read("envelope.json")
         except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, OSError) as error:
             raise _refused("malformed") from error
-        _check_chunks(archive, set(names), wire_bytes)
-        outcome = receive_envelope(wire_bytes, offline=True)
+        checked = check_envelope(wire_bytes, offline=True)
+        if isinstance(checked, Outcome):  # a refusal, or the answer to a duplicate
+            outcome = checked
+        else:
+            _check_chunks(archive, set(names), checked.opened)
+            outcome = store_checked(checked, offline=True)
         if outcome.status != 200:
             raise _refused(str(outcome.body.get("error", "refused")))
         wire = json.loads(wire_bytes)
@@ -108,58 +110,36 @@ def _read_chunk(archive: zipfile.ZipFile, name: str) -> bytes:
         raise _refused("malformed") from error
 
 
-def _check_chunks(archive: zipfile.ZipFile, names: set[str], wire_bytes: bytes) -> None:
+def _check_chunks(archive: zipfile.ZipFile, names: set[str], opened: seal.Opened) -> None:
     """Verify every chunk the file carries before anything is stored: a damaged file must not
-    leave a half-received message (and its files) behind. An envelope that does not open here
-    is left to ``receive_envelope``, which refuses it with the answer it would give online."""
-    try:
-        wire = seal.parse_wire(wire_bytes)
-        partner = Partner.objects.filter(
-            node_id=wire["route"]["from_node"], status=Partner.Status.PINNED
-        ).first()
-        if partner is None:
-            return
-        opened = seal.open_envelope(
-            wire,
-            decryption_keys=decryption_keys(),
-            sender_keys=partner_keys(partner),
-            now=timezone.now(),
-            max_skew=datetime.timedelta(seconds=settings.EXCHANGE_MAX_SKEW_SECONDS),
-            offline=True,
-        )
-    except (seal.SealError, ExchangeError):
-        return
+    leave a half-received message (and its files) behind. The manifest is the verified one."""
     message_id = str(opened.header["message_id"])
     for entry in opened.manifest:
-        try:
-            part_id, key, hashes = str(entry["part_id"]), str(entry["key"]), list(entry["chunks"])
-            whole = hashlib.sha256()
-            for index, expected in enumerate(hashes):
-                name = f"chunks/{part_id}/{index:08d}"
-                if name not in names:
-                    # export_envelope writes every chunk: a missing one is a damaged file.
-                    raise _refused("incomplete")
+        part_id, hashes = entry["part_id"], entry["chunks"]
+        whole = hashlib.sha256()
+        for index, expected in enumerate(hashes):
+            name = f"chunks/{part_id}/{index:08d}"
+            if name not in names:
+                # export_envelope writes every chunk: a missing one is a damaged file.
+                raise _refused("incomplete")
+            try:
                 plaintext = seal.decrypt_chunk(
-                    key,
+                    entry["key"],
                     _read_chunk(archive, name),
                     message_id=message_id,
                     part_id=part_id,
                     index=index,
                     count=len(hashes),
-                    expected_sha256=str(expected),
+                    expected_sha256=expected,
                 )
-                whole.update(plaintext)
-        except seal.SealError as error:
-            raise _refused(f"chunk_{error.code}") from error
-        except (KeyError, TypeError, ValueError):
-            return  # a malformed manifest: receive_envelope refuses it
-        if whole.hexdigest() != entry.get("sha256"):
+            except seal.SealError as error:
+                raise _refused(f"chunk_{error.code}") from error
+            whole.update(plaintext)
+        if whole.hexdigest() != entry["sha256"]:
             raise _refused("part_mismatch")
 
 
 def _keys_snapshot(message: Message) -> dict[str, list[dict[str, Any]]]:
-    from .node import local_node
-
     ours = local_node().node_id
     snapshot = {ours: [k.to_json() for k in our_public_keys()]}
     if message.partner.node_id != ours:
@@ -225,7 +205,3 @@ def write_message_bundle(message: Message) -> bytes:
         report=report(message),
     )
     return out.getvalue()
-
-
-def is_partner_trusted(node_id: str) -> bool:
-    return Partner.objects.filter(node_id=node_id, status=Partner.Status.PINNED).exists()

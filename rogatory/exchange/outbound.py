@@ -16,12 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rogatory.accounts.models import User
 from rogatory.audit.actions import record
 from rogatory.cases.actions import _event as case_event
+from rogatory.cases.actions import do_transition
 from rogatory.cases.choices import EventKind, MeasureStatus, RefusalGround
-from rogatory.cases.lifecycle import BY_NAME
+from rogatory.cases.lifecycle import BY_NAME, available_transitions
 from rogatory.cases.models import Case, DocumentVersion
 from rogatory.drafting.actions import do_send
 from rogatory.drafting.models import RequestVersion
@@ -339,8 +341,6 @@ GROUND_ARTICLES: dict[str, str] = {
 
 def allowed_actions(conversation: Conversation) -> list[str]:
     """Actions this side may send now (by role and, where a move goes with it, by status)."""
-    from rogatory.cases.lifecycle import available_transitions
-
     role = conversation.role
     names = set()
     if conversation.case is not None:
@@ -443,8 +443,6 @@ def do_send_action(
 ) -> Message:
     """Send a business action about a case in a conversation; the local move that goes with it
     (acknowledge, request information, refuse…) is made in the same transaction."""
-    from rogatory.cases.actions import do_transition
-
     conversation = _conversation_of(case)
     if conversation is None:
         raise ExchangeError(
@@ -507,17 +505,24 @@ def notify_partner_of_transition(
     if conversation is None or business.ACTIONS[action].sender_role != conversation.role:
         return
     if action in ("execution_update", "execution_result") and not reason:
-        done = [m for m in case.measures.all() if m.status == MeasureStatus.EXECUTED]
-        reason = _("%(count)s of %(total)s measures executed.") % {
-            "count": len(done),
-            "total": case.measures.count(),
-        }
-    body = build_body(action, case, text=reason, ground=ground)
+        statuses = [m.status for m in case.measures.all()]
+        done = statuses.count(MeasureStatus.EXECUTED)
+        reason = ngettext(
+            "%(count)s of %(total)s measure executed.",
+            "%(count)s of %(total)s measures executed.",
+            len(statuses),
+        ) % {"count": done, "total": len(statuses)}
+    conversation.case = case  # the case as just moved, not a stale copy
     try:
-        business.validate_body(action, body)
-    except business.BusinessDocumentError:
+        queue(
+            conversation,
+            action,
+            build_body(action, case, text=reason, ground=ground),
+            acting_user=acting_user,
+            ref_to=_last_inbound(conversation),
+        )
+    except ExchangeError as error:
+        if error.code != "invalid_body":
+            raise
         # E.g. "additional information received" with no text: nothing to tell that the
         # exchange form would not say better; the officer sends it from the case's panel.
-        return
-    conversation.case = case
-    queue(conversation, action, body, acting_user=acting_user, ref_to=_last_inbound(conversation))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rogatory.accounts.models import Role, User
 from rogatory.cases.models import Reminder
 
+from . import records
 from .models import Evidence, Message, MessageState
 
 
@@ -81,8 +82,6 @@ def issue_non_retrievals(now: datetime.datetime | None = None) -> int:
     """On the receiving side: a message filed but opened by nobody within the retrieval
     timeout gets a NON_RETRIEVAL evidence (e-CODEX's RetrievalExpiration), sent back to the
     sender; once per message. A later opening still gives the retrieval evidence."""
-    from . import records
-
     now = now or timezone.now()
     late = Message.objects.filter(
         direction=Message.Direction.INBOUND,

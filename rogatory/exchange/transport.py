@@ -29,6 +29,7 @@ from rogatory.audit.actions import record
 
 from . import records, seal
 from .errors import ExchangeError
+from .filing import attach_pending_parts
 from .inbound import (
     MAX_BATCH,
     Outcome,
@@ -40,6 +41,7 @@ from .inbound import (
     receive_evidence,
 )
 from .models import Evidence, Message, MessagePart, MessageState, Partner
+from .timeouts import check_timeouts, issue_non_retrievals
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +63,12 @@ class Transport(Protocol):
 
     def send_batch(self, wires: list[str]) -> Outcome: ...
 
+    def close(self) -> None: ...
+
 
 def _proof(message: Message, part_id: str) -> str:
     """That we hold the part key: asked by the receiver before it says how far a part got."""
-    entry = next(e for e in message.manifest if e["part_id"] == part_id)
+    entry = message.part_entry(part_id)
     return seal.part_proof(entry["key"], message_id=str(message.message_id), part_id=part_id)
 
 
@@ -87,6 +91,9 @@ class LocalTransport:
 
     def send_batch(self, wires: list[str]) -> Outcome:
         return receive_batch([json.loads(w) for w in wires])
+
+    def close(self) -> None:
+        """Nothing to close: no connection."""
 
 
 class TransportFailure(Exception):
@@ -180,7 +187,7 @@ class HttpTransport:
         return self._call("POST", "/batch", body, "application/json")
 
 
-def transport_for(partner: Partner) -> Transport | HttpTransport:
+def transport_for(partner: Partner) -> Transport:
     if partner.source == Partner.Source.SELF:
         return LocalTransport()
     return HttpTransport(partner.endpoint)
@@ -193,19 +200,27 @@ def _lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS)
 
 
-def _claim(message: Message, now: datetime.datetime) -> bool:
-    """Take a lease on a message so that no other worker delivers it at the same time; a
-    worker that dies leaves a lease that runs out (it is renewed chunk by chunk). The message
-    must still be due: another worker may have delivered it since ``message`` was read."""
-    return bool(
-        Message.objects.filter(
-            pk=message.pk,
-            state__in=(MessageState.QUEUED, MessageState.RELAYED),
-            next_attempt_at__lte=now,
-        )
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + _lease())
+def _claim_due(pks: list[int], now: datetime.datetime) -> list[Message]:
+    """Take a lease on the messages among ``pks`` still due (another worker may have delivered
+    one since it was read) and not leased, in one statement; the ones we got. The lease's
+    expiry, made unique, marks our rows. A worker that dies leaves a lease that runs out (it
+    is renewed chunk by chunk)."""
+    mark = now + _lease() + datetime.timedelta(microseconds=random.randrange(1, 10**6))  # noqa: S311
+    Message.objects.filter(
+        pk__in=pks,
+        state__in=(MessageState.QUEUED, MessageState.RELAYED),
+        next_attempt_at__lte=now,
+    ).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=mark)
+    return list(
+        Message.objects.filter(pk__in=pks, lease_until=mark)
+        .select_related("partner")
+        .order_by("next_attempt_at")
     )
+
+
+def _claim(message: Message, now: datetime.datetime) -> bool:
+    """Take a lease on one message (see _claim_due)."""
+    return bool(_claim_due([message.pk], now))
 
 
 def _renew(message: Message) -> None:
@@ -257,7 +272,7 @@ def _keep_evidences(message: Message, outcome: Outcome) -> None:
             )
 
 
-def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outcome | None:
+def _send_parts(message: Message, transport: Transport) -> Outcome | None:
     """Send what the receiver still lacks of each part; the last answer, if any."""
     last: Outcome | None = None
     entries = {e["part_id"]: e for e in message.manifest}
@@ -289,7 +304,7 @@ def _send_parts(message: Message, transport: Transport | HttpTransport) -> Outco
     return last
 
 
-def deliver(message: Message, transport: Transport | HttpTransport | None = None) -> None:
+def deliver(message: Message, transport: Transport | None = None) -> None:
     """One delivery attempt of an outbound message (the caller holds its lease). A transport
     given by the caller (one connection for a whole pass) is left open."""
     own = transport is None
@@ -319,7 +334,7 @@ def deliver(message: Message, transport: Transport | HttpTransport | None = None
         logger.info("exchange: %s not delivered yet: %s", message.message_id, failure)
         _release(message, retry=True, error=str(failure))
     finally:
-        if own and isinstance(transport, HttpTransport):
+        if own:
             transport.close()
 
 
@@ -342,7 +357,7 @@ def _relayed(message: Message, outcome: Outcome) -> bool:
     return False
 
 
-def deliver_batch(messages: list[Message], transport: Transport | HttpTransport) -> None:
+def deliver_batch(messages: list[Message], transport: Transport) -> None:
     """Relay several envelopes without attachments to one partner in one request (the caller
     holds their leases); each keeps its own answer and evidences."""
     try:
@@ -393,21 +408,9 @@ def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> in
     )
     if not candidates:
         return 0
-    # One lease for the whole pass, its expiry our mark: the rows that carry it are ours
-    # (the conditions of _claim, in one statement instead of one per message).
-    mark = now + _lease() + datetime.timedelta(microseconds=random.randrange(1, 10**6))  # noqa: S311
-    Message.objects.filter(
-        pk__in=candidates,
-        state__in=(MessageState.QUEUED, MessageState.RELAYED),
-        next_attempt_at__lte=now,
-    ).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=mark)
-    due = list(
-        Message.objects.filter(pk__in=candidates, lease_until=mark)
-        .select_related("partner")
-        .order_by("next_attempt_at")
-    )
+    due = _claim_due(candidates, now)
     attempted = 0
-    transports: dict[int, Transport | HttpTransport] = {}
+    transports: dict[int, Transport] = {}
     batches: dict[int, list[Message]] = {}
     try:
         for message in due:
@@ -427,8 +430,7 @@ def deliver_due(*, limit: int = 100, now: datetime.datetime | None = None) -> in
                 deliver_batch(waiting[start : start + MAX_BATCH], transports[partner_id])
     finally:
         for transport in transports.values():
-            if isinstance(transport, HttpTransport):
-                transport.close()
+            transport.close()
     return attempted
 
 
@@ -448,8 +450,7 @@ def push_evidences(*, limit: int = 200) -> int:
         except TransportFailure:
             continue
         finally:
-            if isinstance(transport, HttpTransport):
-                transport.close()
+            transport.close()
         if outcome.status in (200, 404, 403):
             # 404/403: the partner does not know the message (offline copy never sent there):
             # nothing more to do; the evidence stays in our records.
@@ -461,9 +462,6 @@ def push_evidences(*, limit: int = 200) -> int:
 def run_once() -> tuple[int, int]:
     """One pass of the worker: deliver, file what came in too large for a request, push
     evidences, note late ones."""
-    from .filing import attach_pending_parts
-    from .timeouts import check_timeouts, issue_non_retrievals
-
     delivered = deliver_due()
     filed = file_complete() + attach_pending_parts()
     pushed = push_evidences()

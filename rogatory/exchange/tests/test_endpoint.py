@@ -961,3 +961,44 @@ def test_malformed_batches_get_a_clear_error(partner: PartnerNode, payload: byte
     if response.status_code == 200:
         assert all(r["status"] >= 400 for r in response.json()["results"])
     assert not Message.objects.filter(direction=Message.Direction.INBOUND).exists()
+
+
+def test_a_request_naming_unknown_reference_data_is_refused(partner: PartnerNode) -> None:
+    """A received request must be able to become a case: one naming a state or an ICCS code
+    we do not know, or addressed to another state, gets a signed refusal naming the path,
+    and nothing is stored (it used to fail only when an officer registered it)."""
+    from .test_business import valid
+
+    body = valid("request") | {"renderings": [], "attachments": []}
+    body["request"]["offences"][0]["iccs"] = "999999"
+    body["request"]["requesting"]["state"] = "XX"
+    response = post(partner.seal("request", body))
+    assert response.status_code == 422
+    reason = response.json()["reason"]
+    assert "body/request/offences/0/iccs: unknown ICCS code 999999" in reason
+    assert "body/request/requesting/state: unknown state XX" in reason
+    assert verified(response.json()["evidences"])[0]["type"] == "RELAY_REMMD_REJECTION"
+    assert not Message.objects.filter(direction=Message.Direction.INBOUND).exists()
+
+    elsewhere = valid("request") | {"renderings": [], "attachments": []}
+    elsewhere["request"]["requested"]["state"] = "FR"
+    response = post(partner.seal("request", elsewhere))
+    assert response.status_code == 422
+    assert "requested/state: not the state of the addressed authority" in response.json()["reason"]
+
+
+def test_a_minimal_valid_request_is_received_and_registered(
+    partner: PartnerNode, personas: Personas
+) -> None:
+    """A request document that leaves out every optional part still becomes a case when an
+    officer registers it (the optional parts are filled in, not looked up and missed)."""
+    from rogatory.exchange.filing import do_accept_request
+
+    from .test_business import valid
+
+    body = valid("request") | {"renderings": [], "attachments": []}
+    assert post(partner.seal("request", body)).status_code == 200
+    received = Message.objects.get(direction=Message.Direction.INBOUND)
+    case = do_accept_request(received, acting_user=personas.outsider)
+    assert case.requesting_state_id == body["request"]["requesting"]["state"]
+    assert case.their_reference == body["sender_reference"]
