@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else lives in scripts/ so it can be read alone.
-.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-exchange demo-exchange messages clean
+.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-exchange bench-load demo-exchange messages clean
 
 PORT ?= 8000
 export PORT
@@ -39,3 +39,6 @@ demo-exchange:  ## two nodes on loopback exchange a request (50 MB annex) to exe
 
 bench-exchange: ## two nodes on loopback: msgs/s, raw crypto ceiling, 200 MB attachment: ARGS="--postgres URL --profile"
 	@scripts/bootstrap.sh dev && .venv/bin/python bench/exchange.py $(ARGS)
+
+bench-load:     ## 50 logged-in users against gunicorn on loopback, 3 min: ARGS="--database postgresql --duration 3m"
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/load.py $(ARGS)

@@ -3,8 +3,10 @@
 Each app contributes a django-ninja router; this module only assembles them.
 """
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from rogatory.accounts.throttle import RateLimited
 from rogatory.cases.api import router as cases_router
 from rogatory.knowledge.api import router as knowledge_router
 from rogatory.treaties.api import router as treaties_router
@@ -18,3 +20,11 @@ api = NinjaAPI(
 api.add_router("", treaties_router)
 api.add_router("", cases_router)
 api.add_router("", knowledge_router)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """429 with Retry-After: too many calls for this user, or too many bad tokens from here."""
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.wait)
+    return response

@@ -7,6 +7,7 @@ HTTPS=1; see docs/decisions/0003-settings-from-environment.md.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "rogatory.knowledge",
     "rogatory.exchange",
     "rogatory.demo",
+    "axes",  # login lock-out (decision 0019)
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into its page (last)
 ]
 
 ROOT_URLCONF = "rogatory.urls"
@@ -127,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Breached and guessable passwords, from zxcvbn's offline lists (decision 0019).
+    {"NAME": "rogatory.accounts.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -235,6 +240,37 @@ EXCHANGE_LEASE_SECONDS = env.integer("EXCHANGE_LEASE_SECONDS", 60, minimum=1)
 # First wait before a delivery is retried, doubled at each attempt (with jitter), up to 1 h.
 EXCHANGE_RETRY_BASE_MS = env.integer("EXCHANGE_RETRY_BASE_MS", 5000, minimum=1)
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env.integer("EXCHANGE_HTTP_TIMEOUT_SECONDS", 60, minimum=1)
+
+# --- Lock-out, limits and API tokens (decision 0019) ---
+# django-axes: failures counted per username and client address together, in the database.
+AUTHENTICATION_BACKENDS = [
+    "rogatory.accounts.throttle.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 10, minimum=3)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rogatory.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "rogatory.accounts.throttle.client_ip"
+AXES_ENABLE_ADMIN = True  # site administrators see and delete attempts in the Django admin
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the audit trail, not a second log
+# Reverse proxies in front of the server whose X-Forwarded-For we believe (one behind HTTPS).
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if HTTPS else 0, minimum=0)
+# Password-reset mails per address and reset requests per client address, per hour.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.integer("PASSWORD_RESET_MAILS_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_REQUESTS_PER_CLIENT = env.integer(
+    "PASSWORD_RESET_REQUESTS_PER_CLIENT", 10, minimum=1
+)
+# zxcvbn score (0-4) a new password must reach.
+PASSWORD_MIN_SCORE = env.integer("PASSWORD_MIN_SCORE", 3, minimum=0)
+# API tokens: default and longest life in days; calls per minute per user; failed tokens per
+# client address in ten minutes.
+API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env.integer("API_TOKEN_MAX_DAYS", 366, minimum=1)
+API_RATE_LIMIT_PER_MINUTE = env.integer("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
+API_BAD_TOKENS_PER_10_MINUTES = env.integer("API_BAD_TOKENS_PER_10_MINUTES", 20, minimum=1)
+
 
 LOGGING = {
     "version": 1,

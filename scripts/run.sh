@@ -32,6 +32,6 @@ echo "==> Rogatory is at http://127.0.0.1:$port/  (Ctrl-C stops it)"
 if [ "${1:-}" = "--dev" ]; then
   $py manage.py runserver "127.0.0.1:$port"
 else
-  .venv/bin/gunicorn rogatory.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
-    --access-logfile - --error-logfile -
+  # Workers and threads: scripts/gunicorn.conf.py (measured in docs/benchmarks.md, "Capacity").
+  .venv/bin/gunicorn rogatory.wsgi -c scripts/gunicorn.conf.py --bind "127.0.0.1:$port"
 fi

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,7 +18,17 @@ from django.utils.translation import gettext as _
 
 from rogatory.audit.actions import record
 
-from .models import API_TOKEN_SHOWN, ApiToken, Authority, Role, User
+from .models import (
+    API_TOKEN_SHOWN,
+    ApiToken,
+    Authority,
+    RevokedReason,
+    Role,
+    TokenScope,
+    User,
+    credential_stamp,
+)
+from .throttle import clear_lockouts
 
 
 class MemberChangeRefused(Exception):
@@ -127,11 +139,23 @@ def do_update_member(
 
 @transaction.atomic
 def do_create_token(
-    user: User, *, name: str, expires_on: datetime.date | None = None
+    user: User,
+    *,
+    name: str,
+    expires_on: datetime.date | None = None,
+    scopes: Sequence[str] = (TokenScope.CASES_READ, TokenScope.CASES_WRITE),
 ) -> tuple[ApiToken, str]:
-    """Make an API token for ``user``; return it and its secret, which is not kept anywhere."""
+    """Make an API token for ``user``; return it and its secret, which is not kept anywhere.
+
+    Every token expires: ``expires_on`` defaults to API_TOKEN_DAYS from today.
+    """
     if user.authority_id is None:
         raise ValueError("Only members of an authority have API tokens.")
+    unknown = set(scopes) - set(TokenScope.values)
+    if not scopes or unknown:
+        raise ValueError(f"Give one or more known scopes (unknown: {sorted(unknown)}).")
+    if expires_on is None:
+        expires_on = timezone.localdate() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
     secret = ApiToken.new_secret()
     token = ApiToken.objects.create(
         user=user,
@@ -139,6 +163,8 @@ def do_create_token(
         prefix=secret[:API_TOKEN_SHOWN],
         key_hash=ApiToken.hash_secret(secret),
         expires_on=expires_on,
+        scopes=sorted(set(scopes)),
+        password_stamp=credential_stamp(user.password),
     )
     record(
         "token.created",
@@ -149,7 +175,8 @@ def do_create_token(
         details={
             "name": name,
             "prefix": token.prefix,
-            "expires_on": expires_on.isoformat() if expires_on else None,
+            "expires_on": expires_on.isoformat(),
+            "scopes": token.scopes,
         },
     )
     return token, secret
@@ -163,7 +190,8 @@ def do_revoke_token(token: ApiToken, *, acting_user: User) -> bool:
         token.revoked_at = locked.revoked_at
         return False
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoked_reason = RevokedReason.USER
+    token.save(update_fields=["revoked_at", "revoked_reason"])
     record(
         "token.revoked",
         acting_user=acting_user,
@@ -173,3 +201,18 @@ def do_revoke_token(token: ApiToken, *, acting_user: User) -> bool:
         details={"name": token.name, "prefix": token.prefix},
     )
     return True
+
+
+@transaction.atomic
+def do_unlock_member(member: User, *, acting_user: User) -> int:
+    """Lift a login lock-out of ``member`` from every address; return the rows forgotten."""
+    cleared = clear_lockouts(member.get_username())
+    record(
+        "member.unlocked",
+        acting_user=acting_user,
+        authority_id=member.authority_id,
+        object_type="user",
+        object_ref=str(member.public_id),
+        details={"username": member.get_username(), "attempts_cleared": cleared},
+    )
+    return cleared

@@ -147,6 +147,21 @@ API_TOKEN_PREFIX = "rgt_"  # noqa: S105 - the marker of a token, not a secret
 API_TOKEN_SHOWN = 8
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do, per area of the API; a write scope includes reading that area."""
+
+    CASES_READ = "cases:read", _("Read your authority's requests")
+    CASES_WRITE = "cases:write", _("Register requests and move them along their lifecycle")
+
+
+def credential_stamp(password_hash: str) -> str:
+    """A fingerprint of a password hash: a token made under another password stops working.
+
+    The hash is already salted; its digest tells nothing the column itself does not.
+    """
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self, today: datetime.date) -> ApiTokenQuerySet:
         """Tokens that still open the API: not revoked, not expired, of an active member."""
@@ -157,6 +172,13 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
             user__authority__isnull=False,
             user__authority__is_active=True,
         )
+
+
+class RevokedReason(models.TextChoices):
+    USER = "user", _("revoked by its user")
+    PASSWORD = "password", _("the password was changed or reset")
+    MFA = "mfa", _("the second factor was reset")
+    DEACTIVATED = "deactivated", _("the account was deactivated")
 
 
 class ApiToken(models.Model):
@@ -175,9 +197,17 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-    # The token stops working on this day.
+    # The token stops working on this day (API_TOKEN_DAYS after creation by default).
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("revoked because"), max_length=20, choices=RevokedReason.choices, blank=True
+    )
+    # TokenScope values; a token without the scope of an area gets 403 there.
+    scopes = models.JSONField(_("scopes"), default=list)
+    # credential_stamp() of the user's password hash when the token was made: a password
+    # change by any path (form, reset, admin, shell) ends the token even if no signal ran.
+    password_stamp = models.CharField(max_length=32, editable=False, default="")
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -201,4 +231,36 @@ class ApiToken(models.Model):
         return self.expires_on is not None and self.expires_on <= today
 
     def is_usable(self, today: datetime.date) -> bool:
-        return self.revoked_at is None and not self.is_expired(today)
+        return (
+            self.revoked_at is None
+            and not self.is_expired(today)
+            and self.password_stamp == credential_stamp(self.user.password)
+        )
+
+    def allows(self, scope: str) -> bool:
+        """Whether the token carries ``scope``; "area:write" includes "area:read"."""
+        area, _sep, access = scope.partition(":")
+        return scope in self.scopes or (access == "read" and f"{area}:write" in self.scopes)
+
+
+class RateWindow(models.Model):
+    """How often one key (a client address, a user, an e-mail address) acted in one window.
+
+    Kept in the database so that every server process counts together (several gunicorn
+    workers on SQLite share no memory). See accounts/throttle.py and decision 0019.
+    """
+
+    # e.g. "api:user:42" or "reset:addr:<sha256 of the address>"
+    key = models.CharField(max_length=200)
+    # The start of the fixed window this row counts.
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

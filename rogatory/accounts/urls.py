@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import token_views, views
+from . import lockout_views, throttle, token_views, views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -16,7 +16,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # Limited per address and per client (throttle.py, decision 0019).
+    path("accounts/password/reset/", throttle.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -43,6 +44,11 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path(
+        "authorities/<slug:code>/members/<uuid:public_id>/unlock/",
+        lockout_views.member_unlock,
+        name="member_unlock",
+    ),
     path("accounts/tokens/", token_views.token_list, name="token_list"),
     path("accounts/tokens/new/", token_views.token_create, name="token_create"),
     path(

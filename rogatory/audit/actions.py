@@ -40,6 +40,11 @@ def record(
     # for tuples in details, ...), so the hash verifies when the entry is read again. Bad
     # details fail here, before the lock.
     actor_id = acting_user.pk if acting_user else None
+    # How the actor came in when it was not a browser session, e.g. {"api_token": "<public
+    # id>"} set on the user by the API's token check (accounts/tokens.py).
+    via = getattr(acting_user, "audit_via", None)
+    if via:
+        details = {**(details or {}), "via": via}
     entry = AuditEntry(
         authority_id=int(authority_id) if authority_id is not None else None,
         actor_id=int(actor_id) if actor_id is not None else None,

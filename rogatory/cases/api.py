@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import AuthorizationError, HttpError, ValidationError
 from ninja.responses import Status as Reply
-from ninja.security import HttpBearer
 from pydantic import Field, StringConstraints
 
-from rogatory.accounts.models import API_TOKEN_PREFIX, ApiToken, Authority, Role, User
+from rogatory.accounts.models import Authority, Role, User
+from rogatory.accounts.tokens import TokenAuth
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.models import Instrument
 
@@ -52,32 +52,10 @@ from .lifecycle import BY_NAME, TransitionRefused, available_transitions
 from .models import Case
 from .queries import CaseFilters, list_queryset
 
-# A token's "last used" is written at most this often, not on every call.
-LAST_USED_EVERY = datetime.timedelta(minutes=1)
 EVENTS_SHOWN = 50
 
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer rgt_…``: a member's personal API token; acts as the member."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
-            return None
-        now = timezone.now()
-        found = (
-            ApiToken.objects.usable(timezone.localdate(now))
-            .select_related("user", "user__authority")
-            .filter(key_hash=ApiToken.hash_secret(token))
-            .first()
-        )
-        if found is None:
-            return None
-        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        return found.user
-
-
-router = Router(tags=["cases"], auth=TokenAuth())
+# A token with the scope cases:read (GET) or cases:write (the rest); see accounts/tokens.py.
+router = Router(tags=["cases"], auth=TokenAuth("cases"))
 
 
 def _user(request: HttpRequest) -> User:

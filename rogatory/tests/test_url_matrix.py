@@ -347,6 +347,10 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "token_list": (no_kwargs, OWN_CASEWORK),
     "token_create": (no_kwargs, OWN_CASEWORK),
     "token_revoke": (lambda p: {"public_id": NO_SUCH_ID}, POST_ONLY),
+    "member_unlock": (
+        lambda p: {"code": p.authority_a.code, "public_id": p.officer.public_id},
+        POST_ONLY,
+    ),
     # The cases API takes tokens only, never the session: 401 for everyone here (its own
     # tests cover tokens of each role).
     "api:case_list": (no_kwargs, everyone(401)),
