@@ -39,9 +39,7 @@ def test_fifty_wrong_passwords_then_the_right_one_is_refused(
 ) -> None:
     """The probe's attack: 50 wrong passwords, then the right one is refused with the page."""
     url = reverse("login")
-    statuses = [
-        attempt(client, url, "officer_a", f"wrong-{n}").status_code for n in range(50)
-    ]
+    statuses = [attempt(client, url, "officer_a", f"wrong-{n}").status_code for n in range(50)]
     # The first ones are ordinary form errors; from the limit on, the lock-out page.
     assert statuses[0] == 200 and statuses[-1] == 429
     assert statuses.index(429) == 9  # AXES_FAILURE_LIMIT = 10
