@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rogatory.knowledge",
     "rogatory.exchange",
     "rogatory.demo",
+    "rogatory.auditreview",  # the review of the audit trail and access log (decision 0020)
     "axes",  # login lock-out (decision 0019)
 ]
 
@@ -271,6 +272,40 @@ API_TOKEN_MAX_DAYS = env.integer("API_TOKEN_MAX_DAYS", 366, minimum=1)
 API_RATE_LIMIT_PER_MINUTE = env.integer("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 API_BAD_TOKENS_PER_10_MINUTES = env.integer("API_BAD_TOKENS_PER_10_MINUTES", 20, minimum=1)
 
+
+# --- Audit: security events, access log, checkpoints (decision 0020) ---
+# Keys kept outside the database, made on first use (mode 0600): the HMAC keys of the access
+# log (one hex key a line, newest first) and the Ed25519 key that signs checkpoints of the
+# chain head. Back up the first with the database (without it the access log cannot be
+# checked); the second may live on other storage (a lost one is replaced, kept checkpoints
+# still verify with the public key printed on them).
+AUDIT_ACCESS_LOG_KEY_FILE = Path(
+    env.string("AUDIT_ACCESS_LOG_KEY_FILE", str(DATA_DIR / "audit-access-log.key"))
+)
+AUDIT_CHECKPOINT_KEY_FILE = Path(
+    env.string("AUDIT_CHECKPOINT_KEY_FILE", str(DATA_DIR / "audit-checkpoint.key"))
+)
+# Where `manage.py audit_checkpoint` keeps a copy of each checkpoint (copy them off the machine).
+AUDIT_CHECKPOINT_DIR = Path(env.string("AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints")))
+# Access-log entries younger than this are left for the next seal (still being written).
+AUDIT_ACCESS_SEAL_GRACE_SECONDS = env.integer("AUDIT_ACCESS_SEAL_GRACE_SECONDS", 300, minimum=0)
+
+# --- Second factors (decision 0018) ---
+# Required for site administrators and staff always, and for the members of an authority
+# whose administrators turn it on. TOTP works everywhere; WebAuthn (security keys, passkeys)
+# needs the browser to reach the site by a host name over HTTPS (or http://localhost):
+# WEBAUTHN_RP_ID is that host name, WEBAUTHN_ORIGINS the exact origins users type.
+OTP_TOTP_ISSUER = env.string("OTP_TOTP_ISSUER", "Rogatory")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_WEBAUTHN_RP_ID = env.string("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "Rogatory"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.csv_list(
+    "WEBAUTHN_ORIGINS",
+    [f"https://{OTP_WEBAUTHN_RP_ID}", f"http://localhost:{env.string('PORT', '8000')}"],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the password
+# How many recovery codes a user gets (each works once).
+MFA_RECOVERY_CODES = 10
 
 LOGGING = {
     "version": 1,

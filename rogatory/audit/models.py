@@ -121,3 +121,70 @@ class AuditChainHead(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit chain head cannot be deleted.")
+
+
+class AccessEntryQuerySet(models.QuerySet["AccessEntry"]):
+    def for_authority(self, authority_id: int) -> AccessEntryQuerySet:
+        return self.filter(authority_id=authority_id)
+
+    # Like the trail: written once by accesslog.log_access(), never changed.
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be deleted.")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Write access-log entries with accesslog.log_access().")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be changed.")
+
+
+class AccessEntry(models.Model):
+    """One read or download of casework that must be accounted for (decision 0020).
+
+    Not in the hash chain, so a read never waits for the chain head: each entry carries its own
+    MAC under a key kept outside the database, and ``manage.py audit_checkpoint`` seals ranges
+    of entries into the chain, after which a deleted entry shows too.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # The tenant whose casework was read; plain ids, like the trail's.
+    authority_id = models.BigIntegerField(null=True, blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    # Dotted verb: "case.viewed", "document.downloaded".
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_ref = models.CharField(max_length=100)
+    details = models.JSONField(default=dict, blank=True)
+    # Which access-log key made the MAC (keys.key_id), so keys can be rotated.
+    key_id = models.CharField(max_length=16)
+    # HMAC-SHA256 of the entry's canonical JSON (accesslog.entry_mac).
+    mac = models.CharField(max_length=64)
+
+    objects = AccessEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access-log entries")
+        indexes = [
+            models.Index(fields=["authority_id", "-id"], name="audit_access_authority"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_ref}"
+
+    def save(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Write access-log entries with accesslog.log_access().")
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be deleted.")
+
+    def _append(self) -> None:
+        """Insert this new entry; only accesslog.log_access() calls this."""
+        if not self._state.adding:
+            raise AppendOnlyError("Access-log entries cannot be changed.")
+        super().save(force_insert=True)

@@ -276,6 +276,15 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
     "password_reset_complete": (no_kwargs, everyone(200)),
     "authority_list": (no_kwargs, logged_in(200)),
+    # The audit review: administrators (each of his own authority's entries), 404 for others.
+    "audit_review": (
+        no_kwargs,
+        logged_in(404) | {"authority_admin": 200, "outsider_admin": 200, "site_admin": 200},
+    ),
+    "access_review": (
+        no_kwargs,
+        logged_in(404) | {"authority_admin": 200, "outsider_admin": 200, "site_admin": 200},
+    ),
     "authority_detail": (lambda p: {"code": p.authority_a.code}, authority_a(200)),
     "member_create": (
         lambda p: {"code": p.authority_a.code},

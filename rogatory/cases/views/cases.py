@@ -26,7 +26,7 @@ from rogatory.reference.models import State
 
 from ..access import get_case_for_user, get_case_for_writing
 from ..actions import MAX_DOCUMENT_SIZE, do_register_case, do_update_case
-from ..choices import Direction, FollowUpDirection, Status
+from ..choices import Confidentiality, Direction, FollowUpDirection, Status
 from ..forms import (
     AnswerForm,
     AssignForm,
@@ -44,7 +44,7 @@ from ..forms import (
 from ..lifecycle import available_transitions
 from ..models import Case, CaseEvent, Document, DocumentVersion, Offence, Person
 from ..queries import COUNT_CAP, PAGE_SIZES, CappedPaginator, CaseFilters, list_queryset
-from .common import DETAIL_PANELS, acting_user, today
+from .common import DETAIL_PANELS, acting_user, log_case_access, today
 
 # Rows an export may hold: Excel's own limit, less the header row.
 EXPORT_LIMIT = 1_048_575
@@ -368,6 +368,8 @@ def render_detail(
 @login_required
 def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     case, can_write = get_case_for_user(acting_user(request), public_id)
+    if case.confidentiality == Confidentiality.STRICT:
+        log_case_access(request, "case.viewed", case)
     return render_detail(request, case, can_write)
 
 

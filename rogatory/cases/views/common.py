@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from rogatory.accounts.models import User
+from rogatory.audit.accesslog import log_access
+from rogatory.audit.security import client_ip
 
 # Panels other apps add to the case page (the secure exchange adds its message thread): each
 # takes (request, case, can_write) and returns HTML, empty when it has nothing to show.
@@ -20,6 +22,18 @@ DETAIL_PANELS: list[CasePanel] = []
 def acting_user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
+
+
+def log_case_access(request: HttpRequest, action: str, case: Any, **details: Any) -> None:
+    """Write a read or download of ``case``'s casework to the access log (decision 0020)."""
+    log_access(
+        action,
+        acting_user=acting_user(request),
+        authority_id=case.authority_id,
+        object_type="case",
+        object_ref=str(case.public_id),
+        details={"reference": case.our_reference, "ip": client_ip(request), **details},
+    )
 
 
 def today() -> Any:

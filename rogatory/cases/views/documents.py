@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rogatory.lib import uploads
+from rogatory.lib.downloads import attachment
 
 from ..access import get_case_for_writing, get_document_for_user, get_document_version_for_user
 from ..actions import do_add_document, do_add_document_version
 from ..forms import DocumentForm, VersionForm
 from .cases import render_detail
-from .common import acting_user
+from .common import acting_user, log_case_access
 from .work import _done
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,23 @@ def document_download(
 ) -> HttpResponseBase:
     user = acting_user(request)
     version = get_document_version_for_user(user, public_id, document_id, number)
-    return stored_file_response(
+    response = stored_file_response(
         version.file_path,
         version.sha256,
         filename=uploads.safe_download_name(version.original_name),
         content_type=version.content_type,
     )
+    if response.status_code == 200:
+        document = version.document
+        log_case_access(
+            request,
+            "document.downloaded",
+            document.case,
+            document=str(document.public_id),
+            title=document.title,
+            version=version.number,
+        )
+    return response
 
 
 def stored_file_response(
@@ -115,6 +127,7 @@ def stored_file_response(
         filename=filename,
         content_type=content_type,
     )
+    attachment(response, filename)  # the one safe Content-Disposition (lib.downloads)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
