@@ -5,13 +5,31 @@ Each app contributes a django-ninja router; this module only assembles them.
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
 
 from rogatory.accounts.throttle import RateLimited
 from rogatory.cases.api import router as cases_router
 from rogatory.knowledge.api import router as knowledge_router
+from rogatory.lib import safejson
+from rogatory.lib.validators import InputRefused
 from rogatory.treaties.api import router as treaties_router
 
+# Largest JSON body: a request with hundreds of persons and measures stays far below.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class SafeJsonParser(Parser):
+    """Request bodies read within size and depth limits, without control characters in any
+    key or string (``lib.safejson``; decision 0021)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, object]:
+        data: dict[str, object] = safejson.loads(request.body, max_bytes=MAX_BODY_BYTES)
+        return data
+
+
 api = NinjaAPI(
+    parser=SafeJsonParser(),
     title="Rogatory API",
     version="1",
     description="International cooperation in criminal matters: legal bases, directory, cases.",
@@ -20,6 +38,15 @@ api = NinjaAPI(
 api.add_router("", treaties_router)
 api.add_router("", cases_router)
 api.add_router("", knowledge_router)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja answers every unreadable body "Cannot parse request body"; when our parser
+    refused it, say why instead."""
+    cause = exc.__cause__
+    detail = cause.message if isinstance(cause, InputRefused) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(RateLimited)

@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import AuthorizationError, HttpError, ValidationError
 from ninja.responses import Status as Reply
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.accounts.tokens import TokenAuth
+from rogatory.lib.validators import date_problem
 from rogatory.reference.models import IccsCategory, State
-from rogatory.treaties.models import Instrument
 
 from .access import get_case_for_user
 from .actions import do_register_case, do_transition
@@ -51,6 +51,7 @@ from .choices import (
 from .lifecycle import BY_NAME, TransitionRefused, available_transitions
 from .models import Case
 from .queries import CaseFilters, list_queryset
+from .validation import CaseContent, ContentRefused, clean_case_content
 
 EVENTS_SHOWN = 50
 
@@ -461,6 +462,16 @@ Text400 = Annotated[str, _text(400)]
 Iso2 = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=2)]
 
 
+def _plausible(day: datetime.date) -> datetime.date:
+    if problem := date_problem(day):
+        raise ValueError(problem)
+    return day
+
+
+# A date in the range every date of a case keeps to (lib.validators.DATE_MIN..DATE_MAX).
+Day = Annotated[datetime.date, AfterValidator(_plausible)]
+
+
 class OffenceIn(Schema):
     national_name: Required = Field(description="The offence as national law names it")
     national_provision: Text200 = ""
@@ -472,7 +483,7 @@ class PersonIn(Schema):
     is_legal_person: bool = False
     name: Required
     other_names: Text300 = ""
-    date_of_birth: datetime.date | None = None
+    date_of_birth: Day | None = None
     place_of_birth: Text200 = ""
     nationality: Iso2 | None = None
     identity_document: Text200 = ""
@@ -482,7 +493,7 @@ class PersonIn(Schema):
 class MeasureIn(Schema):
     kind: MeasureType
     description: str = ""
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
     details: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -513,27 +524,24 @@ class CaseIn(Schema):
     legal_basis: str | None = Field(None, description="Code of the treaty relied on")
     legal_basis_article: Text40 = ""
     legal_basis_note: Text300 = ""
-    drafted_on: datetime.date | None = None
-    received_on: datetime.date | None = None
-    requested_deadline: datetime.date | None = None
-    deadline: datetime.date | None = None
+    drafted_on: Day | None = None
+    received_on: Day | None = None
+    requested_deadline: Day | None = None
+    deadline: Day | None = None
     offences: list[OffenceIn] = Field(default_factory=list)
     persons: list[PersonIn] = Field(default_factory=list)
     measures: list[MeasureIn] = Field(default_factory=list)
 
 
 def _registration(authority: Authority, data: CaseIn) -> dict[str, Any]:
-    """The keyword arguments of do_register_case, or a ValidationError naming each problem."""
+    """The keyword arguments of do_register_case, or a ValidationError naming each problem.
+
+    What the API alone decides (which state is ours, the officer, a unique reference) is
+    checked here; the content itself by ``clean_case_content``, as for an imported request.
+    """
     errors: list[dict[str, Any]] = []
     body: list[str | int] = ["body", "payload"]
-
-    def state(value: str | None, loc: list[str | int]) -> str | None:
-        if value and not State.objects.filter(iso2=value).exists():
-            errors.append(_error(loc, _("Unknown state code: %(code)s") % {"code": value}))
-        return value or None
-
-    requesting = state(data.requesting_state, [*body, "requesting_state"])
-    requested = state(data.requested_state, [*body, "requested_state"])
+    requesting, requested = data.requesting_state or None, data.requested_state or None
     if data.direction == Direction.INCOMING:
         requested = requested or authority.state_id
         if not requesting:
@@ -559,7 +567,7 @@ def _registration(authority: Authority, data: CaseIn) -> dict[str, Any]:
     if data.officer:
         officer = User.objects.filter(
             authority=authority,
-            username=data.officer,
+            username=data.officer[:150],
             is_active=True,
             role__in=[Role.OFFICER, Role.AUTHORITY_ADMIN],
         ).first()
@@ -567,38 +575,6 @@ def _registration(authority: Authority, data: CaseIn) -> dict[str, Any]:
             errors.append(
                 _error([*body, "officer"], _("No officer of your authority has this username."))
             )
-    legal_basis = None
-    if data.legal_basis:
-        legal_basis = Instrument.objects.filter(code=data.legal_basis).first()
-        if legal_basis is None:
-            errors.append(
-                _error(
-                    [*body, "legal_basis"],
-                    _("Unknown treaty code: %(code)s") % {"code": data.legal_basis},
-                )
-            )
-    codes = {o.iccs for o in data.offences if o.iccs}
-    known = set(IccsCategory.objects.filter(code__in=codes).values_list("code", flat=True))
-    for i, offence in enumerate(data.offences):
-        if offence.iccs and offence.iccs not in known:
-            errors.append(
-                _error(
-                    [*body, "offences", i, "iccs"],
-                    _("Unknown ICCS code: %(code)s") % {"code": offence.iccs},
-                )
-            )
-    nationalities = {p.nationality for p in data.persons if p.nationality}
-    states = set(State.objects.filter(iso2__in=nationalities).values_list("iso2", flat=True))
-    for i, person in enumerate(data.persons):
-        if person.nationality and person.nationality not in states:
-            errors.append(
-                _error(
-                    [*body, "persons", i, "nationality"],
-                    _("Unknown state code: %(code)s") % {"code": person.nationality},
-                )
-            )
-    if errors:
-        raise ValidationError(errors)
     fields: dict[str, Any] = {
         name: getattr(data, name)
         for name in (
@@ -615,6 +591,7 @@ def _registration(authority: Authority, data: CaseIn) -> dict[str, Any]:
             "executing_authority",
             "urgency",
             "confidentiality",
+            "legal_basis",
             "legal_basis_article",
             "legal_basis_note",
             "drafted_on",
@@ -623,29 +600,39 @@ def _registration(authority: Authority, data: CaseIn) -> dict[str, Any]:
             "deadline",
         )
     }
-    fields |= {
-        "requesting_state_id": requesting,
-        "requested_state_id": requested,
-        "legal_basis": legal_basis,
-    }
-    if officer is not None:
-        fields["officer"] = officer
-    return {
-        "direction": data.direction,
-        "fields": fields,
-        "offences": [
+    fields |= {"requesting_state_id": requesting, "requested_state_id": requested}
+    content = CaseContent(
+        fields=fields,
+        offences=[
             {
                 "national_name": o.national_name,
                 "national_provision": o.national_provision,
-                "iccs_id": o.iccs or None,
+                "iccs_id": o.iccs,
             }
             for o in data.offences
         ],
-        "persons": [
+        persons=[
             p.model_dump(exclude={"nationality"}) | {"nationality_id": p.nationality}
             for p in data.persons
         ],
-        "measures": [m.model_dump() for m in data.measures],
+        measures=[m.model_dump() for m in data.measures],
+    )
+    try:
+        content = clean_case_content(content)
+    except ContentRefused as refused:
+        errors += [_error([*body, *problem.path], problem.message) for problem in refused.problems]
+    if errors:
+        order = list(CaseIn.model_fields)  # errors in the order of the fields
+        errors.sort(key=lambda e: order.index(e["loc"][2]) if e["loc"][2] in order else 99)
+        raise ValidationError(errors)
+    if officer is not None:
+        content.fields["officer"] = officer
+    return {
+        "direction": data.direction,
+        "fields": content.fields,
+        "offences": content.offences,
+        "persons": content.persons,
+        "measures": content.measures,
     }
 
 
@@ -696,7 +683,7 @@ class TransitionIn(Schema):
     action: Action = Field(description="The move to make; see ``actions`` of the request")
     reason: str = Field("", description="Required by refusals, postponements, withdrawals…")
     ground: RefusalGround | None = Field(None, description="Ground for refusal, when refusing")
-    on: datetime.date | None = Field(None, description="The day it happened; default today")
+    on: Day | None = Field(None, description="The day it happened; default today")
 
 
 @router.post(

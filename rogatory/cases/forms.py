@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.directory.models import CompetentAuthority
+from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.models import Instrument
 
@@ -79,6 +80,7 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = CASE_FORM_FIELDS
+        formfield_callback = bounded_formfield
         widgets = {
             "summary_of_facts": TEXTAREA,
             "purpose": TEXTAREA,
@@ -174,7 +176,7 @@ class TransitionForm(PageForm):
         required=False,
         choices=[("", "—"), *RefusalGround.choices],
     )
-    on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+    on = PlausibleDateField(label=_("Date"), required=False, widget=DATE_WIDGET)
 
 
 class AssignForm(PageForm):
@@ -215,7 +217,7 @@ class PersonForm(PageForm):
     other_names = forms.CharField(
         label=_("Other names and aliases"), max_length=300, required=False
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_WIDGET)
+    date_of_birth = PlausibleDateField(label=_("Date of birth"), required=False, widget=DATE_WIDGET)
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
     nationality: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=State.objects.order_by("name"), label=_("Nationality"), required=False
@@ -241,7 +243,7 @@ class MeasureForm(PageForm):
     description = forms.CharField(
         label=_("Description"), required=False, widget=TEXTAREA, max_length=4000
     )
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET)
+    deadline = PlausibleDateField(label=_("Deadline"), required=False, widget=DATE_WIDGET)
 
 
 class MeasureStatusForm(PageForm):
@@ -252,7 +254,7 @@ class MeasureStatusForm(PageForm):
     ground = forms.ChoiceField(
         label=_("Ground for refusal"), required=False, choices=[("", "—"), *RefusalGround.choices]
     )
-    on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+    on = PlausibleDateField(label=_("Date"), required=False, widget=DATE_WIDGET)
 
 
 class LinkForm(PageForm):
@@ -270,21 +272,21 @@ class FollowUpForm(PageForm):
     id_prefix = "follow-up"
 
     direction = forms.ChoiceField(label=_("Direction"), choices=FollowUpDirection.choices)
-    asked_on = forms.DateField(label=_("Asked on"), widget=DATE_WIDGET)
+    asked_on = PlausibleDateField(label=_("Asked on"), widget=DATE_WIDGET)
     question = forms.CharField(label=_("What was asked"), widget=TEXTAREA, max_length=4000)
 
 
 class AnswerForm(PageForm):
     id_prefix = "answer"
 
-    answered_on = forms.DateField(label=_("Answered on"), widget=DATE_WIDGET)
+    answered_on = PlausibleDateField(label=_("Answered on"), widget=DATE_WIDGET)
     answer = forms.CharField(label=_("Answer"), widget=TEXTAREA, max_length=4000)
 
 
 class DocumentForm(PageForm):
     id_prefix = "document"
 
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300, validators=[validate_text])
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File"))
     sha256 = forms.RegexField(
@@ -299,7 +301,7 @@ class UploadStartForm(forms.Form):
     """A resumable upload announced by the browser (JSON): the file's name and size, and the
     document's fields as in DocumentForm."""
 
-    name = forms.CharField(label=_("File"), max_length=255)
+    name = forms.CharField(label=_("File"), max_length=255, validators=[validate_text])
     size = forms.IntegerField(label=_("size"))
     title = DocumentForm.base_fields["title"]
     kind = DocumentForm.base_fields["kind"]
@@ -331,6 +333,7 @@ class CaseSettingsForm(forms.ModelForm):
 
     class Meta:
         model = CaseSettings
+        formfield_callback = bounded_formfield
         fields = [
             "weekend",
             "acknowledge_within",
@@ -347,5 +350,5 @@ class CaseSettingsForm(forms.ModelForm):
 
 
 class HolidayForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    day = PlausibleDateField(label=_("Date"), widget=DATE_WIDGET)
     name = forms.CharField(label=_("Name"), max_length=200)

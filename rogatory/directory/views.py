@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rogatory.accounts.models import User
+from rogatory.lib.downloads import attachment
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import Language, State
 from rogatory.treaties.models import Instrument
@@ -277,8 +278,7 @@ def profile_export(request: HttpRequest, iso2: str, part: str = "") -> HttpRespo
             raise Http404("No such part.")
         response = HttpResponse(export_csv(document, part), content_type="text/csv; charset=utf-8")
         filename = f"profile-{profile.state_id}-{part}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, filename)
 
 
 @login_required

@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import io
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,9 +26,9 @@ from rogatory.cases.actions import PERSON_FIELDS, do_register_case, do_transitio
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
-from rogatory.lib import uploads
-from rogatory.reference.models import IccsCategory, State
-from rogatory.treaties.models import Instrument
+from rogatory.cases.validation import CaseContent, ContentRefused, Problem, clean_case_content
+from rogatory.lib import safejson, uploads
+from rogatory.lib.validators import InputRefused, model_value_problems
 
 from .document import UN_LANGUAGES, DocumentError, load_document
 from .models import Draft, RequestVersion
@@ -227,6 +226,40 @@ def approved_version_guard(case: Case) -> str | None:
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
+# Where each field of a case comes from in a request document (the others have the same name).
+DOCUMENT_PATHS = {
+    "our_reference": "reference/ours",
+    "their_reference": "reference/theirs",
+    "requesting_state": "requesting/state",
+    "requested_state": "requested/state",
+    "requested_authority_name": "requested/authority",
+    "conducting_authority": "requesting/conducting_authority",
+    "legal_basis": "legal_basis/instrument",
+    "legal_basis_article": "legal_basis/article",
+    "legal_basis_note": "legal_basis/note",
+    "legal_basis_as_of": "legal_basis/as_of",
+    "requested_deadline": "deadline",
+    "written_in": "written_in",
+    "undertakings": "formalities/undertakings",
+    "signatory_name": "signatory/name",
+    "signatory_title": "signatory/title",
+}
+
+
+def read_request_document(raw: bytes) -> Any:
+    """The JSON of an uploaded request document, read within size and depth limits
+    (``lib.safejson``); ``DocumentError`` says what is wrong before anything is parsed."""
+    try:
+        return safejson.loads(raw, max_bytes=MAX_IMPORT_BYTES)
+    except InputRefused as refused:
+        raise DocumentError([refused.message]) from None
+
+
+def _document_path(problem: Problem) -> str:
+    first, *rest = problem.path
+    where = "/".join([DOCUMENT_PATHS.get(str(first), str(first)), *map(str, rest)])
+    return f"{where}: {problem.message}"
+
 
 def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
@@ -244,53 +277,12 @@ def _import_problems(authority: Authority, document: dict[str, Any]) -> list[str
     requested = document["requested"]["state"]
     if requested == authority.state_id:
         problems.append(_("requested/state: a request goes to another state."))
-    return problems + reference_problems(document)
-
-
-def reference_problems(document: dict[str, Any]) -> list[str]:
-    """What a (schema-valid) request document names that our reference data does not know —
-    states, treaty, ICCS codes —, each with its path: checked before a document becomes a case,
-    whether imported here or received from another state."""
-    problems = []
-    for side in ("requesting", "requested"):
-        code = document[side]["state"]
-        if code and not State.objects.filter(iso2=code).exists():
-            problems.append(
-                _("%(side)s/state: unknown state %(state)s.") % {"side": side, "state": code}
-            )
-    basis = document["legal_basis"] or {}
-    if basis.get("instrument") and not Instrument.objects.filter(code=basis["instrument"]).exists():
-        problems.append(
-            _("legal_basis/instrument: unknown treaty %(code)s.") % {"code": basis["instrument"]}
-        )
-    for n, offence in enumerate(document["offences"]):
-        code = offence["iccs"]
-        if code and not IccsCategory.objects.filter(code=code).exists():
-            problems.append(
-                _("offences/%(n)d/iccs: unknown ICCS code %(code)s.") % {"n": n, "code": code}
-            )
-    for n, person in enumerate(document["persons"]):
-        code = person["nationality"]
-        if code and not State.objects.filter(iso2=code).exists():
-            problems.append(
-                _("persons/%(n)d/nationality: unknown state %(state)s.") % {"n": n, "state": code}
-            )
     return problems
 
 
-@dataclass
-class CaseContent:
-    """What a request document gives a case: its fields, offences, persons and measures."""
-
-    fields: dict[str, Any]
-    offences: list[dict[str, Any]]
-    persons: list[dict[str, Any]]
-    measures: list[dict[str, Any]]
-
-
-def case_content(document: dict[str, Any]) -> CaseContent:
-    """The parts of a (validated) request document that are the same whichever side registers
-    it: an imported draft here, or the incoming request at the requested state."""
+def _content(document: dict[str, Any]) -> CaseContent:
+    """The parts of a (schema-valid) request document that are the same whichever side
+    registers it, with codes as codes (not yet checked)."""
     basis = document["legal_basis"] or {}
     fields: dict[str, Any] = {
         "kind": document["kind"],
@@ -301,7 +293,7 @@ def case_content(document: dict[str, Any]) -> CaseContent:
         "conducting_authority": document["requesting"]["conducting_authority"],
         "urgency": document["urgency"],
         "confidentiality": document["confidentiality"],
-        "legal_basis": Instrument.objects.filter(code=basis.get("instrument") or "").first(),
+        "legal_basis": basis.get("instrument") or None,
         "legal_basis_article": basis.get("article", ""),
         "legal_basis_note": basis.get("note", ""),
         "legal_basis_as_of": _day(basis.get("as_of")),
@@ -332,6 +324,50 @@ def case_content(document: dict[str, Any]) -> CaseContent:
     )
 
 
+def _checked(content: CaseContent) -> CaseContent:
+    """``clean_case_content`` (the check the API makes too), its problems as document paths."""
+    try:
+        return clean_case_content(content)
+    except ContentRefused as refused:
+        raise DocumentError([_document_path(p) for p in refused.problems]) from None
+
+
+def reference_problems(document: dict[str, Any]) -> list[str]:
+    """What in a (schema-valid) request document cannot go into a case — states, treaty or
+    ICCS codes our reference data does not know, text too long for its column or with control
+    characters, implausible dates —, each with its path: checked before a document becomes a
+    case, whether imported here or received from another state."""
+    content = _content(document)
+    content.fields |= {
+        "requesting_state_id": document["requesting"]["state"] or None,
+        "requested_state_id": document["requested"]["state"] or None,
+    }
+    try:
+        _checked(content)
+    except DocumentError as refused:
+        return refused.problems
+    return []
+
+
+def case_content(document: dict[str, Any]) -> CaseContent:
+    """The parts of a (validated) request document that are the same whichever side registers
+    it: an imported draft here, or the incoming request at the requested state; checked by
+    ``clean_case_content`` (``DocumentError`` otherwise), the treaty as an ``Instrument``."""
+    return _checked(_content(document))
+
+
+def _draft_settings(document: dict[str, Any]) -> dict[str, Any]:
+    formalities, signatory = document["formalities"], document["signatory"]
+    return {
+        "written_in": document["written_in"],
+        "translation_certified": formalities["translation_certified"],
+        "legalised": formalities["legalised"],
+        "undertakings": formalities["undertakings"],
+        "signatory_name": signatory["name"],
+        "signatory_title": signatory["title"],
+    }
+
+
 def do_import_request_document(
     authority: Authority, data: Any, *, acting_user: User, source_name: str = ""
 ) -> Case:
@@ -341,19 +377,28 @@ def do_import_request_document(
     are attached to the draft separately. Raises ``DocumentError`` with every problem, and then
     creates nothing."""
     document = load_document(data)
-    problems = _import_problems(authority, document)
-    if problems:
-        raise DocumentError(problems)
-    ours = document["reference"]["ours"]
-    if ours and Case.objects.filter(authority=authority, our_reference=ours).exists():
-        ours = ""  # taken by another request of ours: the draft gets a new reference
-    content = case_content(document)
+    content = _content(document)
     content.fields |= {
-        "our_reference": ours,
+        "our_reference": document["reference"]["ours"],
         "their_reference": document["reference"]["theirs"],
         "requested_state_id": document["requested"]["state"],
         "requested_authority_name": document["requested"]["authority"],
     }
+    draft_settings = _draft_settings(document)
+    problems = _import_problems(authority, document)
+    try:
+        content = _checked(content)
+    except DocumentError as refused:
+        problems += refused.problems
+    problems += [
+        f"{DOCUMENT_PATHS.get(name, name)}: {message}"
+        for name, message in model_value_problems(Draft, draft_settings)
+    ]
+    if problems:
+        raise DocumentError(problems)
+    ours = content.fields["our_reference"]
+    if ours and Case.objects.filter(authority=authority, our_reference=ours).exists():
+        content.fields["our_reference"] = ""  # taken by another of ours: a new reference
     with transaction.atomic():
         case = do_register_case(
             authority,
@@ -364,19 +409,7 @@ def do_import_request_document(
             persons=content.persons,
             measures=content.measures,
         )
-        formalities, signatory = document["formalities"], document["signatory"]
-        do_save_draft(
-            case,
-            {
-                "written_in": document["written_in"],
-                "translation_certified": formalities["translation_certified"],
-                "legalised": formalities["legalised"],
-                "undertakings": formalities["undertakings"],
-                "signatory_name": signatory["name"],
-                "signatory_title": signatory["title"],
-            },
-            acting_user=acting_user,
-        )
+        do_save_draft(case, draft_settings, acting_user=acting_user)
         _audit(
             case,
             "request_imported",

@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.lib.validators import PlausibleDateField, bounded_formfield
+
 from .document import MEASURE_DETAILS
 from .models import Draft
 
@@ -51,7 +53,7 @@ def _field(name: str, default: Any) -> forms.Field:
     if isinstance(default, list):
         return forms.CharField(label=label, required=False, widget=forms.Textarea({"rows": 5}))
     if name.endswith("_date") or name.startswith("period_"):
-        return forms.DateField(label=label, required=False, widget=DATE_WIDGET)
+        return PlausibleDateField(label=label, required=False, widget=DATE_WIDGET)
     if name == "estimated_value":
         return forms.DecimalField(label=label, required=False, min_value=0, max_digits=18)
     if name in ("items", "documents", "assets", "sentence", "address"):
@@ -112,6 +114,7 @@ class DraftForm(forms.ModelForm):
 
     class Meta:
         model = Draft
+        formfield_callback = bounded_formfield
         fields = [
             "written_in",
             "translation_certified",

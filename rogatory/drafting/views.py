@@ -30,6 +30,7 @@ from rogatory.cases.forms import CASE_FORM_FIELDS
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.cases.views.documents import stored_file_response
+from rogatory.lib.downloads import attachment
 
 from .actions import (
     DRAFT_FIELDS,
@@ -237,8 +238,7 @@ def download(request: HttpRequest, public_id: str, number: int, fmt: str) -> Htt
         response = HttpResponse(
             _json(version.document), content_type="application/json; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(response, name)
     if fmt not in FORMATS:
         raise Http404("No such format.")
     stored, sha256 = (

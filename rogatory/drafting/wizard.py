@@ -10,7 +10,6 @@ The last step is the writer page, which shows the whole checklist and finalises.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -52,6 +51,7 @@ from rogatory.cases.models import Case
 from rogatory.directory.models import CompetentAuthority
 from rogatory.knowledge.models import DocumentKind as KnowledgeKind
 from rogatory.knowledge.models import Provision
+from rogatory.lib.validators import bounded_formfield
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import State
 from rogatory.treaties.finder import Answer, Verdict, find_legal_bases
@@ -62,6 +62,7 @@ from .actions import (
     UN_LANGUAGES,
     accepted_languages,
     do_import_request_document,
+    read_request_document,
 )
 from .document import DocumentError
 
@@ -207,6 +208,7 @@ class CaseStepForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["subject", "our_reference", "their_reference", "conducting_authority"]
+        formfield_callback = bounded_formfield
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -220,6 +222,7 @@ class FactsForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["summary_of_facts"]
+        formfield_callback = bounded_formfield
         widgets = {"summary_of_facts": forms.Textarea(attrs={"rows": 12})}
 
 
@@ -227,6 +230,7 @@ class ProcedureForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["purpose", "procedure", "confidentiality", "urgency", "requested_deadline"]
+        formfield_callback = bounded_formfield
         widgets = {"purpose": TEXTAREA, "procedure": TEXTAREA, "requested_deadline": DATE_WIDGET}
 
     def clean_requested_deadline(self) -> datetime.date | None:
@@ -355,12 +359,7 @@ def import_request(request: HttpRequest) -> HttpResponse:
                         % {"size": MAX_IMPORT_BYTES // 2**20}
                     ]
                 )
-            try:
-                data = json.loads(upload.read().decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DocumentError(
-                    [_("Not a JSON document: %(error)s") % {"error": exc}]
-                ) from None
+            data = read_request_document(upload.read(MAX_IMPORT_BYTES + 1))
             case = do_import_request_document(
                 user.authority, data, acting_user=user, source_name=upload.name or ""
             )

@@ -14,6 +14,8 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rogatory.lib.downloads import attachment
+
 from . import node, seal
 from .errors import ExchangeError
 from .inbound import (
@@ -161,8 +163,7 @@ def endpoint_descriptor(request: HttpRequest) -> HttpResponse:
     except ExchangeError:
         raise Http404("The exchange is not set up on this node.") from None
     response = HttpResponse(token, content_type="application/jose; charset=ascii")
-    response["Content-Disposition"] = 'attachment; filename="node-descriptor.jws"'
-    return response
+    return attachment(response, "node-descriptor.jws")
 
 
 urlpatterns = [

@@ -29,6 +29,7 @@ from rogatory.cases.access import get_case_for_writing
 from rogatory.cases.choices import Confidentiality, Direction, Status
 from rogatory.cases.models import Case
 from rogatory.drafting.models import RequestVersion
+from rogatory.lib.downloads import attachment
 
 from . import business, node, offline
 from .access import (
@@ -176,7 +177,7 @@ def message_file_held(request: HttpRequest, public_id: str) -> HttpResponse:
 def message_bundle(request: HttpRequest, public_id: str) -> HttpResponse:
     message, _can_write = get_message_for_user(_user(request), public_id)
     response = HttpResponse(offline.write_message_bundle(message), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="evidence-{message.message_id}.zip"'
+    attachment(response, f"evidence-{message.message_id}.zip")
     response["Cache-Control"] = "no-store"
     return response
 
@@ -193,7 +194,7 @@ def message_export(request: HttpRequest, public_id: str) -> HttpResponseBase:
     spool.seek(0)
     response = FileResponse(spool, content_type="application/octet-stream")
     response["Content-Length"] = str(size)
-    response["Content-Disposition"] = f'attachment; filename="message-{message.message_id}.rex"'
+    attachment(response, f"message-{message.message_id}.rex")
     response["Cache-Control"] = "no-store"
     return response
 

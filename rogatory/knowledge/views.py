@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from rogatory.accounts.models import User
+from rogatory.lib.downloads import attachment
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.models import Instrument
 
@@ -269,8 +270,7 @@ def knowledge_document_akn(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     document = get_object_or_404(KnowledgeDocument, public_id=public_id)
     response = HttpResponse(document.akn.encode(), content_type="application/akn+xml")
     name = re.sub(r"[^A-Za-z0-9.-]+", "_", document.symbol) or str(document.public_id)
-    response["Content-Disposition"] = f'attachment; filename="{name}.akn.xml"'
-    return response
+    return attachment(response, f"{name}.akn.xml")
 
 
 # Editing (site administrators) ---------------------------------------------------------------

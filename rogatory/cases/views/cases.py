@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rogatory.audit.actions import record
+from rogatory.lib.downloads import attachment
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import State
 
@@ -213,8 +214,7 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, filename)
 
 
 def _legal_basis_as_of(fields: dict[str, Any]) -> None:
