@@ -214,6 +214,20 @@ MEDIA_ROOT = DATA_DIR / "documents"  # outside the web root; served only by acce
 # Largest file an officer may bring into a case through the resumable upload (phone images,
 # bank exports); its chunks wait in DATA_DIR/uploads until `manage.py process_uploads` checks it.
 CASE_LARGE_UPLOAD_MAX = env.integer("CASE_LARGE_UPLOAD_MAX", 8 * 1024**3, minimum=1)
+# Uploads (decision 0022). Request bodies over 2.5 MB wait in FILE_UPLOAD_TEMP_DIR, a private
+# folder of ours that `manage.py secure_storage` sweeps after a crash (the system's /tmp is
+# shared); what Django stores is readable by the service user only.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+try:
+    FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+except OSError:  # a read-only checkout (docs, checks): uploads are not served from it
+    pass
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Longest the structural check of one upload may inflate a package (DOCX, XLSX, ODT…), and
+# longest the knowledge base's import page works on one upload (the rest: upload it again).
+UPLOAD_CHECK_SECONDS = env.integer("UPLOAD_CHECK_SECONDS", 60, minimum=1)
+KNOWLEDGE_IMPORT_SECONDS = env.integer("KNOWLEDGE_IMPORT_SECONDS", 60, minimum=1)
 
 # Secure exchange between nodes (decision 0017). The key-encryption key protects this node's
 # private keys in the database; it lives outside it: EXCHANGE_KEK (comma-separated, newest
