@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
-from .views import cases, dashboard, deadlines, documents, reminders, uploads, work
+from .views import cases, dashboard, deadlines, documents, exports, reminders, uploads, work
 
 urlpatterns: list[URLPattern] = [
     *cases.urlpatterns,
+    *exports.urlpatterns,
     *work.urlpatterns,
     *documents.urlpatterns,
     *uploads.urlpatterns,

@@ -12,7 +12,14 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from .models import KnowledgeDocument
-from .views import PER_PAGE, document_links, read_filters, search_documents
+from .views import (
+    CITED_BY_PER_PAGE,
+    PER_PAGE,
+    citing_documents,
+    document_links,
+    read_filters,
+    search_documents,
+)
 
 router = Router(tags=["knowledge"])
 
@@ -103,7 +110,11 @@ class DocumentOut(Schema):
     source_url: str
     provisions: list[ProvisionOut]
     citations: list[CitationOut]
-    cited_by: list[DocumentRef]
+    cited_by: list[DocumentRef] = Field(
+        description="The newest documents citing this one (at most 50; all of them: "
+        "/api/v1/knowledge/documents/{id}/cited-by)"
+    )
+    cited_by_total: int = Field(description="How many documents cite this one")
 
 
 class DocumentQuery(Schema):
@@ -161,7 +172,7 @@ def knowledge_document(
     )
     if query.format == "akn":
         return HttpResponse(document.akn.encode(), content_type="application/akn+xml")
-    cites, cited_by = document_links(document)
+    cites, cited_by, cited_by_total = document_links(document)
     return DocumentOut(
         id=document.public_id,
         title=document.title,
@@ -202,4 +213,39 @@ def knowledge_document(
             for c in cites
         ],
         cited_by=[DocumentRef(id=d.public_id, symbol=d.symbol, title=d.title) for d in cited_by],
+        cited_by_total=cited_by_total,
+    )
+
+
+class CitedByOut(Schema):
+    items: list[DocumentRef]
+    total: int
+    page: int
+    per_page: int
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+
+
+@router.get(
+    "/knowledge/documents/{public_id}/cited-by",
+    response=CitedByOut,
+    summary="The documents citing one document, a page at a time",
+)
+def knowledge_cited_by(
+    request: HttpRequest, public_id: uuid.UUID, query: Query[PageQuery]
+) -> CitedByOut:
+    """Newest first, ``per_page`` at a time; a page past the last is empty."""
+    document = get_object_or_404(KnowledgeDocument.objects.only("id"), public_id=public_id)
+    citing = citing_documents(document)
+    start = (query.page - 1) * CITED_BY_PER_PAGE
+    return CitedByOut(
+        items=[
+            DocumentRef(id=d.public_id, symbol=d.symbol, title=d.title)
+            for d in citing[start : start + CITED_BY_PER_PAGE]
+        ],
+        total=citing.count(),
+        page=query.page,
+        per_page=CITED_BY_PER_PAGE,
     )

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("knowledge/", views.knowledge_search, name="knowledge_search"),
     path("knowledge/<uuid:public_id>/", views.knowledge_document, name="knowledge_document"),
+    path(
+        "knowledge/<uuid:public_id>/cited-by/",
+        views.knowledge_cited_by,
+        name="knowledge_cited_by",
+    ),
     path("knowledge/import/", views.knowledge_import, name="knowledge_import"),
     path("knowledge/legislation/new/", views.knowledge_act_edit, name="knowledge_act_create"),
     path(

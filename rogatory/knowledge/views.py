@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -233,22 +234,46 @@ def _paragraphs(document: KnowledgeDocument) -> list[BodyParagraph]:
     return [BodyParagraph(p.number, p.text) for p in paragraphs]
 
 
-def document_links(document: KnowledgeDocument) -> tuple[list[Citation], list[KnowledgeDocument]]:
-    """The document's citations (with their resolved documents) and the documents citing it."""
-    cites = list(document.citations.select_related("resolved"))
-    cited_by = list(
+# Citing documents shown on a document's page and in its API answer; a widely cited treaty
+# has thousands, listed in full, a page at a time, by ``knowledge_cited_by``. Measured
+# before the cap (docs/benchmarks.md): 1.1–1.6 s and 178 MB per request at 10,000.
+CITED_BY_SHOWN = 50
+CITED_BY_PER_PAGE = 100
+
+
+def citing_documents(document: KnowledgeDocument) -> QuerySet[KnowledgeDocument]:
+    """The documents citing ``document``, newest first, with only what a link shows."""
+    return (
         KnowledgeDocument.objects.filter(citations__resolved=document)
         .distinct()
-        .order_by("-date", "symbol")
+        .order_by("-date", "symbol", "id")
+        .only("public_id", "symbol", "title", "date")
     )
-    return cites, cited_by
+
+
+def document_links(
+    document: KnowledgeDocument,
+) -> tuple[list[Citation], list[KnowledgeDocument], int]:
+    """The document's citations (with their resolved documents), the newest documents
+    citing it (``CITED_BY_SHOWN``) and how many cite it in all."""
+    shown = CITED_BY_SHOWN
+    cites = list(
+        document.citations.select_related("resolved").only(
+            "kind", "text", "target", "source_id", "resolved__public_id"
+        )
+    )
+    cited_by = list(citing_documents(document)[:shown])
+    total = len(cited_by)
+    if total == shown:
+        total = Citation.objects.filter(resolved=document).values("source_id").distinct().count()
+    return cites, cited_by, total
 
 
 def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     document = get_object_or_404(
         KnowledgeDocument.objects.select_related("state", "instrument"), public_id=public_id
     )
-    cites, cited_by = document_links(document)
+    cites, cited_by, cited_by_total = document_links(document)
     return render(
         request,
         "knowledge/document.html",
@@ -257,6 +282,7 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "paragraphs": _paragraphs(document),
             "cites": cites,
             "cited_by": cited_by,
+            "cited_by_total": cited_by_total,
             "provisions": document.provisions.all(),
             "tags": [*document.tags, *document.iccs_codes, *document.implements]
             if document.kind == DocumentKind.CASE_LAW
@@ -264,6 +290,17 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "can_edit": document.kind in EDITABLE and getattr(request.user, "is_site_admin", False),
         },
     )
+
+
+def knowledge_cited_by(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Every document citing this one, a page at a time."""
+    document = get_object_or_404(
+        KnowledgeDocument.objects.only("public_id", "symbol", "title"), public_id=public_id
+    )
+    page = Paginator(citing_documents(document), CITED_BY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "knowledge/cited_by.html", {"document": document, "page": page})
 
 
 def knowledge_document_akn(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

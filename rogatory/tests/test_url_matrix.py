@@ -26,7 +26,7 @@ from rogatory.cases.actions import (
     do_register_case,
 )
 from rogatory.cases.choices import Direction, FollowUpDirection, MeasureType, PersonRole
-from rogatory.cases.models import Case, UploadSession
+from rogatory.cases.models import Case, CaseExport, UploadSession
 from rogatory.demo.loaders import PROFILES_DIR
 from rogatory.directory.actions import import_profile
 from rogatory.directory.models import CountryProfile
@@ -144,6 +144,24 @@ def an_upload(personas: Personas) -> dict[str, Any]:
         kind="evidence",
     )
     return kwargs | {"upload_id": upload.public_id}
+
+
+def an_export(personas: Personas) -> dict[str, Any]:
+    """URL kwargs for a large export the officer asked for, written and ready."""
+    job = CaseExport.objects.filter(requested_by=personas.officer).first()
+    if job is None:
+        job = CaseExport.objects.create(
+            authority=personas.authority_a,
+            requested_by=personas.officer,
+            format="csv",
+            day=datetime.date(2026, 12, 6),
+            status=CaseExport.Status.DONE,
+            total_rows=1,
+            rows_written=1,
+        )
+        job.file_path().parent.mkdir(parents=True, exist_ok=True)
+        job.file_path().write_text("Our reference\r\n")
+    return {"public_id": job.public_id}
 
 
 def a_draft(personas: Personas, **extra: Any) -> dict[str, Any]:
@@ -321,6 +339,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
     "case_list": (no_kwargs, logged_in(200)),
     "case_export": (lambda p: {"fmt": "csv"}, OWN_CASEWORK),
+    # A large export is its requester's alone (what it holds depends on who asked).
+    "case_export_status": (an_export, logged_in(404) | {"officer": 200}),
+    "case_export_download": (an_export, logged_in(404) | {"officer": 200}),
     "case_register": (
         lambda p: {"direction": "incoming"},
         OWN_CASEWORK | {"supervisor": 403},
@@ -379,6 +400,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "drafting_step": (lambda p: a_draft(p) | {"step": "facts"}, CASE_WRITERS),
     "knowledge_search": (no_kwargs, everyone(200)),
     "knowledge_document": (a_knowledge_document, everyone(200)),
+    "knowledge_cited_by": (a_knowledge_document, everyone(200)),
     "knowledge_document_akn": (a_knowledge_document, everyone(200)),
     "knowledge_import": (no_kwargs, site_admins()),
     "knowledge_act_create": (no_kwargs, site_admins()),
@@ -388,6 +410,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "knowledge_document_delete": (an_act, POST_ONLY),
     "api:knowledge_search": (no_kwargs, everyone(200)),  # no query: no results
     "api:knowledge_document": (a_knowledge_document, everyone(200)),
+    "api:knowledge_cited_by": (a_knowledge_document, everyone(200)),
     # The exchange endpoint is for other nodes (no session): POST only, JSON answers, and a
     # part nobody announced is 404 for everyone.
     "exchange_endpoint_messages": (a_node, everyone(405)),

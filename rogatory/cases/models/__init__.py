@@ -3,12 +3,14 @@
 from .calendar import CaseSettings, Holiday
 from .case import Case, CaseLink, CaseQuerySet, Measure, MeasureQuerySet, Offence, Person
 from .documents import Document, DocumentVersion
+from .exports import CaseExport
 from .history import CaseEvent, FollowUp, Reminder
 from .uploads import UploadSession
 
 __all__ = [
     "Case",
     "CaseEvent",
+    "CaseExport",
     "CaseLink",
     "CaseQuerySet",
     "CaseSettings",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rogatory.audit.actions import record
 from rogatory.lib.downloads import attachment
@@ -28,6 +25,14 @@ from rogatory.reference.models import State
 from ..access import get_case_for_user, get_case_for_writing
 from ..actions import MAX_DOCUMENT_SIZE, do_register_case, do_update_case
 from ..choices import Confidentiality, Direction, FollowUpDirection, Status
+from ..exports import (
+    EXPORT_SYNC_ROWS,
+    csv_lines,
+    do_request_export,
+    export_queryset,
+    export_rows,
+    write_xlsx,
+)
 from ..forms import (
     AnswerForm,
     AssignForm,
@@ -47,8 +52,6 @@ from ..models import Case, CaseEvent, Document, DocumentVersion, Offence, Person
 from ..queries import COUNT_CAP, PAGE_SIZES, CappedPaginator, CaseFilters, list_queryset
 from .common import DETAIL_PANELS, acting_user, log_case_access, today
 
-# Rows an export may hold: Excel's own limit, less the header row.
-EXPORT_LIMIT = 1_048_575
 # Events shown on the case page; older ones stay in the database and the audit trail.
 HISTORY_SHOWN = 200
 
@@ -116,60 +119,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
-EXPORT_COLUMNS = (
-    ("our_reference", gettext_lazy("Our reference")),
-    ("their_reference", gettext_lazy("Their reference")),
-    ("direction", gettext_lazy("Direction")),
-    ("kind", gettext_lazy("Kind of request")),
-    ("status", gettext_lazy("Status")),
-    ("counterpart", gettext_lazy("Other state")),
-    ("subject", gettext_lazy("Subject matter")),
-    ("received_on", gettext_lazy("Received on")),
-    ("sent_on", gettext_lazy("Sent on")),
-    ("deadline", gettext_lazy("Deadline")),
-    ("overdue", gettext_lazy("Overdue")),
-    ("officer", gettext_lazy("Responsible officer")),
-    ("urgency", gettext_lazy("Urgency")),
-    ("confidentiality", gettext_lazy("Confidentiality")),
-)
-
-
-def _spreadsheet_safe(value: object) -> object:
-    """Keep a spreadsheet from reading text as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _export_rows(cases: Any, day: Any) -> Iterator[list[object]]:
-    for case in cases.iterator(chunk_size=2000):
-        row = [
-            case.our_reference,
-            case.their_reference,
-            case.get_direction_display(),
-            case.get_kind_display(),
-            case.get_status_display(),
-            case.counterpart_state.name,
-            case.subject,
-            case.received_on,
-            case.sent_on,
-            case.deadline,
-            _("yes") if case.is_overdue(day) else "",
-            str(case.officer) if case.officer else "",
-            case.get_urgency_display(),
-            case.get_confidentiality_display(),
-        ]
-        yield [_spreadsheet_safe(value) for value in row]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """The filtered list as CSV (streamed) or XLSX; every export is written to the audit trail."""
+    """The filtered list as CSV (streamed) or XLSX; every export is written to the audit trail.
+
+    Past ``EXPORT_SYNC_ROWS`` rows the worker writes it: the answer is the export's page.
+    """
     user = acting_user(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
@@ -177,7 +132,12 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise PermissionDenied("Casework belongs to authorities.")
     filters = CaseFilters.from_params(request.GET)
     day = today()
-    cases = list_queryset(filters.apply(Case.objects.for_user(user), today=day))[:EXPORT_LIMIT]
+    cases = export_queryset(user, filters, day)
+    # Large exports are written by the worker (cases/exports.py): counting the first rows
+    # past the threshold is enough to tell.
+    if cases[: EXPORT_SYNC_ROWS + 1].count() > EXPORT_SYNC_ROWS:
+        job = do_request_export(filters, fmt, total_rows=cases.count(), day=day, acting_user=user)
+        return redirect(job)
     record(
         "cases.exported",
         acting_user=user,
@@ -186,30 +146,14 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         object_ref=str(user.authority_id),
         details={"format": fmt, "filters": filters.as_params()},
     )
-    header = [str(label) for _name, label in EXPORT_COLUMNS]
     filename = f"requests-{day.isoformat()}.{fmt}"
     if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def lines() -> Iterator[str]:
-            yield "\ufeff"  # a byte-order mark, so spreadsheet programs read UTF-8
-            yield writer.writerow(header)
-            for row in _export_rows(cases, day):
-                yield writer.writerow(["" if v is None else v for v in row])
-
         response: HttpResponseBase = StreamingHttpResponse(
-            lines(), content_type="text/csv; charset=utf-8"
+            csv_lines(export_rows(cases, day)), content_type="text/csv; charset=utf-8"
         )
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Requests")[:31])
-        sheet.append(header)
-        for row in _export_rows(cases, day):
-            sheet.append(row)
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        write_xlsx(export_rows(cases, day), buffer)
         response = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
