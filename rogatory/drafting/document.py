@@ -328,3 +328,9 @@ def load_document(data: Any) -> dict[str, Any]:
     if problems:
         raise DocumentError(problems)
     return _normalise(data)
+
+
+def normalise_document(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The normalised copy of a document that ``validate_document`` has just accepted (the
+    caller validated it as part of something larger): its optional parts filled in."""
+    return _normalise(data)

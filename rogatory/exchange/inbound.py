@@ -28,7 +28,7 @@ from django.utils import timezone
 from rogatory.accounts.models import Authority
 from rogatory.audit.actions import record
 from rogatory.drafting.actions import reference_problems
-from rogatory.drafting.document import load_document
+from rogatory.drafting.document import normalise_document
 
 from . import business, records, seal
 from .errors import ExchangeError
@@ -155,7 +155,8 @@ def _business_problems(opened: seal.Opened, partner: Partner) -> list[str]:
 def _request_problems(document: dict[str, Any], to_party: str) -> list[str]:
     """A request must become a case here: states, treaty and ICCS codes we know (the same
     check as a request document imported by hand), made by a state, addressed to ours."""
-    document = load_document(document)  # schema-valid already: the optional parts filled in
+    # validate_body validated it a moment ago (_business_problems): only fill in the optional parts.
+    document = normalise_document(document)
     problems = [f"body/request/{problem}" for problem in reference_problems(document)]
     if not document["requesting"]["state"]:
         problems.append("body/request/requesting/state: the requesting state is missing")

@@ -25,6 +25,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from os import PathLike
 from typing import Any
 from urllib.parse import urlsplit
@@ -129,7 +130,43 @@ class SealError(Exception):
 
 def canonical(obj: Any) -> bytes:
     """Return the RFC 8785 canonical JSON of obj."""
+    if _plain(obj):
+        # For this subset of JSON the standard library's C encoder writes exactly what RFC
+        # 8785 prescribes (the same escapes, keys in code-point order, which is UTF-16 order
+        # for ASCII keys), about ten times faster than rfc8785's pure-Python writer; the tests
+        # compare both on many values. Everything else (floats, non-ASCII keys, other types,
+        # lone surrogates) is left to the library.
+        try:
+            text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
     return rfc8785.dumps(obj)
+
+
+_SAFE_INT = 2**53 - 1  # RFC 8785 (I-JSON): integers must be exact in IEEE 754 doubles
+
+
+def _plain(obj: Any) -> bool:
+    """Whether obj holds only dicts with ASCII keys, lists, str, int (I-JSON range), bool and
+    None (and at most a million values: no cycle can hold it up)."""
+    stack = [obj]
+    budget = 1_000_000
+    while stack:
+        budget -= 1
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is dict:
+            if not all(type(k) is str and k.isascii() for k in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is not int or not -_SAFE_INT <= item <= _SAFE_INT or budget < 0:
+            return False
+    return True
 
 
 def sha256_hex(data: bytes) -> str:
@@ -246,8 +283,18 @@ def _okp(jwk: dict[str, Any], use: str) -> OKPKey:
     """Import an OKP JWK of the curve expected for use, or raise SealError("malformed")."""
     if use not in _CURVES or jwk.get("kty") != "OKP" or jwk.get("crv") != _CURVES[use]:
         raise SealError("malformed", f"a {use!r} key must be an OKP {_CURVES.get(use)} JWK")
+    members = tuple(sorted(jwk.items()))
+    if not all(isinstance(value, str) for _, value in members):
+        raise SealError("malformed", "invalid JWK: its members must be strings")
+    return _imported(members)
+
+
+@lru_cache(maxsize=256)
+def _imported(members: tuple[tuple[str, str], ...]) -> OKPKey:
+    # Importing builds the key object from its bytes (0.2-0.35 ms measured), and the same few
+    # keys sign and verify every message: each JWK is imported once per process.
     try:
-        return OKPKey.import_key(jwk)
+        return OKPKey.import_key(dict(members))
     except (JoseError, ValueError, TypeError) as exc:
         raise SealError("malformed", f"invalid JWK: {exc}") from None
 

@@ -373,13 +373,16 @@ def deliver_batch(messages: list[Message], transport: Transport) -> None:
             deliver(message, transport)
         return
     done = []
-    for message, result in zip(messages, results, strict=True):
-        if not isinstance(result, dict):
-            continue
-        answer = Outcome(int(result.get("status", 500)), result)
-        if _relayed(message, answer):
-            done.append(message.pk)
-    Message.objects.filter(pk__in=done).update(lease_until=None)
+    # One transaction (one commit) for the answers of a batch: each message's evidences are
+    # still verified, stored and audited on their own, inside savepoints.
+    with transaction.atomic():
+        for message, result in zip(messages, results, strict=True):
+            if not isinstance(result, dict):
+                continue
+            answer = Outcome(int(result.get("status", 500)), result)
+            if _relayed(message, answer):
+                done.append(message.pk)
+        Message.objects.filter(pk__in=done).update(lease_until=None)
 
 
 def _expire(message: Message, now: datetime.datetime) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rfc8785
 from joserfc import jws
 
 from rogatory.exchange import seal
@@ -602,3 +603,72 @@ def test_trust_list_verify_rollback_and_expiry() -> None:
     with pytest.raises(SealError) as exc:
         seal.verify_trust_list(trust_list(6, later), operator_keys=[SENDER_SIG.public()], now=T0)
     assert code_of(exc) == "unknown_key"
+
+
+# -- Canonical JSON: the fast path writes what rfc8785 writes -------------------------------------
+
+_CHARS = ["a", "Z", "0", " ", "é", "中", "ي", "😀", "\ue000", "\uffff", '"', "\\", "/"]
+_CHARS += [chr(c) for c in range(0x20)] + ["\x7f", "\u2028", "\u2029", "\ufeff"]
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> Any:
+    kind = rng.choice(["str", "int", "bool", "none", "float", "list", "dict", "dict", "tuple"])
+    if depth > 4 or kind == "str":
+        return "".join(rng.choice(_CHARS) for _ in range(rng.randrange(0, 12)))
+    if kind == "int":
+        bounds = [2**53 - 1, -(2**53 - 1), 2**53]
+        return rng.choice([0, -1, 7, *bounds, rng.randrange(-(10**9), 10**9)])
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "none":
+        return None
+    if kind == "float":
+        if rng.random() < 0.8:
+            return "float"  # rarer, so that many values take the fast path
+        return rng.choice([0.5, 1e21, 1e-7, -0.0, 3.0, 123456789.125])
+    if kind in ("list", "tuple"):
+        items = [_random_value(rng, depth + 1) for _ in range(rng.randrange(0, 5))]
+        return items if kind == "list" else tuple(items)
+    alphabet = _CHARS if rng.random() < 0.3 else [c for c in _CHARS if c.isascii()]
+    keys = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 4))) for _ in range(5)]
+    return {key: _random_value(rng, depth + 1) for key in keys}
+
+
+def _library(value: Any) -> bytes | str:
+    try:
+        return rfc8785.dumps(value)
+    except Exception as error:  # the same refusal either way
+        return type(error).__name__
+
+
+def _ours(value: Any) -> bytes | str:
+    try:
+        return seal.canonical(value)
+    except Exception as error:
+        return type(error).__name__
+
+
+def test_canonical_matches_rfc8785_on_random_values() -> None:
+    """seal.canonical gives rfc8785's bytes (or its refusal) for every value: control
+    characters, non-ASCII and astral keys, I-JSON integer bounds, floats, tuples."""
+    rng = random.Random(8785)
+    for _ in range(3000):
+        value = _random_value(rng)
+        assert _ours(value) == _library(value), value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"\ue000": 1, "😀": 2},  # UTF-16 order differs from code-point order here
+        {"b": 1, "a": {"d": [1, "x\u0000y"], "c": None}},
+        ["lone \ud800 surrogate"],
+        {"n": 2**53},
+        {1: "not a string key"},
+        {"float": 1e21},
+        {"set": {1, 2}},
+    ],
+)
+def test_canonical_matches_rfc8785_on_edge_cases(value: Any) -> None:
+    """The cases where a naive json.dumps would differ from RFC 8785 go to the library."""
+    assert _ours(value) == _library(value)
