@@ -160,3 +160,15 @@ def shot(page: Any, name: str) -> None:
     """A full-page screenshot into test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_given_on_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.login`` and ``force_login`` stand for a complete sign-in, second factor
+    included (see rogatory/accounts/testing.py); tests of the second factor use the real
+    steps."""
+    from django.test import Client
+
+    from rogatory.accounts.testing import login_verified
+
+    monkeypatch.setattr(Client, "_login", login_verified)

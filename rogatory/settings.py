@@ -48,7 +48,8 @@ CSRF_TRUSTED_ORIGINS = env.csv_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    # The Django admin behind a verified second factor (accounts/admin_site.py, decision 0018).
+    "rogatory.accounts.admin_site.RogatoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files, not from a CDN
+    # Second factors (decision 0018): TOTP, recovery codes, WebAuthn security keys/passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "rogatory.web",
     "rogatory.reference",
     "rogatory.accounts",
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
     "rogatory.knowledge",
     "rogatory.exchange",
     "rogatory.demo",
+    "rogatory.operations",  # manage.py backup / restore (decision 0023)
     "rogatory.auditreview",  # the review of the audit trail and access log (decision 0020)
     "axes",  # login lock-out (decision 0019)
 ]
@@ -84,6 +91,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor and session life (decision 0018): which device verified the session, the
+    # idle timeout and the sessions list, then "verify or enrol first".
+    "django_otp.middleware.OTPMiddleware",
+    "rogatory.accounts.middleware.SessionActivityMiddleware",
+    "rogatory.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into its page (last)
 ]
@@ -148,6 +160,10 @@ SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 8, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions know their user, client address, browser and last activity, so users see and end
+# them (accounts/session_store.py); a session unused this long (seconds) ends.
+SESSION_ENGINE = "rogatory.accounts.session_store"
+SESSION_IDLE_TIMEOUT = env.integer("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
@@ -271,7 +287,7 @@ AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 10, minimum=3)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "rogatory.accounts.throttle.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "rogatory.accounts.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "rogatory.accounts.throttle.axes_client_ip"
 AXES_ENABLE_ADMIN = True  # site administrators see and delete attempts in the Django admin
 AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the audit trail, not a second log
 # Reverse proxies in front of the server whose X-Forwarded-For we believe (one behind HTTPS).
@@ -289,7 +305,6 @@ API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 90, minimum=1)
 API_TOKEN_MAX_DAYS = env.integer("API_TOKEN_MAX_DAYS", 366, minimum=1)
 API_RATE_LIMIT_PER_MINUTE = env.integer("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 API_BAD_TOKENS_PER_10_MINUTES = env.integer("API_BAD_TOKENS_PER_10_MINUTES", 20, minimum=1)
-
 
 # --- Audit: security events, access log, checkpoints (decision 0020) ---
 # Keys kept outside the database, made on first use (mode 0600): the HMAC keys of the access
@@ -324,6 +339,20 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.csv_list(
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the password
 # How many recovery codes a user gets (each works once).
 MFA_RECOVERY_CODES = 10
+
+# --- Backup and restore (decision 0023) ---
+# `manage.py backup` encrypts to age recipients (public keys, "age1..."): BACKUP_RECIPIENTS
+# (comma-separated) and the file BACKUP_RECIPIENTS_FILE (one a line; `manage.py backup_keygen`
+# appends to it). The identity (private key) that restores is needed only by `manage.py
+# restore` (--identity or BACKUP_IDENTITY_FILE; its passphrase, if any, from
+# BACKUP_IDENTITY_PASSPHRASE or a prompt) and belongs off this machine.
+BACKUP_RECIPIENTS = env.csv_list("BACKUP_RECIPIENTS", [])
+BACKUP_RECIPIENTS_FILE = Path(
+    env.string("BACKUP_RECIPIENTS_FILE", str(DATA_DIR / "backup-recipients.txt"))
+)
+BACKUP_IDENTITY_FILE = env.string("BACKUP_IDENTITY_FILE", "")
+# The folder of pg_dump/pg_restore of the server's major version (default: found on PATH).
+BACKUP_PG_BINDIR = env.string("BACKUP_PG_BINDIR", "")
 
 LOGGING = {
     "version": 1,

@@ -109,6 +109,15 @@ def do_update_member(
             raise MemberChangeRefused(
                 _("An authority needs at least one active authority administrator.")
             )
+    if email != member.email and member.last_login is not None:
+        # Once the person has signed in, the address is theirs: an administrator who could
+        # point it elsewhere could take the account over with a reset (decision 0018).
+        raise MemberChangeRefused(
+            _(
+                "Only the member can change the e-mail address of an account in use, "
+                "from the security page (the new address is confirmed)."
+            )
+        )
     new_values = {
         "first_name": first_name,
         "last_name": last_name,

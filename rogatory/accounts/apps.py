@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Authorities and users")
 
     def ready(self) -> None:
-        from . import tokens
+        from . import security, tokens
 
         tokens.connect()
+        security.connect()

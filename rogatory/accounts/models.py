@@ -9,6 +9,8 @@ import uuid
 from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -59,6 +61,8 @@ class Authority(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every member must sign in with a second factor (set by do_set_mfa_required, audited).
+    mfa_required = models.BooleanField(_("second factor required"), default=False)
 
     objects = AuthorityQuerySet.as_manager()
 
@@ -104,6 +108,9 @@ class User(AbstractUser):
         verbose_name=_("authority"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+    # Set when an administrator reset the second factor: the user enrols a new one himself at
+    # the next sign-in, whatever the authority requires (decision 0018).
+    mfa_enrolment_required = models.BooleanField(default=False, editable=False)
 
     objects: ClassVar[RogatoryUserManager] = RogatoryUserManager()
 
@@ -264,3 +271,28 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that knows its user, client and last activity (the sessions page).
+
+    Filled from the session data by accounts/session_store.py; see decision 0018.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.CASCADE, related_name="sessions", db_index=True
+    )
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # Refreshed at most once a minute (SessionActivityMiddleware), so a page view writes nothing.
+    last_activity = models.DateTimeField(null=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")  # type: ignore[assignment]
+        verbose_name_plural = _("sessions")  # type: ignore[assignment]
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from .session_store import SessionStore
+
+        return SessionStore

@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
-from . import lockout_views, throttle, token_views, views
+from . import lockout_views, security_views, throttle, token_views, views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        security_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        security_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -55,5 +55,47 @@ urlpatterns += [
         "accounts/tokens/<uuid:public_id>/revoke/",
         token_views.token_revoke,
         name="token_revoke",
+    ),
+]
+
+# Second factors, sessions and e-mail changes (decision 0018).
+urlpatterns += [
+    path("accounts/security/", security_views.account_security, name="account_security"),
+    path("accounts/mfa/verify/", security_views.mfa_verify, name="mfa_verify"),
+    path("accounts/mfa/enrol/", security_views.mfa_enrol, name="mfa_enrol"),
+    path("accounts/mfa/totp/", security_views.mfa_totp_setup, name="mfa_totp_setup"),
+    path(
+        "accounts/mfa/recovery-codes/",
+        security_views.mfa_recovery_codes,
+        name="mfa_recovery_codes",
+    ),
+    path(
+        "accounts/mfa/security-key/done/",
+        security_views.mfa_webauthn_done,
+        name="mfa_webauthn_done",
+    ),
+    path("accounts/mfa/remove/", security_views.mfa_device_remove, name="mfa_device_remove"),
+    path("accounts/webauthn/", include("rogatory.accounts.webauthn_urls")),
+    path("accounts/sessions/", security_views.session_list, name="session_list"),
+    path("accounts/email/", security_views.email_change, name="email_change"),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        security_views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path(
+        "authorities/<slug:code>/second-factor/",
+        security_views.authority_mfa,
+        name="authority_mfa",
+    ),
+    path(
+        "authorities/<slug:code>/members/<uuid:public_id>/reset-second-factor/",
+        security_views.member_reset_mfa,
+        name="member_reset_mfa",
+    ),
+    path(
+        "authorities/<slug:code>/members/<uuid:public_id>/send-password-reset/",
+        security_views.member_send_password_reset,
+        name="member_send_password_reset",
     ),
 ]

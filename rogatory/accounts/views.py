@@ -75,6 +75,12 @@ def member_detail(request: HttpRequest, code: str, public_id: UUID) -> HttpRespo
         "is_active": member.is_active,
     }
     form = MemberUpdateForm(request.POST or None, initial=initial)
+    if member.last_login is not None:
+        # The member's own address once the account is in use (decision 0018).
+        form.fields["email"].disabled = True
+        form.fields["email"].help_text = _(
+            "Only the member can change it, from their security page."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             changed = do_update_member(member, acting_user=user, **form.cleaned_data)

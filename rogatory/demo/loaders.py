@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from rogatory.accounts.models import Authority, Role, User
+from rogatory.accounts.security import ensure_demo_totp
 from rogatory.demo.cases import load_demo_cases
 from rogatory.directory.actions import import_profile
 from rogatory.directory.documents import validate_document
@@ -126,6 +127,8 @@ def load_demo_data(
     username, first, last = SITE_ADMIN
     operator = _ensure_user(username, first, last, Role.SITE_ADMIN, None)
     logins.append((username, str(Role.SITE_ADMIN.label), "—"))
+    # A site administrator always signs in with a second factor (decision 0018).
+    demo_totp_key(operator)
     load_demo_profiles(operator)
     if with_knowledge:
         load_demo_knowledge(operator)
@@ -133,6 +136,11 @@ def load_demo_data(
         # Requests go last: they name the users and the directory's central authorities.
         load_demo_cases()
     return logins
+
+
+def demo_totp_key(operator: User) -> str:
+    """The key of the demo site administrator's authenticator app, made once (base32)."""
+    return ensure_demo_totp(operator)
 
 
 def judgment_from_dict(item: dict) -> Judgment:

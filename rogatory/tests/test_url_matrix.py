@@ -277,6 +277,7 @@ CASE_WRITERS = authority_a(200, supervisor=403, site_admin=404)
 OWN_CASEWORK = logged_in(200) | {"site_admin": 403}
 POST_ONLY = logged_in(405)
 NO_SUCH_ID = "00000000-0000-0000-0000-000000000000"
+WEBAUTHN_CALL = everyone(405) | {"anonymous": 403}
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "home": (no_kwargs, everyone(200)),
@@ -374,6 +375,34 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "case_reminders": (no_kwargs, logged_in(200)),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),
     "case_reminder_read": (lambda p: {"reminder_id": 1}, POST_ONLY),
+    # One's own account security (decision 0018). The second-factor step sends back whoever
+    # has nothing to verify (test sessions are verified).
+    "account_security": (no_kwargs, logged_in(200)),
+    "mfa_verify": (no_kwargs, logged_in(302)),
+    "mfa_enrol": (no_kwargs, logged_in(200)),
+    "mfa_totp_setup": (no_kwargs, logged_in(200)),
+    "mfa_recovery_codes": (no_kwargs, logged_in(302)),  # shows new codes once, else back
+    "mfa_webauthn_done": (no_kwargs, logged_in(302)),
+    "mfa_device_remove": (no_kwargs, POST_ONLY),
+    "session_list": (no_kwargs, logged_in(200)),
+    "email_change": (no_kwargs, logged_in(200)),
+    "email_change_confirm": (lambda p: {"token": "not-a-token"}, logged_in(400)),
+    "authority_mfa": (lambda p: {"code": p.authority_a.code}, POST_ONLY),
+    "member_reset_mfa": (
+        lambda p: {"code": p.authority_a.code, "public_id": p.officer.public_id},
+        POST_ONLY,
+    ),
+    "member_send_password_reset": (
+        lambda p: {"code": p.authority_a.code, "public_id": p.officer.public_id},
+        POST_ONLY,
+    ),
+    # django-otp-webauthn's ceremonies are JSON POSTs of a signed-in user (no passwordless
+    # sign-in: 403 without a session); its script catalogue is public.
+    "otp_webauthn:credential-registration-begin": (no_kwargs, WEBAUTHN_CALL),
+    "otp_webauthn:credential-registration-complete": (no_kwargs, WEBAUTHN_CALL),
+    "otp_webauthn:credential-authentication-begin": (no_kwargs, WEBAUTHN_CALL),
+    "otp_webauthn:credential-authentication-complete": (no_kwargs, WEBAUTHN_CALL),
+    "otp_webauthn:js-i18n-catalog": (no_kwargs, everyone(200)),
     "token_list": (no_kwargs, OWN_CASEWORK),
     "token_create": (no_kwargs, OWN_CASEWORK),
     "token_revoke": (lambda p: {"public_id": NO_SUCH_ID}, POST_ONLY),

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.accounts.models import User
+from rogatory.demo.loaders import DEMO_PASSWORD, SITE_ADMIN, demo_totp_key, load_demo_data
 
 
 class Command(BaseCommand):
@@ -33,3 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, authority in logins:
             self.stdout.write(f"  {username:<20} {role:<26} {authority}")
+        # The site administrator's second factor: this key in an authenticator app (or
+        # `oathtool --totp -b KEY`) gives the 6-digit code asked after the password.
+        operator = User.objects.get(username=SITE_ADMIN[0])
+        self.stdout.write(
+            f"  {SITE_ADMIN[0]} also needs a code from an authenticator app set up with the "
+            f"key {demo_totp_key(operator)} (or: oathtool --totp -b KEY)"
+        )
