@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from .forms import (
     judgment_initial,
     provisions_from,
 )
-from .importing import SourceError, import_path
+from .importing import SourceError, import_upload
 from .indexing import get_backend
 from .models import LANGUAGE_NAMES, Citation, DocumentKind, KnowledgeDocument
 
@@ -415,15 +414,10 @@ def knowledge_import(request: HttpRequest) -> HttpResponse:
                 _("The file is larger than %(size)d MB.") % {"size": UPLOAD_MAX_BYTES // 2**20}
             )
         else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / name
-                with path.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                try:
-                    report = import_path(path, acting_user=user)
-                except SourceError as exc:
-                    problems.append(str(exc))
+            try:
+                report = import_upload(upload, name, acting_user=user)
+            except SourceError as exc:
+                problems.append(str(exc))
     context = {
         "heading": _("Import into the knowledge base"),
         "form": form,

@@ -11,10 +11,10 @@ goes through ``read_member`` in chunks, against a ``Deadline``.
 
 from __future__ import annotations
 
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from time import monotonic
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -54,11 +54,11 @@ class Deadline:
     started: float = 0.0
 
     def __post_init__(self) -> None:
-        self.started = self.started or time.monotonic()
+        self.started = self.started or monotonic()
 
     @property
     def expired(self) -> bool:
-        return time.monotonic() - self.started > self.seconds
+        return monotonic() - self.started > self.seconds
 
     def check(self) -> None:
         if self.expired:
