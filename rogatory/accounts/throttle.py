@@ -58,6 +58,16 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """client_ip() for django-axes, which stores it in an address column: None when unknown
+    (a request made in code, e.g. by the test client's force_login)."""
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
 # --- Login lock-out (django-axes) ----------------------------------------------------------
 
 
