@@ -59,7 +59,7 @@ def _authority_of(obj: Any) -> int | None:
     if obj is None:
         return None
     authority_model = get_user_model()._meta.get_field("authority").related_model
-    if isinstance(obj, authority_model):  # type: ignore[arg-type]
+    if isinstance(obj, authority_model):
         return int(obj.pk)
     for holder in (obj, getattr(obj, "user", None)):
         authority_id = getattr(holder, "authority_id", None)
@@ -195,7 +195,7 @@ def _record_admin(action: str, request: HttpRequest, obj: Any, message: Any) -> 
         changes = {"message": clean_text(text, 1000)}
     record(
         action,
-        acting_user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+        acting_user=request.user if request.user.is_authenticated else None,
         authority_id=_authority_of(obj),
         object_type=obj._meta.label_lower,
         object_ref=clean_text(obj.pk, 100),

@@ -41,7 +41,9 @@ class ReviewFilterForm(forms.Form):
     def __init__(self, *args: Any, kinds: dict[str, tuple[Any, tuple[str, ...]]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.kinds = kinds
-        self.fields["kind"].choices = [("", _("All kinds"))] + [
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("All kinds"))] + [
             (value, label) for value, (label, _prefixes) in kinds.items()
         ]
 

@@ -35,7 +35,7 @@ def read(n: int) -> list[AccessEntry]:
     ]
 
 
-def sql(statement: str, *params: object) -> None:
+def sql(statement: str, *params: Any) -> None:
     table = connection.ops.quote_name(AccessEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(statement.format(table=table), params)

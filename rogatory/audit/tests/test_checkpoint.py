@@ -69,7 +69,7 @@ def truncate_and_set_head_back(keep: int) -> None:
 
 def rewrite_and_rehash(sequence: int) -> None:
     """Attack (b): change one entry, then recompute its hash, every later link and the head."""
-    previous_hash = None
+    previous_hash = ""
     for entry in AuditEntry.objects.filter(sequence__gte=sequence).order_by("sequence"):
         if entry.sequence == sequence:
             entry.details = {"step": "forged"}

@@ -63,3 +63,42 @@ def test_concurrent_records_form_one_gapless_chain() -> None:
     assert sequences == list(range(1, total + 1))
     result = verify_chain(batch_size=7)
     assert result.ok and result.entries == total
+
+
+def test_a_read_is_logged_while_another_transaction_holds_the_chain_head() -> None:
+    """The access log never waits for the chain head: a long audited action does not hold up
+    the reads going on meanwhile (decision 0020)."""
+    from rogatory.audit.accesslog import log_access
+
+    record("start", acting_user=None, authority_id=None, object_type="t", object_ref="0")
+    holding, release, committed = threading.Event(), threading.Event(), threading.Event()
+
+    def long_action() -> None:
+        try:
+            with transaction.atomic():
+                record(
+                    "slow.action",
+                    acting_user=None,
+                    authority_id=None,
+                    object_type="t",
+                    object_ref="1",
+                )
+                holding.set()
+                # Released only once the read below was logged: had logging waited for the
+                # head, it would have returned only after this commit.
+                release.wait(timeout=30)
+            committed.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=long_action)
+    thread.start()
+    assert holding.wait(timeout=30)
+    entry = log_access(
+        "case.viewed", acting_user=None, authority_id=1, object_type="case", object_ref="x"
+    )
+    logged_while_held = not committed.is_set()
+    release.set()
+    thread.join(timeout=30)
+    assert logged_while_held and entry.pk is not None
+    assert AuditEntry.objects.filter(action="slow.action").exists()
