@@ -4,11 +4,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh runtime
+# Everything the service writes from here (database, documents, uploads, keys, static files)
+# is for its user alone.
+umask 077
 py=.venv/bin/python
 port=${PORT:-8000}
 
 echo "==> Preparing the database (${DATABASE_URL:-SQLite in var/})"
 $py manage.py migrate --no-input -v0
+# Private modes for what older installations made readable; what a crash left, removed.
+$py manage.py secure_storage
 $py manage.py load_reference
 $py manage.py load_demo
 # The demo installation is one node of the secure exchange hosting every demo authority (a

@@ -10,7 +10,9 @@ whether the file was stored or refused. Files up to ``MAX_DOCUMENT_SIZE`` are st
 in the request that completes them.
 
 Abandoned sessions (untouched for a day and not waiting for the worker) are removed with their
-part files, so a browser closed mid-upload or a server killed mid-chunk leaves nothing behind.
+part files, so a browser closed mid-upload or a server killed mid-chunk leaves nothing behind;
+each pass also sweeps the temporary files a killed request left (``lib.datadir``), as
+``manage.py secure_storage`` does at start-up.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from django.utils.translation import gettext as _
 from rogatory.accounts.models import User
 from rogatory.audit.actions import record
 from rogatory.lib import uploads
+from rogatory.lib.datadir import sweep_temporary
 
 from .actions import MAX_DOCUMENT_SIZE, do_add_document
 from .choices import DocumentKind
@@ -350,16 +353,17 @@ def remove_abandoned_uploads(now: datetime.datetime | None = None) -> int:
 
 
 def _remove_orphans(cutoff: datetime.datetime) -> None:
-    """Part files of sessions gone (a case deleted, a crash between file and row), and
-    temporary files a killed store left in the document folders."""
+    """Part files of sessions gone (a case deleted, a crash between file and row); and the
+    temporary files a killed request or store left (request bodies, ``.upload-*.part`` in the
+    document folders), once untouched for an hour (``lib.datadir.sweep_temporary``)."""
+    sweep_temporary(
+        temporary_dir=Path(settings.FILE_UPLOAD_TEMP_DIR), media_root=Path(settings.MEDIA_ROOT)
+    )
     known = {
         f"{public_id}.part"
         for public_id in UploadSession.objects.values_list("public_id", flat=True)
     }
     candidates = [p for p in parts_directory().glob("*.part") if p.name not in known]
-    cases = Path(settings.MEDIA_ROOT) / "cases"
-    if cases.is_dir():
-        candidates += list(cases.glob("*/.upload-*.part"))
     for path in candidates:
         try:
             old = path.stat().st_mtime < cutoff.timestamp()
