@@ -79,7 +79,7 @@ class LockoutBackend(AxesStandaloneBackend):
     accounts/tests/test_lockout.py checks the login and the admin login.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -8,7 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -144,7 +144,7 @@ def test_a_successful_login_forgets_earlier_typos(client: Client, personas: Pers
     assert attempt(client, url, "officer_a", PASSWORD).status_code == 302
 
 
-def test_the_client_address_comes_from_our_own_proxy_only(rf) -> None:  # type: ignore[no-untyped-def]
+def test_the_client_address_comes_from_our_own_proxy_only(rf: RequestFactory) -> None:
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     with override_settings(TRUSTED_PROXY_COUNT=0):
         assert client_ip(request) == "127.0.0.1"
