@@ -67,6 +67,10 @@ def import_envelope(source: IO[bytes]) -> Outcome:
         if len(names) > MAX_MEMBERS or "envelope.json" not in names:
             raise _refused("malformed")
         try:
+            # Read only what a format line can be: a member inflating to gigabytes would be
+            # read whole into memory (decision 0022).
+            if archive.getinfo("format").file_size > len(REX_FILE_VERSION) + 16:
+                raise _refused("unsupported_version")
             if archive.read("format").decode() != REX_FILE_VERSION:
                 raise _refused("unsupported_version")
             info = archive.getinfo("envelope.json")

@@ -230,6 +230,30 @@ def test_oversized_envelope_is_refused_unread(sent: Message) -> None:
     assert incoming_files() == []
 
 
+def test_a_format_member_that_inflates_is_refused_unread(
+    sent: Message, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "format" member declaring 100 MB (a few hundred KB deflated) is refused from its
+    declared size, not read into memory."""
+    items = members(exported(sent))
+    items["format"] = b"rex-file-1" + b" " * (100 * 1024 * 1024)
+    data = rezip(items, compression=zipfile.ZIP_DEFLATED)
+    assert len(data) < 1024 * 1024
+    read = zipfile.ZipFile.read
+    names: list[str] = []
+
+    def recording(archive: zipfile.ZipFile, name: Any, pwd: Any = None) -> bytes:
+        names.append(str(name))
+        return read(archive, name, pwd)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", recording)
+    with pytest.raises(ExchangeError) as refused:
+        offline.import_envelope(io.BytesIO(data))
+    assert refused.value.code == "unsupported_version"
+    assert "format" not in names
+    assert not inbound().exists()
+
+
 def test_envelope_sealed_before_a_key_revocation_imports_with_a_note(sent: Message) -> None:
     """An envelope sealed before the sender's key was revoked verifies when carried by hand,
     with a visible note; the same envelope posted online is refused."""
