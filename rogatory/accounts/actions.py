@@ -29,6 +29,7 @@ from .models import (
     credential_stamp,
 )
 from .throttle import clear_lockouts
+from .tokens import revoke_all
 
 
 class MemberChangeRefused(Exception):
@@ -132,6 +133,10 @@ def do_update_member(
     }
     if not changes:
         return []
+    if "is_active" in changes and not is_active:
+        # Before the save, so the entries name the administrator (tokens.py would otherwise
+        # revoke them as "system" when it sees an inactive user saved).
+        revoke_all(member, reason=RevokedReason.DEACTIVATED, acting_user=acting_user)
     for name, (_old, value) in changes.items():
         setattr(member, name, value)
     member.save(update_fields=list(changes))
