@@ -167,6 +167,8 @@ def test_a_reactivated_member_has_no_working_token(client: Client, personas: Per
     do_update_member(officer, is_active=False, acting_user=personas.authority_admin, **fields)
     token.refresh_from_db()
     assert token.revoked_reason == RevokedReason.DEACTIVATED
+    entry = AuditEntry.objects.get(action="token.revoked")
+    assert entry.actor_name == "admin_a" and entry.details["reason"] == "deactivated"
     do_update_member(officer, is_active=True, acting_user=personas.authority_admin, **fields)
     assert client.get(API, headers=bearer(secret)).status_code == 401
 
