@@ -290,6 +290,8 @@ AXES_LOCKOUT_CALLABLE = "rogatory.accounts.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "rogatory.accounts.throttle.axes_client_ip"
 AXES_ENABLE_ADMIN = True  # site administrators see and delete attempts in the Django admin
 AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the audit trail, not a second log
+# Masked in the form data axes keeps with each failure (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # Reverse proxies in front of the server whose X-Forwarded-For we believe (one behind HTTPS).
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if HTTPS else 0, minimum=0)
 # Password-reset mails per address and reset requests per client address, per hour.
