@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.lib.validators import bounded_formfield
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import Language
 from rogatory.treaties.models import Instrument
@@ -45,6 +46,7 @@ class ProfileForm(ReasonMixin, forms.ModelForm):
 
     class Meta:
         model = CountryProfile
+        formfield_callback = bounded_formfield
         fields = ["summary", "urgent_procedure", "source", "last_verified_on"]
         widgets = {"last_verified_on": DATE_WIDGET}
 
@@ -119,6 +121,7 @@ class AuthorityForm(ReasonMixin, forms.ModelForm):
 
     class Meta:
         model = CompetentAuthority
+        formfield_callback = bounded_formfield
         fields = [
             "slug",
             *(f"name_{suffix}" for suffix in NAME_FIELDS.values()),
@@ -193,6 +196,7 @@ class MeasureForm(ReasonMixin, forms.ModelForm):
 
     class Meta:
         model = MeasureRequirement
+        formfield_callback = bounded_formfield
         fields = [
             "possible",
             "legal_framework",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
@@ -25,7 +26,7 @@ class _LegalForm(forms.Form):
     )
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Language"))
     title = forms.CharField(label=_("Title"), max_length=1000)
-    date = forms.DateField(label=_("Date"), required=False, help_text=_("YYYY-MM-DD"))
+    date = PlausibleDateField(label=_("Date"), required=False, help_text=_("YYYY-MM-DD"))
     source_url = forms.URLField(
         label=_("Source"), required=False, max_length=500, assume_scheme="https"
     )

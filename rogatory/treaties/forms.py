@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
 
@@ -40,7 +41,7 @@ class FinderForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "0703", "size": 8}),
         help_text=_("Optional. An ICCS code at any level, e.g. 0703 for corruption."),
     )
-    on = forms.DateField(
+    on = PlausibleDateField(
         label=_("On"), required=False, widget=DATE_WIDGET, help_text=_("Empty: today.")
     )
 
@@ -69,8 +70,10 @@ class TreatyForm(forms.Form):
         label=_("Parties"),
         help_text=_("ISO 3166-1 alpha-2 codes separated by spaces, e.g. “FR MA”."),
     )
-    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE_WIDGET)
-    in_force_on = forms.DateField(label=_("In force between the parties from"), widget=DATE_WIDGET)
+    signed_on = PlausibleDateField(label=_("Signed on"), required=False, widget=DATE_WIDGET)
+    in_force_on = PlausibleDateField(
+        label=_("In force between the parties from"), widget=DATE_WIDGET
+    )
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of cooperation it provides for"),
         choices=CooperationKind.choices,
