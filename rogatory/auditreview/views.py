@@ -13,6 +13,8 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from rogatory.accounts.models import User
+from rogatory.audit.checkpoint import CHECKPOINT_ACTION
+from rogatory.audit.models import AuditEntry
 
 from .access import access_entries_for_user, audit_entries_for_user, review_scope
 from .forms import ACCESS_KINDS, TRAIL_KINDS, ReviewFilterForm
@@ -40,11 +42,18 @@ def _review(
         status = 400
         entries = entries.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    all_authorities = review_scope(_user(request)) is None
     context = {
         "form": form,
         "page": page,
         "log": log,
-        "all_authorities": review_scope(_user(request)) is None,
+        "all_authorities": all_authorities,
+        # Site administrators see whether the daily checkpoint still runs.
+        "last_checkpoint": (
+            AuditEntry.objects.filter(action=CHECKPOINT_ACTION).order_by("-sequence").first()
+            if all_authorities
+            else None
+        ),
     }
     return render(request, "auditreview/review.html", context, status=status)
 

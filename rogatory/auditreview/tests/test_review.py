@@ -12,6 +12,7 @@ from django.urls import reverse
 from conftest import Personas
 from rogatory.audit.accesslog import log_access
 from rogatory.audit.actions import record
+from rogatory.audit.checkpoint import write_checkpoint
 from rogatory.auditreview.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,19 @@ def test_entries_are_paginated_in_a_fixed_number_of_queries(
     assert f"thing-{PAGE_SIZE + 4:03d}" in first and "thing-000" not in first
     second = page(client, "audit_review", page="2").content.decode()
     assert "thing-000" in second and f"thing-{PAGE_SIZE + 4:03d}" not in second
+
+
+def test_site_admins_see_when_the_last_checkpoint_was_taken(
+    personas: Personas, settings: Any, tmp_path: Any
+) -> None:
+    settings.AUDIT_CHECKPOINT_KEY_FILE = tmp_path / "audit-checkpoint.key"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    client = Client()
+    client.force_login(personas.site_admin)
+    assert "No checkpoint has been taken yet" in page(client, "audit_review").content.decode()
+    checkpoint, _path = write_checkpoint()
+    body = page(client, "audit_review").content.decode()
+    assert f"Last checkpoint: entry #{checkpoint.sequence}" in body
+    assert checkpoint.fingerprint in body
+    client.force_login(personas.authority_admin)
+    assert 'data-testid="last-checkpoint"' not in page(client, "audit_review").content.decode()
