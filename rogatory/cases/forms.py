@@ -12,6 +12,7 @@ from rogatory.accounts.models import Authority, Role, User
 from rogatory.directory.models import CompetentAuthority
 from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
 from rogatory.reference.models import IccsCategory, State
+from rogatory.reference.options import CachedSelect
 from rogatory.treaties.models import Instrument
 
 from .actions import CASE_FIELDS
@@ -73,6 +74,7 @@ class CaseForm(forms.ModelForm):
 
     counterpart: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=State.objects.order_by("name"),
+        widget=CachedSelect("case.counterpart"),
         label=_("Other state"),
         help_text=_("The requesting state of an incoming request, the requested state otherwise."),
     )
@@ -198,6 +200,7 @@ class OffenceForm(PageForm):
     national_provision = forms.CharField(label=_("Provision"), max_length=200, required=False)
     iccs: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=IccsCategory.objects.order_by("code"),
+        widget=CachedSelect("offence.iccs"),
         label=_("ICCS category"),
         required=False,
         to_field_name="code",
@@ -220,7 +223,10 @@ class PersonForm(PageForm):
     date_of_birth = PlausibleDateField(label=_("Date of birth"), required=False, widget=DATE_WIDGET)
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
     nationality: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=State.objects.order_by("name"), label=_("Nationality"), required=False
+        queryset=State.objects.order_by("name"),
+        widget=CachedSelect("person.nationality"),
+        label=_("Nationality"),
+        required=False,
     )
     identity_document = forms.CharField(
         label=_("Identity document"), max_length=200, required=False
