@@ -25,6 +25,7 @@ TRAIL_KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
 ACCESS_KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "case_viewed": (_("Strictly confidential requests opened"), ("case.viewed",)),
     "document_downloaded": (_("Documents downloaded"), ("document.downloaded",)),
+    "request_downloaded": (_("Finalised requests downloaded"), ("request.downloaded",)),
 }
 
 

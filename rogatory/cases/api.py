@@ -30,6 +30,8 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.accounts.tokens import TokenAuth
+from rogatory.audit.accesslog import log_access
+from rogatory.audit.security import client_ip
 from rogatory.lib.validators import date_problem
 from rogatory.reference.models import IccsCategory, State
 
@@ -440,7 +442,18 @@ def case_list(request: HttpRequest, query: Query[CaseQuery]) -> CasePage:
 )
 def case_detail(request: HttpRequest, public_id: uuid.UUID) -> CaseDetailOut:
     """A request with its offences, persons, measures sought, last events and documents."""
-    case, _can_write = get_case_for_user(_user(request), public_id)
+    user = _user(request)
+    case, _can_write = get_case_for_user(user, public_id)
+    if case.confidentiality == Confidentiality.STRICT:
+        # Like the case page: a strictly confidential request read is in the access log.
+        log_access(
+            "case.viewed",
+            acting_user=user,
+            authority_id=case.authority_id,
+            object_type="case",
+            object_ref=str(case.public_id),
+            details={"reference": case.our_reference, "ip": client_ip(request), "via": "api"},
+        )
     return _detail(request, case)
 
 

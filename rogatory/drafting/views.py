@@ -29,6 +29,7 @@ from rogatory.cases.choices import Direction, Status
 from rogatory.cases.forms import CASE_FORM_FIELDS
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
+from rogatory.cases.views.common import log_case_access
 from rogatory.cases.views.documents import stored_file_response
 from rogatory.lib.downloads import attachment
 
@@ -238,6 +239,9 @@ def download(request: HttpRequest, public_id: str, number: int, fmt: str) -> Htt
         response = HttpResponse(
             _json(version.document), content_type="application/json; charset=utf-8"
         )
+        log_case_access(
+            request, "request.downloaded", version.case, version=version.number, format=fmt
+        )
         return attachment(response, name)
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -246,7 +250,12 @@ def download(request: HttpRequest, public_id: str, number: int, fmt: str) -> Htt
         if fmt == "docx"
         else (version.pdf_path, version.pdf_sha256)
     )
-    return stored_file_response(stored, sha256, filename=name, content_type=FORMATS[fmt])
+    served = stored_file_response(stored, sha256, filename=name, content_type=FORMATS[fmt])
+    if served.status_code == 200:
+        log_case_access(
+            request, "request.downloaded", version.case, version=version.number, format=fmt
+        )
+    return served
 
 
 @login_required

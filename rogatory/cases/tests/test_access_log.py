@@ -74,3 +74,20 @@ def test_a_document_download_is_logged(personas: Personas, make_case: MakeCase) 
     assert entry.details["document"] == str(version.document.public_id)
     assert entry.details["version"] == 1 and entry.details["title"] == "Bank statement"
     assert entry.details["reference"] == "D-1"
+
+
+def test_reading_a_strictly_confidential_request_through_the_api_is_logged(
+    personas: Personas, make_case: MakeCase
+) -> None:
+    from rogatory.accounts.actions import do_create_token
+
+    strict = make_case(confidentiality=Confidentiality.STRICT, our_reference="S-API")
+    ordinary = make_case(our_reference="O-API")
+    _token, secret = do_create_token(personas.officer, name="reader", scopes=["cases:read"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    for case in (strict, ordinary):
+        response = client.get(reverse("api:case_detail", args=[case.public_id]))
+        assert response.status_code == 200
+    [entry] = AccessEntry.objects.all()
+    assert (entry.action, entry.object_ref) == ("case.viewed", str(strict.public_id))
+    assert entry.actor_name == "officer_a" and entry.details["via"] == "api"
