@@ -97,6 +97,8 @@ def excluded_paths() -> set[Path]:
     data_dir = Path(settings.DATA_DIR).resolve()
     excluded = {data_dir / name for name in REBUILT}
     excluded.add(Path(settings.STATIC_ROOT).resolve())
+    # Request bodies being received: a request in flight, not data.
+    excluded.add(Path(settings.FILE_UPLOAD_TEMP_DIR or data_dir / "tmp").resolve())
     if database.vendor() == "sqlite":
         excluded.update(p.resolve() for p in database.sqlite_companions(database.sqlite_path()))
     for name in (*KEY_SETTINGS, *DIR_SETTINGS):

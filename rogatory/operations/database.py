@@ -25,8 +25,13 @@ def vendor() -> str:
     return str(connection.vendor)
 
 
+def _name() -> str:
+    # The connection's settings: under tests they name the test database.
+    return str(connection.settings_dict["NAME"])
+
+
 def sqlite_path() -> Path:
-    return Path(str(settings.DATABASES["default"]["NAME"]))
+    return Path(_name())
 
 
 def sqlite_companions(path: Path) -> list[Path]:
@@ -38,7 +43,9 @@ def sqlite_companions(path: Path) -> list[Path]:
 def dump_sqlite(target: Path) -> None:
     """Copy the live database to ``target`` with SQLite's online backup: a consistent
     snapshot; in WAL mode writers are not blocked meanwhile."""
-    source = sqlite3.connect(sqlite_path(), timeout=60)
+    name = _name()
+    # A URI ("file:…?mode=memory&cache=shared") is how tests name their in-memory database.
+    source = sqlite3.connect(name, uri=name.startswith("file:"), timeout=60)
     try:
         copy = sqlite3.connect(target)
         try:
@@ -78,17 +85,11 @@ def _check_sqlite(database: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def sqlite_has_tables(path: Path) -> bool:
-    if not path.exists() or path.stat().st_size == 0:
-        return False
-    database = sqlite3.connect(_read_only(path), uri=True)
-    try:
-        row = database.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchone()
-        return bool(row and row[0])
-    finally:
-        database.close()
+def has_tables() -> bool:
+    """Whether the configured database holds any table (a new one holds none)."""
+    if vendor() == "sqlite" and not _name().startswith("file:") and not sqlite_path().exists():
+        return False  # asking would create the file
+    return bool(connection.introspection.table_names())
 
 
 def _read_only(path: Path) -> str:
@@ -100,7 +101,7 @@ def _read_only(path: Path) -> str:
 
 def postgresql_env() -> dict[str, str]:
     """libpq's environment for the configured database: no password on a command line."""
-    database: dict[str, Any] = settings.DATABASES["default"]
+    database: dict[str, Any] = connection.settings_dict
     env = dict(os.environ)
     for key, variable in (
         ("HOST", "PGHOST"),
@@ -183,10 +184,6 @@ def dump_postgresql(target: Path) -> dict[str, str]:
     return {"pg_dump": client, "server": server}
 
 
-def postgresql_has_tables() -> bool:
-    return bool(connection.introspection.table_names())
-
-
 def check_pg_restore(dumped_with: str) -> str:
     """Refuse early when this pg_restore cannot read a dump made by ``dumped_with``."""
     tool = pg_tool("pg_restore")
@@ -213,7 +210,7 @@ def restore_postgresql(dump: Path, *, clean: bool) -> None:
         "--no-owner",
         "--no-privileges",
         "--dbname",
-        str(settings.DATABASES["default"]["NAME"]),
+        _name(),
     ]
     if clean:
         command += ["--clean", "--if-exists"]

@@ -22,7 +22,7 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -144,16 +144,15 @@ def target_contents() -> list[str]:
     """
     data_dir = Path(settings.DATA_DIR).resolve()
     found: list[str] = []
-    ignored = {data_dir / name for name in REBUILT} | {Path(settings.STATIC_ROOT).resolve()}
+    ignored = {data_dir / name for name in REBUILT} | {
+        Path(settings.STATIC_ROOT).resolve(),
+        Path(settings.FILE_UPLOAD_TEMP_DIR or data_dir / "tmp").resolve(),
+    }
     sqlite_files: set[Path] = set()
     if database.vendor() == "sqlite":
         sqlite_files = {p.resolve() for p in database.sqlite_companions(database.sqlite_path())}
-        if database.sqlite_has_tables(database.sqlite_path()):
-            found.append(_("the database %(path)s") % {"path": database.sqlite_path()})
-    elif database.postgresql_has_tables():
-        found.append(
-            _("the PostgreSQL database %(name)s") % {"name": settings.DATABASES["default"]["NAME"]}
-        )
+    if database.has_tables():
+        found.append(_("the database %(name)s") % {"name": connection.settings_dict["NAME"]})
     if data_dir.is_dir():
         for root, dirs, files in os.walk(data_dir):
             here = Path(root)
@@ -303,9 +302,13 @@ def restore_backup(
     identities: list[x25519.Identity],
     *,
     force: bool = False,
+    checkpoints: Sequence[Path] = (),
     progress: Callable[[str], None] = lambda _text: None,
 ) -> RestoreReport:
-    """Restore ``path`` into this server's DATA_DIR and database; see the module doc."""
+    """Restore ``path`` into this server's DATA_DIR and database; see the module doc.
+
+    The audit trail is checked against ``checkpoints`` (kept off the machine) and against the
+    newest checkpoint the backup brought in AUDIT_CHECKPOINT_DIR."""
     present = target_contents()
     if present and not force:
         raise BackupError(
@@ -342,7 +345,7 @@ def restore_backup(
         members=len(contents.members),
         bytes=contents.bytes,
     )
-    _after_restore(report, header, progress)
+    _after_restore(report, header, list(checkpoints), progress)
     return report
 
 
@@ -360,7 +363,10 @@ def _step(report: RestoreReport, name: str, progress: Callable[[str], None]) -> 
 
 
 def _after_restore(
-    report: RestoreReport, header: dict[str, Any], progress: Callable[[str], None]
+    report: RestoreReport,
+    header: dict[str, Any],
+    checkpoints: list[Path],
+    progress: Callable[[str], None],
 ) -> None:
     def migrate() -> str:
         executor = MigrationExecutor(connection)
@@ -393,9 +399,15 @@ def _after_restore(
         return _("%(count)s knowledge documents indexed") % {"count": rebuild_index()}
 
     def audit() -> str:
+        kept = list(checkpoints)
+        folder = setting_path("AUDIT_CHECKPOINT_DIR")
+        if folder is not None and folder.is_dir():
+            # Named checkpoint-<sequence>-<time>.txt: the last one in name order is the newest.
+            kept += sorted(folder.glob("checkpoint-*.txt"))[-1:]
+        options = [arg for path in kept for arg in ("--checkpoint", str(path))]
         out = io.StringIO()
-        call_command("verify_audit", stdout=out)
-        return out.getvalue().strip()
+        call_command("verify_audit", *options, stdout=out)
+        return " ".join(out.getvalue().split())
 
     def documents() -> str:
         check = verify_documents()

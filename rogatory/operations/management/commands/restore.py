@@ -51,6 +51,14 @@ class Command(BaseCommand):
             help="replace what the target holds already (it is refused otherwise)",
         )
         parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="an audit checkpoint kept off the machine, to check the restored trail against "
+            "(repeatable)",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="decrypt and check the backup against its manifest; restore nothing",
@@ -81,7 +89,11 @@ class Command(BaseCommand):
                 )
                 return
             report = restore_backup(
-                options["backup"], identities, force=options["force"], progress=self.stdout.write
+                options["backup"],
+                identities,
+                force=options["force"],
+                checkpoints=[Path(name) for name in options["checkpoint"]],
+                progress=self.stdout.write,
             )
         except BackupError as error:
             raise CommandError(error.message) from error
