@@ -110,3 +110,53 @@ def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
     collect()
 
     assert not violations, violations
+
+
+def test_a_security_key_is_registered_and_signs_in(
+    live_server: Any, page: Any, settings: Any
+) -> None:
+    """Chromium's virtual authenticator (DevTools WebAuthn domain) stands in for a key."""
+    from playwright.sync_api import expect
+
+    from rogatory.accounts.models import User
+
+    base = live_server.url.replace("127.0.0.1", "localhost")
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [base]
+    load_demo_data(with_cases=False, with_knowledge=False)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    page.add_init_script(RECORD_VIOLATIONS)
+
+    sign_in_with_password(page, base)
+    page.get_by_test_id("nav-security").click()
+    page.get_by_role("button", name="Add a security key or passkey").click()
+    expect(page.get_by_test_id("recovery-codes")).to_be_visible()
+    claire = User.objects.get(username="claire.officer")
+    assert claire.webauthncredential_set.filter(confirmed=True).count() == 1
+    shot(page, "mfa-06-security-key-codes")
+    violations = page.evaluate("window.__violations")
+
+    log_out(page)
+    sign_in_with_password(page, base)
+    assert "/accounts/mfa/verify/" in page.url
+    page.get_by_role("button", name="Use your security key or passkey").click()
+    page.wait_for_url(base + "/")
+    page.goto(base + "/authorities/")
+    expect(page.locator("h1")).to_be_visible()
+    assert page.url.endswith("/authorities/")
+    violations += page.evaluate("window.__violations")
+    assert not violations, violations
