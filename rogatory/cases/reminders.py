@@ -13,18 +13,23 @@ person to remind (the responsible officer and the authority's supervisors) and p
 The unique constraint on reminders makes the run idempotent: running it twice the same day
 creates nothing new and e-mails nobody twice. ``send_reminder_emails`` sends each person one
 message listing what is new for them.
+
+Memory stays bounded whatever the backlog (measured at 1M cases before: 3.7 GB for the
+e-mails, docs/benchmarks.md): reminders are written ``CHUNK`` at a time as they are found,
+and e-mailed one person at a time, read ``CHUNK`` rows at a time with only the fields a line
+shows.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,8 +38,11 @@ from rogatory.accounts.models import Authority, Role, User
 from rogatory.lib.businessdays import WorkCalendar, add_business_days
 
 from .actions import settings_for
-from .choices import OPEN_MEASURE_STATUSES, FollowUpDirection, Status
+from .choices import OPEN_MEASURE_STATUSES, FollowUpDirection, MeasureType, Status
 from .models import Case, FollowUp, Measure, Reminder
+
+# Rows written, read or marked per statement.
+CHUNK = 2_000
 
 
 @dataclass(frozen=True)
@@ -54,33 +62,32 @@ def _kind(due_on: datetime.date, today: datetime.date) -> str:
     return Reminder.Kind.OVERDUE if due_on < today else Reminder.Kind.DUE_SOON
 
 
-def _reminders_for_authority(authority: Authority, today: datetime.date) -> list[Reminder]:
+def _reminders_for_authority(authority: Authority, today: datetime.date) -> Iterator[Reminder]:
+    """The authority's reminders for ``today``, one at a time (never all in memory)."""
     case_settings = settings_for(authority)
     calendar: WorkCalendar = case_settings.work_calendar()
     soon_until = add_business_days(today, case_settings.remind_before, calendar)
     supervisors, officers = _recipients(authority)
-    found: list[Reminder] = []
 
-    def remind(case_id: int, officer_id: int | None, **fields: object) -> None:
+    def remind(case_id: int, officer_id: int | None, **fields: object) -> Iterator[Reminder]:
         people = list(supervisors)
         if officer_id in officers:
             people.append(officers[officer_id])
         for user in people:
-            found.append(Reminder(user=user, case_id=case_id, **fields))
+            yield Reminder(user=user, case_id=case_id, **fields)
 
     open_cases = Case.objects.filter(authority=authority).open()
-    for case_id, officer_id, deadline in open_cases.filter(deadline__lte=soon_until).values_list(
-        "id", "officer_id", "deadline"
-    ):
+    due = open_cases.filter(deadline__lte=soon_until).values_list("id", "officer_id", "deadline")
+    for case_id, officer_id, deadline in due.iterator(chunk_size=CHUNK):
         assert deadline is not None
-        remind(case_id, officer_id, kind=_kind(deadline, today), due_on=deadline)
+        yield from remind(case_id, officer_id, kind=_kind(deadline, today), due_on=deadline)
 
     measures = Measure.objects.filter(
         case__in=open_cases, status__in=OPEN_MEASURE_STATUSES, deadline__lte=soon_until
     ).values_list("id", "public_id", "case_id", "case__officer_id", "deadline")
-    for measure_id, public_id, case_id, officer_id, deadline in measures:
+    for measure_id, public_id, case_id, officer_id, deadline in measures.iterator(CHUNK):
         assert deadline is not None
-        remind(
+        yield from remind(
             case_id,
             officer_id,
             measure_id=measure_id,
@@ -92,24 +99,27 @@ def _reminders_for_authority(authority: Authority, today: datetime.date) -> list
     unacknowledged = open_cases.filter(status=Status.RECEIVED, received_on__isnull=False)
     for case_id, officer_id, received_on in unacknowledged.values_list(
         "id", "officer_id", "received_on"
-    ):
+    ).iterator(chunk_size=CHUNK):
         assert received_on is not None
-        due = add_business_days(received_on, case_settings.acknowledge_within, calendar)
-        if due <= today:
-            remind(case_id, officer_id, kind=Reminder.Kind.ACKNOWLEDGE, due_on=due)
+        due_on = add_business_days(received_on, case_settings.acknowledge_within, calendar)
+        if due_on <= today:
+            yield from remind(case_id, officer_id, kind=Reminder.Kind.ACKNOWLEDGE, due_on=due_on)
 
     unanswered = FollowUp.objects.filter(
         case__in=open_cases,
         direction=FollowUpDirection.FROM_COUNTERPART,
         answered_on__isnull=True,
     ).values_list("public_id", "case_id", "case__officer_id", "asked_on")
-    for public_id, case_id, officer_id, asked_on in unanswered:
-        due = add_business_days(asked_on, case_settings.answer_follow_up_within, calendar)
-        if due <= soon_until:
-            remind(
-                case_id, officer_id, item=str(public_id), kind=Reminder.Kind.FOLLOW_UP, due_on=due
+    for public_id, case_id, officer_id, asked_on in unanswered.iterator(chunk_size=CHUNK):
+        due_on = add_business_days(asked_on, case_settings.answer_follow_up_within, calendar)
+        if due_on <= soon_until:
+            yield from remind(
+                case_id,
+                officer_id,
+                item=str(public_id),
+                kind=Reminder.Kind.FOLLOW_UP,
+                due_on=due_on,
             )
-    return found
 
 
 def collect_reminders(today: datetime.date | None = None) -> int:
@@ -120,54 +130,65 @@ def collect_reminders(today: datetime.date | None = None) -> int:
         pk__in=Case.objects.open().order_by().values("authority_id").distinct()
     )
     for authority in authorities:
-        batch = _reminders_for_authority(authority, today)
         before = Reminder.objects.filter(case__authority=authority).count()
-        Reminder.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
+        found = _reminders_for_authority(authority, today)
+        while batch := list(itertools.islice(found, CHUNK)):
+            Reminder.objects.bulk_create(batch, batch_size=CHUNK, ignore_conflicts=True)
         created += Reminder.objects.filter(case__authority=authority).count() - before
     return created
 
 
-def _describe(reminder: Reminder) -> str:
-    what = reminder.measure.get_kind_display() if reminder.measure else reminder.case.subject
-    kind = reminder.get_kind_display()
-    return f"{reminder.case.our_reference} — {what}: {kind} ({reminder.due_on:%Y-%m-%d})"
+def _pending() -> QuerySet[Reminder]:
+    return (
+        Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+    )
+
+
+def _lines(reminders: QuerySet[Reminder]) -> tuple[list[str], list[int]]:
+    """One line per reminder, in the active language, and the reminders' ids."""
+    kinds = {value: str(label) for value, label in Reminder.Kind.choices}
+    measures = {value: str(label) for value, label in MeasureType.choices}
+    rows = reminders.values_list(
+        "id", "kind", "due_on", "case__our_reference", "case__subject", "measure__kind"
+    ).order_by("due_on", "id")
+    lines: list[str] = []
+    ids: list[int] = []
+    for pk, kind, due_on, reference, subject, measure in rows.iterator(chunk_size=CHUNK):
+        what = measures.get(measure, measure) if measure else subject
+        lines.append(f"{reference} — {what}: {kinds.get(kind, kind)} ({due_on:%Y-%m-%d})")
+        ids.append(pk)
+    return lines, ids
 
 
 def send_reminder_emails(now: datetime.datetime | None = None) -> int:
     """E-mail each person the reminders not yet e-mailed to them; return messages sent."""
     now = now or timezone.now()
-    pending = (
-        Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
-        .exclude(user__email="")
-        .filter(user__is_active=True)
-        .select_related("user", "case", "measure")
-        .order_by("user_id", "due_on", "id")
-    )
-    by_user: dict[User, list[Reminder]] = defaultdict(list)
-    for reminder in pending:
-        by_user[reminder.user].append(reminder)
+    people = _pending().order_by().values_list("user_id", flat=True).distinct()
     sent = 0
-    for user, reminders in by_user.items():
-        _send(user, reminders)
-        Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=now)
+    for user in User.objects.filter(pk__in=list(people)).order_by("pk"):
+        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            lines, ids = _lines(_pending().filter(user=user))
+            if not lines:
+                continue
+            _send(user, lines)
+        for start in range(0, len(ids), CHUNK):
+            Reminder.objects.filter(pk__in=ids[start : start + CHUNK]).update(emailed_at=now)
         sent += 1
     return sent
 
 
-def _send(user: User, reminders: Iterable[Reminder]) -> None:
-    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        lines = [_describe(r) for r in reminders]
-        body = render_to_string(
-            "cases/email/reminders.txt",
-            {"user": user, "lines": lines},
-        )
-        send_mail(
-            _("Rogatory: %(count)s deadline reminders") % {"count": len(lines)},
-            body,
-            None,
-            [user.email],
-        )
+def _send(user: User, lines: list[str]) -> None:
+    """E-mail ``user`` the reminder lines (in the active language)."""
+    body = render_to_string("cases/email/reminders.txt", {"user": user, "lines": lines})
+    send_mail(
+        _("Rogatory: %(count)s deadline reminders") % {"count": len(lines)},
+        body,
+        None,
+        [user.email],
+    )
 
 
 def run(today: datetime.date | None = None) -> RunResult:
