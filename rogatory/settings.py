@@ -361,4 +361,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO")},
+    # fpdf2's font subsetting logs a dozen INFO lines per font per PDF: warnings only.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

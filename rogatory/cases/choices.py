@@ -233,3 +233,5 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Note")
     # A message sent to or received from the other state through the secure exchange.
     EXCHANGE = "exchange", _("Secure exchange")
+    # A request version finalised, returned with remarks, approved or sent (request writer).
+    APPROVAL = "approval", _("Request approval")

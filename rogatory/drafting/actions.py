@@ -3,8 +3,16 @@
 * ``do_finalise`` checks the draft against the completeness rules (an error blocks), builds the
   request document in the chosen language, renders DOCX and PDF, and keeps all three as a new
   ``RequestVersion``; earlier versions not yet approved are superseded.
-* ``do_approve`` is a supervisor's: the latest finalised version becomes the approved one.
-* ``do_send`` records the approved version as sent and moves the case to *sent*.
+* ``do_approve`` is a supervisor's: the latest finalised version becomes the approved one,
+  with an optional comment. Approval binds the request document (its JSON and checksum):
+  the files of a finalised version are marked as a draft on every page; approving renders the
+  final files again from the same JSON with the approval line (who, when), and those are the
+  files that are downloaded and sent (decision 0017, "what approval binds").
+* ``do_return`` is the supervisor's other answer: the version goes back to its drafter with
+  remarks, and the draft is open again.
+* ``do_send`` records the approved version as sent, by whom, and moves the case to *sent*.
+
+Each step is a line in the case's history (``EventKind.APPROVAL``) and an audit entry.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ from django.utils.translation import gettext as _
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.audit.actions import record
 from rogatory.cases.actions import PERSON_FIELDS, do_register_case, do_transition
-from rogatory.cases.choices import Direction, Status
+from rogatory.cases.actions import _event as case_event
+from rogatory.cases.choices import Direction, EventKind, Status
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.cases.validation import CaseContent, ContentRefused, Problem, clean_case_content
@@ -168,6 +177,7 @@ def do_finalise(case: Case, *, language: str, acting_user: User) -> RequestVersi
                 finalised_by_id=acting_user.pk,
                 finalised_by_name=acting_user.get_username(),
             )
+            _history(case, version, "finalised", acting_user)
             _audit(
                 case,
                 "finalised",
@@ -183,33 +193,133 @@ def do_finalise(case: Case, *, language: str, acting_user: User) -> RequestVersi
     return version
 
 
-@transaction.atomic
-def do_approve(version: RequestVersion, *, acting_user: User) -> RequestVersion:
-    """A supervisor of the authority approves the latest finalised version."""
+def _history(
+    case: Case, version: RequestVersion, step: str, acting_user: User, text: str = ""
+) -> None:
+    """The line of the case's history for one step of a version's approval."""
+    case_event(
+        case,
+        EventKind.APPROVAL,
+        acting_user,
+        reason=text,
+        details={"version": version.number, "step": step, "language": version.language},
+    )
+
+
+def _supervisor_check(version: RequestVersion, acting_user: User) -> RequestVersion:
+    """The version locked, when ``acting_user`` may decide on it now; refused otherwise."""
     case = version.case
     if acting_user.role != Role.SUPERVISOR or acting_user.authority_id != case.authority_id:
         raise PermissionError("Only a supervisor of the authority approves a request.")
     locked = RequestVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != RequestVersion.Status.FINALISED:
-        raise DraftNotReady(_("Only a version awaiting approval can be approved."))
-    locked.status = RequestVersion.Status.APPROVED
-    locked.approved_at = timezone.now()
-    locked.approved_by_id = acting_user.pk
-    locked.approved_by_name = acting_user.get_username()
-    locked.save(update_fields=["status", "approved_at", "approved_by_id", "approved_by_name"])
-    _audit(case, "approved", acting_user, version=locked.number, sha256=locked.document_sha256)
+        raise DraftNotReady(_("Only a version awaiting approval can be approved or returned."))
+    if locked.finalised_by_id == acting_user.pk:
+        raise DraftNotReady(_("A request is approved by another supervisor than its drafter."))
+    return locked
+
+
+def do_approve(version: RequestVersion, *, acting_user: User, comment: str = "") -> RequestVersion:
+    """A supervisor of the authority approves the latest finalised version: its final files
+    are rendered from the same request document with the approval line, and replace the
+    draft-marked ones."""
+    from .render.docx import render_docx
+    from .render.outline import Approval
+    from .render.pdf import render_pdf
+
+    case = version.case
+    now = timezone.now()
+    approval = Approval(
+        name=acting_user.get_full_name() or acting_user.get_username(),
+        day=timezone.localdate(now),
+    )
+    # Rendered before the transaction (a second or two of CPU), checked inside it.
+    docx_bytes = render_docx(version.document, approval)
+    pdf_bytes = render_pdf(version.document, approval)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _supervisor_check(version, acting_user)
+            base = f"{case.our_reference}-v{locked.number}-{locked.language}-approved"
+            docx_file = _store(case, docx_bytes, f"{base}.docx")
+            stored.append(docx_file.relative_path)
+            pdf_file = _store(case, pdf_bytes, f"{base}.pdf")
+            stored.append(pdf_file.relative_path)
+            drafts = [locked.docx_path, locked.pdf_path]
+            locked.status = RequestVersion.Status.APPROVED
+            locked.approved_at = now
+            locked.approved_by_id = acting_user.pk
+            locked.approved_by_name = acting_user.get_username()
+            locked.approval_comment = comment.strip()
+            locked.docx_path, locked.docx_sha256 = docx_file.relative_path, docx_file.sha256
+            locked.pdf_path, locked.pdf_sha256 = pdf_file.relative_path, pdf_file.sha256
+            locked.save(
+                update_fields=[
+                    "status",
+                    "approved_at",
+                    "approved_by_id",
+                    "approved_by_name",
+                    "approval_comment",
+                    "docx_path",
+                    "docx_sha256",
+                    "pdf_path",
+                    "pdf_sha256",
+                ]
+            )
+            _history(case, locked, "approved", acting_user, locked.approval_comment)
+            _audit(
+                case,
+                "approved",
+                acting_user,
+                version=locked.number,
+                sha256=locked.document_sha256,
+                docx_sha256=locked.docx_sha256,
+                pdf_sha256=locked.pdf_sha256,
+                comment=locked.approval_comment,
+            )
+            # The draft-marked files are of no further use once the final ones are kept.
+            transaction.on_commit(lambda: [uploads.delete_stored(path) for path in drafts])
+    except BaseException:
+        for path in stored:
+            uploads.delete_stored(path)
+        raise
+    return locked
+
+
+@transaction.atomic
+def do_return(version: RequestVersion, *, acting_user: User, remarks: str) -> RequestVersion:
+    """A supervisor sends the version back to its drafter with remarks; the draft is open
+    again and the writer shows the remarks until the next version is finalised."""
+    remarks = remarks.strip()
+    if not remarks:
+        raise DraftNotReady(_("Say what must change before the request can be approved."))
+    locked = _supervisor_check(version, acting_user)
+    locked.status = RequestVersion.Status.RETURNED
+    locked.returned_at = timezone.now()
+    locked.returned_by_id = acting_user.pk
+    locked.returned_by_name = acting_user.get_username()
+    locked.remarks = remarks
+    locked.save(
+        update_fields=["status", "returned_at", "returned_by_id", "returned_by_name", "remarks"]
+    )
+    _history(version.case, locked, "returned", acting_user, remarks)
+    _audit(version.case, "returned", acting_user, version=locked.number, remarks=remarks)
     return locked
 
 
 @transaction.atomic
 def do_send(version: RequestVersion, *, acting_user: User) -> RequestVersion:
-    """Record the approved version as the one sent, and the case as sent."""
+    """Record the approved version as the one sent, by whom, and the case as sent."""
     locked = RequestVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != RequestVersion.Status.APPROVED:
         raise TransitionRefused(_("Only the approved version can be sent."))
     do_transition(locked.case, "send", acting_user=acting_user)
     locked.status = RequestVersion.Status.SENT
-    locked.save(update_fields=["status"])
+    locked.sent_at = timezone.now()
+    locked.sent_by_id = acting_user.pk
+    locked.sent_by_name = acting_user.get_username()
+    locked.save(update_fields=["status", "sent_at", "sent_by_id", "sent_by_name"])
+    _history(locked.case, locked, "sent", acting_user)
     _audit(locked.case, "sent", acting_user, version=locked.number)
     return locked
 

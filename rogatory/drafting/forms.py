@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rogatory.lib.validators import PlausibleDateField, bounded_formfield
+from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
 
 from .document import MEASURE_DETAILS
 from .models import Draft
@@ -124,3 +124,26 @@ class DraftForm(forms.ModelForm):
             "signatory_title",
         ]
         widgets = {"undertakings": forms.Textarea({"rows": 3})}
+
+
+class ApprovalForm(forms.Form):
+    """A supervisor's approval of a version, with an optional comment."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    """A version sent back to its drafter: what must change."""
+
+    remarks = forms.CharField(
+        label=_("Remarks for the drafter"),
+        max_length=4000,
+        validators=[validate_text],
+        widget=forms.Textarea({"rows": 3}),
+    )

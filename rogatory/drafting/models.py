@@ -56,6 +56,7 @@ class RequestVersion(models.Model):
 
     class Status(models.TextChoices):
         FINALISED = "finalised", _("Awaiting approval")
+        RETURNED = "returned", _("Returned with remarks")
         APPROVED = "approved", _("Approved")
         SENT = "sent", _("Sent")
         SUPERSEDED = "superseded", _("Superseded")
@@ -83,6 +84,17 @@ class RequestVersion(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by_id = models.BigIntegerField(null=True, blank=True)
     approved_by_name = models.CharField(_("approved by"), max_length=150, blank=True)
+    # The supervisor's optional comment on approval, or the remarks a returned version went
+    # back to its drafter with (shown in the writer until the next version is finalised).
+    approval_comment = models.TextField(_("comment"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by_id = models.BigIntegerField(null=True, blank=True)
+    returned_by_name = models.CharField(_("returned by"), max_length=150, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    # Who recorded the approved version as sent (the officer, usually; not the approver).
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by_id = models.BigIntegerField(null=True, blank=True)
+    sent_by_name = models.CharField(_("sent by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["case", "-number"]

@@ -40,11 +40,12 @@ from .actions import (
     accepted_languages,
     do_approve,
     do_finalise,
+    do_return,
     do_save_draft,
     do_send,
     draft_options,
 )
-from .forms import LANGUAGE_CHOICES, DraftForm, MeasureDetailsForm
+from .forms import LANGUAGE_CHOICES, ApprovalForm, DraftForm, MeasureDetailsForm, ReturnForm
 from .models import Draft, RequestVersion
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -80,6 +81,7 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
     options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
     findings = check_case(case, language, **options) if case.status == Status.DRAFT else []
     draft = Draft.objects.filter(case=case).first()
+    versions = list(case.request_versions.all())
     ui = _ui_language()
     return {
         "case": case,
@@ -100,7 +102,11 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
         ],
         "errors": sum(1 for f in findings if f.severity == "error"),
         "ready": can_finalise(findings),
-        "versions": list(case.request_versions.all()),
+        "versions": versions,
+        # The remarks of the newest version, when a supervisor returned it: what to change.
+        "returned": versions[0] if versions and versions[0].status == "returned" else None,
+        "approval_form": ApprovalForm(),
+        "return_form": ReturnForm(),
         "is_draft": case.status == Status.DRAFT,
         "draft_form": DraftForm(
             instance=draft, initial={"written_in": draft.written_in if draft else _ui_language()}
@@ -199,19 +205,52 @@ def _version(user: User, public_id: str, number: int) -> RequestVersion:
     return version
 
 
-@login_required
-@require_POST
-def approve(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+def _decide(request: HttpRequest, public_id: str, number: int) -> tuple[User, RequestVersion]:
     user = _user(request)
     version = _version(user, public_id, number)
     if user.role != Role.SUPERVISOR:
         raise PermissionDenied("Supervisors approve requests.")
+    return user, version
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    user, version = _decide(request, public_id, number)
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The comment could not be kept: %(problem)s")
+            % {"problem": " ".join(form.errors.get("comment", []))},
+        )
+        return redirect("drafting_writer", public_id=version.case.public_id)
     try:
-        do_approve(version, acting_user=user)
+        do_approve(version, acting_user=user, comment=form.cleaned_data["comment"])
     except DraftNotReady as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Version %(number)s approved.") % {"number": number})
+    return redirect("drafting_writer", public_id=version.case.public_id)
+
+
+@login_required
+@require_POST
+def return_version(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    user, version = _decide(request, public_id, number)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what must change before the request can be approved."))
+        return redirect("drafting_writer", public_id=version.case.public_id)
+    try:
+        do_return(version, acting_user=user, remarks=form.cleaned_data["remarks"])
+    except DraftNotReady as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Version %(number)s returned to its drafter with your remarks.") % {"number": number},
+        )
     return redirect("drafting_writer", public_id=version.case.public_id)
 
 
@@ -310,6 +349,11 @@ urlpatterns = [
         "cases/<uuid:public_id>/writer/v<int:number>/approve/",
         approve,
         name="drafting_approve",
+    ),
+    path(
+        "cases/<uuid:public_id>/writer/v<int:number>/return/",
+        return_version,
+        name="drafting_return",
     ),
     path("cases/<uuid:public_id>/writer/v<int:number>/send/", send, name="drafting_send"),
     path(

@@ -52,6 +52,18 @@ class CaseEvent(models.Model):
             return str(dict(MeasureStatus.choices).get(str(value), value))
 
         details = self.details or {}
+        if self.kind == EventKind.APPROVAL and "step" in details:
+            steps = {
+                "finalised": gettext("version %(number)s finalised (%(language)s)"),
+                "returned": gettext("version %(number)s returned to its drafter"),
+                "approved": gettext("version %(number)s approved"),
+                "sent": gettext("version %(number)s recorded as sent"),
+            }
+            template = steps.get(str(details["step"]), "%(number)s")
+            return template % {
+                "number": details.get("version", ""),
+                "language": details.get("language", ""),
+            }
         if "status" in details and "measure" in details:
             before, after = details["status"]
             return f"{measure(details['measure'])}: {status(before)} → {status(after)}"

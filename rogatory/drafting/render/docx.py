@@ -25,12 +25,21 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from .fonts import ARABIC
-from .outline import Field, Outline, Section, Table, build_outline, directional, numbered
+from .outline import (
+    Approval,
+    Field,
+    Outline,
+    Section,
+    Table,
+    build_outline,
+    directional,
+    numbered,
+)
 
 LANGUAGE_TAGS = {
     "ar": "ar-SA",
@@ -115,6 +124,14 @@ class DocxWriter:
             header.text = outline.reference
             header.alignment = WD_ALIGN_PARAGRAPH.RIGHT if not self.rtl else WD_ALIGN_PARAGRAPH.LEFT
             self.direction(header)
+        if outline.draft_mark:
+            # In the header, so on every page of an unapproved request.
+            mark = section.header.add_paragraph()
+            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.direction(mark)
+            self.run(mark, outline.draft_mark, bold=True)
+            for run in mark.runs:
+                run.font.color.rgb = RGBColor(0xB4, 0, 0)
 
         properties = self.doc.core_properties
         properties.title = outline.title
@@ -236,6 +253,9 @@ class DocxWriter:
         for index, line in enumerate(outline.signatory):
             self.paragraph(line, bold=index == 0)
         self.paragraph(f"{outline.seal_label}:")
+        if outline.approval_line:
+            self.paragraph()
+            self.paragraph(outline.approval_line)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return fixed_zip_times(buffer.getvalue())
@@ -262,6 +282,7 @@ def request_date(document: Mapping[str, Any]) -> datetime.date | None:
         return None
 
 
-def render_docx(document: Mapping[str, Any]) -> bytes:
-    """The request as an editable DOCX in the document's ``language``."""
-    return DocxWriter(build_outline(document), request_date(document)).render()
+def render_docx(document: Mapping[str, Any], approval: Approval | None = None) -> bytes:
+    """The request as an editable DOCX in the document's ``language``; marked as a draft in
+    every page's header unless ``approval`` is given."""
+    return DocxWriter(build_outline(document, approval), request_date(document)).render()

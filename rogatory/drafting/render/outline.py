@@ -64,6 +64,18 @@ class Outline:
     signatory: list[str]
     page_template: str
     reference: str
+    # On every page of a version not yet approved ("DRAFT – not approved …"); empty once approved.
+    draft_mark: str = ""
+    # Under the signature of an approved version: who approved it, and when.
+    approval_line: str = ""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approved a version and when: what the final files print (None: a draft)."""
+
+    name: str
+    day: datetime.date
 
 
 def text(value: object) -> str:
@@ -79,8 +91,9 @@ def paragraphs(value: object) -> list[str]:
 
 
 class Builder:
-    def __init__(self, document: Mapping[str, Any]) -> None:
+    def __init__(self, document: Mapping[str, Any], approval: Approval | None = None) -> None:
         self.doc = document
+        self.approval = approval
         self.t = Texts(document.get("language"))
         self.locale = Locale.parse(BABEL_LOCALES[self.t.language])
 
@@ -182,6 +195,16 @@ class Builder:
             signatory=[v for v in (text(signatory.get("name")), text(signatory.get("title"))) if v],
             page_template=t["document.page"],
             reference=text(reference.get("ours")),
+            draft_mark="" if self.approval else t["document.draft_mark"],
+            approval_line=(
+                t.fmt(
+                    "closing.approved",
+                    name=self.approval.name,
+                    date=format_date(self.approval.day, format="long", locale=self.locale),
+                )
+                if self.approval
+                else ""
+            ),
         )
 
     def addressee(self, number: str) -> Section:
@@ -402,6 +425,7 @@ def numbered(section: Section, level: int) -> str:
     return f"{section.number}{'.' if level == 1 else ''} {section.heading}"
 
 
-def build_outline(document: Mapping[str, Any]) -> Outline:
-    """The outline of a structured request document (see the module docstring)."""
-    return Builder(document).build()
+def build_outline(document: Mapping[str, Any], approval: Approval | None = None) -> Outline:
+    """The outline of a structured request document (see the module docstring): a draft
+    unless ``approval`` says who approved it."""
+    return Builder(document, approval).build()

@@ -20,6 +20,7 @@ from fpdf.fonts import FontFace
 from . import fonts
 from .docx import FIXED_TIME, request_date
 from .outline import (
+    Approval,
     Field,
     Outline,
     Section,
@@ -41,6 +42,8 @@ def outline_text(outline: Outline) -> Iterator[str]:
     yield outline.notice
     yield outline.closing
     yield outline.date_line
+    yield outline.draft_mark
+    yield outline.approval_line
     yield from outline.signatory
     for item in outline.header_fields:
         yield item.label
@@ -103,6 +106,13 @@ class RequestPDF(FPDF):
 
     # -- page furniture -------------------------------------------------------------------
     def header(self) -> None:
+        if self.outline.draft_mark:
+            # On every page, so that no page of an unapproved request can pass for final.
+            self.set_font(self.main_font, "", 9)
+            self.set_text_color(180, 0, 0)
+            self.cell(0, 6, self.outline.draft_mark, align=Align.C)
+            self.ln(7)
+            self.set_text_color(0, 0, 0)
         if self.page_no() > 1 and self.outline.reference:
             self.set_font(self.main_font, "", 8)
             self.set_text_color(90, 90, 90)
@@ -221,9 +231,13 @@ class RequestPDF(FPDF):
             self.para(line, style="B" if line == outline.signatory[0] else "", gap=0.5)
         self.ln(4)
         self.para(f"{outline.seal_label}:")
+        if outline.approval_line:
+            self.ln(4)
+            self.para(outline.approval_line, size=SMALL_SIZE)
         return bytes(self.output())
 
 
-def render_pdf(document: Mapping[str, Any]) -> bytes:
-    """The request as a PDF (A4) in the document's ``language``, fonts embedded."""
-    return RequestPDF(build_outline(document), request_date(document)).render()
+def render_pdf(document: Mapping[str, Any], approval: Approval | None = None) -> bytes:
+    """The request as a PDF (A4) in the document's ``language``, fonts embedded; marked as a
+    draft on every page unless ``approval`` is given."""
+    return RequestPDF(build_outline(document, approval), request_date(document)).render()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -249,3 +250,123 @@ def test_measure_details_return_to_the_guided_step(client: Client, personas: Per
     # Elsewhere than this site: back to the case page instead.
     response = client.post(f"{url}?next=https://evil.example/", {"institution": "X"})
     assert response["Location"].startswith(case.get_absolute_url())
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    return header + "\n" + "\n".join(p.text for p in document.paragraphs)
+
+
+def _stored(version: RequestVersion, fmt: str) -> bytes:
+    from django.conf import settings
+
+    return (Path(settings.MEDIA_ROOT) / getattr(version, f"{fmt}_path")).read_bytes()
+
+
+def test_draft_files_are_marked_and_approval_renders_the_final_ones(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Before approval every page says DRAFT; approving renders the same document again with
+    the approval line, those files replace the draft ones, and the document's checksum stays."""
+    case = a_draft(personas)
+    version = do_finalise(case, language="en", acting_user=personas.officer)
+    draft_pdf, draft_docx = _stored(version, "pdf"), _stored(version, "docx")
+    draft_paths = [version.pdf_path, version.docx_path]
+    reader = PdfReader(io.BytesIO(draft_pdf))
+    assert all("DRAFT" in page.extract_text() for page in reader.pages)
+    assert "DRAFT – not approved" in _docx_text(draft_docx)
+    assert "Approved for transmission" not in _pdf_text(draft_pdf)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = do_approve(version, acting_user=personas.supervisor, comment="Good to go.")
+    final_pdf, final_docx = _stored(approved, "pdf"), _stored(approved, "docx")
+    assert "DRAFT" not in _pdf_text(final_pdf) and "DRAFT" not in _docx_text(final_docx)
+    name = personas.supervisor.get_full_name()
+    assert f"Approved for transmission by {name}" in _pdf_text(final_pdf).replace("\n", " ")
+    assert f"Approved for transmission by {name}" in _docx_text(final_docx)
+    assert approved.document_sha256 == version.document_sha256
+    assert approved.pdf_sha256 != version.pdf_sha256 and approved.approval_comment == "Good to go."
+    from django.conf import settings
+
+    assert not any((Path(settings.MEDIA_ROOT) / path).exists() for path in draft_paths)
+    entry = AuditEntry.objects.filter(action="request.approved").get()
+    assert entry.details["pdf_sha256"] == approved.pdf_sha256
+    assert entry.details["comment"] == "Good to go."
+
+
+def test_return_with_remarks_reopens_the_draft(client: Client, personas: Personas) -> None:
+    """A supervisor returns a version with remarks: the writer shows them, the history has
+    every step, the returned version can no longer be approved, the next one can."""
+    case = a_draft(personas)
+    client.force_login(personas.officer)
+    client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "en"})
+    # The officer can neither return nor approve.
+    url = reverse("drafting_return", args=[case.public_id, 1])
+    assert client.post(url, {"remarks": "x"}).status_code == 403
+    client.force_login(personas.supervisor)
+    # Remarks are required.
+    client.post(url, {"remarks": "  "})
+    assert RequestVersion.objects.get().status == RequestVersion.Status.FINALISED
+    client.post(url, {"remarks": "Name the bank's branch in the measure."})
+    version = RequestVersion.objects.get()
+    assert version.status == RequestVersion.Status.RETURNED
+    assert version.returned_by_name == personas.supervisor.get_username()
+    with pytest.raises(DraftNotReady):
+        do_approve(version, acting_user=personas.supervisor)
+
+    client.force_login(personas.officer)
+    page = client.get(reverse("drafting_writer", args=[case.public_id])).content.decode()
+    assert 'data-testid="returned-remarks"' in page
+    assert "Name the bank&#x27;s branch in the measure." in page
+    client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "en"})
+    page = client.get(reverse("drafting_writer", args=[case.public_id])).content.decode()
+    assert 'data-testid="returned-remarks"' not in page
+    client.force_login(personas.supervisor)
+    approve = reverse("drafting_approve", args=[case.public_id, 2])
+    assert client.post(approve, {"comment": "Thanks."}).status_code == 302
+    client.force_login(personas.officer)
+    client.post(reverse("drafting_send", args=[case.public_id, 2]))
+    second = RequestVersion.objects.get(number=2)
+    assert second.status == RequestVersion.Status.SENT
+    assert second.sent_by_name == personas.officer.get_username()
+    page = client.get(reverse("drafting_writer", args=[case.public_id])).content.decode()
+    assert f"by {personas.officer.get_username()}" in page
+
+    history = client.get(case.get_absolute_url()).content.decode()
+    for line in (
+        "version 1 finalised (en)",
+        "version 1 returned to its drafter",
+        "version 2 approved",
+        "version 2 recorded as sent",
+    ):
+        assert line in history, line
+    assert "Name the bank&#x27;s branch" in history and "Thanks." in history
+
+
+def test_a_supervisor_does_not_approve_his_own_draft(personas: Personas) -> None:
+    """Four eyes: the one who finalised a version cannot approve it, even as a supervisor."""
+    from conftest import make_user
+    from rogatory.accounts.models import Role
+
+    case = a_draft(personas)
+    other = make_user("other_supervisor", Role.SUPERVISOR, personas.authority_a)
+    version = do_finalise(case, language="en", acting_user=personas.supervisor)
+    with pytest.raises(DraftNotReady, match="another supervisor"):
+        do_approve(version, acting_user=personas.supervisor)
+    assert do_approve(version, acting_user=other).status == RequestVersion.Status.APPROVED
+
+
+def test_rendering_a_pdf_does_not_flood_the_log(personas: Personas) -> None:
+    """fontTools' subsetting chatter stays below the server's log level."""
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    assert not logging.getLogger("fontTools.subset").isEnabledFor(logging.INFO)

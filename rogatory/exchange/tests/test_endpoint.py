@@ -975,8 +975,8 @@ def test_a_request_naming_unknown_reference_data_is_refused(partner: PartnerNode
     response = post(partner.seal("request", body))
     assert response.status_code == 422
     reason = response.json()["reason"]
-    assert "body/request/offences/0/iccs: unknown ICCS code 999999" in reason
-    assert "body/request/requesting/state: unknown state XX" in reason
+    assert "body/request/offences/0/iccs: Unknown ICCS code: 999999" in reason
+    assert "body/request/requesting/state: Unknown state code: XX" in reason
     assert verified(response.json()["evidences"])[0]["type"] == "RELAY_REMMD_REJECTION"
     assert not Message.objects.filter(direction=Message.Direction.INBOUND).exists()
 
