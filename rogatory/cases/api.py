@@ -170,7 +170,8 @@ class VersionOut(Schema):
     uploaded_by: str
 
 
-class DocumentOut(Schema):
+# Not "DocumentOut": OpenAPI names schemas globally, and the knowledge API has that one.
+class CaseDocumentOut(Schema):
     id: uuid.UUID
     title: str
     kind: DocumentKind
@@ -203,7 +204,7 @@ class CaseDetailOut(CaseOut):
     persons: list[PersonOut]
     measures: list[MeasureOut]
     events: list[EventOut] = Field(description=f"The last {EVENTS_SHOWN} events, newest first")
-    documents: list[DocumentOut]
+    documents: list[CaseDocumentOut]
 
 
 def _case_fields(request: HttpRequest, case: Case, today: datetime.date) -> dict[str, Any]:
@@ -294,7 +295,7 @@ def _detail(request: HttpRequest, case: Case) -> CaseDetailOut:
         for e in case.events.all()[:EVENTS_SHOWN]
     ]
     documents = [
-        DocumentOut(
+        CaseDocumentOut(
             id=d.public_id,
             title=d.title,
             kind=DocumentKind(d.kind),

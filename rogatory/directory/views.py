@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rogatory.accounts.models import User
+from rogatory.lib import safejson
 from rogatory.lib.downloads import attachment
+from rogatory.lib.validators import InputRefused
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import Language, State
 from rogatory.treaties.models import Instrument
@@ -328,7 +329,7 @@ def _read_import(text: str, name: str, profile: CountryProfile) -> tuple[list[An
             return [str(error)], None
         return csv_row_problems(validate_document(document, profile.state_id), part), document
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        return [_("The file is not valid JSON: %(error)s") % {"error": error}], None
+        document = safejson.loads(text, max_bytes=ImportForm.MAX_BYTES)
+    except InputRefused as refused:
+        return [refused.message], None
     return validate_document(document, profile.state_id), document

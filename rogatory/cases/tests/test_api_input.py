@@ -144,3 +144,13 @@ def test_unknown_codes_are_still_named(client: Client, personas: Personas) -> No
     assert ["body", "payload", "legal_basis"] in locs
     assert ["body", "payload", "offences", 0, "iccs"] in locs
     assert ["body", "payload", "persons", 0, "nationality"] in locs
+
+
+def test_the_schema_tells_case_documents_from_knowledge_documents(client: Client) -> None:
+    """Both were "DocumentOut": the case's documents were described with the wrong schema."""
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    documents = schemas["CaseDetailOut"]["properties"]["documents"]["items"]["$ref"]
+    assert documents == "#/components/schemas/CaseDocumentOut"
+    assert "sha256" not in str(schemas["DocumentOut"]) and "versions" in str(
+        schemas["CaseDocumentOut"]
+    )

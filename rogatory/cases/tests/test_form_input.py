@@ -90,3 +90,17 @@ def test_dates_on_the_case_page_forms_are_bounded(
     )
     assert response.status_code == 400
     assert counts() == before
+
+
+@pytest.mark.parametrize("body", ["[" * 5000 + "]" * 5000, '{"name": "a\\u0000.pdf"}'])
+def test_a_hostile_upload_announcement_is_400(
+    client: Client, personas: Personas, make_case: MakeCase, body: str
+) -> None:
+    """The resumable upload's JSON start: deep nesting was a RecursionError (500)."""
+    case = make_case()
+    client.force_login(personas.officer)
+    response = client.post(
+        reverse("case_upload_start", args=[case.public_id]), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "The request could not be read."

@@ -7,7 +7,6 @@ byte over the limit, never through ``request.body``. See ``cases/resumable.py``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rogatory.cases.models import UploadSession
+from rogatory.lib import safejson
+from rogatory.lib.validators import InputRefused
 
 from ..access import get_case_for_writing, get_upload_for_user, get_upload_for_writing
 from ..forms import UploadStartForm
@@ -62,8 +63,8 @@ def upload_start(request: HttpRequest, public_id: str) -> JsonResponse:
     user = acting_user(request)
     case = get_case_for_writing(user, public_id)
     try:
-        payload = json.loads(request.body)
-    except ValueError:
+        payload = safejson.loads(request.body, max_bytes=64 * 1024)
+    except InputRefused:  # not JSON, too large, too deep, control characters
         payload = None
     if not isinstance(payload, dict):
         return JsonResponse({"message": _("The request could not be read.")}, status=400)

@@ -217,7 +217,9 @@ def test_broken_json_import_changes_nothing_and_reports_each_problem(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("fr.json", "{not json", "not valid JSON"),
+        ("fr.json", "{not json", "Not a JSON document"),
+        ("fr.json", "[" * 5000 + "]" * 5000, "nested more than 32 levels"),  # was a 500
+        ("fr.json", '{"summary": "\\ud800"}', "(U+D800)"),
         ("fr.json", b"\xff\xfe\x00garbage", "not UTF-8"),
         ("fr.json", json.dumps({"schema": "rogatory.country-profile/1"}), "is a required property"),
         ("fr.csv", "a,b\n1,2\n", "header row"),
