@@ -371,3 +371,12 @@ def test_the_demo_site_admin_gets_one_authenticator_key(personas: Personas) -> N
     key = security.ensure_demo_totp(personas.site_admin)
     assert key == security.ensure_demo_totp(personas.site_admin)
     assert TOTPDevice.objects.filter(user=personas.site_admin, confirmed=True).count() == 1
+
+
+def test_the_second_step_never_sends_away_from_the_site(client: Client, personas: Personas) -> None:
+    device = give_totp(personas.officer)
+    sign_in(client, personas.officer)
+    response = client.post(
+        reverse("mfa_verify"), {"code": code_for(device), "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")

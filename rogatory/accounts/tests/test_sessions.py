@@ -84,7 +84,7 @@ def test_the_sessions_page_lists_them_and_ends_one(personas: Personas) -> None:
     for session in UserSession.objects.all():
         assert session.session_key not in page
     phone_key = phone.session.session_key
-    response = laptop.post(reverse("session_list"), {"session": session_handle(phone_key)})
+    response = laptop.post(reverse("session_list"), {"session": session_handle(str(phone_key))})
     assert response.status_code == 302
     assert phone.get(reverse("authority_list")).status_code == 302
     assert laptop.get(reverse("authority_list")).status_code == 200
@@ -106,7 +106,7 @@ def test_ending_all_other_sessions_keeps_this_one_and_others_users(personas: Per
 def test_a_handle_of_someone_elses_session_ends_nothing(personas: Personas) -> None:
     mine = sign_in(personas.officer)
     theirs = sign_in(personas.supervisor)
-    mine.post(reverse("session_list"), {"session": session_handle(theirs.session.session_key)})
+    mine.post(reverse("session_list"), {"session": session_handle(str(theirs.session.session_key))})
     assert theirs.get(reverse("authority_list")).status_code == 200
 
 
