@@ -7,6 +7,7 @@ chain (``sequence``, ``prev_hash``, ``hash``; see chain.py and decision 0009): o
 
 from __future__ import annotations
 
+import json
 from typing import Any, NoReturn
 
 from django.db import models
@@ -86,6 +87,10 @@ class AuditEntry(models.Model):
         if not self.hash or self.hash != entry_hash(hashed_fields(self)):
             raise AppendOnlyError("The entry's hash does not match its content.")
         super().save(force_insert=True)
+
+    def details_text(self) -> str:
+        """The details as compact JSON, for people reading the review page."""
+        return json.dumps(self.details, ensure_ascii=False, sort_keys=True)
 
 
 class AuditChainHeadQuerySet(models.QuerySet["AuditChainHead"]):
@@ -188,3 +193,7 @@ class AccessEntry(models.Model):
         if not self._state.adding:
             raise AppendOnlyError("Access-log entries cannot be changed.")
         super().save(force_insert=True)
+
+    def details_text(self) -> str:
+        """The details as compact JSON, for people reading the review page."""
+        return json.dumps(self.details, ensure_ascii=False, sort_keys=True)

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.audit.security import LOGIN_FAILED
+
 # Plausible dates only: a year like 9999 is a typo, not a filter.
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
@@ -70,7 +72,11 @@ class ReviewFilterForm(forms.Form):
                 condition |= Q(action__startswith=prefix)
             entries = entries.filter(condition)
         if data.get("user"):
-            entries = entries.filter(actor_name__iexact=data["user"].strip())
+            name = data["user"].strip()
+            # A failed login has no actor: the name tried is in its details.
+            entries = entries.filter(
+                Q(actor_name__iexact=name) | Q(action=LOGIN_FAILED, details__username__iexact=name)
+            )
         if data.get("date_from"):
             entries = entries.filter(created_at__date__gte=data["date_from"])
         if data.get("date_to"):

@@ -144,3 +144,16 @@ def test_site_admins_see_when_the_last_checkpoint_was_taken(
     assert checkpoint.fingerprint in body
     client.force_login(personas.authority_admin)
     assert 'data-testid="last-checkpoint"' not in page(client, "audit_review").content.decode()
+
+
+def test_filtering_by_user_also_finds_failed_logins_on_that_account(personas: Personas) -> None:
+    Client(REMOTE_ADDR="198.51.100.8").post(
+        reverse("login"), {"username": "officer_a", "password": "not the password"}
+    )
+    trail(personas)
+    client = Client()
+    client.force_login(personas.authority_admin)
+    body = page(client, "audit_review", user="officer_a", kind="sign_in").content.decode()
+    assert "security.login_failed" in body and "198.51.100.8" in body
+    # Details are shown as JSON.
+    assert "&quot;username&quot;: &quot;officer_a&quot;" in body
