@@ -40,10 +40,16 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
-def access_log_keys() -> dict[str, bytes]:
-    """Every access-log key by its id, the current one first (made if there is none)."""
+def access_log_keys(*, create: bool = True) -> dict[str, bytes]:
+    """Every access-log key by its id, the current one first.
+
+    The file is made if there is none, unless ``create`` is False (verification: a lost key
+    must show as lost, not be replaced); then a missing file gives no keys.
+    """
     path = Path(settings.AUDIT_ACCESS_LOG_KEY_FILE)
     if not path.exists():
+        if not create:
+            return {}
         _create_private_file(path, secrets.token_hex(32).encode() + b"\n")
     keys: dict[str, bytes] = {}
     for number, line in enumerate(path.read_text().splitlines(), start=1):

@@ -143,3 +143,12 @@ def test_verify_audit_reports_the_access_log() -> None:
     out = StringIO()
     call_command("verify_audit", stdout=out)
     assert "Access log intact: 3 entries, 2 of them sealed." in out.getvalue()
+
+
+def test_verification_does_not_replace_a_lost_key(settings: Any) -> None:
+    read(1)
+    path = Path(settings.AUDIT_ACCESS_LOG_KEY_FILE)
+    path.unlink()
+    assert "a key this installation does not have" in str(verify_access_log().problem)
+    assert not path.exists()
+    assert verify_access_log().problem is not None
