@@ -175,3 +175,12 @@ def test_the_signing_key_is_made_once_readable_by_its_owner_only(
     assert checkpoint_signing_key().public_key() == first.public_key()
     checkpoint, _path = write_checkpoint(seal=False)
     assert checkpoint.signature_holds()
+
+
+def test_a_missing_or_foreign_checkpoint_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="Cannot read the checkpoint"):
+        verify(tmp_path / "nowhere.txt")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x00\xff not a checkpoint")
+    with pytest.raises(CommandError, match="not an audit checkpoint"):
+        verify(junk)
