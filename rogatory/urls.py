@@ -9,6 +9,7 @@ from rogatory.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("inbox/count", web_views.inbox_count, name="inbox_count"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rogatory.accounts.urls")),
     path("", include("rogatory.reference.urls")),

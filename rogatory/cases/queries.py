@@ -77,6 +77,9 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
+AWAITING = ("approval", "returned")
+
+
 @dataclass(frozen=True)
 class CaseFilters:
     direction: str = ""
@@ -89,6 +92,8 @@ class CaseFilters:
     # The responsible officer's username, or "none" for unassigned requests.
     officer: str = ""
     overdue: bool = False
+    # Drafts waiting for a supervisor ("approval") or back with its remarks ("returned").
+    awaiting: str = ""
     q: str = ""
 
     @classmethod
@@ -107,6 +112,7 @@ class CaseFilters:
             iccs=iccs if iccs.isdigit() and len(iccs) <= 8 else "",
             officer=str(params.get("officer", "")).strip()[:150],
             overdue=str(params.get("overdue", "")).lower() in {"1", "true", "on", "yes"},
+            awaiting=pick("awaiting", AWAITING),
             q=str(params.get("q", "")).strip()[:200],
         )
 
@@ -147,6 +153,19 @@ class CaseFilters:
             cases = cases.filter(officer__username=self.officer)
         if self.overdue:
             cases = cases.overdue(today)
+        if self.awaiting:
+            # The request writer's versions (drafting.RequestVersion, related name
+            # "request_versions"), named by lookup so that this app imports nothing above it.
+            def having(*statuses: str) -> Any:
+                return Case.objects.filter(request_versions__status__in=statuses).values("pk")
+
+            cases = cases.filter(status=Status.DRAFT)
+            if self.awaiting == "approval":
+                cases = cases.filter(pk__in=having("finalised"))
+            else:
+                cases = cases.filter(pk__in=having("returned")).exclude(
+                    pk__in=having("finalised", "approved")
+                )
         for term in terms(self.q):
             cases = cases.filter(search_text__contains=term)
         return cases

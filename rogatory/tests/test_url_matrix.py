@@ -282,6 +282,7 @@ WEBAUTHN_CALL = everyone(405) | {"anonymous": 403}
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "home": (no_kwargs, everyone(200)),
     "healthz": (no_kwargs, everyone(200)),
+    "inbox_count": (no_kwargs, everyone(200)),
     "set_language": (no_kwargs, everyone(302)),  # GET only redirects; switching is a POST
     "login": (no_kwargs, everyone(200)),
     "logout": (no_kwargs, everyone(405)),  # POST only
@@ -421,6 +422,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "drafting_finalise": (a_draft, POST_ONLY),
     "drafting_settings": (a_draft, POST_ONLY),
     "drafting_approve": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
+    "drafting_return": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
     "drafting_send": (lambda p: a_draft(p) | {"number": 1}, POST_ONLY),
     # No version finalised yet: 404 for everyone (downloads are tested in drafting's tests).
     "drafting_download": (lambda p: a_draft(p, number=1), logged_in(404)),
