@@ -205,3 +205,21 @@ def test_guessing_tokens_gets_429(client: Client, personas: Personas) -> None:
     # Others are not affected, and a real token still works.
     _token, secret = do_create_token(personas.officer, name="ok", scopes=READ)
     assert client.get(API, headers=bearer(secret), REMOTE_ADDR="198.51.100.1").status_code == 200
+
+
+def test_a_site_administrator_revokes_a_leaked_token_in_the_admin(
+    client: Client, personas: Personas
+) -> None:
+    token, secret = do_create_token(personas.officer, name="leaked", scopes=READ)
+    client.force_login(personas.site_admin)
+    change = client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+    # Scopes are shown, never edited there.
+    assert change.status_code == 200 and 'name="scopes"' not in change.content.decode()
+    response = client.post(
+        reverse("admin:accounts_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_reason == RevokedReason.ADMIN
+    assert client.get(API, headers=bearer(secret)).status_code == 401
