@@ -32,7 +32,14 @@ api = NinjaAPI(
     parser=SafeJsonParser(),
     title="Rogatory API",
     version="1",
-    description="International cooperation in criminal matters: legal bases, directory, cases.",
+    description=(
+        "International cooperation in criminal matters: legal bases, directory, cases.\n\n"
+        "The cases endpoints take a personal token (`Authorization: Bearer rgt_…`, made on the "
+        "API tokens page) with the scope `cases:read` for GET and `cases:write` for the rest "
+        "(403 without it); tokens expire and end when their user's password or second factor "
+        "changes. Calls are limited per user and failed tokens per client address: past a "
+        "limit the answer is 429 with `Retry-After` (seconds)."
+    ),
     urls_namespace="api",
 )
 api.add_router("", treaties_router)
