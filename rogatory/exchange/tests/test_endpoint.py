@@ -727,8 +727,9 @@ def post_evidence(payload: bytes) -> Any:
         b'{"evidence": 5}',
         b'{"evidence": "junk.token.here"}',
         b'{"evidence": "' + b"a" * 30000 + b'"}',
+        b"[" * 30000 + b"]" * 30000,
     ],
-    ids=["not_json", "list", "empty", "number", "junk_token", "long"],
+    ids=["not_json", "list", "empty", "number", "junk_token", "long", "deep"],
 )
 def test_evidence_junk_gets_400(partner: PartnerNode, payload: bytes) -> None:
     """A junk evidence payload gets 400 with a JSON error, never a 500."""
