@@ -45,6 +45,7 @@ def _officer_token(personas: Personas, settings: Any) -> Iterator[None]:
     Django's test client, the database connection kept open between requests, so every call
     runs inside the test's transaction and leaves nothing."""
     settings.API_RATE_LIMIT_PER_MINUTE = 1_000_000
+    settings.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE = 1_000_000
     if connection.vendor == "postgresql":
         # Foreign keys checked at each statement, as a real request's commit would: inside the
         # test's transaction a violation would otherwise surface only at teardown.

@@ -223,3 +223,21 @@ def test_a_site_administrator_revokes_a_leaked_token_in_the_admin(
     token.refresh_from_db()
     assert token.revoked_reason == RevokedReason.ADMIN
     assert client.get(API, headers=bearer(secret)).status_code == 401
+
+
+@override_settings(API_ANONYMOUS_RATE_LIMIT_PER_MINUTE=2)
+def test_calls_without_a_token_are_limited_per_address(client: Client, personas: Personas) -> None:
+    url = "/api/v1/legal-basis?requesting=FR&requested=KE&kind=mla"
+    start = timezone.now().replace(second=30, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        for _ in range(2):
+            assert client.get(url, REMOTE_ADDR="203.0.113.60").status_code == 200
+        response = client.get(url, REMOTE_ADDR="203.0.113.60")
+        assert response.status_code == 429
+        assert response["Retry-After"] == "30"
+        assert response.json()["detail"] == "Too many requests. Try again in 30 seconds."
+        assert client.get(url, REMOTE_ADDR="203.0.113.61").status_code == 200
+        # Calls with a token are the user's, not the address's.
+        _token, secret = do_create_token(personas.officer, name="t", scopes=READ)
+        response = client.get(API, headers=bearer(secret), REMOTE_ADDR="203.0.113.60")
+        assert response.status_code == 200
