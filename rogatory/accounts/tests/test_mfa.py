@@ -380,3 +380,13 @@ def test_the_second_step_never_sends_away_from_the_site(client: Client, personas
         reverse("mfa_verify"), {"code": code_for(device), "next": "https://evil.example/"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_background_fragments_are_refused_until_the_second_factor(
+    client: Client, personas: Personas
+) -> None:
+    """An htmx request of a waiting session gets 403, not the second-factor page to swap in."""
+    give_totp(personas.officer)
+    sign_in(client, personas.officer)
+    response = client.get(reverse("authority_list"), headers={"HX-Request": "true"})
+    assert response.status_code == 403 and response.content == b""
