@@ -81,7 +81,10 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         pending = request.session.get(MFA_PENDING_KEY)
+        # Templates leave out the menu of work while the second factor is awaited.
+        request.mfa_pending = False  # type: ignore[attr-defined]
         if pending and request.user.is_authenticated and not request.user.is_verified():  # type: ignore[attr-defined]
+            request.mfa_pending = True  # type: ignore[attr-defined]
             if self._open is None:
                 self._open = _open_prefixes()
             if not request.path.startswith(self._open):

@@ -113,6 +113,8 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(
     target = client.get(response["Location"])
     assert target.status_code == 302 and target["Location"].startswith(reverse("mfa_verify"))
     verify_url = target["Location"]
+    # The menu of work is left out while the second factor is awaited.
+    assert b'data-testid="nav-cases"' not in client.get(verify_url).content
     wrong = client.post(verify_url, {"code": "123456"})
     assert wrong.status_code == 200 and b"not valid" in wrong.content
     assert client.get(reverse("authority_list")).status_code == 302
