@@ -122,6 +122,7 @@ def test_a_new_server_counts_as_empty(
     monkeypatch.setattr(restore.database, "has_tables", lambda: False)
     root = installation.data_dir
     (root / "secret_key").write_text("generated at first start")
+    (root / "backup-recipients.txt").write_text("age1...\n")  # manage.py backup_keygen
     for folder in ("uploads", "tmp", "static/css", "search/knowledge-v4"):
         (root / folder).mkdir(parents=True)
     (root / "static/css/site.css").write_text("body {}")
