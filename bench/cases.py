@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DATA_DIR", workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rogatory.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Time the calls themselves, not the API's rate limits (decision 0019).
+    os.environ.setdefault("API_RATE_LIMIT_PER_MINUTE", "1000000")
+    os.environ.setdefault("API_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "1000000")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
     reuse = False
     if args.database == "postgresql":

@@ -418,6 +418,7 @@ def main(argv: list[str] | None = None) -> None:
             lines.append(
                 f"| {label} | {args.cpu_samples} | {1000 * spent / args.cpu_samples:.1f} |"
             )
+        lines += _failures(prefix)
         print("\n".join(lines))
     finally:
         if server is not None:
@@ -430,6 +431,18 @@ def main(argv: list[str] | None = None) -> None:
             print(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _failures(prefix: Path) -> list[str]:
+    """Locust's error report (what the errors were), when there were any."""
+    with open(f"{prefix}_failures.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        return []
+    lines = ["", "| errors | request | error |", "|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['Occurrences']} | {row['Name']} | {row['Error'][:200]} |")
+    return lines
 
 
 def _cpu_row(label: str, seconds: float, wall: float, requests: int) -> str:

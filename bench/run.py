@@ -76,6 +76,9 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rogatory.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Time the calls themselves, not the API's rate limits (decision 0019).
+    os.environ.setdefault("API_RATE_LIMIT_PER_MINUTE", "1000000")
+    os.environ.setdefault("API_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "1000000")
 
     if args.database_url.startswith("postgres"):
         ensure_postgres_database(args.database_url)

@@ -3,12 +3,14 @@
 Each app contributes a django-ninja router; this module only assembles them.
 """
 
+import math
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.parser import Parser
 
-from rogatory.accounts.throttle import RateLimited
+from rogatory.accounts.throttle import AnonymousApiThrottle, RateLimited, rate_limited_message
 from rogatory.cases.api import router as cases_router
 from rogatory.knowledge.api import router as knowledge_router
 from rogatory.lib import safejson
@@ -30,9 +32,19 @@ class SafeJsonParser(Parser):
 
 api = NinjaAPI(
     parser=SafeJsonParser(),
+    # Calls without a token, per client address; calls with one are counted per user by
+    # accounts.tokens.TokenAuth (decision 0019).
+    throttle=[AnonymousApiThrottle()],
     title="Rogatory API",
     version="1",
-    description="International cooperation in criminal matters: legal bases, directory, cases.",
+    description=(
+        "International cooperation in criminal matters: legal bases, directory, cases.\n\n"
+        "The cases endpoints take a personal token (`Authorization: Bearer rgt_…`, made on the "
+        "API tokens page) with the scope `cases:read` for GET and `cases:write` for the rest "
+        "(403 without it); tokens expire and end when their user's password or second factor "
+        "changes. Calls are limited per user and failed tokens per client address: past a "
+        "limit the answer is 429 with `Retry-After` (seconds)."
+    ),
     urls_namespace="api",
 )
 api.add_router("", treaties_router)
@@ -55,3 +67,10 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = api.create_response(request, {"detail": exc.message}, status=429)
     response["Retry-After"] = str(exc.wait)
     return response
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """429 from a django-ninja throttle (anonymous calls); ninja adds Retry-After."""
+    message = rate_limited_message(math.ceil(exc.wait or 60))
+    return api.create_response(request, {"detail": message}, status=429)

@@ -307,6 +307,10 @@ API_TOKEN_DAYS = env.integer("API_TOKEN_DAYS", 90, minimum=1)
 API_TOKEN_MAX_DAYS = env.integer("API_TOKEN_MAX_DAYS", 366, minimum=1)
 API_RATE_LIMIT_PER_MINUTE = env.integer("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 API_BAD_TOKENS_PER_10_MINUTES = env.integer("API_BAD_TOKENS_PER_10_MINUTES", 20, minimum=1)
+# Calls without a token (legal basis, knowledge) per minute and client address.
+API_ANONYMOUS_RATE_LIMIT_PER_MINUTE = env.integer(
+    "API_ANONYMOUS_RATE_LIMIT_PER_MINUTE", 120, minimum=1
+)
 
 # --- Audit: security events, access log, checkpoints (decision 0020) ---
 # Keys kept outside the database, made on first use (mode 0600): the HMAC keys of the access

@@ -204,7 +204,9 @@ def do_revoke_token(token: ApiToken, *, acting_user: User) -> bool:
         token.revoked_at = locked.revoked_at
         return False
     token.revoked_at = timezone.now()
-    token.revoked_reason = RevokedReason.USER
+    token.revoked_reason = (
+        RevokedReason.USER if acting_user.pk == token.user_id else RevokedReason.ADMIN
+    )
     token.save(update_fields=["revoked_at", "revoked_reason"])
     record(
         "token.revoked",

@@ -76,7 +76,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_at",
         "last_used_at",
         "expires_on",
+        "scopes",
         "revoked_at",
+        "revoked_reason",
     )
     actions = ["revoke"]
 

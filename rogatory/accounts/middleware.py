@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -81,10 +81,17 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         pending = request.session.get(MFA_PENDING_KEY)
+        # Templates leave out the menu of work while the second factor is awaited.
+        request.mfa_pending = False  # type: ignore[attr-defined]
         if pending and request.user.is_authenticated and not request.user.is_verified():  # type: ignore[attr-defined]
+            request.mfa_pending = True  # type: ignore[attr-defined]
             if self._open is None:
                 self._open = _open_prefixes()
             if not request.path.startswith(self._open):
+                if request.headers.get("HX-Request"):
+                    # A fragment a page asks for in the background (the menu's counts): no
+                    # page to swap in, and the second-factor page must not land in the menu.
+                    return HttpResponseForbidden()
                 target = reverse("mfa_verify" if pending == Pending.VERIFY else "mfa_enrol")
                 return HttpResponseRedirect(
                     f"{target}?{urlencode({'next': request.get_full_path()})}"

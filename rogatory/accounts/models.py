@@ -183,6 +183,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 class RevokedReason(models.TextChoices):
     USER = "user", _("revoked by its user")
+    ADMIN = "admin", _("revoked by an administrator")
     PASSWORD = "password", _("the password was changed or reset")
     MFA = "mfa", _("the second factor was reset")
     DEACTIVATED = "deactivated", _("the account was deactivated")

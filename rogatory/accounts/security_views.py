@@ -16,6 +16,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
@@ -48,6 +49,8 @@ from .models import User, UserSession
 
 # Recovery codes made by the last step, shown once on the next page.
 NEW_CODES_KEY = "_rg_new_recovery_codes"
+# Sign-in events of the audit chain (rogatory.audit.security), shown on the security page.
+SIGN_IN_ACTIONS = ["security.login", "security.login_failed", "security.logout"]
 
 
 def _user(request: HttpRequest) -> User:
@@ -234,8 +237,13 @@ def mfa_webauthn_done(request: HttpRequest) -> HttpResponse:
 def account_security(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     recovery = recovery_device(user)
+    # The user's own security events and sign-ins (the sign-in events name the user by id).
+    # Within the user's authority (indexed), newest first: the page reads a bounded slice.
     events = AuditEntry.objects.filter(
-        object_type="user", object_ref=str(user.public_id), action__startswith="security."
+        Q(object_ref=str(user.public_id)) | Q(object_ref=str(user.pk), action__in=SIGN_IN_ACTIONS),
+        authority_id=user.authority_id,
+        object_type="user",
+        action__startswith="security.",
     ).order_by("-sequence")[:10]
     return render(
         request,

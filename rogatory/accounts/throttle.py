@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import ipaddress
 import math
+import threading
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
@@ -31,6 +32,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
+from ninja.throttling import BaseThrottle
 
 from .models import RateWindow, User
 
@@ -235,12 +237,34 @@ def too_many(request: HttpRequest, wait: int) -> HttpResponse:
     return response
 
 
+def rate_limited_message(wait: int) -> str:
+    return _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait}
+
+
 def rate_limited(wait: int) -> RateLimited:
-    return RateLimited(
-        wait,
-        _("Too many requests. Try again in %(seconds)d seconds.") % {"seconds": wait},
-    )
+    return RateLimited(wait, rate_limited_message(wait))
 
 
 def api_user_key(user: User) -> str:
     return f"api:user:{user.pk}"
+
+
+class AnonymousApiThrottle(BaseThrottle):
+    """django-ninja throttle for calls without a token (the public legal-basis and knowledge
+    endpoints): API_ANONYMOUS_RATE_LIMIT_PER_MINUTE per client address. Calls with a token are
+    counted per user by TokenAuth instead."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._local.wait = 0
+        if getattr(request, "auth", None) is not None:
+            return True
+        self._local.wait = hit(
+            f"api:anon:{client_ip(request)}", settings.API_ANONYMOUS_RATE_LIMIT_PER_MINUTE, 60
+        )
+        return not self._local.wait
+
+    def wait(self) -> float | None:
+        return float(getattr(self._local, "wait", 0)) or None

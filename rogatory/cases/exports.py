@@ -15,6 +15,7 @@ import csv
 import datetime
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -261,12 +262,14 @@ def remove_expired_exports(now: datetime.datetime | None = None) -> int:
     return len(expired)
 
 
-def get_export_for_user(user: User, public_id: object) -> CaseExport:
+def get_export_for_user(user: User, public_id: uuid.UUID) -> CaseExport:
     """The export ``user`` asked for; 404 for anyone else's, and for one no longer kept."""
+    if user.authority_id is None:
+        raise Http404("No such export.")
     job = CaseExport.objects.filter(
         public_id=public_id, requested_by=user, authority_id=user.authority_id
     ).first()
-    if job is None or user.authority_id is None:
+    if job is None:
         raise Http404("No such export.")
     return job
 

@@ -4,7 +4,6 @@ authenticates itself); rate-limited per client address, with a lower limit for j
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -147,8 +146,8 @@ def endpoint_evidences(request: HttpRequest) -> Outcome:
     if data is None:
         return junk("too_large", 413)
     try:
-        payload = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+        payload = seal.loads_strict(data)  # deep nesting was a RecursionError (500)
+    except seal.SealError:
         return junk("malformed")
     if not isinstance(payload, dict):
         return junk("malformed")

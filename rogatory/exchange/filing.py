@@ -210,15 +210,21 @@ def apply_to_case(message: Message, case: Case) -> None:
 
 
 def _attach_parts(message: Message, case: Case, *, acting_user: User | None) -> None:
-    """File the message's received files on the case as documents; a file larger than what a
-    request may handle (EXCHANGE_FILE_INLINE_MAX) is left to the worker (attach_pending_parts),
-    which copies it outside any transaction."""
-    for part in message.parts.all():
-        if part.document_version_id or not part.stored_path or part.problem:
-            continue
-        if part.size > settings.EXCHANGE_FILE_INLINE_MAX:
-            continue
-        _attach_part(part, message, case, acting_user=acting_user)
+    """File the message's received files on the case as documents, once the filing has
+    committed: checking a file (a package may take seconds to inflate) must not hold the
+    write lock, on SQLite every other writer's (decision 0022). A file larger than what a
+    request may handle (EXCHANGE_FILE_INLINE_MAX), or one whose filing failed, is left to
+    the worker (attach_pending_parts), which copies it outside any transaction too."""
+
+    def attach() -> None:
+        for part in MessagePart.objects.filter(message=message).order_by("pk"):
+            if part.document_version_id or not part.stored_path or part.problem:
+                continue
+            if part.size > settings.EXCHANGE_FILE_INLINE_MAX:
+                continue
+            _attach_part(part, message, case, acting_user=acting_user)
+
+    transaction.on_commit(attach, robust=True)
 
 
 def attach_pending_parts(*, limit: int = 5) -> int:

@@ -500,8 +500,8 @@ def _check_zip(path: Path) -> str:
                 raise _encrypted()
             # Inflate every member once (the CRC proves it whole), within the time allowed.
             deadline = Deadline(settings.UPLOAD_CHECK_SECONDS)
-            for member in members:
-                for _chunk in read_member(archive, member, deadline):
+            for info in members:
+                for _chunk in read_member(archive, info, deadline):
                     pass
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 raise _macros()

@@ -7,6 +7,7 @@ snapshot is in the backup without its row (harmless), never a row without its fi
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
@@ -192,7 +193,7 @@ def make_backup(
                 % {"data_dir": data_dir}
             )
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / backup_name(datetime.datetime.now(datetime.UTC))
+        target = _free_name(folder, backup_name(datetime.datetime.now(datetime.UTC)))
     scratch = Path(tempfile.mkdtemp(prefix=".backup-", dir=data_dir))  # 0700, like the data
     partial = target.with_name(target.name + ".part") if target else None
     try:
@@ -221,7 +222,7 @@ def make_backup(
             if partial is not None:
                 sink.close()
         if partial is not None and target is not None:
-            os.replace(partial, target)
+            _move_into_place(partial, target)
             target.with_name(target.name + ".sha256").write_text(
                 f"{writer.digest.hexdigest()}  {target.name}\n"
             )
@@ -293,14 +294,47 @@ def _add_files(archive: ArchiveWriter) -> tuple[list[str], list[str]]:
     return keys, skipped
 
 
+def _move_into_place(partial: Path, target: Path) -> None:
+    """Rename without ever replacing another backup."""
+    try:
+        os.link(partial, target)  # FileExistsError rather than over another backup
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (a FAT-formatted disk)
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(partial, target)
+        return
+    partial.unlink()
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """``name`` in ``folder``, with -2, -3… before the suffix when a backup of the same second
+    is there already."""
+    path, number = folder / name, 1
+    while path.exists() or path.with_name(path.name + ".part").exists():
+        number += 1
+        path = folder / f"{name.removesuffix(FILE_SUFFIX)}-{number}{FILE_SUFFIX}"
+    return path
+
+
 def _prune(folder: Path, keep: int) -> list[Path]:
     """Remove all but the newest ``keep`` backups (ours only, by name) and their .sha256."""
     backups = sorted(
-        p
-        for p in folder.iterdir()
-        if p.name.startswith(FILE_PREFIX) and p.name.endswith(FILE_SUFFIX)
+        (
+            p
+            for p in folder.iterdir()
+            if p.name.startswith(FILE_PREFIX) and p.name.endswith(FILE_SUFFIX)
+        ),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
     )
     removed = []
+    # What a killed backup left: older than any backup still being written.
+    stale = time.time() - 24 * 3600
+    for part in folder.glob(f"{FILE_PREFIX}*{FILE_SUFFIX}.part"):
+        with contextlib.suppress(FileNotFoundError):
+            if part.stat().st_mtime < stale:
+                part.unlink()
     for path in backups[: max(len(backups) - keep, 0)]:
         path.unlink(missing_ok=True)
         path.with_name(path.name + ".sha256").unlink(missing_ok=True)

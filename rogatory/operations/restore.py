@@ -140,13 +140,18 @@ def target_contents() -> list[str]:
     """What the target holds already that a restore would replace (empty: a new target).
 
     A new server has made DATA_DIR/secret_key when it first started and may have made empty
-    folders, static files or a search index: none of these count.
+    folders, static files or a search index; its operator may have added backup recipients
+    (public keys): none of these count.
     """
     data_dir = Path(settings.DATA_DIR).resolve()
     found: list[str] = []
     ignored = {data_dir / name for name in REBUILT} | {
         Path(settings.STATIC_ROOT).resolve(),
         Path(settings.FILE_UPLOAD_TEMP_DIR or data_dir / "tmp").resolve(),
+    }
+    made_by_a_new_server = {
+        data_dir / "secret_key",
+        Path(settings.BACKUP_RECIPIENTS_FILE).resolve(),
     }
     sqlite_files: set[Path] = set()
     if database.vendor() == "sqlite":
@@ -161,7 +166,7 @@ def target_contents() -> list[str]:
             ]
             for name in files:
                 path = here / name
-                if path in sqlite_files or path == data_dir / "secret_key":
+                if path in sqlite_files or path in made_by_a_new_server:
                     continue
                 found.append(str(path))
                 if len(found) >= 5:

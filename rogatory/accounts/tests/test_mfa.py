@@ -113,6 +113,8 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(
     target = client.get(response["Location"])
     assert target.status_code == 302 and target["Location"].startswith(reverse("mfa_verify"))
     verify_url = target["Location"]
+    # The menu of work is left out while the second factor is awaited.
+    assert b'data-testid="nav-cases"' not in client.get(verify_url).content
     wrong = client.post(verify_url, {"code": "123456"})
     assert wrong.status_code == 200 and b"not valid" in wrong.content
     assert client.get(reverse("authority_list")).status_code == 302
@@ -380,3 +382,13 @@ def test_the_second_step_never_sends_away_from_the_site(client: Client, personas
         reverse("mfa_verify"), {"code": code_for(device), "next": "https://evil.example/"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_background_fragments_are_refused_until_the_second_factor(
+    client: Client, personas: Personas
+) -> None:
+    """An htmx request of a waiting session gets 403, not the second-factor page to swap in."""
+    give_totp(personas.officer)
+    sign_in(client, personas.officer)
+    response = client.get(reverse("authority_list"), headers={"HX-Request": "true"})
+    assert response.status_code == 403 and response.content == b""

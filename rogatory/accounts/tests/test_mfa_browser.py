@@ -144,7 +144,8 @@ def test_a_security_key_is_registered_and_signs_in(
     sign_in_with_password(page, base)
     page.get_by_test_id("nav-security").click()
     page.get_by_role("button", name="Add a security key or passkey").click()
-    expect(page.get_by_test_id("recovery-codes")).to_be_visible()
+    # The ceremony and the page that follows can take a while on a busy machine.
+    expect(page.get_by_test_id("recovery-codes")).to_be_visible(timeout=30_000)
     claire = User.objects.get(username="claire.officer")
     assert claire.webauthncredential_set.filter(confirmed=True).count() == 1
     shot(page, "mfa-06-security-key-codes")
@@ -154,7 +155,7 @@ def test_a_security_key_is_registered_and_signs_in(
     sign_in_with_password(page, base)
     assert "/accounts/mfa/verify/" in page.url
     page.get_by_role("button", name="Use your security key or passkey").click()
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/", timeout=30_000)
     page.goto(base + "/authorities/")
     expect(page.locator("h1")).to_be_visible()
     assert page.url.endswith("/authorities/")

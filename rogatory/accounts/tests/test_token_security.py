@@ -205,3 +205,39 @@ def test_guessing_tokens_gets_429(client: Client, personas: Personas) -> None:
     # Others are not affected, and a real token still works.
     _token, secret = do_create_token(personas.officer, name="ok", scopes=READ)
     assert client.get(API, headers=bearer(secret), REMOTE_ADDR="198.51.100.1").status_code == 200
+
+
+def test_a_site_administrator_revokes_a_leaked_token_in_the_admin(
+    client: Client, personas: Personas
+) -> None:
+    token, secret = do_create_token(personas.officer, name="leaked", scopes=READ)
+    client.force_login(personas.site_admin)
+    change = client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+    # Scopes are shown, never edited there.
+    assert change.status_code == 200 and 'name="scopes"' not in change.content.decode()
+    response = client.post(
+        reverse("admin:accounts_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_reason == RevokedReason.ADMIN
+    assert client.get(API, headers=bearer(secret)).status_code == 401
+
+
+@override_settings(API_ANONYMOUS_RATE_LIMIT_PER_MINUTE=2)
+def test_calls_without_a_token_are_limited_per_address(client: Client, personas: Personas) -> None:
+    url = "/api/v1/legal-basis?requesting=FR&requested=KE&kind=mla"
+    start = timezone.now().replace(second=30, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        for _ in range(2):
+            assert client.get(url, REMOTE_ADDR="203.0.113.60").status_code == 200
+        response = client.get(url, REMOTE_ADDR="203.0.113.60")
+        assert response.status_code == 429
+        assert response["Retry-After"] == "30"
+        assert response.json()["detail"] == "Too many requests. Try again in 30 seconds."
+        assert client.get(url, REMOTE_ADDR="203.0.113.61").status_code == 200
+        # Calls with a token are the user's, not the address's.
+        _token, secret = do_create_token(personas.officer, name="t", scopes=READ)
+        response = client.get(API, headers=bearer(secret), REMOTE_ADDR="203.0.113.60")
+        assert response.status_code == 200

@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from rogatory.lib.downloads import attachment
+
 from ..exports import get_export_for_user
 from ..models import CaseExport
 from .common import acting_user
@@ -37,9 +39,8 @@ def export_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
         if job.format == CaseExport.Format.CSV
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.file_name(), content_type=content_type
-    )
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    attachment(response, job.file_name())  # the one safe Content-Disposition (lib.downloads)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -12,7 +12,7 @@ import datetime
 import json
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -621,7 +621,10 @@ def conversation(partner: PartnerNode, personas: Personas) -> Conversation:
 
 
 def test_chunks_arrive_in_order_and_file_the_part_on_the_case(
-    partner: PartnerNode, conversation: Conversation, tmp_path: Path
+    partner: PartnerNode,
+    conversation: Conversation,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     """Chunks go in order, a tampered one is not counted, the last files the part on the case."""
     sent = info_answer_with_part(partner, tmp_path, conversation.conversation_id)
@@ -656,7 +659,9 @@ def test_chunks_arrive_in_order_and_file_the_part_on_the_case(
     )
     assert incoming_files() == []
 
-    answers = [put_chunk(sent.envelope, n, sent.chunk(n)) for n in range(3)]
+    # Received files go on the case once the filing has committed (decision 0022).
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [put_chunk(sent.envelope, n, sent.chunk(n)) for n in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 200]
     last = answers[-1].json()
     assert last["state"] == MessageState.FILED
@@ -727,8 +732,9 @@ def post_evidence(payload: bytes) -> Any:
         b'{"evidence": 5}',
         b'{"evidence": "junk.token.here"}',
         b'{"evidence": "' + b"a" * 30000 + b'"}',
+        b"[" * 30000 + b"]" * 30000,
     ],
-    ids=["not_json", "list", "empty", "number", "junk_token", "long"],
+    ids=["not_json", "list", "empty", "number", "junk_token", "long", "deep"],
 )
 def test_evidence_junk_gets_400(partner: PartnerNode, payload: bytes) -> None:
     """A junk evidence payload gets 400 with a JSON error, never a 500."""

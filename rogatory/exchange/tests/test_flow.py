@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from rogatory.exchange import timeouts, transport
 from rogatory.exchange.filing import do_accept_request, do_mark_retrieved
 from rogatory.exchange.models import Evidence, Message, MessageState
 from rogatory.exchange.outbound import do_send_action, do_send_request
+from rogatory.lib import uploads
 
 from .conftest import destination_b
 
@@ -33,7 +36,9 @@ def _types(message: Message) -> list[str]:
 
 
 def test_request_travels_and_becomes_an_incoming_case(
-    personas: Personas, approved: RequestVersion
+    personas: Personas,
+    approved: RequestVersion,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     """The approved request is sealed, relayed, delivered, registered at B, opened; A sees
     every evidence and every later step of B moves A's case."""
@@ -60,7 +65,9 @@ def test_request_travels_and_becomes_an_incoming_case(
     # B's officer opens it (retrieval, pushed back to A) and registers it.
     assert do_mark_retrieved(received, acting_user=personas.outsider)
     assert not do_mark_retrieved(received, acting_user=personas.outsider)
-    case_b = do_accept_request(received, acting_user=personas.outsider)
+    # Received files go on the case once the filing has committed (decision 0022).
+    with django_capture_on_commit_callbacks(execute=True):
+        case_b = do_accept_request(received, acting_user=personas.outsider)
     assert case_b.direction == Direction.INCOMING
     assert case_b.authority == personas.authority_b
     assert case_b.their_reference == case_a.our_reference
@@ -119,7 +126,8 @@ def test_request_travels_and_becomes_an_incoming_case(
         acting_user=personas.outsider,
         documents=[statement],
     )
-    transport.run_once()
+    with django_capture_on_commit_callbacks(execute=True):
+        transport.run_once()
     case_a.refresh_from_db()
     assert case_a.status == Status.EXECUTED
     evidence_docs = case_a.documents.filter(kind="evidence")
@@ -262,6 +270,32 @@ def test_a_message_nobody_opens_gets_a_non_retrieval_evidence(
     transport.push_evidences()
     sent.refresh_from_db()
     assert sent.state == MessageState.RETRIEVED
+
+
+def test_received_files_are_checked_after_the_filing_commits(
+    personas: Personas,
+    approved: RequestVersion,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Registering a received request checks its files with no transaction open: a check
+    inside it would hold SQLite's write lock (decision 0022)."""
+    outer = len(connection.atomic_blocks)
+    depths: list[int] = []
+    detect = uploads._detect
+
+    def recording(path: Any, extension: str) -> str:
+        depths.append(len(connection.atomic_blocks) - outer)
+        return detect(path, extension)
+
+    monkeypatch.setattr(uploads, "_detect", recording)
+    do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    transport.run_once()
+    received = Message.objects.get(direction=Message.Direction.INBOUND, action="request")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_b = do_accept_request(received, acting_user=personas.outsider)
+    assert case_b.documents.count() == 2
+    assert depths == [0, 0]
 
 
 def test_large_received_files_are_put_on_the_case_by_the_worker(

@@ -27,3 +27,21 @@ def test_a_name_can_neither_break_nor_extend_the_header(name: str, header: str) 
     response = attachment(HttpResponse(b"x"), name)
     assert response["Content-Disposition"] == header
     assert "\n" not in response["Content-Disposition"]
+
+
+def test_no_download_writes_its_header_by_hand() -> None:
+    """Every Content-Disposition goes through ``attachment()`` (an f-string once let a quote in
+    our reference add a second file name)."""
+    from pathlib import Path
+
+    import rogatory
+
+    root = Path(rogatory.__file__).parent
+    by_hand = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "downloads.py"
+        and '["Content-Disposition"] =' in path.read_text(encoding="utf-8")
+    ]
+    assert by_hand == []

@@ -42,7 +42,7 @@ from rogatory.cases.choices import Direction, MeasureType
 from rogatory.knowledge.actions import do_import_text
 from rogatory.operations import restore
 from rogatory.operations.backup import data_files, make_backup
-from rogatory.operations.encryption import generate_identity
+from rogatory.operations.encryption import generate_identity, load_identities
 from rogatory.operations.errors import BackupError
 from rogatory.reference.loaders import load_reference_data
 
@@ -122,6 +122,7 @@ def test_a_new_server_counts_as_empty(
     monkeypatch.setattr(restore.database, "has_tables", lambda: False)
     root = installation.data_dir
     (root / "secret_key").write_text("generated at first start")
+    (root / "backup-recipients.txt").write_text("age1...\n")  # manage.py backup_keygen
     for folder in ("uploads", "tmp", "static/css", "search/knowledge-v4"):
         (root / folder).mkdir(parents=True)
     (root / "static/css/site.css").write_text("body {}")
@@ -248,7 +249,8 @@ def new_target(root: Path, identity: Path) -> Iterator[Target]:
 def serving(target: Target) -> Iterator[str]:
     """gunicorn on a free loopback port over the target; stopped (its process group) after."""
     port = _free_port()
-    log = (target.data_dir.parent / f"{target.data_dir.name}-server.log").open("ab")
+    log_path = target.data_dir.parent / f"{target.data_dir.name}-server.log"
+    log = log_path.open("ab")
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -281,7 +283,12 @@ def serving(target: Target) -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError("the restored server did not start") from None
                 time.sleep(0.2)
-        yield base
+        try:
+            yield base
+        except AssertionError as failure:
+            log.flush()
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"{failure}\n--- server log ---\n{tail}") from failure
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
@@ -410,14 +417,57 @@ def test_a_backup_comes_back_as_a_working_server(
             assert stylesheet, "pages link their stylesheet through the static manifest"
             assert browser.get(stylesheet.group(1).decode())[0] == 200
 
+        # The scheduled backup, as cron runs it (bare environment, scripts/backup.sh), works
+        # on the restored server: a new backup, the older one pruned, a copy sent away.
+        offsite = tmp_path / "offsite"
+        env_file = tmp_path / "backup.env"
+        settings_lines = {
+            "DATA_DIR": str(target.data_dir),
+            "BACKUP_DIR": str(backup.path.parent),
+            "BACKUP_KEEP": "1",
+            "BACKUP_COPY_TO": f"{offsite}/",
+            "BACKUP_RECIPIENTS": ",".join(settings.BACKUP_RECIPIENTS),
+            "LOG_LEVEL": "WARNING",
+        }
+        if target.database_url:
+            settings_lines["DATABASE_URL"] = target.database_url
+        env_file.write_text("".join(f"{k}='{v}'\n" for k, v in settings_lines.items()))
+        scheduled = subprocess.run(  # noqa: S603 - our script
+            [
+                "/usr/bin/env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                str(ROOT / "scripts/backup.sh"),
+                str(env_file),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert scheduled.returncode == 0, scheduled.stdout + scheduled.stderr
+        [kept] = backup.path.parent.glob("rogatory-backup-*.tar.age")
+        assert kept != backup.path and not backup.path.exists()
+        assert sorted(p.name for p in offsite.iterdir()) == [kept.name, kept.name + ".sha256"]
+        checked = subprocess.run(  # noqa: S603
+            ["/usr/bin/sha256sum", "-c", kept.name + ".sha256"],
+            cwd=offsite,
+            capture_output=True,
+            check=False,
+        )
+        assert checked.returncode == 0
+        identities = load_identities(installation.identity, passphrase=lambda: "")
+        contents, _sha256 = restore.check_backup(str(offsite / kept.name), identities)
+        assert "data/documents/" + version.file_path in {m.name for m in contents.members}
+
         # A second restore over the working server is refused: it holds data now.
-        again = target.manage("restore", str(backup.path))
+        again = target.manage("restore", str(kept))
         assert again.returncode != 0 and "not empty" in again.stderr
 
     # A tampered copy is refused, and leaves the new target as it found it.
-    tampered = tmp_path / "tampered" / backup.path.name
+    tampered = tmp_path / "tampered" / kept.name
     tampered.parent.mkdir()
-    data = bytearray(backup.path.read_bytes())
+    data = bytearray(kept.read_bytes())
     data[len(data) // 2] ^= 0x40
     tampered.write_bytes(bytes(data))
     with new_target(tmp_path, installation.identity) as target:

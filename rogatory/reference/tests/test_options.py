@@ -43,7 +43,7 @@ def test_rendered_once_and_forgotten_when_a_state_changes(
 
 
 class _Form(forms.Form):
-    iccs = forms.ModelChoiceField(
+    iccs: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=IccsCategory.objects.order_by("code"),
         to_field_name="code",
         required=False,

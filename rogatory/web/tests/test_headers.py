@@ -104,7 +104,7 @@ def test_a_stricter_policy_set_by_the_view_is_kept() -> None:
         return response
 
     request = RequestFactory().get("/cases/x/documents/y/", HTTP_AUTHORIZATION="Bearer t")
-    response = SecurityHeadersMiddleware(download)(request)  # type: ignore[arg-type]
+    response = SecurityHeadersMiddleware(download)(request)
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["Cache-Control"] == "no-store"
 
