@@ -27,6 +27,22 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# PyICU (sorting in each language's order, rogatory/lib/collation.py) is built from source
+# against Debian's ICU: it needs libicu-dev, pkg-config and a C++ compiler.
+if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v g++ >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> Installing Debian's libicu-dev, pkg-config and g++ for PyICU"
+    { apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; } || {
+      echo "error: apt-get could not install libicu-dev, pkg-config and g++ (needed by PyICU)." >&2
+      exit 1; }
+  else
+    echo "error: PyICU needs Debian's libicu-dev, pkg-config and g++:" \
+      "apt-get install libicu-dev pkg-config g++" >&2
+    exit 1
+  fi
+fi
+
 stamp=".venv/.installed-$kind"
 wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.directory.models import CompetentAuthority
 from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
+from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import IccsCategory, State
 from rogatory.reference.options import CachedSelect
 from rogatory.treaties.models import Instrument
@@ -72,8 +73,7 @@ def _state_and_name(authority: CompetentAuthority) -> str:
 class CaseForm(forms.ModelForm):
     """Register a request or change its details. The other state decides who requests whom."""
 
-    counterpart: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=State.objects.order_by("name"),
+    counterpart: forms.ModelChoiceField = StateChoiceField(
         widget=CachedSelect("case.counterpart"),
         label=_("Other state"),
         help_text=_("The requesting state of an incoming request, the requested state otherwise."),
@@ -222,8 +222,7 @@ class PersonForm(PageForm):
     )
     date_of_birth = PlausibleDateField(label=_("Date of birth"), required=False, widget=DATE_WIDGET)
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
-    nationality: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=State.objects.order_by("name"),
+    nationality: forms.ModelChoiceField = StateChoiceField(
         widget=CachedSelect("person.nationality"),
         label=_("Nationality"),
         required=False,

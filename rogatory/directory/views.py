@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rogatory.accounts.models import User
 from rogatory.lib import safejson
+from rogatory.lib.collation import collated
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import InputRefused
 from rogatory.reference.choices import CooperationKind
@@ -117,7 +118,7 @@ def directory_index(request: HttpRequest) -> HttpResponse:
             "q": query,
         },
         "filtered": any((state, kind, language, instrument, query)),
-        "states": State.objects.filter(iso2__in=profiled).order_by("name"),
+        "states": collated(State.objects.filter(iso2__in=profiled), lambda s: s.name),
         "kinds": CooperationKind.choices,
         "languages": Language.objects.filter(
             code__in=AcceptedLanguage.objects.values("language_id")

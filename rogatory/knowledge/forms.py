@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rogatory.lib.validators import PlausibleDateField
+from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
@@ -21,9 +22,7 @@ IMPLEMENTS_HELP = _("Convention articles as instrument:article, e.g. untoc:6 unc
 
 
 class _LegalForm(forms.Form):
-    state: forms.ModelChoiceField[State] = forms.ModelChoiceField(
-        State.objects.order_by("name"), label=_("State")
-    )
+    state: forms.ModelChoiceField[State] = StateChoiceField(label=_("State"))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, label=_("Language"))
     title = forms.CharField(label=_("Title"), max_length=1000)
     date = PlausibleDateField(label=_("Date"), required=False, help_text=_("YYYY-MM-DD"))

@@ -24,6 +24,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from rogatory.lib.collation import collated
+
 from .models import IccsCategory, State
 
 KEPT_SECONDS = 300.0
@@ -60,11 +62,13 @@ def mark_selected(html: str, values: Iterable[str]) -> SafeString:
 
 
 def _states() -> str:
-    return options_html((s.iso2, s.name) for s in State.objects.order_by("name"))
+    states = collated(State.objects.all(), lambda s: s.name)
+    return options_html((s.iso2, s.name) for s in states)
 
 
 def state_options(selected: str = "") -> SafeString:
-    """``<option>`` elements for every state by name, in the active language; ``selected``
+    """``<option>`` elements for every state by name in the active language and its order
+    (ICU collation); ``selected``
     (an ISO 3166 alpha-2 code) marked as chosen."""
     return mark_selected(cached_options("states", _states), [selected])
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.choices import CooperationKind
+from rogatory.reference.fields import StateChoiceField as ReferenceStateField
 from rogatory.reference.models import IccsCategory, State
 
 from .models import Instrument
@@ -17,7 +18,7 @@ from .models import Instrument
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StateChoiceField(forms.ModelChoiceField):
+class StateChoiceField(ReferenceStateField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.iso2})"
 

@@ -9,6 +9,19 @@ document.addEventListener("click", (event) => {
   if (list) list.hidden = open;
 });
 
+// The site menu on a narrow screen: folded behind its button once this script runs (without
+// script the CSS leaves it open, so every link stays reachable).
+(() => {
+  const header = document.querySelector(".site-header");
+  const toggle = header && header.querySelector(".menu-toggle");
+  if (!toggle) return;
+  header.classList.add("js-menu");
+  toggle.addEventListener("click", () => {
+    const open = header.classList.toggle("menu-open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+})();
+
 // Resumable upload of large files (form[data-resumable-upload]). Files up to the threshold
 // go through the plain form; larger ones are sliced and PUT chunk by chunk at the offset the
 // server confirms. The session id is remembered per case and file (name, size, date), so

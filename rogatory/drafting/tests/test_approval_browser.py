@@ -1,0 +1,90 @@
+"""The approval round trip in Chromium: finalise, return with remarks, fix, approve with a
+comment, send; the inbox shows each side what waits, the history shows every step."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from conftest import shot
+from rogatory.accounts.models import Authority, User
+from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.drafting.tests.test_versions import a_draft
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector("[data-testid=current-user]")
+
+
+def _log_out(page: Any) -> None:
+    page.click(".account form button[type=submit]")
+    page.wait_for_selector("text=Log in")
+
+
+def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings: Any) -> None:
+    from playwright.sync_api import expect
+
+    load_demo_data(with_cases=False)
+    officer = User.objects.get(username="claire.officer")
+    people = SimpleNamespace(authority_a=Authority.objects.get(code="fr-bepi"), officer=officer)
+    case = a_draft(people)
+    base = live_server.url
+    writer = f"{base}/cases/{case.public_id}/writer/"
+
+    _log_in(page, base, "claire.officer")
+    page.goto(writer)
+    page.get_by_test_id("finalise").click()
+    expect(page.get_by_test_id("version-status")).to_have_text("Awaiting approval")
+    _log_out(page)
+
+    _log_in(page, base, "marc.supervisor")
+    tray = page.get_by_test_id("tray-approve")
+    expect(tray).to_contain_text(case.our_reference)
+    shot(page, "40-inbox-to-approve")
+    page.goto(writer)
+    page.get_by_test_id("return-open").click()
+    page.fill("#id_remarks", "Name the branch of Harambee Bank that holds the account.")
+    page.get_by_test_id("return").click()
+    expect(page.get_by_test_id("version-status").first).to_have_text("Returned with remarks")
+    _log_out(page)
+
+    _log_in(page, base, "claire.officer")
+    expect(page.get_by_test_id("tray-returned")).to_contain_text(case.our_reference)
+    page.goto(writer)
+    expect(page.get_by_test_id("returned-remarks")).to_contain_text("Name the branch")
+    shot(page, "41-writer-returned")
+    page.get_by_test_id("finalise").click()
+    expect(page.get_by_test_id("returned-remarks")).to_have_count(0)
+    _log_out(page)
+
+    _log_in(page, base, "marc.supervisor")
+    page.goto(writer)
+    page.fill("#id_comment", "Branch named; approved.")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("version-status").first).to_have_text("Approved")
+    _log_out(page)
+
+    _log_in(page, base, "claire.officer")
+    page.goto(writer)
+    page.get_by_test_id("send").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Sent")
+    history = page.get_by_test_id("history")
+    for line in (
+        "version 1 finalised",
+        "version 1 returned to its drafter",
+        "Name the branch",
+        "version 2 finalised",
+        "version 2 approved",
+        "Branch named; approved.",
+        "version 2 recorded as sent",
+    ):
+        expect(history).to_contain_text(line)
+    shot(page, "42-case-history-after-approval")

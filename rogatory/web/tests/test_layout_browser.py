@@ -1,0 +1,121 @@
+"""Layout on a phone (390 px) and a laptop (1366 px), in English and Arabic: no page is
+wider than the screen, the menu's links can be reached, user text keeps its own direction.
+
+Screenshots land in test-artifacts/ (layout-<language>-<width>-<page>.png).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import shot
+from rogatory.cases.models import Case
+from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (390, 1366)
+
+
+def _log_in(page: Any, base: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "claire.officer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector("[data-testid=current-user]")
+
+
+def _overflow(page: Any) -> int:
+    """How many pixels the page is wider than the window (0 when it fits)."""
+    return int(
+        page.evaluate(
+            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            " - window.innerWidth"
+        )
+    )
+
+
+def _widest(page: Any) -> str:
+    """The innermost elements that stick out of the window, to say what to fix."""
+    return str(
+        page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+            .filter(e => { const r = e.getBoundingClientRect();
+              return r.right > window.innerWidth + 1 || r.left < -1; })
+            .filter(e => ![...e.children].some(c => { const r = c.getBoundingClientRect();
+              return r.right > window.innerWidth + 1 || r.left < -1; }))
+            .slice(0, 3)
+            .map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 30))"""
+        )
+    )
+
+
+def test_pages_fit_the_screen_in_english_and_arabic(live_server: Any, page: Any) -> None:
+    load_demo_data()
+    base = live_server.url
+    case = Case.objects.filter(authority__code="fr-bepi").order_by("pk").first()
+    assert case is not None
+    _log_in(page, base)
+    pages = {"home": "/", "list": "/cases/", "case": f"/cases/{case.public_id}/"}
+    problems = []
+    for language in ("en", "ar"):
+        page.goto(base + "/")
+        page.click(f'.language-switcher button[value="{language}"]')
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, path in pages.items():
+                page.goto(base + path)
+                shot(page, f"layout-{language}-{width}-{name}")
+                extra = _overflow(page)
+                if extra > 0:
+                    problems.append(
+                        f"{language} {width}px {name}: {extra}px too wide ({_widest(page)})"
+                    )
+                # Every link of the main menu can be reached: visible, or behind the menu
+                # button that a narrow screen shows instead.
+                toggle = page.locator("[data-testid=menu-toggle]")
+                if toggle.is_visible():
+                    toggle.click()
+                link = page.get_by_test_id("nav-cases")
+                box = link.bounding_box()
+                if (
+                    not link.is_visible()
+                    or box is None
+                    or box["x"] < 0
+                    or (box["x"] + box["width"] > width)
+                ):
+                    problems.append(f"{language} {width}px {name}: 'Requests' out of reach")
+                if width == 1366:
+                    header = page.locator(".site-header").bounding_box()
+                    if header is not None and header["height"] > 90:
+                        problems.append(
+                            f"{language} {width}px {name}: header {header['height']:.0f}px high"
+                        )
+    assert not problems, problems
+
+
+def test_user_text_keeps_its_own_direction_in_arabic(live_server: Any, page: Any) -> None:
+    """Latin-script text typed into a case is isolated on an Arabic page: its punctuation
+    stays where it was typed (facts, subject, names, history)."""
+    load_demo_data()
+    base = live_server.url
+    case = Case.objects.filter(authority__code="fr-bepi").exclude(summary_of_facts="").first()
+    assert case is not None
+    _log_in(page, base)
+    page.goto(base + "/")
+    page.click('.language-switcher button[value="ar"]')
+    page.goto(base + f"/cases/{case.public_id}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    directions = page.evaluate(
+        """() => ({
+          facts: getComputedStyle(document.querySelector('p.prose')).direction,
+          subject: getComputedStyle(document.querySelector('h1 bdi')).direction,
+          history: [...document.querySelectorAll('[data-testid=history] bdi')].length,
+        })"""
+    )
+    assert directions["facts"] == "ltr", directions
+    assert directions["subject"] == "ltr", directions
+    assert directions["history"] > 0, directions
+    shot(page, "bidi-ar-case")
