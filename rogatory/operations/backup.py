@@ -74,6 +74,20 @@ class BackupResult:
     removed: list[Path] = field(default_factory=list)
 
 
+def sweep_scratch(data_dir: Path) -> list[Path]:
+    """Remove what a killed backup or restore left in DATA_DIR (plaintext casework): scratch
+    folders of ours untouched for a day, older than any backup or restore still running."""
+    stale = time.time() - 24 * 3600
+    removed = []
+    for folder in data_dir.glob(".*"):
+        if folder.name.startswith(TEMPORARY_PREFIXES) and folder.is_dir():
+            with contextlib.suppress(FileNotFoundError):
+                if folder.stat().st_mtime < stale:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+    return removed
+
+
 def setting_path(name: str) -> Path | None:
     """Where the file or folder named by a setting lives (None: not configured)."""
     if name == "SECRET_KEY_FILE":
@@ -194,6 +208,7 @@ def make_backup(
             )
         folder.mkdir(parents=True, exist_ok=True)
         target = _free_name(folder, backup_name(datetime.datetime.now(datetime.UTC)))
+    sweep_scratch(data_dir)
     scratch = Path(tempfile.mkdtemp(prefix=".backup-", dir=data_dir))  # 0700, like the data
     partial = target.with_name(target.name + ".part") if target else None
     try:

@@ -39,7 +39,14 @@ from pyrage import x25519
 from . import database
 from .actions import do_finish_restore
 from .archive import CHUNK, Contents, read_archive
-from .backup import DIR_SETTINGS, KEY_SETTINGS, REBUILT, TEMPORARY_PREFIXES, setting_path
+from .backup import (
+    DIR_SETTINGS,
+    KEY_SETTINGS,
+    REBUILT,
+    TEMPORARY_PREFIXES,
+    setting_path,
+    sweep_scratch,
+)
 from .backup import REPORTED_SETTINGS as _REPORTED
 from .documents import verify_documents
 from .encryption import decrypting
@@ -325,6 +332,7 @@ def restore_backup(
         )
     data_dir = Path(settings.DATA_DIR).resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sweep_scratch(data_dir)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     try:
         progress(_("Decrypting and checking the backup…"))

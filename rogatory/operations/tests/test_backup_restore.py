@@ -42,7 +42,7 @@ from rogatory.cases.actions import do_add_document, do_register_case
 from rogatory.cases.choices import Direction, MeasureType
 from rogatory.knowledge.actions import do_import_text
 from rogatory.operations import restore
-from rogatory.operations.backup import data_files, make_backup
+from rogatory.operations.backup import data_files, make_backup, sweep_scratch
 from rogatory.operations.encryption import generate_identity, load_identities
 from rogatory.operations.errors import BackupError
 from rogatory.reference.loaders import load_reference_data
@@ -105,6 +105,19 @@ def test_what_is_rebuilt_or_in_flight_stays_out(installation: Installation) -> N
         "data/exchange/incoming/m1/part-1",
         "data/uploads/1234.part",
     ]
+
+
+def test_what_a_killed_backup_left_is_swept(installation: Installation) -> None:
+    """Scratch folders hold plaintext casework: those untouched for a day are removed."""
+    root = installation.data_dir
+    old, running = root / ".backup-old", root / ".restore-running"
+    for folder in (old, running, root / "documents"):
+        (folder / "x").mkdir(parents=True)
+    day_ago = time.time() - 25 * 3600
+    for folder in (old, root / "documents"):
+        os.utime(folder, (day_ago, day_ago))
+    assert sweep_scratch(root) == [old]
+    assert running.exists() and (root / "documents").exists()
 
 
 def test_backups_stay_outside_the_data_directory(installation: Installation) -> None:
