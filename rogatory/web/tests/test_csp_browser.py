@@ -53,8 +53,8 @@ def visit(page: Any, url: str, problems: list[str]) -> None:
 def test_main_pages_raise_no_policy_violation(
     live_server: Any, page: Any, personas: Personas
 ) -> None:
-    """Home, case list, case page, writer, knowledge search, exchange inbox, the API docs and
-    an htmx swap: no CSP violation and no policy error in the console."""
+    """Home, login, case list, case page, writer, knowledge search, exchange inbox, the API
+    docs, the Django admin and an htmx swap: no CSP violation, no policy error in the console."""
     base = live_server.url
     errors: list[str] = []
     page.on(
@@ -71,6 +71,7 @@ def test_main_pages_raise_no_policy_violation(
     problems: list[str] = []
 
     visit(page, base + "/", problems)
+    visit(page, base + "/accounts/login/", problems)
     visit(page, base + "/iccs/", problems)
     # An htmx swap under the policy: expanding a section fetches its children.
     page.locator("li.level-1").nth(1).locator("button.expand").click()
@@ -92,6 +93,15 @@ def test_main_pages_raise_no_policy_violation(
         visit(page, base + path, problems)
         assert page.get_by_test_id("current-user").is_visible(), path
     shot(page, "csp-exchange-inbox")
+
+    page.context.clear_cookies()
+    sign_in(page, base, personas.site_admin)
+    for path in (
+        "/admin/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{personas.officer.pk}/change/",
+    ):
+        visit(page, base + path, problems)
 
     assert not problems, problems
     assert not errors, errors
