@@ -7,6 +7,7 @@ HTTPS=1; see docs/decisions/0003-settings-from-environment.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import secrets
 from pathlib import Path
@@ -234,10 +235,9 @@ CASE_LARGE_UPLOAD_MAX = env.integer("CASE_LARGE_UPLOAD_MAX", 8 * 1024**3, minimu
 # folder of ours that `manage.py secure_storage` sweeps after a crash (the system's /tmp is
 # shared); what Django stores is readable by the service user only.
 FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
-try:
+# A read-only checkout (docs, checks) cannot make it: uploads are not served from it.
+with contextlib.suppress(OSError):
     FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-except OSError:  # a read-only checkout (docs, checks): uploads are not served from it
-    pass
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Longest the structural check of one upload may inflate a package (DOCX, XLSX, ODT…), and

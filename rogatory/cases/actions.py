@@ -53,6 +53,7 @@ from .models import (
     Offence,
     Person,
 )
+from .validation import CASE_DATES, date_order_problems
 
 # Fields of a case an officer may set at registration or change later.
 CASE_FIELDS = (
@@ -278,6 +279,12 @@ def do_register_case(
 
 
 @transaction.atomic
+def _short(value: object, limit: int = 80) -> object:
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
+
+
 def do_update_case(
     case: Case, changes: Mapping[str, Any], *, acting_user: User | None
 ) -> list[str]:
@@ -296,7 +303,9 @@ def do_update_case(
         _check_officer(case.officer, case.authority_id)
     case.search_text = search_text_for(case)
     case.save()
-    _event(case, EventKind.UPDATED, acting_user, details={"fields": sorted(diff)})
+    # The history shows each change as old -> new; long texts are cut (the audit keeps all).
+    shown = {name: [_short(old), _short(new)] for name, (old, new) in diff.items()}
+    _event(case, EventKind.UPDATED, acting_user, details={"fields": sorted(diff), "changes": shown})
     _audit(case, "updated", acting_user, changes=diff)
     return sorted(diff)
 
@@ -339,6 +348,11 @@ def do_transition(
     locked.status = transition.target
     changed = ["status", "updated_at"]
     if transition.date_field:
+        dates = {field: getattr(locked, field) for field in CASE_DATES}
+        dates[transition.date_field] = day
+        for field, message in date_order_problems(dates, today=max(day, timezone.localdate())):
+            if field == transition.date_field:
+                raise TransitionRefused(message)
         setattr(locked, transition.date_field, day)
         changed.append(transition.date_field)
     if transition.needs_ground:

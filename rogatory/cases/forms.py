@@ -28,6 +28,7 @@ from .choices import (
     RefusalGround,
 )
 from .models import Case, CaseSettings
+from .validation import CASE_DATES, date_order_problems
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -134,12 +135,14 @@ class CaseForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        received, deadline = cleaned.get("received_on"), cleaned.get("deadline")
-        if received and deadline and deadline < received:
-            self.add_error("deadline", _("The deadline cannot come before the request arrived."))
-        sent, drafted = cleaned.get("sent_on"), cleaned.get("drafted_on")
-        if sent and drafted and sent < drafted:
-            self.add_error("sent_on", _("A request cannot be sent before it was drafted."))
+        # The dates the form holds, over the ones the lifecycle set (acknowledged on, …).
+        dates = {name: getattr(self.instance, name, None) for name in CASE_DATES}
+        dates |= {name: cleaned[name] for name in CASE_DATES if name in cleaned}
+        for name, message in date_order_problems(dates):
+            if name in self.fields:
+                self.add_error(name, message)
+            else:
+                self.add_error(None, message)
         return cleaned
 
     def case_fields(self) -> dict[str, Any]:

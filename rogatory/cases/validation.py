@@ -14,12 +14,15 @@ document (decision 0021).
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rogatory.lib.validators import model_value_problems, text_problem
 from rogatory.reference.models import IccsCategory, State
@@ -27,7 +30,15 @@ from rogatory.treaties.models import Instrument
 
 from .models import Case, Measure, Offence, Person
 
-__all__ = ["CaseContent", "ContentRefused", "Problem", "clean_case_content"]
+__all__ = [
+    "CASE_DATES",
+    "CaseContent",
+    "ContentRefused",
+    "Problem",
+    "clean_case_content",
+    "date_order_problems",
+    "period_problem",
+]
 
 Path = tuple[str | int, ...]
 
@@ -90,6 +101,96 @@ def _nested_text(value: Any, where: Path, problems: list[Problem]) -> None:
 def _codes(values: Iterable[Any]) -> set[str]:
     """Codes worth looking up: clean, short strings (anything else is refused as unknown)."""
     return {v for v in values if isinstance(v, str) and v and len(v) <= 60 and not text_problem(v)}
+
+
+# Dates of a request that follow from one another: (later, earlier, what is wrong). One list for
+# the case form, the API, the request-document import, received requests and the lifecycle's
+# dated steps (acknowledged on, executed on…), so that no path accepts what another refuses.
+DATE_ORDER = (
+    (
+        "acknowledged_on",
+        "received_on",
+        gettext_noop("Receipt cannot be acknowledged before the request arrived."),
+    ),
+    (
+        "deadline",
+        "received_on",
+        gettext_noop("The deadline cannot come before the request arrived."),
+    ),
+    (
+        "executed_on",
+        "received_on",
+        gettext_noop("A request cannot be executed before it arrived."),
+    ),
+    (
+        "closed_on",
+        "received_on",
+        gettext_noop("A request cannot be closed before it arrived."),
+    ),
+    (
+        "sent_on",
+        "drafted_on",
+        gettext_noop("A request cannot be sent before it was drafted."),
+    ),
+    (
+        "acknowledged_on",
+        "sent_on",
+        gettext_noop("Receipt cannot be acknowledged before the request was sent."),
+    ),
+    (
+        "executed_on",
+        "sent_on",
+        gettext_noop("A request cannot be executed before it was sent."),
+    ),
+    (
+        "closed_on",
+        "sent_on",
+        gettext_noop("A request cannot be closed before it was sent."),
+    ),
+)
+# Every date of a case that the rules above compare.
+CASE_DATES = (
+    "received_on",
+    "drafted_on",
+    "sent_on",
+    "acknowledged_on",
+    "deadline",
+    "executed_on",
+    "closed_on",
+)
+# Dates of what has happened: none lies in the future.
+PAST_DATES = ("received_on", "drafted_on", "sent_on", "acknowledged_on", "executed_on", "closed_on")
+
+
+def date_order_problems(
+    values: Mapping[str, Any], today: datetime.date | None = None
+) -> list[tuple[str, str]]:
+    """(field, message) for each date of ``values`` that lies in the future or before a date
+    it must follow; fields absent or empty are not judged."""
+    today = today or timezone.localdate()
+    found: list[tuple[str, str]] = []
+    for name in PAST_DATES:
+        day = values.get(name)
+        if isinstance(day, datetime.date) and day > today:
+            found.append((name, _("This date is in the future.")))
+    for later, earlier, message in DATE_ORDER:
+        a, b = values.get(later), values.get(earlier)
+        judged = any(name == later for name, _message in found)
+        if isinstance(a, datetime.date) and isinstance(b, datetime.date) and a < b and not judged:
+            found.append((later, _(message)))
+    return found
+
+
+def period_problem(start: Any, end: Any) -> str | None:
+    """Why a period (``period_from``/``period_to`` of a measure's details) is impossible."""
+    try:
+        first = datetime.date.fromisoformat(str(start)) if start else None
+        last = datetime.date.fromisoformat(str(end)) if end else None
+    except ValueError:
+        return None  # the format is the details' own check
+    if first and last and last < first:
+        return _("The period ends before it starts.")
+    return None
 
 
 def clean_case_content(content: CaseContent) -> CaseContent:
@@ -158,7 +259,13 @@ def clean_case_content(content: CaseContent) -> CaseContent:
         measure = copy.deepcopy(dict(measure))
         _values(Measure, measure, ("measures", n), problems)
         _nested_text(measure.get("details"), ("measures", n, "details"), problems)
+        details = measure.get("details")
+        if isinstance(details, Mapping):
+            wrong = period_problem(details.get("period_from"), details.get("period_to"))
+            if wrong:
+                problems.append(Problem(("measures", n, "details", "period_to"), wrong))
         measures.append(measure)
+    problems.extend(Problem((name,), message) for name, message in date_order_problems(fields))
     if problems:
         raise ContentRefused(problems)
     return CaseContent(fields=fields, offences=offences, persons=persons, measures=measures)

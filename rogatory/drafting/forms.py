@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.cases.validation import period_problem
 from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
 
 from .document import MEASURE_DETAILS
@@ -78,6 +79,14 @@ class MeasureDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, default in self.defaults.items():
             self.fields[name] = _field(name, default)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "period_from" in self.fields and "period_to" in self.fields:
+            wrong = period_problem(cleaned.get("period_from"), cleaned.get("period_to"))
+            if wrong:
+                self.add_error("period_to", wrong)
+        return cleaned
 
     def details(self) -> dict[str, Any]:
         stored: dict[str, Any] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -80,8 +81,30 @@ class CaseEvent(models.Model):
         if "officer" in details:
             return str(details["officer"] or "—")
         if "fields" in details:
-            return ", ".join(details["fields"])
+            changes = details.get("changes") or {}
+            parts = []
+            for name in details["fields"]:
+                label = _field_label(name)
+                if name in changes:
+                    old, new = changes[name]
+                    parts.append(f"{label}: {_value(old)} → {_value(new)}")
+                else:
+                    parts.append(label)
+            return "; ".join(parts)
         return ""
+
+
+def _field_label(name: str) -> str:
+    """A case field's name as people read it ("Summary of the facts", not summary_of_facts)."""
+    try:
+        label = str(Case._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        return name
+    return label[:1].upper() + label[1:]
+
+
+def _value(value: object) -> str:
+    return "—" if value in (None, "", []) else f"“{value}”"
 
 
 class FollowUp(models.Model):

@@ -426,7 +426,7 @@ def test_a_taken_reference_is_refused(
 def test_a_legal_transition_moves_the_request(
     client: Client, personas: Personas, make_case: MakeCase
 ) -> None:
-    case = make_case()
+    case = make_case(received_on=datetime.date(2026, 10, 1))
     auth = bearer(personas.officer)
     url = f"{URL}/{case.public_id}/transitions"
     response = post(client, url, {"action": "acknowledge", "on": "2026-10-06"}, auth)

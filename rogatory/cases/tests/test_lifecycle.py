@@ -45,6 +45,7 @@ from rogatory.cases.tests.conftest import MakeCase
 REASON = "The requesting state was consulted on 3 March."
 GROUND = RefusalGround.NO_DUAL_CRIMINALITY.value
 ON = datetime.date(2025, 3, 14)
+BEFORE = datetime.date(2025, 1, 6)
 DATE_FIELDS = ("sent_on", "acknowledged_on", "executed_on", "closed_on")
 CONSULT_FIRST = (
     "Consult the requesting state before refusing or postponing (art. 18(26)): "
@@ -78,7 +79,9 @@ def move_id(move: tuple[str, str, str]) -> str:
 
 
 def case_in(make_case: MakeCase, direction: str, status: str, **fields: object) -> Case:
-    """A request of authority A in ``status`` (set directly: this is test setup)."""
+    """A request of authority A in ``status`` (set directly: this is test setup), received or
+    drafted before ``ON`` (a dated step cannot come before it)."""
+    fields.setdefault("received_on" if direction == Direction.INCOMING else "drafted_on", BEFORE)
     case = make_case(direction, **fields)
     Case.objects.filter(pk=case.pk).update(status=status)
     case.refresh_from_db()
@@ -401,7 +404,7 @@ def test_an_incomplete_draft_is_not_sent_and_the_message_names_what_is_missing(
 def test_sending_a_complete_draft_sets_the_date_sent(
     make_case: MakeCase, personas: Personas
 ) -> None:
-    case = make_case(Direction.OUTGOING)
+    case = make_case(Direction.OUTGOING, drafted_on=BEFORE)
     at = datetime.datetime(2025, 6, 2, 12, 0, tzinfo=datetime.UTC)
     do_transition(case, "send", acting_user=personas.officer, at=at)
     assert case.status == Status.SENT and case.sent_on == datetime.date(2025, 6, 2)
@@ -558,7 +561,7 @@ def test_an_outgoing_request_from_draft_to_execution(
     make_case: MakeCase, personas: Personas
 ) -> None:
     officer = personas.officer
-    case = make_case(Direction.OUTGOING)
+    case = make_case(Direction.OUTGOING, drafted_on=BEFORE)
     assert case.status == Status.DRAFT
     do_transition(case, "send", acting_user=officer, on=datetime.date(2025, 1, 6))
     do_transition(case, "record_acknowledgement", acting_user=officer)
