@@ -277,8 +277,13 @@ def do_approve(version: RequestVersion, *, acting_user: User, comment: str = "")
                 pdf_sha256=locked.pdf_sha256,
                 comment=locked.approval_comment,
             )
+
             # The draft-marked files are of no further use once the final ones are kept.
-            transaction.on_commit(lambda: [uploads.delete_stored(path) for path in drafts])
+            def forget_drafts() -> None:
+                for path in drafts:
+                    uploads.delete_stored(path)
+
+            transaction.on_commit(forget_drafts)
     except BaseException:
         for path in stored:
             uploads.delete_stored(path)

@@ -222,7 +222,7 @@ def approve(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
         messages.error(
             request,
             _("The comment could not be kept: %(problem)s")
-            % {"problem": " ".join(form.errors.get("comment", []))},
+            % {"problem": " ".join(str(error) for error in form.errors.get("comment", []))},
         )
         return redirect("drafting_writer", public_id=version.case.public_id)
     try:

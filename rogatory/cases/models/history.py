@@ -97,7 +97,7 @@ class CaseEvent(models.Model):
 def _field_label(name: str) -> str:
     """A case field's name as people read it ("Summary of the facts", not summary_of_facts)."""
     try:
-        label = str(Case._meta.get_field(name.removesuffix("_id")).verbose_name)
+        label = str(getattr(Case._meta.get_field(name.removesuffix("_id")), "verbose_name", name))
     except FieldDoesNotExist:
         return name
     return label[:1].upper() + label[1:]

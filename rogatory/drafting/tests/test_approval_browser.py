@@ -4,11 +4,11 @@ comment, send; the inbox shows each side what waits, the history shows every ste
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
-from conftest import shot
+from conftest import Personas, shot
 from rogatory.accounts.models import Authority, User
 from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
 from rogatory.drafting.tests.test_versions import a_draft
@@ -35,7 +35,7 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     load_demo_data(with_cases=False)
     officer = User.objects.get(username="claire.officer")
     people = SimpleNamespace(authority_a=Authority.objects.get(code="fr-bepi"), officer=officer)
-    case = a_draft(people)
+    case = a_draft(cast(Personas, people))
     base = live_server.url
     writer = f"{base}/cases/{case.public_id}/writer/"
 
