@@ -234,7 +234,16 @@ def test_an_update_returns_and_audits_only_what_changed(
     assert case.subject == "Bribery of a foreign official"
     event = last_event(case)
     assert event.kind == EventKind.UPDATED
-    assert event.details == {"fields": ["requested_deadline", "subject"]}
+    assert event.details == {
+        "fields": ["requested_deadline", "subject"],
+        "changes": {
+            "requested_deadline": [None, "2025-09-30"],
+            "subject": [
+                "Laundering of the proceeds of a bribery scheme",
+                "Bribery of a foreign official",
+            ],
+        },
+    }
     entry = last_entry()
     assert entry.action == "case.updated" and entry.authority_id == personas.authority_a.pk
     assert entry.details == {

@@ -119,3 +119,21 @@ def test_user_text_keeps_its_own_direction_in_arabic(live_server: Any, page: Any
     assert directions["subject"] == "ltr", directions
     assert directions["history"] > 0, directions
     shot(page, "bidi-ar-case")
+
+
+def test_printing_a_case_shows_its_content_and_its_confidentiality(
+    live_server: Any, page: Any
+) -> None:
+    load_demo_data()
+    base = live_server.url
+    case = Case.objects.filter(authority__code="fr-bepi", confidentiality="confidential").first()
+    assert case is not None
+    _log_in(page, base)
+    page.goto(base + f"/cases/{case.public_id}/")
+    assert not page.get_by_test_id("print-confidential").is_visible()
+    page.emulate_media(media="print")
+    assert page.get_by_test_id("print-confidential").is_visible()
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("main form").first.is_visible()
+    assert page.locator("h1").is_visible()
+    page.pdf(path="test-artifacts/print-case.pdf")
