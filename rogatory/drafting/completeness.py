@@ -14,7 +14,8 @@ A rule (one ``[[rule]]`` table) has:
   ``measures`` / ``except_measures`` (measure kinds: with ``each = "measures"`` filters the
   items, otherwise the document must contain one of them), ``unless_all_measures`` (skipped when
   every measure is of these kinds), ``profile`` (a named predicate on the requested state's
-  profile, see ``PROFILE_PREDICATES``) and ``when`` (``{path = [values]}``);
+  profile, see ``PROFILE_PREDICATES``) and ``when`` (``{path = [values]}``; a path starting with
+  ``./`` is read on each item of ``each``, booleans as "true"/"false");
 * one check: ``require`` (a path or list of paths, each must be filled), ``require_any`` (at least
   one filled) or ``require_in_details`` (fields of a measure's ``details``); with ``require``,
   ``allowed_from = "accepted_languages"`` also requires the value to be one the profile accepts;
@@ -460,7 +461,7 @@ def _applies(rule: Rule, document: Mapping[str, Any], profile: ProfileContext) -
     ):
         return False
     for path, values in applies.when:
-        if _get(document, path) not in values:
+        if not path.startswith("./") and _get(document, path) not in values:
             return False
     return applies.profile is None or PROFILE_PREDICATES[applies.profile](document, profile)
 
@@ -509,6 +510,8 @@ def check_document(
         if each is not None:
             items = list(enumerate(document.get(each) or []))
         for index, item in items:
+            if each is not None and not _item_applies(rule, item):
+                continue
             kind = item.get("kind") if isinstance(item, Mapping) else None
             if each == "measures":
                 if rule.applies_to.measures and kind not in rule.applies_to.measures:
@@ -530,6 +533,22 @@ def check_document(
                 )
             )
     return findings
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _item_applies(rule: Rule, item: Any) -> bool:
+    """Whether the item meets the rule's ``when`` conditions on the item itself ("./path",
+    e.g. ``"./is_legal_person" = ["false"]``: a natural person's date of birth)."""
+    return all(
+        _as_text(_get(item, path[2:])) in values
+        for path, values in rule.applies_to.when
+        if path.startswith("./")
+    )
 
 
 def profile_context(case: Case) -> ProfileContext:

@@ -64,7 +64,18 @@ _COMPLETE: dict[str, Any] = {
             "nationality": "KE",
             "identity_document": "Passport A1234567",
             "location": "12 Harbour Road, Mombasa",
-        }
+        },
+        {
+            "role": "asset_holder",
+            "name": "Harbour Holdings Ltd",
+            "other_names": "",
+            "is_legal_person": True,
+            "date_of_birth": None,
+            "place_of_birth": "",
+            "nationality": "KE",
+            "identity_document": "Registration PVT-2019-04417",
+            "location": "Harbour Towers, Moi Avenue, Mombasa",
+        },
     ],
     "measures": [
         {

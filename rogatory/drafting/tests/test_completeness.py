@@ -20,6 +20,7 @@ from rogatory.drafting.completeness import (
     Requirement,
     Rule,
     RuleError,
+    _item_applies,
     can_finalise,
     check_case,
     check_document,
@@ -43,6 +44,8 @@ def _item_index(rule: Rule, document: dict[str, Any]) -> int | None:
     if each is None:
         return None
     for index, item in enumerate(document[each]):
+        if not _item_applies(rule, item):
+            continue
         if each == "measures":
             if rule.applies_to.measures and item["kind"] not in rule.applies_to.measures:
                 continue
@@ -357,3 +360,30 @@ def test_check_case_blocks_finalising_until_facts_and_purpose_are_given(
     assert "profile.translation_needed" in {f.rule_id for f in findings if f.is_error}
     # Fixed texts in English: not accepted either.
     assert "profile.language" in _ids(check_case(case, "en"))
+
+
+def test_a_legal_person_is_not_asked_for_a_date_of_birth() -> None:
+    """A company is identified by its registration number or seat, a person by birth or ID."""
+    from rogatory.drafting.completeness import check_document
+
+    def person(**fields: object) -> dict[str, object]:
+        return {
+            "name": "X",
+            "is_legal_person": False,
+            "date_of_birth": None,
+            "place_of_birth": "",
+            "identity_document": "",
+            "location": "",
+        } | fields
+
+    def rules_for(people: list[dict[str, object]]) -> set[str]:
+        return {f.rule_id for f in check_document({"kind": "mla", "persons": people})}
+
+    assert "untoc.person_identity" in rules_for([person()])
+    assert "untoc.legal_person_identity" not in rules_for([person()])
+    company = person(is_legal_person=True)
+    assert "untoc.person_identity" not in rules_for([company])
+    assert "untoc.legal_person_identity" in rules_for([company])
+    assert "untoc.legal_person_identity" not in rules_for(
+        [person(is_legal_person=True, location="Nairobi")]
+    )
