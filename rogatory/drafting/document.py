@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+from django.conf import settings
 from django.utils import timezone, translation
 
 from rogatory.cases.choices import Direction, DocumentKind, MeasureType
@@ -173,6 +174,21 @@ def _details(kind: str, stored: Any) -> dict[str, Any]:
     return {name: copy.deepcopy(stored.get(name, default)) for name, default in defaults.items()}
 
 
+def _authority_name(stored: str, entry: Any) -> str:
+    """An authority's name in the request's (active) language: the directory entry's own
+    translation when the case holds that entry's name in any language (copied from the
+    directory in the language of whoever registered it), what was typed otherwise."""
+    if entry is None:
+        return stored
+    names = {
+        getattr(entry, f"name_{code.replace('-', '_')}", "") or ""
+        for code, _name in settings.LANGUAGES
+    }
+    if not stored or stored in names:
+        return str(entry.name) or stored
+    return stored
+
+
 def build_document(
     case: Case,
     *,
@@ -195,13 +211,12 @@ def build_document(
     }
     declared.update(formalities or {})
     with translation.override(DJANGO_LANGUAGES[lang]):
+        ours = case.requesting_authority or getattr(case.authority, "directory_entry", None)
         requesting_authority = (
-            case.requesting_authority_name
-            or (case.requesting_authority.name if case.requesting_authority else "")
-            or case.authority.name
+            _authority_name(case.requesting_authority_name, ours) or case.authority.name
         )
-        requested_authority = case.requested_authority_name or (
-            case.requested_authority.name if case.requested_authority else ""
+        requested_authority = _authority_name(
+            case.requested_authority_name, case.requested_authority
         )
         legal_basis: dict[str, Any] | None = None
         if case.legal_basis is not None or case.legal_basis_note:

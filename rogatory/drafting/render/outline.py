@@ -90,6 +90,16 @@ def paragraphs(value: object) -> list[str]:
     return [line.rstrip() for line in text(value).splitlines() if line.strip()]
 
 
+# "art. 18", "Art 46(9)", "article 18 (3) (b)", "Article 18, paragraph 3": article, paragraph,
+# letter.
+ARTICLE = re.compile(
+    r"^\s*(?:art\.?|article)\s*(?P<article>\d+)"
+    r"(?:\s*(?:\(|,\s*(?:para(?:graph)?\.?)\s*)(?P<paragraph>\d+)\)?)?"
+    r"(?:\s*\((?P<letter>[a-z])\))?\s*$",
+    re.IGNORECASE,
+)
+
+
 class Builder:
     def __init__(self, document: Mapping[str, Any], approval: Approval | None = None) -> None:
         self.doc = document
@@ -224,6 +234,19 @@ class Builder:
             ),
         )
 
+    def article(self, raw: str) -> str:
+        """A provision typed as "art. 18", "Art. 46(9)" or "article 18 (3)(b)", said in the
+        request's language ("المادة 18", "第46条第9款"); anything else as typed."""
+        match = ARTICLE.match(raw)
+        if match is None:
+            return raw
+        number, paragraph, letter = match.group("article", "paragraph", "letter")
+        if paragraph is None:
+            said = self.t.fmt("legal_basis.article", article=number)
+        else:
+            said = self.t.fmt("legal_basis.paragraph", article=number, paragraph=paragraph)
+        return f"{said} ({letter})" if letter else said
+
     def legal_basis(self, number: str) -> Section:
         basis = self.doc.get("legal_basis")
         section = Section(number, self.t["section.legal_basis"])
@@ -233,7 +256,7 @@ class Builder:
         section.fields = self.fields(
             [
                 ("field.instrument", text(basis.get("title")) or text(basis.get("instrument"))),
-                ("field.article", text(basis.get("article"))),
+                ("field.article", self.article(text(basis.get("article")))),
                 ("field.legal_note", text(basis.get("note"))),
                 ("field.as_of", self.date(basis.get("as_of"))),
             ]
@@ -372,6 +395,10 @@ class Builder:
     def confidentiality(self, number: str) -> Section:
         level = text(self.doc.get("confidentiality")) or "standard"
         key = f"confidentiality.{level}"
+        basis = self.doc.get("legal_basis") or {}
+        if text(basis.get("instrument")) == "uncac" and self.t.has(f"{key}_uncac_first"):
+            # A request under UNCAC cites UNCAC first (art. 46(20)), UNTOC in brackets.
+            key = f"{key}_uncac_first"
         return Section(
             number,
             self.t["section.confidentiality"],

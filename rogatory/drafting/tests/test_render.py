@@ -494,3 +494,51 @@ def test_missing_fonts_fail_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     finally:
         monkeypatch.delenv("ROGATORY_FONT_DIRS")
         fonts.find.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        ("ar", "art. 18", "المادة 18"),
+        ("ar", "Art. 46(9)", "الفقرة 9 من المادة 46"),
+        ("zh", "art. 46(9)", "第46条第9款"),
+        ("fr", "art. 18 (3)(b)", "article 18, paragraphe 3 (b)"),
+        ("en", "art. 18", "article 18"),
+        (
+            "en",
+            "UNCAC art. 46 and the 2003 bilateral treaty",
+            "UNCAC art. 46 and the 2003 bilateral treaty",
+        ),
+    ],
+)
+def test_the_article_is_said_in_the_requests_language(language: str, typed: str, said: str) -> None:
+    """ "art. 18" typed in the case reads "المادة 18" in an Arabic request; free text stays."""
+    from rogatory.drafting.render.outline import build_outline
+
+    document = {"language": language, "legal_basis": {"title": "UNTOC", "article": typed}}
+    section = next(s for s in build_outline(document).sections if s.number == "2")
+    values = {f.value for f in section.fields}
+    assert said in values
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru", "ar", "zh"])
+@pytest.mark.parametrize("level", ["confidential", "strict"])
+def test_a_request_under_uncac_cites_uncac_first(language: str, level: str) -> None:
+    """The confidentiality paragraph names the instrument the request relies on first."""
+    from rogatory.drafting.render.outline import build_outline
+
+    def paragraph(instrument: str) -> str:
+        document = {
+            "language": language,
+            "confidentiality": level,
+            "legal_basis": {"instrument": instrument, "title": "", "article": ""},
+        }
+        section = next(s for s in build_outline(document).sections if s.number == "9")
+        return section.paragraphs[0]
+
+    marks = {"en": ("46", "18"), "fr": ("46", "18"), "es": ("46", "18"), "ru": ("46", "18")}
+    marks |= {"ar": ("46", "18"), "zh": ("四十六", "十八条")}
+    uncac, untoc = marks[language]
+    under_uncac, under_untoc = paragraph("uncac"), paragraph("untoc")
+    assert under_uncac.index(uncac) < under_uncac.index(untoc)
+    assert under_untoc.index(untoc) < under_untoc.index(uncac)

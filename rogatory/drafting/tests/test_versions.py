@@ -370,3 +370,28 @@ def test_rendering_a_pdf_does_not_flood_the_log(personas: Personas) -> None:
 
     logging.config.dictConfig(settings.LOGGING)
     assert not logging.getLogger("fontTools.subset").isEnabledFor(logging.INFO)
+
+
+def test_the_requesting_authority_is_named_in_the_requests_language(personas: Personas) -> None:
+    """The name copied from the directory in the drafter's language is replaced by the
+    directory's name in the language of the request; a name typed by hand stays."""
+    from rogatory.directory.models import CompetentAuthority, CountryProfile
+    from rogatory.drafting.document import build_document
+
+    profile, _created = CountryProfile.objects.get_or_create(state_id="FR")
+    CompetentAuthority.objects.create(
+        profile=profile,
+        slug="bepi",
+        name_en="Ministry of Justice — International Criminal Assistance Office",
+        name_fr="Ministère de la Justice — Bureau de l'entraide pénale internationale",
+        platform_authority=personas.authority_a,
+    )
+    french = "Ministère de la Justice — Bureau de l'entraide pénale internationale"
+    case = a_draft(personas, requesting_authority_name=french)
+    english = build_document(case, language="en")["requesting"]["authority"]
+    assert english == "Ministry of Justice — International Criminal Assistance Office"
+    assert build_document(case, language="fr")["requesting"]["authority"] == french
+    case.requesting_authority_name = "Parquet national financier"
+    assert build_document(case, language="en")["requesting"]["authority"] == (
+        "Parquet national financier"
+    )
