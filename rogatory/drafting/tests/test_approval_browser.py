@@ -41,8 +41,17 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
 
     _log_in(page, base, "claire.officer")
     page.goto(writer)
+    # While the DOCX and PDF are rendered, the page says so: what it said is kept across the
+    # page load that follows (a listener added after the page's own runs after it).
+    page.evaluate(
+        """() => document.addEventListener("submit", () => {
+          const busy = document.querySelector("[role=status].busy");
+          sessionStorage.setItem("busy", busy ? busy.textContent : "");
+        })"""
+    )
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("version-status")).to_have_text("Awaiting approval")
+    assert "Rendering" in (page.evaluate("sessionStorage.getItem('busy')") or "")
     _log_out(page)
 
     _log_in(page, base, "marc.supervisor")

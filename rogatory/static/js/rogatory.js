@@ -22,6 +22,25 @@ document.addEventListener("click", (event) => {
   });
 })();
 
+// Forms that take a few seconds (rendering a request): say so, and refuse a second click.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-busy-text]");
+  if (!form || event.defaultPrevented) return;
+  const button = form.querySelector('button[type="submit"]');
+  if (!button) return;
+  if (form.getAttribute("aria-busy") === "true") {
+    event.preventDefault();
+    return;
+  }
+  form.setAttribute("aria-busy", "true");
+  button.setAttribute("aria-disabled", "true");
+  const status = document.createElement("span");
+  status.className = "busy";
+  status.setAttribute("role", "status");
+  status.textContent = form.dataset.busyText;
+  button.after(status);
+});
+
 // Resumable upload of large files (form[data-resumable-upload]). Files up to the threshold
 // go through the plain form; larger ones are sliced and PUT chunk by chunk at the offset the
 // server confirms. The session id is remembered per case and file (name, size, date), so
