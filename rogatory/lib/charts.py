@@ -90,6 +90,9 @@ class Chart:
     categories: list[str]
     series: list[Series]
     unit: str = ""
+    # "14 requests" said properly in every language (ngettext): given the number and its
+    # formatted text; without it the tooltip appends ``unit`` to the number.
+    quantity: Callable[[float, str], str] | None = field(default=None, repr=False, compare=False)
     # Heading of the category column of the data table ("State", "Month"); may stay empty.
     category_label: str = ""
     # Formats the numbers of the table and, unless the drawing function is given its own,
@@ -469,7 +472,7 @@ def bar_chart_svg(
                     bar_h,
                     fill=_colour(index),
                     css="chart-bar",
-                    tooltip=_tooltip(label, chart, series, fmt(series.values[row])),
+                    tooltip=_tooltip(label, chart, series, series.values[row], fmt),
                 )
             x += length
         canvas.text(
@@ -551,7 +554,7 @@ def column_chart_svg(
                     length,
                     fill=_colour(index),
                     css="chart-bar",
-                    tooltip=_tooltip(label, chart, series, fmt(series.values[column])),
+                    tooltip=_tooltip(label, chart, series, series.values[column], fmt),
                 )
         canvas.text(
             centre, y - 4, value_texts[column], anchor="middle", css="chart-value", number=True
@@ -564,7 +567,11 @@ def column_chart_svg(
     )
 
 
-def _tooltip(category: str, chart: Chart, series: Series, value: str) -> str:
+def _tooltip(
+    category: str, chart: Chart, series: Series, value: float, fmt: Callable[[float], str]
+) -> str:
     """Name one bar for mouse users: "Spain, incoming: 12 days"."""
     name = f"{category}, {_clean(series.label)}" if len(chart.series) > 1 else category
-    return f"{name}: {value} {_clean(chart.unit)}".rstrip()
+    if chart.quantity is not None:
+        return f"{name}: {_clean(chart.quantity(value, fmt(value)))}"
+    return f"{name}: {fmt(value)} {_clean(chart.unit)}".rstrip()

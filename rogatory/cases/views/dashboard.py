@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 
 from rogatory.lib.charts import Chart, NumberFormat, Series, bar_chart_svg, column_chart_svg
@@ -101,6 +101,7 @@ def _workload_chart(workload: stats.Workload, direction: str) -> dict[str, Any]:
             Series(_("Within their deadline"), [row.open - row.overdue for row in rows]),
         ],
         unit=_("requests"),
+        quantity=_requests,
         category_label=_("Responsible officer"),
         number_format=format_count,
         links=[_list_url(officer=o, status="open", direction=direction) for o in officer],
@@ -121,6 +122,7 @@ def _state_chart(rows: list[stats.DirectionCount], direction: str) -> dict[str, 
             Series(_("Sent"), [row.outgoing for row in rows]),
         ],
         unit=_("requests"),
+        quantity=_requests,
         category_label=_("Other state"),
         number_format=format_count,
         links=[_list_url(state=row.key, direction=direction) if row.key else "" for row in rows],
@@ -137,6 +139,7 @@ def _kind_chart(rows: list[stats.DirectionCount], direction: str) -> dict[str, A
             Series(_("Sent"), [row.outgoing for row in rows]),
         ],
         unit=_("requests"),
+        quantity=_requests,
         category_label=_("Kind of request"),
         number_format=format_count,
         links=[_list_url(kind=row.key, direction=direction) for row in rows],
@@ -161,6 +164,7 @@ def _times_chart(times: stats.ExecutionTimes) -> dict[str, Any]:
             ),
         ],
         unit=_("days"),
+        quantity=_days,
         category_label=_("Kind of request"),
         number_format=format_count,
     )
@@ -188,6 +192,7 @@ def _refusal_chart(rows: list[stats.DirectionCount]) -> dict[str, Any]:
             Series(_("Refused by the other state"), [row.outgoing for row in rows]),
         ],
         unit=_("requests"),
+        quantity=_requests,
         category_label=_("Ground for refusal"),
         number_format=format_count,
     )
@@ -203,10 +208,21 @@ def _month_chart(rows: list[stats.MonthCount]) -> dict[str, Any]:
             Series(_("Sent"), [row.outgoing for row in rows]),
         ],
         unit=_("requests"),
+        quantity=_requests,
         category_label=_("Month"),
         number_format=format_count,
     )
     return _draw(chart, columns=True, chart_id="chart-months")
+
+
+def _requests(value: float, text: str) -> str:
+    # Translators: a count of requests in a chart's tooltip, e.g. "14 requests".
+    return ngettext("%(count)s request", "%(count)s requests", int(value)) % {"count": text}
+
+
+def _days(value: float, text: str) -> str:
+    # Translators: a duration in a chart's tooltip, e.g. "12 days" (the median may be 12.5).
+    return ngettext("%(count)s day", "%(count)s days", round(value)) % {"count": text}
 
 
 @login_required

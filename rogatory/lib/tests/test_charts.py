@@ -474,3 +474,21 @@ def test_template_for_an_empty_chart() -> None:
     assert "<table" in html
     assert "No data to show." in html
     assert "No requests yet" in custom and "No data to show." not in custom
+
+
+@pytest.mark.parametrize("draw", DRAWERS)
+def test_a_quantity_is_said_with_its_plural(draw: object) -> None:
+    """ "1 request", "12 requests": the caller's ngettext says the number and its noun."""
+
+    def quantity(value: float, text: str) -> str:
+        return f"{text} request" if int(value) == 1 else f"{text} requests"
+
+    chart = Chart(
+        title="Requests by state",
+        categories=["France", "Germany"],
+        series=[Series("Requests", [1, 12])],
+        unit="requests",
+        quantity=quantity,
+    )
+    titles = [e.text for e in parse(draw(chart)).iter(SVG_TITLE)]  # type: ignore[operator]
+    assert "France: 1 request" in titles and "Germany: 12 requests" in titles

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
 
@@ -19,3 +21,15 @@ def language_name(code: str) -> str:
         return str(get_language_info(key)["name_translated"])
     except KeyError:
         return str(code)
+
+
+# How each language separates the items of a list in running text.
+_SEPARATORS = {"zh": "、", "ar": "، "}
+
+
+@register.filter
+def listing(items: Iterable[object]) -> str:
+    """Items joined as the reader's language joins them: "a, b" — "a、b" in Chinese,
+    "a، b" in Arabic."""
+    language = (get_language() or "en").split("-")[0]
+    return _SEPARATORS.get(language, ", ").join(str(item) for item in items)
