@@ -78,6 +78,9 @@ DRAFT_FIELDS = (
     "undertakings",
     "signatory_name",
     "signatory_title",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 )
 
 
@@ -358,6 +361,9 @@ DOCUMENT_PATHS = {
     "undertakings": "formalities/undertakings",
     "signatory_name": "signatory/name",
     "signatory_title": "signatory/title",
+    "contact_name": "contact/name",
+    "contact_phone": "contact/phone",
+    "contact_email": "contact/email",
 }
 
 
@@ -480,6 +486,9 @@ def _draft_settings(document: dict[str, Any]) -> dict[str, Any]:
         "undertakings": formalities["undertakings"],
         "signatory_name": signatory["name"],
         "signatory_title": signatory["title"],
+        "contact_name": document["contact"]["name"],
+        "contact_phone": document["contact"]["phone"],
+        "contact_email": document["contact"]["email"],
     }
 
 

@@ -120,6 +120,7 @@ _TOP: dict[str, Any] = {
         "undertakings": "",
     },
     "signatory": {"name": "", "title": ""},
+    "contact": {"name": "", "phone": "", "email": ""},
 }
 _LEGAL_BASIS = {"instrument": None, "title": "", "article": "", "note": "", "as_of": None}
 _OFFENCE = {"national_name": "", "national_provision": "", "iccs": "", "iccs_title": ""}
@@ -194,6 +195,7 @@ def build_document(
     *,
     language: str,
     signatory: Mapping[str, str] | None = None,
+    contact: Mapping[str, str] | None = None,
     written_in: str | None = None,
     formalities: Mapping[str, Any] | None = None,
     date: datetime.date | None = None,
@@ -295,6 +297,11 @@ def build_document(
                 "name": (signatory or {}).get("name", ""),
                 "title": (signatory or {}).get("title", ""),
             },
+            "contact": {
+                "name": (contact or {}).get("name", ""),
+                "phone": (contact or {}).get("phone", ""),
+                "email": (contact or {}).get("email", ""),
+            },
         }
     return _normalise(document)
 
@@ -321,7 +328,7 @@ def _complete(defaults: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str,
 
 def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     document = _complete(_TOP, data)
-    for name in ("reference", "requesting", "requested", "formalities", "signatory"):
+    for name in ("reference", "requesting", "requested", "formalities", "signatory", "contact"):
         document[name] = _complete(_TOP[name], document[name])
     if document["legal_basis"] is not None:
         document["legal_basis"] = _complete(_LEGAL_BASIS, document["legal_basis"])

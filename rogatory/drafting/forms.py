@@ -131,6 +131,9 @@ class DraftForm(forms.ModelForm):
             "undertakings",
             "signatory_name",
             "signatory_title",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
         ]
         widgets = {"undertakings": forms.Textarea({"rows": 3})}
 

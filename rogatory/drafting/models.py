@@ -23,6 +23,11 @@ class Draft(models.Model):
     )
     signatory_name = models.CharField(_("signed by"), max_length=200, blank=True)
     signatory_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    # Who the requested state calls or writes to about the request's execution (often not the
+    # signatory): UNTOC art. 18(13)-(15) practice, the UNODC writer tool's "contact" block.
+    contact_name = models.CharField(_("contact person for follow-up"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=80, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -44,6 +49,12 @@ class Draft(models.Model):
         }
         if self.signatory_name:
             options["signatory"] = {"name": self.signatory_name, "title": self.signatory_title}
+        if self.contact_name or self.contact_phone or self.contact_email:
+            options["contact"] = {
+                "name": self.contact_name,
+                "phone": self.contact_phone,
+                "email": self.contact_email,
+            }
         return options
 
 

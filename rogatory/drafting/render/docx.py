@@ -245,6 +245,8 @@ class DocxWriter:
             self.paragraph(outline.notice).runs[0].italic = True
         for section in outline.sections:
             self.section(section, 1)
+        if outline.contact_line:
+            self.paragraph(outline.contact_line)
         self.paragraph(outline.closing)
         self.paragraph()
         self.paragraph(outline.date_line)

@@ -68,6 +68,8 @@ class Outline:
     draft_mark: str = ""
     # Under the signature of an approved version: who approved it, and when.
     approval_line: str = ""
+    # Who the requested State contacts about the request (before the closing formula).
+    contact_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ class Builder:
             page_template=t["document.page"],
             reference=text(reference.get("ours")),
             draft_mark="" if self.approval else t["document.draft_mark"],
+            contact_line=self.contact(),
             approval_line=(
                 t.fmt(
                     "closing.approved",
@@ -246,6 +249,15 @@ class Builder:
         else:
             said = self.t.fmt("legal_basis.paragraph", article=number, paragraph=paragraph)
         return f"{said} ({letter})" if letter else said
+
+    def contact(self) -> str:
+        """ "Contact for this request: name, telephone, e-mail" (empty when none is given)."""
+        given = self.doc.get("contact") or {}
+        parts = [text(given.get(k)) for k in ("name", "phone", "email") if text(given.get(k))]
+        if not parts:
+            return ""
+        separator = {"zh": "，", "ar": "، "}.get(self.t.language, ", ")
+        return self.t.fmt("closing.contact", contact=separator.join(parts))
 
     def legal_basis(self, number: str) -> Section:
         basis = self.doc.get("legal_basis")

@@ -44,6 +44,7 @@ def outline_text(outline: Outline) -> Iterator[str]:
     yield outline.date_line
     yield outline.draft_mark
     yield outline.approval_line
+    yield outline.contact_line
     yield from outline.signatory
     for item in outline.header_fields:
         yield item.label
@@ -220,6 +221,8 @@ class RequestPDF(FPDF):
         for section in outline.sections:
             self.section(section, 1)
         self.ln(3)
+        if outline.contact_line:
+            self.para(outline.contact_line)
         self.para(outline.closing)
         if self.will_page_break(45):
             self.add_page()

@@ -144,6 +144,11 @@ _COMPLETE: dict[str, Any] = {
         "undertakings": "The evidence will be used only for the proceedings described.",
     },
     "signatory": {"name": "A. Officer", "title": "Head of the UK Central Authority"},
+    "contact": {
+        "name": "B. Caseworker",
+        "phone": "+44 20 7035 4040",
+        "email": "ukca-mla@example.gov.uk",
+    },
 }
 
 # A requested state that accepts French only and asks for everything a profile can ask for.

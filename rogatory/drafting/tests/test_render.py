@@ -542,3 +542,16 @@ def test_a_request_under_uncac_cites_uncac_first(language: str, level: str) -> N
     under_uncac, under_untoc = paragraph("uncac"), paragraph("untoc")
     assert under_uncac.index(uncac) < under_uncac.index(untoc)
     assert under_untoc.index(untoc) < under_untoc.index(uncac)
+
+
+def test_the_contact_for_follow_up_is_printed() -> None:
+    from rogatory.drafting.render.outline import build_outline
+
+    document = {
+        "language": "fr",
+        "contact": {"name": "B. Caseworker", "phone": "+33 1 44 77 60 60", "email": "a@b.fr"},
+    }
+    line = build_outline(document).contact_line
+    assert line.startswith("Personne à contacter")
+    assert "B. Caseworker, +33 1 44 77 60 60, a@b.fr" in line
+    assert build_outline({"language": "fr"}).contact_line == ""
