@@ -63,6 +63,14 @@ def _invalid(request: HttpRequest, case: Case, key: str, form: Any) -> HttpRespo
     return render_detail(request, case, True, status=400, bound={key: form})
 
 
+def _kept_as_closed(request: HttpRequest, case: Case) -> HttpResponse | None:
+    """A closed request keeps what it held when it was closed: removals are refused."""
+    if not case.is_final:
+        return None
+    messages.error(request, _("This request is closed: nothing can be removed from it."))
+    return redirect(case)
+
+
 def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(case)
@@ -147,6 +155,8 @@ def offence_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def offence_remove(request: HttpRequest, public_id: str, offence_id: int) -> HttpResponse:
     user = acting_user(request)
     case = get_case_for_writing(user, public_id)
+    if refused := _kept_as_closed(request, case):
+        return refused
     offence = case.offences.filter(pk=offence_id).first()
     if offence is not None:
         do_remove_offence(offence, acting_user=user)
@@ -171,6 +181,8 @@ def person_remove(request: HttpRequest, public_id: str, person_id: str) -> HttpR
     user = acting_user(request)
     person, _can_write = get_person_for_user(user, public_id, person_id)
     case = get_case_for_writing(user, public_id)
+    if refused := _kept_as_closed(request, case):
+        return refused
     do_remove_person(person, acting_user=user)
     return _done(request, case, _("Person removed."))
 

@@ -22,6 +22,12 @@ document.addEventListener("click", (event) => {
   });
 })();
 
+// Forms that undo something (form[data-confirm]): ask first.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+
 // Forms that take a few seconds (rendering a request): say so, and refuse a second click.
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-busy-text]");
