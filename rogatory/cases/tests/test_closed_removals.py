@@ -38,3 +38,14 @@ def test_nothing_is_removed_from_a_closed_request(
     assert case.persons.filter(pk=person.pk).exists()
     client.post(reverse("case_offence_remove", args=[case.public_id, offence.pk]))
     assert case.offences.filter(pk=offence.pk).exists()
+
+
+def test_a_move_that_would_be_refused_is_explained_not_offered(
+    client: Client, personas: Personas, make_case: object
+) -> None:
+    """An outgoing draft without facts is not offered "Mark as sent": the page says why."""
+    case = make_case("outgoing", summary_of_facts="", purpose="")  # type: ignore[operator]
+    client.force_login(personas.officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="transition-send"' not in page
+    assert 'data-testid="blocked-send"' in page and "Before sending, give" in page

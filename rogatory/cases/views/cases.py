@@ -258,7 +258,13 @@ def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 def detail_context(case: Case, can_write: bool) -> dict[str, Any]:
     """Everything the case page shows, in a fixed number of queries."""
     measures = list(case.measures.all())
-    transitions = available_transitions(case) if can_write else []
+    moves = available_transitions(case) if can_write else []
+    # A move its guard refuses now (sending before the writer's approval, …) is not offered:
+    # the page says why instead.
+    blocked = [(t, t.guard(case)) for t in moves if t.guard is not None]
+    blocked = [(t, reason) for t, reason in blocked if reason]
+    refused = {t.name for t, _reason in blocked}
+    transitions = [t for t in moves if t.name not in refused]
     context: dict[str, Any] = {
         "case": case,
         "can_write": can_write,
@@ -277,6 +283,7 @@ def detail_context(case: Case, can_write: bool) -> dict[str, Any]:
         "links_in": list(case.links_in.select_related("source")),
         "events": list(CaseEvent.objects.filter(case=case)[:HISTORY_SHOWN]),
         "transitions": transitions,
+        "blocked_transitions": blocked,
         "transition_form": TransitionForm(),
         "follow_up_directions": FollowUpDirection.choices,
     }

@@ -214,10 +214,9 @@ def test_officer_registers_and_works_an_incoming_mla_request(
         )
     expect(bank_row.get_by_test_id("measure-status")).to_have_text("Executed")
 
-    # Full execution is refused while the witness has not been heard.
-    page.get_by_test_id("transition-execute").click()
-    page.get_by_test_id("confirm-execute").click()
-    expect(page.get_by_test_id("problem")).to_be_visible()
+    # Full execution is not offered while the witness has not been heard: the page says why.
+    expect(page.get_by_test_id("transition-execute")).to_have_count(0)
+    expect(page.get_by_test_id("blocked-execute")).to_be_visible()
     page.get_by_test_id("transition-execute_partially").click()
     page.get_by_test_id("confirm-execute_partially").click()
     expect(page.get_by_test_id("case-status")).to_have_text("Partially executed")
