@@ -301,6 +301,11 @@ class DocumentForm(PageForm):
         label=_("SHA-256 checksum (optional)"),
         regex=r"^[0-9a-fA-F]{64}$",
         required=False,
+        error_messages={
+            "invalid": _(
+                "A SHA-256 checksum has 64 characters, each 0-9 or a-f; this one does not."
+            )
+        },
         help_text=_("Given, the upload is refused unless the file matches it."),
     )
 

@@ -128,3 +128,21 @@ def test_supervisor_cannot_upload(client: Client, personas: Personas, make_case:
     response = upload(client, case.public_id, b"Text\n", "note.txt")
     assert response.status_code == 403
     assert stored_files() == []
+
+
+def test_a_refused_upload_says_so_at_the_top_with_a_link_to_the_field(
+    client: Client, personas: Personas, make_case: MakeCase
+) -> None:
+    """The form sits far down the page: the banner at the top names the field and the
+    reason in words (not "Enter a valid value.") and links to it."""
+    case = make_case()
+    client.force_login(personas.officer)
+    response = upload(client, case.public_id, b"Some text\n", "note.txt", sha256="not-a-checksum")
+    assert response.status_code == 400
+    page = response.content.decode()
+    top = page.index('data-testid="form-problems"')
+    assert top < page.index('data-testid="attach-document"')
+    assert "64 characters" in page[top:] and "Enter a valid value." not in page
+    field_id = page[top:].split('<a href="#', 1)[1].split('"', 1)[0]
+    assert f'id="{field_id}"' in page
+    assert not stored_files()

@@ -304,6 +304,23 @@ def detail_context(case: Case, can_write: bool) -> dict[str, Any]:
     return context
 
 
+def _form_problems(forms: Any) -> list[tuple[str, str, str]]:
+    """(field label, message, id to jump to) for each error of the bound forms: listed at the
+    top of the page, since the form itself may sit far down."""
+    found = []
+    for form in forms:
+        if not hasattr(form, "errors"):
+            continue
+        for name, errors in form.errors.items():
+            if name == "__all__" or name not in form.fields:
+                label, anchor = "", ""
+            else:
+                field = form[name]
+                label, anchor = str(field.label), field.id_for_label
+            found.extend((label, str(message), anchor) for message in errors)
+    return found
+
+
 def render_detail(
     request: HttpRequest,
     case: Case,
@@ -318,6 +335,7 @@ def render_detail(
     if bound:
         context |= bound
         context["open_form"] = next(iter(bound))
+        context["form_problems"] = _form_problems(bound.values())
     context["problem"] = problem
     context["extra_panels"] = [panel(request, case, can_write) for panel in DETAIL_PANELS]
     if can_write:
