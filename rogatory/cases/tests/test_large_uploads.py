@@ -140,7 +140,7 @@ def test_start_answers_the_session_and_creates_a_private_part_file(
         ({"name": "setup.exe"}, "cannot be attached"),
         ({"name": "export"}, "has no extension"),
         ({"title": ""}, "This field is required."),
-        ({"sha256": "abc"}, "Enter a valid value"),
+        ({"sha256": "abc"}, "A SHA-256 checksum has 64 characters"),
     ],
 )
 def test_start_refuses_bad_announcements(
