@@ -117,9 +117,30 @@ class CaseForm(forms.ModelForm):
         directory = CompetentAuthority.objects.select_related("profile__state").order_by(
             "profile__state__name", "-is_central", "name"
         )
+        # Our side lists our own state's authorities; the other side the other state's once it
+        # is known (editing), every state's otherwise.
+        ours, theirs = (
+            ("requested_authority", "requesting_authority")
+            if direction == Direction.INCOMING
+            else ("requesting_authority", "requested_authority")
+        )
+        choices[ours].queryset = directory.filter(profile__state_id=authority.state_id)
+        other_state = self.instance.counterpart_state_id if self.instance.pk else None
+        choices[theirs].queryset = (
+            directory.filter(profile__state_id=other_state) if other_state else directory
+        )
         for name in ("requesting_authority", "requested_authority"):
-            choices[name].queryset = directory
             choices[name].label_from_instance = _state_and_name  # type: ignore[assignment]
+        # Each authority is asked once from the directory, once as written (when it is not
+        # in the directory, or under another name).
+        self.fields["requesting_authority"].label = _("Requesting authority (directory)")
+        self.fields["requested_authority"].label = _("Requested authority (directory)")
+        self.fields["requesting_authority_name"].label = _("Requesting authority (as written)")
+        self.fields["requested_authority_name"].label = _("Requested authority (as written)")
+        for name in ("requesting_authority_name", "requested_authority_name"):
+            self.fields[name].help_text = _(
+                "Left blank, the name of the authority chosen from the directory is used."
+            )
         if self.instance.pk:
             self.fields["counterpart"].initial = self.instance.counterpart_state_id
         self.order_fields(["counterpart", *CASE_FORM_FIELDS])
@@ -138,6 +159,17 @@ class CaseForm(forms.ModelForm):
         # The dates the form holds, over the ones the lifecycle set (acknowledged on, …).
         dates = {name: getattr(self.instance, name, None) for name in CASE_DATES}
         dates |= {name: cleaned[name] for name in CASE_DATES if name in cleaned}
+        other = cleaned.get("counterpart")
+        theirs = (
+            "requesting_authority"
+            if self.direction == Direction.INCOMING
+            else ("requested_authority")
+        )
+        chosen = cleaned.get(theirs)
+        if other is not None and chosen is not None and chosen.profile.state_id != other.pk:
+            self.add_error(
+                theirs, _("This authority is not one of %(state)s.") % {"state": other.name}
+            )
         for name, message in date_order_problems(dates):
             if name in self.fields:
                 self.add_error(name, message)
