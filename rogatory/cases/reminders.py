@@ -122,6 +122,17 @@ def _reminders_for_authority(authority: Authority, today: datetime.date) -> Iter
             )
 
 
+def collect_for_user(user: User, today: datetime.date | None = None) -> None:
+    """Bring ``user``'s reminders up to date now (the reminders page does, so it never waits
+    for the daily job, which only sends the e-mails)."""
+    if user.authority_id is None:
+        return
+    today = today or timezone.localdate()
+    found = (r for r in _reminders_for_authority(user.authority, today) if r.user_id == user.pk)
+    while batch := list(itertools.islice(found, CHUNK)):
+        Reminder.objects.bulk_create(batch, batch_size=CHUNK, ignore_conflicts=True)
+
+
 def collect_reminders(today: datetime.date | None = None) -> int:
     """Write today's reminders for every authority; return how many are new."""
     today = today or timezone.localdate()

@@ -90,3 +90,25 @@ def test_command_and_page(client: Client, personas: Personas, make_case: MakeCas
     assert reminder.read_at is not None
     client.post(reverse("case_reminders_read_all"))
     assert not Reminder.objects.filter(user=personas.officer, read_at__isnull=True).exists()
+
+
+def test_the_reminders_page_does_not_wait_for_the_daily_job(
+    client: Client, personas: Personas, make_case: MakeCase
+) -> None:
+    """An overdue request shows on its officer's reminders page at once, without the job;
+    opening the page twice lists it once, and a reminder marked read stays read."""
+    case = make_case(
+        received_on=datetime.date(2026, 1, 5),
+        deadline=datetime.date(2026, 2, 1),
+        officer=personas.officer,
+    )
+    client.force_login(personas.officer)
+    url = reverse("case_reminders")
+    page = client.get(url).content.decode()
+    assert case.our_reference in page and "Nothing to remind you of." not in page
+    client.get(url)
+    mine = Reminder.objects.filter(user=personas.officer, case=case, kind="overdue")
+    assert mine.count() == 1
+    client.post(reverse("case_reminders_read_all"))
+    client.get(url)
+    assert mine.get().read_at is not None

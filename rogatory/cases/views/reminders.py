@@ -1,4 +1,5 @@
-"""The reminders of the signed-in user (written daily by ``manage.py send_reminders``)."""
+"""The reminders of the signed-in user, brought up to date from the requests whenever the page
+is opened (``manage.py send_reminders`` writes them daily too, and e-mails them)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..models import Case, Reminder
+from ..reminders import collect_for_user
 from .common import acting_user
 
 SHOWN = 300
@@ -18,6 +20,7 @@ SHOWN = 300
 @login_required
 def reminder_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    collect_for_user(user)
     # A reminder stays with its user; the request may since have become hidden from them.
     mine = Reminder.objects.filter(user=user, case__in=Case.objects.for_user(user))
     mine = mine.select_related("case", "measure")
