@@ -204,6 +204,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first, as the UN writes them (rogatory/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["rogatory.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.string("TIME_ZONE", "UTC")

@@ -531,3 +531,16 @@ def test_query_count_does_not_grow(
     assert _queries(client) == few
     with django_assert_max_num_queries(16):
         client.get(URL)
+
+
+def test_the_period_selector_says_which_dates_it_covers(
+    client: Client, personas: Personas
+) -> None:
+    from rogatory.cases.stats import Period
+    from rogatory.cases.views.common import today
+
+    client.force_login(personas.officer)
+    page = client.get(URL).content.decode()
+    rolling = Period.last_12_months(today())
+    selector = page.split('data-testid="dashboard-period"', 1)[1].split("</option>", 1)[0]
+    assert str(rolling.start.year) in selector and str(rolling.end.day) in selector

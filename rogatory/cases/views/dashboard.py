@@ -237,6 +237,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "has_authority": user.authority_id is not None,
         "period": period,
+        # The selector says which dates "the last 12 months" are.
+        "rolling": stats.Period.last_12_months(day),
         "direction": direction,
         "directions": Direction.choices,
         "years": range(day.year, day.year - YEARS_OFFERED, -1),

@@ -94,7 +94,7 @@ def test_date_before_one_states_ratification(world: None) -> None:
     assert verdicts(before)["untoc"] == Verdict.DOES_NOT_APPLY
     assert (
         Check.NOT_MET,
-        "UNTOC (Palermo Convention) binds Japan only from Aug. 10, 2017.",
+        "UNTOC (Palermo Convention) binds Japan only from 10 August 2017.",
     ) in reasons(before, "untoc")
     assert not before.has_basis
     after = find_legal_bases(fr, jp, "mla", on=datetime.date(2017, 8, 10))
@@ -110,7 +110,7 @@ def test_before_the_convention_itself_entered_into_force(world: None) -> None:
     answer = find_legal_bases(fr, ke, "mla", on=datetime.date(2003, 1, 1))
     assert (
         Check.NOT_MET,
-        "UNTOC (Palermo Convention) only entered into force on Sept. 29, 2003.",
+        "UNTOC (Palermo Convention) only entered into force on 29 September 2003.",
     ) in reasons(answer, "untoc")
 
 

@@ -90,3 +90,14 @@ def test_dates_and_numbers_follow_the_language() -> None:
         assert date_format(day) == "2026年11月22日"
     with translation.override("es"):
         assert date_format(day) == "22 de noviembre de 2026"
+
+
+def test_english_dates_are_written_day_first_as_the_un_writes_them() -> None:
+    import datetime
+
+    from django.utils.formats import date_format
+
+    day = datetime.date(2026, 12, 6)
+    with translation.override("en"):
+        assert date_format(day) == "6 December 2026"
+        assert date_format(day, "SHORT_DATE_FORMAT") == "6 Dec 2026"
