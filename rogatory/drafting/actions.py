@@ -128,7 +128,9 @@ def _audit(case: Case, verb: str, acting_user: User, **details: Any) -> None:
     )
 
 
-def do_finalise(case: Case, *, language: str, acting_user: User) -> RequestVersion:
+def do_finalise(
+    case: Case, *, language: str, acting_user: User, site_url: str = ""
+) -> RequestVersion:
     """Make a new finalised version of a draft, or raise DraftNotReady saying why not."""
     from .completeness import can_finalise, check_case
     from .document import build_document
@@ -181,6 +183,10 @@ def do_finalise(case: Case, *, language: str, acting_user: User) -> RequestVersi
                 finalised_by_name=acting_user.get_username(),
             )
             _history(case, version, "finalised", acting_user)
+            supervisors = User.objects.filter(
+                authority_id=case.authority_id, role=Role.SUPERVISOR, is_active=True
+            ).exclude(pk=acting_user.pk)
+            _notify(case, version, "finalised", list(supervisors), site_url=site_url)
             _audit(
                 case,
                 "finalised",
@@ -209,6 +215,44 @@ def _history(
     )
 
 
+def _notify(
+    case: Case,
+    version: RequestVersion,
+    step: str,
+    people: Any,
+    *,
+    text: str = "",
+    site_url: str = "",
+) -> None:
+    """E-mail ``people`` about a step of the approval, each in the site's language, after the
+    transaction commits (a mail never announces a step that was rolled back)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    recipients = [p for p in people if p.email and p.is_active]
+    if not recipients:
+        return
+    link = site_url.rstrip("/") + reverse("drafting_writer", args=[case.public_id])
+
+    def send() -> None:
+        for person in recipients:
+            with translation.override(settings.LANGUAGE_CODE):
+                what = {
+                    "finalised": _("Version %(number)s of a request awaits your approval."),
+                    "returned": _("Version %(number)s of your request was returned with remarks."),
+                    "approved": _("Version %(number)s of your request was approved."),
+                }[step] % {"number": version.number}
+                body = render_to_string(
+                    "drafting/email/approval.txt",
+                    {"user": person, "case": case, "what": what, "text": text, "link": link},
+                )
+                send_mail(f"Rogatory: {case.our_reference} — {what}", body, None, [person.email])
+
+    transaction.on_commit(send)
+
+
 def _supervisor_check(version: RequestVersion, acting_user: User) -> RequestVersion:
     """The version locked, when ``acting_user`` may decide on it now; refused otherwise."""
     case = version.case
@@ -222,7 +266,9 @@ def _supervisor_check(version: RequestVersion, acting_user: User) -> RequestVers
     return locked
 
 
-def do_approve(version: RequestVersion, *, acting_user: User, comment: str = "") -> RequestVersion:
+def do_approve(
+    version: RequestVersion, *, acting_user: User, comment: str = "", site_url: str = ""
+) -> RequestVersion:
     """A supervisor of the authority approves the latest finalised version: its final files
     are rendered from the same request document with the approval line, and replace the
     draft-marked ones."""
@@ -270,6 +316,14 @@ def do_approve(version: RequestVersion, *, acting_user: User, comment: str = "")
                 ]
             )
             _history(case, locked, "approved", acting_user, locked.approval_comment)
+            _notify(
+                case,
+                locked,
+                "approved",
+                list(User.objects.filter(pk=locked.finalised_by_id)),
+                text=locked.approval_comment,
+                site_url=site_url,
+            )
             _audit(
                 case,
                 "approved",
@@ -295,7 +349,9 @@ def do_approve(version: RequestVersion, *, acting_user: User, comment: str = "")
 
 
 @transaction.atomic
-def do_return(version: RequestVersion, *, acting_user: User, remarks: str) -> RequestVersion:
+def do_return(
+    version: RequestVersion, *, acting_user: User, remarks: str, site_url: str = ""
+) -> RequestVersion:
     """A supervisor sends the version back to its drafter with remarks; the draft is open
     again and the writer shows the remarks until the next version is finalised."""
     remarks = remarks.strip()
@@ -311,6 +367,14 @@ def do_return(version: RequestVersion, *, acting_user: User, remarks: str) -> Re
         update_fields=["status", "returned_at", "returned_by_id", "returned_by_name", "remarks"]
     )
     _history(version.case, locked, "returned", acting_user, remarks)
+    _notify(
+        version.case,
+        locked,
+        "returned",
+        list(User.objects.filter(pk=locked.finalised_by_id)),
+        text=remarks,
+        site_url=site_url,
+    )
     _audit(version.case, "returned", acting_user, version=locked.number, remarks=remarks)
     return locked
 

@@ -67,6 +67,11 @@ def _draft_case(user: User, public_id: str) -> tuple[Case, bool]:
     return case, can_write
 
 
+def _site_url(request: HttpRequest) -> str:
+    """The address people reach this installation at, for links in e-mails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def _ui_language() -> str:
     code = (get_language() or "en").split("-")[0]
     return code if code in UN_LANGUAGES else "en"
@@ -183,7 +188,9 @@ def finalise(request: HttpRequest, public_id: str) -> HttpResponse:
     case = get_case_for_writing(user, public_id)
     language = request.POST.get("language", "")
     try:
-        version = do_finalise(case, language=language, acting_user=user)
+        version = do_finalise(
+            case, language=language, acting_user=user, site_url=_site_url(request)
+        )
     except DraftNotReady as refused:
         context = _writer_context(case, user, True, language if language in UN_LANGUAGES else "en")
         context["problem"] = refused.message
@@ -226,7 +233,12 @@ def approve(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
         )
         return redirect("drafting_writer", public_id=version.case.public_id)
     try:
-        do_approve(version, acting_user=user, comment=form.cleaned_data["comment"])
+        do_approve(
+            version,
+            acting_user=user,
+            comment=form.cleaned_data["comment"],
+            site_url=_site_url(request),
+        )
     except DraftNotReady as refused:
         messages.error(request, refused.message)
     else:
@@ -243,7 +255,12 @@ def return_version(request: HttpRequest, public_id: str, number: int) -> HttpRes
         messages.error(request, _("Say what must change before the request can be approved."))
         return redirect("drafting_writer", public_id=version.case.public_id)
     try:
-        do_return(version, acting_user=user, remarks=form.cleaned_data["remarks"])
+        do_return(
+            version,
+            acting_user=user,
+            remarks=form.cleaned_data["remarks"],
+            site_url=_site_url(request),
+        )
     except DraftNotReady as refused:
         messages.error(request, refused.message)
     else:

@@ -533,9 +533,7 @@ def test_query_count_does_not_grow(
         client.get(URL)
 
 
-def test_the_period_selector_says_which_dates_it_covers(
-    client: Client, personas: Personas
-) -> None:
+def test_the_period_selector_says_which_dates_it_covers(client: Client, personas: Personas) -> None:
     from rogatory.cases.stats import Period
     from rogatory.cases.views.common import today
 

@@ -395,3 +395,39 @@ def test_the_requesting_authority_is_named_in_the_requests_language(personas: Pe
     assert build_document(case, language="en")["requesting"]["authority"] == (
         "Parquet national financier"
     )
+
+
+def test_each_approval_step_tells_the_people_who_act_next(
+    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Finalised: the authority's supervisors get an e-mail with a link to the writer;
+    returned or approved: the drafter does, with the remarks or the comment."""
+    from django.core import mail
+
+    case = a_draft(personas)
+    client.force_login(personas.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "en"})
+    (sent,) = mail.outbox
+    assert sent.to == [personas.supervisor.email]
+    assert "awaits your approval" in sent.subject and case.our_reference in sent.body
+    assert f"/cases/{case.public_id}/writer/" in sent.body and "http" in sent.body
+
+    client.force_login(personas.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("drafting_return", args=[case.public_id, 1]), {"remarks": "Add the branch."}
+        )
+    assert mail.outbox[-1].to == [personas.officer.email]
+    assert "returned with remarks" in mail.outbox[-1].subject
+    assert "Add the branch." in mail.outbox[-1].body
+
+    client.force_login(personas.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("drafting_finalise", args=[case.public_id]), {"language": "en"})
+    client.force_login(personas.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("drafting_approve", args=[case.public_id, 2]), {"comment": "Go."})
+    assert mail.outbox[-1].to == [personas.officer.email]
+    assert "was approved" in mail.outbox[-1].subject and "Go." in mail.outbox[-1].body
+    assert len(mail.outbox) == 4
