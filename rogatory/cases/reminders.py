@@ -125,10 +125,11 @@ def _reminders_for_authority(authority: Authority, today: datetime.date) -> Iter
 def collect_for_user(user: User, today: datetime.date | None = None) -> None:
     """Bring ``user``'s reminders up to date now (the reminders page does, so it never waits
     for the daily job, which only sends the e-mails)."""
-    if user.authority_id is None:
+    authority = user.authority
+    if authority is None:
         return
     today = today or timezone.localdate()
-    found = (r for r in _reminders_for_authority(user.authority, today) if r.user_id == user.pk)
+    found = (r for r in _reminders_for_authority(authority, today) if r.user_id == user.pk)
     while batch := list(itertools.islice(found, CHUNK)):
         Reminder.objects.bulk_create(batch, batch_size=CHUNK, ignore_conflicts=True)
 

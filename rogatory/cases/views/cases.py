@@ -307,7 +307,7 @@ def detail_context(case: Case, can_write: bool) -> dict[str, Any]:
 def _form_problems(forms: Any) -> list[tuple[str, str, str]]:
     """(field label, message, id to jump to) for each error of the bound forms: listed at the
     top of the page, since the form itself may sit far down."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for form in forms:
         if not hasattr(form, "errors"):
             continue
