@@ -123,19 +123,28 @@ def issue(
 
 
 def _advance(message: Message, evidence: Evidence) -> None:
+    """Move an outbound message's state forward to what the evidence says, never back.
+
+    Decided in the database (an UPDATE conditional on the stored state), not on ``message`` as
+    read earlier: the delivery worker may hold a copy that still says "relayed" while the
+    partner's retrieval evidence arrives through the endpoint; saving that copy would put a
+    retrieved message back to "delivered"."""
     target = _OUTBOUND_STATE.get(Evidence.Type(evidence.type))
-    if target is None or _RANK[target] <= _RANK.get(MessageState(message.state), 0):
+    if target is None:
         return
-    message.state = target
-    fields = ["state"]
+    lower = [state for state, rank in _RANK.items() if rank < _RANK[target]]
+    changes: dict[str, Any] = {"state": target}
     if target in (MessageState.REJECTED, MessageState.FAILED):
-        message.last_error = f"{evidence.reason_code}: {evidence.reason}"[:300]
-        fields.append("last_error")
+        changes["last_error"] = f"{evidence.reason_code}: {evidence.reason}"[:300]
     if target != MessageState.RELAYED:
         # Nothing more to deliver; a relayed message may still owe the receiver attachments.
-        message.next_attempt_at = None
-        fields.append("next_attempt_at")
-    message.save(update_fields=fields)
+        changes["next_attempt_at"] = None
+    moved = Message.objects.filter(pk=message.pk, state__in=lower).update(**changes)
+    if moved:
+        for name, value in changes.items():
+            setattr(message, name, value)
+    else:
+        message.state = Message.objects.values_list("state", flat=True).get(pk=message.pk)
 
 
 def accept(

@@ -315,3 +315,22 @@ def test_large_received_files_are_put_on_the_case_by_the_worker(
         approved.pdf_sha256,
         approved.docx_sha256,
     }
+
+
+def test_a_late_evidence_never_moves_a_message_back(
+    personas: Personas, approved: RequestVersion
+) -> None:
+    """The worker may still hold a copy saying "relayed" when the partner's retrieval evidence
+    arrives through the endpoint: the delivery evidence it then keeps must not put the
+    message back from "retrieved" to "delivered" (seen as a two-node timeout under load)."""
+    from rogatory.exchange.records import _advance
+
+    sent = do_send_request(approved, destination_b(personas), acting_user=personas.officer)
+    Message.objects.filter(pk=sent.pk).update(state=MessageState.RELAYED)
+    stale = Message.objects.get(pk=sent.pk)  # the worker's copy
+    fresh = Message.objects.get(pk=sent.pk)  # the endpoint's copy
+    _advance(fresh, Evidence(type=Evidence.Type.RETRIEVAL))
+    _advance(stale, Evidence(type=Evidence.Type.DELIVERY))
+    sent.refresh_from_db()
+    assert sent.state == MessageState.RETRIEVED
+    assert stale.state == MessageState.RETRIEVED  # the copy learns the stored state
