@@ -41,10 +41,12 @@ def _case_list(**params: str) -> str:
     return f"{reverse('case_list')}?{urlencode(params)}"
 
 
-def _cases(queryset: QuerySet[Case]) -> tuple[int, list[tuple[str, str, str]]]:
+def _cases(
+    queryset: QuerySet[Case], preview: int = PREVIEW
+) -> tuple[int, list[tuple[str, str, str]]]:
     rows = list(
         queryset.order_by("deadline", "pk").values_list("public_id", "our_reference", "subject")[
-            :PREVIEW
+            :preview
         ]
     )
     items = [(reverse("case_detail", args=[pid]), ref, subject) for pid, ref, subject in rows]
@@ -102,18 +104,18 @@ def _to_register(user: User) -> QuerySet[Message]:
     )
 
 
-def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
+def trays(user: User, today: datetime.date | None = None, *, preview: int = PREVIEW) -> list[Tray]:
     """The user's trays, in the order of the page; empty for users of no authority."""
     if user.authority_id is None:
         return []
     today = today or timezone.localdate()
     found: list[Tray] = []
     if user.role == Role.SUPERVISOR:
-        count, items = _cases(awaiting_approval(user))
+        count, items = _cases(awaiting_approval(user), preview)
         found.append(
             Tray("approve", _("To approve"), count, _case_list(awaiting="approval"), items)
         )
-    count, items = _cases(returned_to(user))
+    count, items = _cases(returned_to(user), preview)
     found.append(
         Tray(
             "returned",
@@ -124,7 +126,7 @@ def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
         )
     )
     mine = Case.objects.for_user(user).open().filter(officer=user)
-    count, items = _cases(mine)
+    count, items = _cases(mine, preview)
     found.append(
         Tray(
             "mine",
@@ -135,7 +137,7 @@ def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
         )
     )
     new = Case.objects.for_user(user).filter(direction=Direction.INCOMING, status=Status.RECEIVED)
-    count, items = _cases(new)
+    count, items = _cases(new, preview)
     found.append(
         Tray(
             "new",
@@ -145,7 +147,7 @@ def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
             items,
         )
     )
-    count, items = _cases(Case.objects.for_user(user).overdue(today))
+    count, items = _cases(Case.objects.for_user(user).overdue(today), preview)
     found.append(Tray("overdue", _("Overdue"), count, _case_list(overdue="1"), items))
     exchange = reverse("exchange_inbox")
     to_register = _to_register(user)
@@ -157,7 +159,7 @@ def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
             exchange,
             [
                 (m.get_absolute_url(), m.from_party, m.action_label)
-                for m in to_register.order_by("-created_at")[:PREVIEW]
+                for m in to_register.order_by("-created_at")[:preview]
             ],
         )
     )
@@ -170,7 +172,7 @@ def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
             exchange,
             [
                 (m.get_absolute_url(), m.from_party, m.action_label)
-                for m in answers.order_by("-created_at")[:PREVIEW]
+                for m in answers.order_by("-created_at")[:preview]
             ],
         )
     )
@@ -179,4 +181,5 @@ def trays(user: User, today: datetime.date | None = None) -> list[Tray]:
 
 def waiting_count(user: User) -> int:
     """What the menu's badge counts: the trays that ask for action today."""
-    return sum(t.count for t in trays(user) if t.key != "mine")
+    # Counts only: no tray's first items are read for the badge.
+    return sum(t.count for t in trays(user, preview=0) if t.key != "mine")

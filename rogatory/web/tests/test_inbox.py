@@ -95,3 +95,14 @@ def test_the_home_page_and_the_menu_count(client: Client, personas: Personas) ->
     client.logout()
     assert 'data-testid="work-inbox"' not in client.get(reverse("home")).content.decode()
     assert "inbox-count" not in client.get(reverse("inbox_count")).content.decode()
+
+
+def test_the_menu_count_reads_counts_only(personas: Personas) -> None:
+    """The badge's trays carry the same counts and no items (nothing read to preview)."""
+    case = a_draft(personas)
+    do_finalise(case, language="en", acting_user=personas.officer)
+    full = {t.key: t for t in inbox.trays(personas.supervisor)}
+    bare = {t.key: t for t in inbox.trays(personas.supervisor, preview=0)}
+    assert {k: t.count for k, t in bare.items()} == {k: t.count for k, t in full.items()}
+    assert full["approve"].items and not any(t.items for t in bare.values())
+    assert inbox.waiting_count(personas.supervisor) >= 1
