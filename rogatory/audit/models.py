@@ -21,23 +21,34 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit entry."""
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_authority(self, authority_id: int) -> AuditEntryQuerySet:
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Rows written one at a time by their own function and never changed: bulk writes,
+    updates and deletes are refused. Raw SQL (or _base_manager) still can: verify_audit is
+    what catches that. create(), get_or_create() and the like fail in the model's save()."""
+
+    # What the messages call the rows, and the one function that writes them.
+    noun = "Entries"
+    writer = ""
+
+    def for_authority(self, authority_id: int) -> Any:
         return self.filter(authority_id=authority_id)
 
-    # Bulk writes would skip the chain. Raw SQL (or _base_manager) still can: verify_audit
-    # is what catches that. create(), get_or_create() and the like fail in save().
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be changed.")
+        raise AppendOnlyError(f"{self.noun} cannot be changed.")
 
     def delete(self) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be deleted.")
+        raise AppendOnlyError(f"{self.noun} cannot be deleted.")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Append audit entries one at a time with actions.record().")
+        raise AppendOnlyError(self.writer)
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be changed.")
+        raise AppendOnlyError(f"{self.noun} cannot be changed.")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    noun = "Audit entries"
+    writer = "Append audit entries one at a time with actions.record()."
 
 
 class AuditEntry(models.Model):
@@ -128,22 +139,10 @@ class AuditChainHead(models.Model):
         raise AppendOnlyError("The audit chain head cannot be deleted.")
 
 
-class AccessEntryQuerySet(models.QuerySet["AccessEntry"]):
-    def for_authority(self, authority_id: int) -> AccessEntryQuerySet:
-        return self.filter(authority_id=authority_id)
-
+class AccessEntryQuerySet(AppendOnlyQuerySet):
     # Like the trail: written once by accesslog.log_access(), never changed.
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Access-log entries cannot be changed.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Access-log entries cannot be deleted.")
-
-    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Write access-log entries with accesslog.log_access().")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Access-log entries cannot be changed.")
+    noun = "Access-log entries"
+    writer = "Write access-log entries with accesslog.log_access()."
 
 
 class AccessEntry(models.Model):
