@@ -461,10 +461,13 @@ class _Writer:
             assert isinstance(found, models.Field), name
             fields.append(found)
         self.columns: list[str] = [str(f.column) for f in fields]
-        # Raw inserts skip Python defaults: every column left out must accept NULL.
+        # Raw inserts skip Python defaults: every column left out must accept NULL (or be
+        # computed by the database).
         given = set(self.columns)
         for concrete in meta.concrete_fields:
-            if concrete.column not in given and not (concrete.null or concrete.primary_key):
+            if concrete.column not in given and not (
+                concrete.null or concrete.primary_key or getattr(concrete, "generated", False)
+            ):
                 raise RuntimeError(f"{self.table}.{concrete.column} is not written")
         self.copy = connection.vendor == "postgresql"
         self.converters: list[tuple[int, Callable[[Any], Any]]] = []

@@ -68,6 +68,16 @@ class Case(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     kind = models.CharField(_("kind of request"), max_length=30, choices=CooperationKind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    # The status is final (executed, refused, withdrawn, closed); kept by the database so that
+    # "deadline, soonest first" lists open requests before final ones from one index.
+    status_is_final = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=sorted(FINAL_STATUSES), then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     # Our registry number, unique within the authority; generated when left blank.
     our_reference = models.CharField(_("our reference"), max_length=60)
     their_reference = models.CharField(_("their reference"), max_length=100, blank=True)
@@ -215,7 +225,9 @@ class Case(models.Model):
                 ],
                 name="case_dashboard",
             ),
-            models.Index(fields=["authority", "deadline"], name="case_deadline"),
+            models.Index(
+                fields=["authority", "status_is_final", "deadline", "id"], name="case_deadline"
+            ),
             models.Index(fields=["authority", "counterpart_state"], name="case_counterpart"),
             models.Index(fields=["authority", "officer"], name="case_officer"),
             models.Index(fields=["authority", "kind", "direction"], name="case_kind"),

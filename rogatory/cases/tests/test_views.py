@@ -417,6 +417,23 @@ def test_list_sorts_by_deadline_and_reference(
     assert client.get(reverse("case_list"), {"sort": "drop table"}).status_code == 200
 
 
+def test_deadline_order_lists_open_requests_before_final_ones(
+    client: Client, personas: Personas, make_case: MakeCase
+) -> None:
+    """A closed request's deadline calls for nothing: it comes after every open one, however
+    early its deadline (the walk-through saw closed requests first)."""
+    closed = make_case(our_reference="IN-CLOSED", deadline=datetime.date(2026, 1, 1))
+    make_case(our_reference="IN-LATE", deadline=datetime.date(2027, 5, 1))
+    make_case(our_reference="IN-SOON", deadline=datetime.date(2027, 1, 1))
+    # The database computes the flag the order uses: an UPDATE that bypasses save() keeps it true.
+    Case.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    assert Case.objects.get(pk=closed.pk).status_is_final
+    logged_in(client, personas.officer)
+    body = _list(client, sort="deadline")
+    names = ["IN-CLOSED", "IN-LATE", "IN-SOON"]
+    assert sorted(names, key=body.index) == ["IN-SOON", "IN-LATE", "IN-CLOSED"]
+
+
 def test_a_blank_reference_keeps_the_one_the_request_has(
     client: Client, personas: Personas, make_case: MakeCase
 ) -> None:

@@ -59,7 +59,8 @@ HISTORY_SHOWN = 200
 # The list's sort orders; each is served by an index beginning with the authority.
 LIST_ORDERS: dict[str, tuple[Any, ...]] = {
     "": ("-created_at", "-id"),
-    "deadline": (F("deadline").asc(nulls_last=True), "id"),
+    # Open requests first: a closed request's deadline no longer calls for anything.
+    "deadline": ("status_is_final", F("deadline").asc(nulls_last=True), "id"),
     "reference": ("our_reference",),
 }
 
