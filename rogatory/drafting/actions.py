@@ -415,6 +415,7 @@ DOCUMENT_PATHS = {
     "requesting_state": "requesting/state",
     "requested_state": "requested/state",
     "requested_authority_name": "requested/authority",
+    "requesting_authority_name": "requesting/authority",
     "conducting_authority": "requesting/conducting_authority",
     "legal_basis": "legal_basis/instrument",
     "legal_basis_article": "legal_basis/article",
@@ -526,6 +527,8 @@ def reference_problems(document: dict[str, Any]) -> list[str]:
     content.fields |= {
         "requesting_state_id": document["requesting"]["state"] or None,
         "requested_state_id": document["requested"]["state"] or None,
+        # What the requested side registers as the requesting authority (exchange filing).
+        "requesting_authority_name": document["requesting"]["authority"],
     }
     try:
         _checked(content)

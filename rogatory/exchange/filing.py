@@ -185,9 +185,7 @@ def apply_to_case(message: Message, case: Case) -> None:
             },
         )
         if message.action == "acknowledgement" and not case.their_reference:
-            do_update_case(
-                case, {"their_reference": body["receiver_reference"][:100]}, acting_user=None
-            )
+            do_update_case(case, {"their_reference": body["receiver_reference"]}, acting_user=None)
         if message.action in ("execution_update", "execution_result"):
             _apply_measures(case, body)
         _attach_parts(message, case, acting_user=None)
@@ -314,10 +312,11 @@ def do_accept_request(message: Message, *, acting_user: User) -> Case:
     document = load_document(body["request"])  # the optional parts filled in
     content = case_content(document)
     fields = content.fields | {
-        "their_reference": body["sender_reference"][:100],
+        # Both checked on receipt (the body's schema and reference_problems): never cut here.
+        "their_reference": body["sender_reference"],
         "requesting_state_id": document["requesting"]["state"],
         "requested_state_id": locked.authority.state_id,
-        "requesting_authority_name": document["requesting"]["authority"][:300],
+        "requesting_authority_name": document["requesting"]["authority"],
         "kind": body["kind"],
         "confidentiality": body["confidentiality"],
         "urgency": body["urgency"],

@@ -95,3 +95,12 @@ def test_a_received_request_is_checked_the_same_way(personas: Personas) -> None:
     data["persons"][0]["nationality"] = "QQ"
     problems = reference_problems(load_document(data))
     assert [p.split(":")[0] for p in problems] == ["subject", "persons/0/nationality"]
+
+
+def test_a_received_requesting_authority_too_long_is_refused_not_cut(personas: Personas) -> None:
+    """The requested side registers the requesting authority's name as sent: one too long for
+    the register is a problem on receipt (the partner is told), never cut short on filing."""
+    data = document(personas)
+    data["requesting"]["authority"] = "Ministère " * 40
+    problems = reference_problems(load_document(data))
+    assert [p.split(":")[0] for p in problems] == ["requesting/authority"]
