@@ -43,12 +43,14 @@ from typing import Any
 from babel.numbers import format_currency
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .validators import InputRefused, date_problem, text_problem
 
 __all__ = [
     "KEYS",
+    "KIND_LABELS",
+    "UNIT_LABELS",
     "SERIOUS_CRIME_MONTHS",
     "Penalty",
     "PenaltyKind",
@@ -71,6 +73,20 @@ class PenaltyUnit(StrEnum):
     MONTHS = "months"
     YEARS = "years"
 
+
+# Labels for forms and pages (the kinds and units as a person chooses them).
+KIND_LABELS = {
+    PenaltyKind.DEPRIVATION_OF_LIBERTY: gettext_lazy("Deprivation of liberty (a maximum term)"),
+    PenaltyKind.LIFE_IMPRISONMENT: gettext_lazy("Life imprisonment"),
+    PenaltyKind.DEATH: gettext_lazy("Death penalty"),
+    PenaltyKind.FINE: gettext_lazy("Fine only"),
+    PenaltyKind.OTHER: gettext_lazy("Other penalty"),
+}
+UNIT_LABELS = {
+    PenaltyUnit.YEARS: gettext_lazy("years"),
+    PenaltyUnit.MONTHS: gettext_lazy("months"),
+    PenaltyUnit.DAYS: gettext_lazy("days"),
+}
 
 KEYS = (
     "kind",
