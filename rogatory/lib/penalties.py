@@ -50,8 +50,8 @@ from .validators import InputRefused, date_problem, text_problem
 __all__ = [
     "KEYS",
     "KIND_LABELS",
-    "UNIT_LABELS",
     "SERIOUS_CRIME_MONTHS",
+    "UNIT_LABELS",
     "Penalty",
     "PenaltyKind",
     "PenaltyRefused",
