@@ -343,7 +343,9 @@ def _penalty_problems(data: Mapping[str, Any]) -> list[str]:
             Penalty.from_dict(offence["max_penalty"])
         except PenaltyRefused as refused:
             for key, message in refused.problems:
-                problems.append(f"{_path(['offences', n, 'max_penalty', *([key] if key else [])])}: {message}")
+                problems.append(
+                    f"{_path(['offences', n, 'max_penalty', *([key] if key else [])])}: {message}"
+                )
     return problems
 
 
