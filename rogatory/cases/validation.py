@@ -248,7 +248,7 @@ def clean_case_content(content: CaseContent) -> CaseContent:
                 offence["max_penalty"] = Penalty.from_dict(offence["max_penalty"]).to_dict()
             except PenaltyRefused as refused:
                 for key, message in refused.problems:
-                    where = ("offences", n, "max_penalty", *([key] if key else []))
+                    where: Path = ("offences", n, "max_penalty", *([key] if key else []))
                     problems.append(Problem(where, message))
         else:
             offence.pop("max_penalty", None)

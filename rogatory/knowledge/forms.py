@@ -8,14 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rogatory.lib.penalties import KIND_LABELS, UNIT_LABELS, PenaltyRefused
 from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, KnowledgeDocument
-from rogatory.lib.penalties import KIND_LABELS, UNIT_LABELS, PenaltyRefused
-
 from .provisions_csv import PENALTY_COLUMNS, provision_eid, row_penalty, split_codes
 
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())

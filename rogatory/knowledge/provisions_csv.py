@@ -24,7 +24,6 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from rogatory.lib.penalties import Penalty, PenaltyRefused

@@ -160,7 +160,7 @@ class Penalty:
         values: dict[str, Any] = {}
         kind = data.get("kind")
         try:
-            values["kind"] = PenaltyKind(kind)
+            values["kind"] = PenaltyKind(str(kind))
         except ValueError:
             problems.append(("kind", _("Choose the kind of penalty.")))
         values["maximum"] = _whole(data.get("maximum"), problems)

@@ -189,6 +189,7 @@ def test_the_offence_step_records_the_penalty_and_refuses_a_term_without_unit(
     )
     assert good.status_code == 302
     stored = Case.objects.get(pk=case.pk).offences.get().max_penalty
+    assert stored is not None
     assert stored["maximum"] == 5 and stored["currency"] == "EUR" and stored["amount"] == "375000"
     listed = client.get(url).content.decode()
     assert "up to 5 years&#x27; imprisonment and a fine of up to €375,000.00" in listed
