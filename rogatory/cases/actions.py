@@ -22,6 +22,7 @@ from rogatory.accounts.models import Authority, Role, User
 from rogatory.audit.actions import record
 from rogatory.lib import uploads
 from rogatory.lib.businessdays import add_business_days
+from rogatory.lib.penalties import Penalty
 from rogatory.lib.textfold import fold
 
 from .choices import (
@@ -392,10 +393,17 @@ def do_add_offence(
     national_name: str,
     national_provision: str = "",
     iccs: Any = None,
+    max_penalty: Mapping[str, Any] | None = None,
     acting_user: User,
 ) -> Offence:
+    """Add an offence; ``max_penalty`` is read by ``lib.penalties`` (``PenaltyRefused``)."""
+    penalty = Penalty.from_dict(max_penalty).to_dict() if max_penalty else None
     offence = Offence.objects.create(
-        case=case, national_name=national_name, national_provision=national_provision, iccs=iccs
+        case=case,
+        national_name=national_name,
+        national_provision=national_provision,
+        iccs=iccs,
+        max_penalty=penalty,
     )
     _touch(case)
     _event(case, EventKind.OFFENCE, acting_user, details={"added": str(offence)})

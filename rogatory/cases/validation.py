@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from rogatory.lib.penalties import Penalty, PenaltyRefused
 from rogatory.lib.validators import model_value_problems, text_problem
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.models import Instrument
@@ -242,6 +243,15 @@ def clean_case_content(content: CaseContent) -> CaseContent:
             ("offences", n, "iccs"),
             _("Unknown ICCS code: %(code)s"),
         )
+        if offence.get("max_penalty"):
+            try:
+                offence["max_penalty"] = Penalty.from_dict(offence["max_penalty"]).to_dict()
+            except PenaltyRefused as refused:
+                for key, message in refused.problems:
+                    where: Path = ("offences", n, "max_penalty", *([key] if key else []))
+                    problems.append(Problem(where, message))
+        else:
+            offence.pop("max_penalty", None)
         offences.append(offence)
     persons = []
     for n, person in enumerate(content.persons):

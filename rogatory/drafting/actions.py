@@ -492,6 +492,7 @@ def _content(document: dict[str, Any]) -> CaseContent:
                 "national_name": o["national_name"],
                 "national_provision": o["national_provision"],
                 "iccs_id": o["iccs"] or None,
+                "max_penalty": o.get("max_penalty") or None,
             }
             for o in document["offences"]
         ],

@@ -19,6 +19,10 @@ A rule (one ``[[rule]]`` table) has:
 * one check: ``require`` (a path or list of paths, each must be filled), ``require_any`` (at least
   one filled) or ``require_in_details`` (fields of a measure's ``details``); with ``require``,
   ``allowed_from = "accepted_languages"`` also requires the value to be one the profile accepts;
+* or ``penalty_below`` (months, with ``applies_to.each = "offences"``): the offence's
+  ``max_penalty`` is known and allows less than that deprivation of liberty
+  (``lib.penalties.Penalty.at_least``; life imprisonment and death are never below, an
+  ``other`` penalty cannot be told and stays silent) — decision 0028;
 * ``message`` — ``ar zh en fr ru es``, each non-empty; placeholders ``{written_in}``,
   ``{accepted}`` (language names in the message's language), ``{undertakings}`` (the
   profile's text) and ``{n}`` (the item's number) are filled in.
@@ -56,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 from babel import Locale
 
 from rogatory.cases.choices import CooperationKind, MeasureType
+from rogatory.lib.penalties import penalty_or_none
 
 from .document import UN_LANGUAGES, build_document, un_language
 
@@ -95,13 +100,14 @@ RULE_KEYS = frozenset(
         "require_any",
         "require_in_details",
         "allowed_from",
+        "penalty_below",
         "message",
     }
 )
 APPLIES_KEYS = frozenset(
     {"kinds", "each", "measures", "except_measures", "unless_all_measures", "profile", "when"}
 )
-CHECK_KEYS = ("require", "require_any", "require_in_details")
+CHECK_KEYS = ("require", "require_any", "require_in_details", "penalty_below")
 ALLOWED_FROM = frozenset({"accepted_languages"})
 
 # Measure sought (cases) -> kind of measure a directory profile describes.
@@ -175,6 +181,7 @@ class Rule:
     require: tuple[str, ...] = ()
     require_any: tuple[str, ...] = ()
     allowed_from: str | None = None
+    penalty_below: int | None = None
     elements: tuple[str, ...] = ()
     file: str = ""
 
@@ -328,7 +335,17 @@ def _rule(data: Any, file: str, index: int) -> Rule:
     if len(checks) != 1:
         raise RuleError(f"{where}: needs exactly one of {', '.join(CHECK_KEYS)}")
     applies = _applies_to(data.get("applies_to", {}), where)
-    paths = _strings(data[checks[0]], where, checks[0])
+    penalty_below = data.get("penalty_below")
+    if checks[0] == "penalty_below":
+        if applies.each != "offences":
+            raise RuleError(f"{where}: penalty_below needs applies_to.each = 'offences'")
+        if isinstance(penalty_below, bool) or not isinstance(penalty_below, int):
+            raise RuleError(f"{where}: penalty_below must be a whole number of months")
+        if penalty_below <= 0:
+            raise RuleError(f"{where}: penalty_below must be a whole number of months")
+        paths: tuple[str, ...] = ("max_penalty",)
+    else:
+        paths = _strings(data[checks[0]], where, checks[0])
     if checks[0] == "require_in_details":
         if applies.each != "measures":
             raise RuleError(f"{where}: require_in_details needs applies_to.each = 'measures'")
@@ -347,6 +364,7 @@ def _rule(data: Any, file: str, index: int) -> Rule:
         require=paths if checks[0] != "require_any" else (),
         require_any=paths if checks[0] == "require_any" else (),
         allowed_from=allowed_from,
+        penalty_below=penalty_below,
         elements=_strings(elements, where, "elements") if elements else (),
         file=file,
     )
@@ -429,6 +447,24 @@ def _dual_criminality(document: Mapping[str, Any], profile: ProfileContext) -> b
     )
 
 
+# Instruments whose scope depends on the offence's penalty: UNTOC applies to "serious crime"
+# (art. 2(b): at least four years) besides the offences of arts. 5, 6, 8 and 23 (art. 3(1)).
+SERIOUS_CRIME_INSTRUMENTS = frozenset({"untoc"})
+
+
+def _penalty_relevant(document: Mapping[str, Any], profile: ProfileContext) -> bool:
+    """The offence's penalty decides something: dual criminality is required for a measure
+    sought, the basis is UNTOC (art. 2(b), 3), or the request is for extradition (most
+    treaties and laws require a minimum penalty, e.g. European Convention on Extradition
+    art. 2(1))."""
+    basis = document.get("legal_basis") or {}
+    return (
+        _dual_criminality(document, profile)
+        or basis.get("instrument") in SERIOUS_CRIME_INSTRUMENTS
+        or document.get("kind") == CooperationKind.EXTRADITION
+    )
+
+
 Predicate = Callable[[Mapping[str, Any], ProfileContext], bool]
 # The named conditions on the requested state's profile that ``applies_to.profile`` may use.
 PROFILE_PREDICATES: dict[str, Predicate] = {
@@ -440,6 +476,7 @@ PROFILE_PREDICATES: dict[str, Predicate] = {
     "legalisation_required": lambda d, p: any(r.legalisation for r in _relevant(d, p)),
     "undertakings_required": lambda d, p: any(r.undertakings.strip() for r in _relevant(d, p)),
     "dual_criminality_required": _dual_criminality,
+    "penalty_relevant": _penalty_relevant,
 }
 
 
@@ -479,6 +516,10 @@ def _params(document: Mapping[str, Any], profile: ProfileContext) -> dict[str, s
 
 def _missing(rule: Rule, item: Any, profile: ProfileContext) -> str | None:
     """The first path of ``item`` that fails ``rule`` (relative), or None."""
+    if rule.penalty_below is not None:
+        penalty = penalty_or_none(_get(item, "max_penalty"))
+        below = penalty is not None and penalty.at_least(rule.penalty_below) is False
+        return "max_penalty" if below else None
     if rule.require_any:
         return None if any(_filled(_get(item, p)) for p in rule.require_any) else rule.paths[0]
     for path in rule.require:

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from rogatory.cases.choices import Direction, DocumentKind, MeasureType
+from rogatory.lib.penalties import Penalty, PenaltyRefused
 
 if TYPE_CHECKING:
     from rogatory.cases.models import Case
@@ -123,7 +124,14 @@ _TOP: dict[str, Any] = {
     "contact": {"name": "", "phone": "", "email": ""},
 }
 _LEGAL_BASIS = {"instrument": None, "title": "", "article": "", "note": "", "as_of": None}
-_OFFENCE = {"national_name": "", "national_provision": "", "iccs": "", "iccs_title": ""}
+_OFFENCE = {
+    "national_name": "",
+    "national_provision": "",
+    "iccs": "",
+    "iccs_title": "",
+    # Optional since it was added (decision 0028): documents without it are still valid.
+    "max_penalty": None,
+}
 _PERSON = {
     "role": "other",
     "name": "",
@@ -262,6 +270,7 @@ def build_document(
                     "national_provision": o.national_provision,
                     "iccs": o.iccs_id or "",
                     "iccs_title": o.iccs.title if o.iccs else "",
+                    "max_penalty": o.max_penalty or None,
                 }
                 for o in case.offences.select_related("iccs")
             ],
@@ -319,6 +328,24 @@ def validate_document(data: Any) -> list[str]:
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         where = _path(error.absolute_path)
         problems.append(f"{where}: {error.message}" if where else error.message)
+    if not problems:
+        problems = _penalty_problems(data)
+    return problems
+
+
+def _penalty_problems(data: Mapping[str, Any]) -> list[str]:
+    """What the schema cannot say about each offence's penalty (a term needs its unit…)."""
+    problems = []
+    for n, offence in enumerate(data.get("offences") or []):
+        if offence.get("max_penalty") is None:
+            continue
+        try:
+            Penalty.from_dict(offence["max_penalty"])
+        except PenaltyRefused as refused:
+            for key, message in refused.problems:
+                problems.append(
+                    f"{_path(['offences', n, 'max_penalty', *([key] if key else [])])}: {message}"
+                )
     return problems
 
 
@@ -332,7 +359,7 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
         document[name] = _complete(_TOP[name], document[name])
     if document["legal_basis"] is not None:
         document["legal_basis"] = _complete(_LEGAL_BASIS, document["legal_basis"])
-    document["offences"] = [_complete(_OFFENCE, o) for o in document["offences"]]
+    document["offences"] = [_offence(o) for o in document["offences"]]
     document["persons"] = [_complete(_PERSON, p) for p in document["persons"]]
     measures = []
     for measure in document["measures"]:
@@ -342,6 +369,16 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     document["measures"] = measures
     document["annexes"] = [_complete(_ANNEX, a) for a in document["annexes"]]
     return document
+
+
+def _offence(data: Mapping[str, Any]) -> dict[str, Any]:
+    offence = _complete(_OFFENCE, data)
+    try:
+        penalty = Penalty.from_dict(offence["max_penalty"]) if offence["max_penalty"] else None
+    except PenaltyRefused:
+        return offence  # validate_document names the problem
+    offence["max_penalty"] = penalty.to_dict() if penalty else None
+    return offence
 
 
 def load_document(data: Any) -> dict[str, Any]:

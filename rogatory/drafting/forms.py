@@ -12,7 +12,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.cases.forms import OffenceForm
 from rogatory.cases.validation import period_problem
+from rogatory.lib.penalties import KIND_LABELS, UNIT_LABELS, Penalty, PenaltyRefused
 from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
 
 from .document import MEASURE_DETAILS
@@ -159,3 +161,63 @@ class ReturnForm(forms.Form):
         validators=[validate_text],
         widget=forms.Textarea({"rows": 3}),
     )
+
+
+# The penalty fields of an offence -> the keys of the penalty dict (lib.penalties).
+PENALTY_FIELDS = {
+    "penalty_kind": "kind",
+    "penalty_maximum": "maximum",
+    "penalty_unit": "unit",
+    "penalty_amount": "amount",
+    "penalty_currency": "currency",
+}
+
+
+class OffenceWithPenaltyForm(OffenceForm):
+    """An offence of the writer, with its maximum penalty (optional; decision 0028).
+
+    ``cleaned_data`` holds ``max_penalty`` (the dict, or None when no kind is chosen) in place
+    of the ``penalty_*`` fields, ready for ``do_add_offence``.
+    """
+
+    penalty_kind = forms.ChoiceField(
+        label=_("Maximum penalty"),
+        required=False,
+        choices=[("", _("Not given")), *((k.value, label) for k, label in KIND_LABELS.items())],
+        help_text=_(
+            "The most severe penalty your law provides for the offence: it decides whether the "
+            "offence is a serious crime (UNTOC art. 2(b)) and whether it is extraditable."
+        ),
+    )
+    penalty_maximum = forms.IntegerField(
+        label=_("Maximum term"), required=False, min_value=1, max_value=36525
+    )
+    penalty_unit = forms.ChoiceField(
+        label=_("Unit of the term"),
+        required=False,
+        choices=[("", "—"), *((u.value, label) for u, label in UNIT_LABELS.items())],
+    )
+    penalty_amount = forms.DecimalField(
+        label=_("Maximum fine"), required=False, min_value=0, max_digits=17, decimal_places=2
+    )
+    penalty_currency = forms.CharField(
+        label=_("Currency of the fine (ISO 4217)"), required=False, max_length=3
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        values = {key: cleaned.pop(name, None) for name, key in PENALTY_FIELDS.items()}
+        cleaned["max_penalty"] = None
+        if not values["kind"]:
+            if any(v not in (None, "") for v in values.values()):
+                self.add_error("penalty_kind", _("Choose the kind of penalty."))
+            return cleaned
+        fields = {key: name for name, key in PENALTY_FIELDS.items()}
+        try:
+            penalty = Penalty.from_dict({k: v for k, v in values.items() if v not in (None, "")})
+        except PenaltyRefused as refused:
+            for key, message in refused.problems:
+                self.add_error(fields.get(key, "penalty_kind"), message)
+        else:
+            cleaned["max_penalty"] = penalty.to_dict()
+        return cleaned

@@ -42,7 +42,6 @@ from rogatory.cases.forms import (
     DATE_WIDGET,
     TEXTAREA,
     MeasureForm,
-    OffenceForm,
     PersonForm,
     clean_reference,
 )
@@ -65,6 +64,7 @@ from .actions import (
     read_request_document,
 )
 from .document import DocumentError
+from .forms import OffenceWithPenaltyForm
 
 
 @dataclass(frozen=True)
@@ -608,8 +608,8 @@ def _add_measure(case: Case, data: dict[str, Any], user: User) -> object:
 
 ITEM_STEPS = {
     "offences": ItemStep(
-        OffenceForm,
-        ("national_name", "national_provision", "iccs"),
+        OffenceWithPenaltyForm,
+        ("national_name", "national_provision", "iccs", "penalty_kind", "penalty_maximum"),
         _add_offence,
         lambda case: case.offences.select_related("iccs").order_by("pk"),
         gettext_lazy("Offence added."),

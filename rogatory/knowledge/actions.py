@@ -370,6 +370,7 @@ def do_save_act(
                 text=p.text,
                 iccs_codes=list(p.iccs),
                 implements=list(p.implements),
+                penalty=p.penalty,
             )
             for n, p in enumerate(act.provisions)
         )

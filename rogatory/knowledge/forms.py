@@ -8,13 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rogatory.lib.penalties import KIND_LABELS, UNIT_LABELS, PenaltyRefused
 from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, KnowledgeDocument
-from .provisions_csv import provision_eid, split_codes
+from .provisions_csv import PENALTY_COLUMNS, provision_eid, row_penalty, split_codes
 
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 TAGS_HELP = _("Separated by spaces or commas.")
@@ -57,6 +58,38 @@ class ProvisionForm(forms.Form):
     implements = forms.CharField(
         label=_("Convention articles"), required=False, help_text=IMPLEMENTS_HELP
     )
+    # The maximum penalty the provision states (decision 0028), the columns of the CSV import.
+    penalty_kind = forms.ChoiceField(
+        label=_("Maximum penalty"),
+        required=False,
+        choices=[("", _("Not recorded")), *((k.value, v) for k, v in KIND_LABELS.items())],
+    )
+    penalty_max = forms.CharField(label=_("Maximum term"), required=False, max_length=10)
+    penalty_unit = forms.ChoiceField(
+        label=_("Unit of the term"),
+        required=False,
+        choices=[("", "—"), *((u.value, v) for u, v in UNIT_LABELS.items())],
+    )
+    penalty_amount = forms.CharField(label=_("Maximum fine"), required=False, max_length=20)
+    penalty_currency = forms.CharField(
+        label=_("Currency of the fine (ISO 4217)"), required=False, max_length=3
+    )
+    penalty_note = forms.CharField(label=_("Penalty note"), required=False, max_length=300)
+    penalty_from = forms.CharField(
+        label=_("Penalty in force from (YYYY-MM-DD)"), required=False, max_length=10
+    )
+    penalty_until = forms.CharField(
+        label=_("Penalty in force until (YYYY-MM-DD)"), required=False, max_length=10
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            cleaned["penalty"] = row_penalty({c: cleaned.get(c) or "" for c in PENALTY_COLUMNS})
+        except PenaltyRefused as refused:
+            for _key, message in refused.problems:
+                self.add_error("penalty_kind", message)
+        return cleaned
 
 
 ProvisionFormSet = forms.formset_factory(ProvisionForm, extra=2, can_delete=True, max_num=2000)
@@ -77,6 +110,7 @@ def provisions_from(formset: Any) -> list[Provision]:
                 text=data["text"].replace("\r\n", "\n"),
                 iccs=split_codes(data["iccs"]),
                 implements=tuple(c.lower() for c in split_codes(data["implements"])),
+                penalty=data.get("penalty"),
             )
         )
     return provisions
@@ -99,6 +133,7 @@ def act_initial(document: KnowledgeDocument) -> tuple[dict[str, Any], list[dict[
             "iccs": " ".join(p.iccs_codes),
             "implements": " ".join(p.implements),
         }
+        | penalty_initial(p.penalty)
         for p in document.provisions.all()
     ]
     return initial, provisions
@@ -173,3 +208,12 @@ class ImportForm(forms.Form):
             "or a .zip of such files."
         ),
     )
+
+
+def penalty_initial(penalty: dict[str, Any] | None) -> dict[str, str]:
+    """The penalty fields of a provision's form, from its stored dict."""
+    stored = penalty or {}
+    return {
+        column: "" if stored.get(key) is None else str(stored[key])
+        for column, key in PENALTY_COLUMNS.items()
+    }

@@ -18,6 +18,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 SLUG_MAX = 200
 
@@ -31,6 +32,8 @@ class Provision:
     iccs: tuple[str, ...] = ()  # ICCS codes, e.g. ("07041",)
     # convention articles "<instrument code>:<article>", e.g. ("untoc:6", "uncac:23")
     implements: tuple[str, ...] = ()
+    # The maximum penalty (lib.penalties dict), or None; not carried in Akoma Ntoso.
+    penalty: dict[str, Any] | None = None
 
 
 @dataclass

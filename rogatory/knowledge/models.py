@@ -107,6 +107,9 @@ class Provision(models.Model):
     text = models.TextField(_("text"), blank=True)
     iccs_codes = models.JSONField(_("ICCS codes"), default=list, blank=True)
     implements = models.JSONField(_("convention articles"), default=list, blank=True)
+    # The maximum penalty the provision states, as lib.penalties.Penalty.to_dict (decision
+    # 0028): the same dict as an offence's in the request writer; null when not recorded.
+    penalty = models.JSONField(_("maximum penalty"), null=True, blank=True)
 
     class Meta:
         ordering = ["document", "position"]

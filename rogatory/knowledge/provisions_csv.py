@@ -6,7 +6,11 @@ Columns (a header row names them; order free; ``*`` required):
 ``act_title*`` · ``act_number`` · ``act_date`` (YYYY-MM-DD) · ``source_url`` ·
 ``number*`` the provision's number as published · ``heading`` · ``text`` ·
 ``iccs`` ICCS codes · ``implements`` convention articles as ``instrument:article``
-(``untoc:6``), several separated by spaces, commas or semicolons.
+(``untoc:6``), several separated by spaces, commas or semicolons · the maximum penalty, when
+the provision states one (decision 0028): ``penalty_kind`` (deprivation_of_liberty,
+life_imprisonment, death, fine, other), ``penalty_max`` and ``penalty_unit`` (days, months,
+years), ``penalty_amount`` and ``penalty_currency`` (a fine), ``penalty_note``,
+``penalty_from`` and ``penalty_until`` (YYYY-MM-DD, the dates the penalty was in force).
 
 Rows with the same state, language, act title and act number make one act, in the order of
 the rows. Reading never writes: it returns the acts, or the reasons an act cannot be read,
@@ -20,11 +24,35 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
+
+from rogatory.lib.penalties import Penalty, PenaltyRefused
 
 from .legal import LegalAct, Provision
 
 REQUIRED = ("state", "language", "act_title", "number")
-KNOWN = (*REQUIRED, "act_number", "act_date", "source_url", "heading", "text", "iccs", "implements")
+# Penalty columns -> keys of the penalty dict (rogatory/lib/penalties.py).
+PENALTY_COLUMNS = {
+    "penalty_kind": "kind",
+    "penalty_max": "maximum",
+    "penalty_unit": "unit",
+    "penalty_amount": "amount",
+    "penalty_currency": "currency",
+    "penalty_note": "note",
+    "penalty_from": "in_force_from",
+    "penalty_until": "in_force_until",
+}
+KNOWN = (
+    *REQUIRED,
+    "act_number",
+    "act_date",
+    "source_url",
+    "heading",
+    "text",
+    "iccs",
+    "implements",
+    *PENALTY_COLUMNS,
+)
 _SEPARATORS = re.compile(r"[\s,;]+")
 _ARTICLE_DIGITS = re.compile(r"\d+(?:[.\-]\d+)*(?:\s*(?:bis|ter|quater|[a-z])\b)?", re.I)
 
@@ -59,6 +87,16 @@ def provision_eid(number: str, taken: set[str]) -> str:
         eid, n = f"{base}_{n}", n + 1
     taken.add(eid)
     return eid
+
+
+def row_penalty(row: dict[str, str]) -> dict[str, Any] | None:
+    """The penalty of a row (its ``penalty_*`` cells), None when they are all empty;
+    ``PenaltyRefused`` when they do not make one."""
+    values = {key: row.get(column, "") for column, key in PENALTY_COLUMNS.items()}
+    if not any(values.values()):
+        return None
+    given = {key: value for key, value in values.items() if value}
+    return Penalty.from_dict(given).to_dict()
 
 
 def read_provisions(data: bytes) -> list[CsvAct]:
@@ -104,6 +142,10 @@ def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
             errors.append(f"row {line}: more cells than columns")
         if row.get("act_date", "") != first.get("act_date", ""):
             errors.append(f"row {line}: act_date differs from the act's first row")
+        try:
+            row_penalty(row)
+        except PenaltyRefused as refused:
+            errors.append(f"row {line}: penalty: {refused.message}")
     date = None
     if first.get("act_date"):
         try:
@@ -126,6 +168,7 @@ def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
             text=row.get("text", ""),
             iccs=split_codes(row.get("iccs", "")),
             implements=tuple(ref.lower() for ref in split_codes(row.get("implements", ""))),
+            penalty=row_penalty(row),
         )
         for _line, row in rows
     ]

@@ -287,6 +287,9 @@ class Offence(models.Model):
         related_name="+",
         verbose_name=_("ICCS category"),
     )
+    # The maximum penalty under the requesting state's law, as ``lib.penalties.Penalty.to_dict``
+    # gives it (decision 0028): it decides "serious crime" (UNTOC art. 2(b)) and extradition.
+    max_penalty = models.JSONField(_("maximum penalty"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -18,7 +18,9 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
+
+from rogatory.lib.penalties import PenaltyKind, penalty_or_none
 
 from .texts import Texts
 
@@ -313,11 +315,42 @@ class Builder:
             section.fields.append(Field(self.t["field.undertakings"], undertakings))
         return section
 
+    def penalty(self, data: object) -> str:
+        """An offence's maximum penalty in the document's language (fixed texts, CLDR plurals)."""
+        found = penalty_or_none(data)
+        if found is None:
+            return ""
+        t = self.t
+        money = ""
+        if found.amount is not None:
+            money = format_currency(found.amount, found.currency, locale=self.locale)
+        if found.kind == PenaltyKind.DEPRIVATION_OF_LIBERTY:
+            assert found.maximum is not None and found.unit is not None
+            category = self.locale.plural_form(found.maximum)
+            words = t.fmt(
+                f"penalty.{found.unit.value}.{category}",
+                n=format_decimal(found.maximum, locale=self.locale),
+            )
+            if money:
+                words = t.fmt("penalty.with_fine", term=words, amount=money)
+        elif found.kind == PenaltyKind.LIFE_IMPRISONMENT:
+            words = t["penalty.life"]
+        elif found.kind == PenaltyKind.DEATH:
+            words = t["penalty.death"]
+        elif found.kind == PenaltyKind.FINE:
+            words = t.fmt("penalty.fine_up_to", amount=money) if money else t["penalty.fine"]
+        else:
+            return found.note
+        return t.fmt("penalty.with_note", penalty=words, note=found.note) if found.note else words
+
     def offences(self, number: str) -> Section:
         t = self.t
         section = Section(number, t["section.offences"])
         rows = []
-        for index, offence in enumerate(self.doc.get("offences") or [], start=1):
+        offences = self.doc.get("offences") or []
+        # The column appears once an offence has its penalty: earlier requests stay as they were.
+        with_penalty = any(o.get("max_penalty") for o in offences)
+        for index, offence in enumerate(offences, start=1):
             iccs = " ".join(
                 v for v in (text(offence.get("iccs")), text(offence.get("iccs_title"))) if v
             )
@@ -328,9 +361,11 @@ class Builder:
                     self.or_none(text(offence.get("national_provision"))),
                     self.or_none(iccs),
                 ]
+                + ([self.or_none(self.penalty(offence.get("max_penalty")))] if with_penalty else [])
             )
         if rows:
             headers = ["offence.national_name", "offence.national_provision", "offence.iccs"]
+            headers += ["offence.max_penalty"] if with_penalty else []
             section.table = Table(["#"] + [t[h] for h in headers], rows)
         else:
             section.paragraphs.append(t["document.none"])

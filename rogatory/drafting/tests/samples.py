@@ -51,6 +51,17 @@ _COMPLETE: dict[str, Any] = {
             "national_provision": "Bribery Act 2010, s. 6",
             "iccs": "070311",
             "iccs_title": "Active bribery",
+            # Bribery Act 2010, s. 11(1)(b): on indictment, up to ten years, a fine, or both.
+            "max_penalty": {
+                "kind": "deprivation_of_liberty",
+                "maximum": 10,
+                "unit": "years",
+                "amount": None,
+                "currency": "",
+                "note": "or a fine, or both",
+                "in_force_from": "2011-07-01",
+                "in_force_until": None,
+            },
         }
     ],
     "persons": [
