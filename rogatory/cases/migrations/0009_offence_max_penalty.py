@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_approval_event_kind'),
+        ('cases', '0008_case_status_is_final_for_deadline_order'),
     ]
 
     operations = [
