@@ -22,8 +22,6 @@ from rogatory.notifications.models import (
 )
 from rogatory.notifications.notify import preferences_for
 
-from .conftest import make_case  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
@@ -60,7 +58,7 @@ def test_defaults_approval_at_once_reminders_in_the_digest(personas: Personas) -
 )
 def test_returned_with_remarks_as_the_drafter_chose(
     personas: Personas,
-    make_case: Any,  # noqa: F811
+    make_case: Any,
     django_capture_on_commit_callbacks: Any,
     delivery: str,
     mails: int,
@@ -86,7 +84,7 @@ def test_returned_with_remarks_as_the_drafter_chose(
 
 def test_no_mail_when_the_step_is_rolled_back(
     personas: Personas,
-    make_case: Any,  # noqa: F811
+    make_case: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """A mail never announces a step that was rolled back."""
@@ -107,7 +105,7 @@ def test_no_mail_when_the_step_is_rolled_back(
 
 def test_the_e_mail_is_in_the_reader_s_language(
     personas: Personas,
-    make_case: Any,  # noqa: F811
+    make_case: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """A drafter who chose French reads the subject and body in French, whatever the site's."""
@@ -124,7 +122,7 @@ def test_the_e_mail_is_in_the_reader_s_language(
 
 def test_assignment_tells_the_new_officer_not_the_one_who_took_it(
     personas: Personas,
-    make_case: Any,  # noqa: F811
+    make_case: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Assigned by someone else: the officer is told at once; taking a request oneself: not."""
