@@ -140,3 +140,30 @@ def test_assignment_tells_the_new_officer_not_the_one_who_took_it(
     with django_capture_on_commit_callbacks(execute=True):
         do_assign_officer(case, personas.officer, acting_user=personas.officer)
     assert len(mail.outbox) == 1
+
+
+def test_a_message_from_the_other_state_goes_to_the_officer_s_digest(
+    personas: Personas, make_case: Any
+) -> None:
+    """A message filed on a request through the exchange (a history line written by no one)
+    is kept for its officer's digest by default; an outbound one is not."""
+    from django.utils import timezone
+
+    from rogatory.cases.choices import EventKind
+    from rogatory.cases.models import CaseEvent
+
+    case = make_case(officer=personas.officer)
+    for direction in ("inbound", "outbound"):
+        CaseEvent.objects.create(
+            case=case,
+            at=timezone.now(),
+            kind=EventKind.EXCHANGE,
+            actor_name="system",
+            details={"action": "execution_result", "direction": direction},
+        )
+    (pending,) = PendingNotification.objects.all()
+    assert (pending.user, pending.event, pending.case) == (
+        personas.officer,
+        Event.EXCHANGE_RECEIVED,
+        case,
+    )
