@@ -30,6 +30,8 @@ from .notify import absolute, preferences_for
 
 # People read per query.
 CHUNK = 500
+# How long an event counted by a digest is kept.
+KEEP_COUNTED = datetime.timedelta(days=30)
 
 # One line of the digest per event, with its count ("count" names the number).
 LINES: dict[str, Any] = {
@@ -208,4 +210,6 @@ def send_digests(
         if at_once:
             reminder_emails += reminders.send_reminder_emails(now, user=user, kinds=at_once)
         digests += send_digest_to(user, today, now=now, site_url=site_url)
+    # Counted events are kept a while for support questions ("why did I get this?"), no more.
+    PendingNotification.objects.filter(digested_at__lt=now - KEEP_COUNTED).delete()
     return DigestRun(reminders_created=created, digests=digests, reminder_emails=reminder_emails)

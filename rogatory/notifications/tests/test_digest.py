@@ -102,6 +102,11 @@ def test_a_second_run_the_same_day_sends_nothing_new(
     (latest,) = _to(personas.officer)[-1:]
     assert "1 request was assigned to you." in latest.body
     assert "1 deadline has passed." in latest.body
+    # Counted events are deleted after a month.
+    assert PendingNotification.objects.count() == 1
+    morning.move_to(MORNING + datetime.timedelta(days=32))
+    send_digests()
+    assert not PendingNotification.objects.exists()
 
 
 def test_reminders_at_once_are_lines_and_not_in_the_digest(
