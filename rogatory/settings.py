@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rogatory.treaties",
     "rogatory.directory",
     "rogatory.cases",
+    "rogatory.notifications",  # e-mail at once or in the daily digest (decision 0027)
     "rogatory.drafting",
     "rogatory.knowledge",
     "rogatory.exchange",
@@ -192,6 +193,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "rogatory@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in e-mails sent by the daily jobs point (e.g. https://rogatory.example.org);
+# e-mails sent while a person uses the site take the address of their request.
+SITE_URL = env.string("SITE_URL", "")
 
 # Languages: the six official languages of the United Nations, in UN order.
 LANGUAGE_CODE = "en"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("rogatory.directory.urls")),
     path("", include("rogatory.treaties.urls")),
     path("", include("rogatory.cases.urls")),
+    path("", include("rogatory.notifications.urls")),
     path("", include("rogatory.drafting.urls")),
     path("", include("rogatory.knowledge.urls")),
     path("", include("rogatory.exchange.urls")),

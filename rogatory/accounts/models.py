@@ -8,6 +8,7 @@ import secrets
 import uuid
 from typing import TYPE_CHECKING, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -111,6 +112,10 @@ class User(AbstractUser):
     # Set when an administrator reset the second factor: the user enrols a new one himself at
     # the next sign-in, whatever the authority requires (decision 0018).
     mfa_enrolment_required = models.BooleanField(default=False, editable=False)
+    # The language of the user's e-mails and, at sign-in, of the interface; blank: the site's.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects: ClassVar[RogatoryUserManager] = RogatoryUserManager()
 
@@ -144,6 +149,11 @@ class User(AbstractUser):
     @property
     def can_manage_members(self) -> bool:
         return self.role == Role.AUTHORITY_ADMIN or self.is_site_admin
+
+    @property
+    def mail_language(self) -> str:
+        """The language to write to this user in: theirs, or the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     def colleagues(self) -> QuerySet[User]:
         return User.objects.for_user(self)

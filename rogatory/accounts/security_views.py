@@ -358,6 +358,32 @@ def describe_user_agent(agent: str) -> str:
     return browser or system or _("Unknown browser")
 
 
+def remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Set the interface language the way the language switcher does (its cookie, read by
+    LocaleMiddleware); a blank or unknown language leaves the choice as it was."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+        )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, then the interface in the user's own language if they chose one (the
+    switcher still changes it for the session's browser afterwards)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        return remember_language(response, form.get_user().language)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change, then: other sessions end, the user is told, it is audited."""
 

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from . import lockout_views, security_views, throttle, token_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", security_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -12,7 +12,9 @@ person to remind (the responsible officer and the authority's supervisors) and p
 
 The unique constraint on reminders makes the run idempotent: running it twice the same day
 creates nothing new and e-mails nobody twice. ``send_reminder_emails`` sends each person one
-message listing what is new for them.
+message listing what is new for them, for the kinds they want by e-mail at once; the daily
+digest (``rogatory.notifications.digest``, manage.py send_digest) counts the others with
+``unread_counts`` (decision 0027).
 
 Memory stays bounded whatever the backlog (measured at 1M cases before: 3.7 GB for the
 e-mails, docs/benchmarks.md): reminders are written ``CHUNK`` at a time as they are found,
@@ -24,12 +26,10 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
 
-from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,12 +43,6 @@ from .models import Case, FollowUp, Measure, Reminder
 
 # Rows written, read or marked per statement.
 CHUNK = 2_000
-
-
-@dataclass(frozen=True)
-class RunResult:
-    created: int
-    emailed: int
 
 
 def _recipients(authority: Authority) -> tuple[list[User], dict[int, User]]:
@@ -142,20 +136,47 @@ def collect_reminders(today: datetime.date | None = None) -> int:
         pk__in=Case.objects.open().order_by().values("authority_id").distinct()
     )
     for authority in authorities:
-        before = Reminder.objects.filter(case__authority=authority).count()
-        found = _reminders_for_authority(authority, today)
-        while batch := list(itertools.islice(found, CHUNK)):
-            Reminder.objects.bulk_create(batch, batch_size=CHUNK, ignore_conflicts=True)
-        created += Reminder.objects.filter(case__authority=authority).count() - before
+        created += collect_for_authority(authority, today)
     return created
 
 
-def _pending() -> QuerySet[Reminder]:
-    return (
+def collect_for_authority(authority: Authority, today: datetime.date) -> int:
+    """Write today's reminders of every member of ``authority`` (one pass over its requests,
+    where ``collect_for_user`` would make one per member); return how many are new."""
+    before = Reminder.objects.filter(case__authority=authority).count()
+    found = _reminders_for_authority(authority, today)
+    while batch := list(itertools.islice(found, CHUNK)):
+        Reminder.objects.bulk_create(batch, batch_size=CHUNK, ignore_conflicts=True)
+    return Reminder.objects.filter(case__authority=authority).count() - before
+
+
+def unread_counts(user: User, kinds: Collection[str]) -> dict[str, int]:
+    """How many of ``user``'s reminders of ``kinds`` are unread, per kind, counting only
+    requests the user may still see (one GROUP BY, whatever the backlog)."""
+    if not kinds:
+        return {}
+    rows = (
+        Reminder.objects.filter(
+            user=user,
+            read_at__isnull=True,
+            kind__in=list(kinds),
+            case__in=Case.objects.for_user(user),
+        )
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return {kind: n for kind, n in rows if n}
+
+
+def _pending(kinds: Collection[str] | None = None) -> QuerySet[Reminder]:
+    pending = (
         Reminder.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
         .exclude(user__email="")
         .filter(user__is_active=True)
     )
+    return pending if kinds is None else pending.filter(kind__in=list(kinds))
 
 
 def _lines(reminders: QuerySet[Reminder]) -> tuple[list[str], list[int]]:
@@ -174,18 +195,27 @@ def _lines(reminders: QuerySet[Reminder]) -> tuple[list[str], list[int]]:
     return lines, ids
 
 
-def send_reminder_emails(now: datetime.datetime | None = None) -> int:
-    """E-mail each person the reminders not yet e-mailed to them; return messages sent."""
+def send_reminder_emails(
+    now: datetime.datetime | None = None,
+    *,
+    user: User | None = None,
+    kinds: Collection[str] | None = None,
+) -> int:
+    """E-mail each person (or only ``user``) the reminders not yet e-mailed to them, of
+    ``kinds`` (all when None), one line each, in their language; return messages sent."""
     now = now or timezone.now()
-    people = _pending().order_by().values_list("user_id", flat=True).distinct()
+    if user is not None:
+        people: list[User] = [user] if user.is_active and user.email else []
+    else:
+        waiting = _pending(kinds).order_by().values_list("user_id", flat=True).distinct()
+        people = list(User.objects.filter(pk__in=list(waiting)).order_by("pk"))
     sent = 0
-    for user in User.objects.filter(pk__in=list(people)).order_by("pk"):
-        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-        with translation.override(language):
-            lines, ids = _lines(_pending().filter(user=user))
+    for person in people:
+        with translation.override(person.mail_language):
+            lines, ids = _lines(_pending(kinds).filter(user=person))
             if not lines:
                 continue
-            _send(user, lines)
+            _send(person, lines)
         for start in range(0, len(ids), CHUNK):
             Reminder.objects.filter(pk__in=ids[start : start + CHUNK]).update(emailed_at=now)
         sent += 1
@@ -201,11 +231,6 @@ def _send(user: User, lines: list[str]) -> None:
         None,
         [user.email],
     )
-
-
-def run(today: datetime.date | None = None) -> RunResult:
-    created = collect_reminders(today)
-    return RunResult(created=created, emailed=send_reminder_emails())
 
 
 def unread_for(user: User) -> Q:

@@ -224,33 +224,29 @@ def _notify(
     text: str = "",
     site_url: str = "",
 ) -> None:
-    """E-mail ``people`` about a step of the approval, each in the site's language, after the
-    transaction commits (a mail never announces a step that was rolled back)."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
+    """Tell ``people`` of a step of the approval as each chose (rogatory.notifications): an
+    e-mail in their language after the transaction commits, their digest, or the inbox only."""
     from django.urls import reverse
-    from django.utils import translation
 
-    recipients = [p for p in people if p.email and p.is_active]
-    if not recipients:
-        return
-    link = site_url.rstrip("/") + reverse("drafting_writer", args=[case.public_id])
+    from rogatory.notifications.models import Event
+    from rogatory.notifications.notify import notify
 
-    def send() -> None:
-        for person in recipients:
-            with translation.override(settings.LANGUAGE_CODE):
-                what = {
-                    "finalised": _("Version %(number)s of a request awaits your approval."),
-                    "returned": _("Version %(number)s of your request was returned with remarks."),
-                    "approved": _("Version %(number)s of your request was approved."),
-                }[step] % {"number": version.number}
-                body = render_to_string(
-                    "drafting/email/approval.txt",
-                    {"user": person, "case": case, "what": what, "text": text, "link": link},
-                )
-                send_mail(f"Rogatory: {case.our_reference} — {what}", body, None, [person.email])
-
-    transaction.on_commit(send)
+    event = {
+        "finalised": Event.APPROVAL_REQUESTED,
+        "returned": Event.RETURNED,
+        "approved": Event.APPROVED,
+    }[step]
+    link = reverse("drafting_writer", args=[case.public_id])
+    for person in people:
+        notify(
+            person,
+            event,
+            case=case,
+            params={"number": version.number},
+            text=text,
+            link=link,
+            site_url=site_url,
+        )
 
 
 def _supervisor_check(version: RequestVersion, acting_user: User) -> RequestVersion:

@@ -379,6 +379,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # One's own account security (decision 0018). The second-factor step sends back whoever
     # has nothing to verify (test sessions are verified).
     "account_security": (no_kwargs, logged_in(200)),
+    "account_notifications": (no_kwargs, logged_in(200)),
     "mfa_verify": (no_kwargs, logged_in(302)),
     "mfa_enrol": (no_kwargs, logged_in(200)),
     "mfa_totp_setup": (no_kwargs, logged_in(200)),
