@@ -25,7 +25,7 @@ from rogatory.accounts.models import Role, User
 from rogatory.audit.actions import record
 
 from .actions import _check_officer, _event
-from .choices import EventKind
+from .choices import FINAL_STATUSES, EventKind
 from .models import Case
 from .models.case import CaseQuerySet
 
@@ -49,11 +49,12 @@ def officers_of(authority_id: int, *, active_only: bool) -> QuerySet[User]:
 
 
 def open_cases_of(officer: User) -> CaseQuerySet:
-    """The officer's open requests (what a reassignment may move), oldest deadline first."""
+    """The officer's requests not yet finished — drafts included, unlike ``.open()``, since an
+    absent drafter's drafts need another hand too —, oldest deadline first."""
     assert officer.authority_id is not None
     return (
         Case.objects.filter(authority_id=officer.authority_id, officer=officer)
-        .open()
+        .exclude(status__in=FINAL_STATUSES)
         .order_by("deadline", "our_reference")
     )
 
