@@ -136,7 +136,9 @@ def write_xlsx(rows: Iterable[list[object]], target: IO[bytes]) -> None:
 
 def export_queryset(user: User, filters: CaseFilters, day: datetime.date) -> Any:
     """What ``user`` may export with ``filters``, in the list's columns, capped at the limit."""
-    return list_queryset(filters.apply(Case.objects.for_user(user), today=day))[:EXPORT_LIMIT]
+    return list_queryset(filters.apply(Case.objects.for_user(user), today=day, user=user))[
+        :EXPORT_LIMIT
+    ]
 
 
 # --- background exports -----------------------------------------------------------------------

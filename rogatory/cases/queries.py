@@ -8,9 +8,9 @@ ignored, never an error: a filter a user mistyped shows everything rather than f
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
@@ -22,6 +22,14 @@ from rogatory.reference.models import IccsCategory
 
 from .choices import Direction, Status
 from .models import Case, CaseQuerySet, Offence
+
+if TYPE_CHECKING:
+    from rogatory.accounts.models import User
+
+# How the request writer narrows ``?awaiting=approval`` to the drafts a supervisor may approve
+# (addressee and delegations, decision 0026): an app hook set by drafting's AppConfig.ready,
+# so that this lower app imports nothing above it.
+APPROVAL_FILTERS: list[Callable[[CaseQuerySet, User], CaseQuerySet]] = []
 
 # Page sizes offered by the list and the API.
 PAGE_SIZES = (25, 50, 100)
@@ -127,7 +135,9 @@ class CaseFilters:
             params["overdue"] = "1"
         return params
 
-    def apply(self, cases: CaseQuerySet, *, today: datetime.date) -> CaseQuerySet:
+    def apply(
+        self, cases: CaseQuerySet, *, today: datetime.date, user: User | None = None
+    ) -> CaseQuerySet:
         if self.direction:
             cases = cases.filter(direction=self.direction)
         if self.kind:
@@ -162,6 +172,10 @@ class CaseFilters:
             cases = cases.filter(status=Status.DRAFT)
             if self.awaiting == "approval":
                 cases = cases.filter(pk__in=having("finalised"))
+                # Whose approval a version waits for is the request writer's rule (0026).
+                for narrow in APPROVAL_FILTERS:
+                    if user is not None:
+                        cases = narrow(cases, user)
             else:
                 cases = cases.filter(pk__in=having("returned")).exclude(
                     pk__in=having("finalised", "approved")

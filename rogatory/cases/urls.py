@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
-from .views import cases, dashboard, deadlines, documents, exports, reminders, uploads, work
+from .views import (
+    cases,
+    dashboard,
+    deadlines,
+    documents,
+    exports,
+    reassign,
+    reminders,
+    uploads,
+    work,
+)
 
 urlpatterns: list[URLPattern] = [
     *cases.urlpatterns,
@@ -15,4 +25,5 @@ urlpatterns: list[URLPattern] = [
     *deadlines.urlpatterns,
     *dashboard.urlpatterns,
     *reminders.urlpatterns,
+    *reassign.urlpatterns,
 ]

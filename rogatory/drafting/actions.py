@@ -4,8 +4,10 @@
   request document in the chosen language, renders DOCX and PDF, and keeps all three as a new
   ``RequestVersion``; earlier versions not yet approved are superseded.
 * ``do_approve`` is a supervisor's: the latest finalised version becomes the approved one,
-  with an optional comment. Approval binds the request document (its JSON and checksum):
-  the files of a finalised version are marked as a draft on every page; approving renders the
+  with an optional comment. A version submitted to one supervisor is decided by him or by a
+  supervisor he delegated approval to (``delegations.py``, decision 0026). Approval binds
+  the request document (its JSON and checksum): the files of a finalised version are marked
+  as a draft on every page; approving renders the
   final files again from the same JSON with the approval line (who, when), and those are the
   files that are downloaded and sent (decision 0017, "what approval binds").
 * ``do_return`` is the supervisor's other answer: the version goes back to its drafter with
@@ -39,6 +41,7 @@ from rogatory.cases.validation import CaseContent, ContentRefused, Problem, clea
 from rogatory.lib import safejson, uploads
 from rogatory.lib.validators import InputRefused, model_value_problems
 
+from .delegations import decider, to_notify_on_finalise
 from .document import UN_LANGUAGES, DocumentError, load_document
 from .models import Draft, RequestVersion
 
@@ -129,9 +132,16 @@ def _audit(case: Case, verb: str, acting_user: User, **details: Any) -> None:
 
 
 def do_finalise(
-    case: Case, *, language: str, acting_user: User, site_url: str = ""
+    case: Case,
+    *,
+    language: str,
+    acting_user: User,
+    addressed_to: User | None = None,
+    site_url: str = "",
 ) -> RequestVersion:
-    """Make a new finalised version of a draft, or raise DraftNotReady saying why not."""
+    """Make a new finalised version of a draft, submitted for approval to ``addressed_to`` (a
+    supervisor of the authority other than the drafter) or to any supervisor; or raise
+    DraftNotReady saying why not."""
     from .completeness import can_finalise, check_case
     from .document import build_document
     from .render.docx import render_docx
@@ -141,6 +151,15 @@ def do_finalise(
         raise DraftNotReady(_("Only a draft outgoing request can be finalised."))
     if language not in UN_LANGUAGES:
         raise DraftNotReady(_("Choose one of the six UN languages for the request."))
+    if addressed_to is not None and (
+        addressed_to.pk == acting_user.pk
+        or addressed_to.role != Role.SUPERVISOR
+        or addressed_to.authority_id != case.authority_id
+        or not addressed_to.is_active
+    ):
+        raise DraftNotReady(
+            _("Submit the request to an active supervisor of your authority other than you.")
+        )
     options = draft_options(case)
     findings = check_case(case, language, **options)
     if not can_finalise(findings):
@@ -181,12 +200,11 @@ def do_finalise(
                 pdf_sha256=pdf_file.sha256,
                 finalised_by_id=acting_user.pk,
                 finalised_by_name=acting_user.get_username(),
+                addressed_to=addressed_to,
             )
             _history(case, version, "finalised", acting_user)
-            supervisors = User.objects.filter(
-                authority_id=case.authority_id, role=Role.SUPERVISOR, is_active=True
-            ).exclude(pk=acting_user.pk)
-            _notify(case, version, "finalised", list(supervisors), site_url=site_url)
+            recipients = to_notify_on_finalise(addressed_to, case.authority_id, acting_user)
+            _notify(case, version, "finalised", recipients, site_url=site_url)
             _audit(
                 case,
                 "finalised",
@@ -194,6 +212,7 @@ def do_finalise(
                 version=number,
                 language=language,
                 sha256=version.document_sha256,
+                addressed_to=addressed_to.get_username() if addressed_to else "",
             )
     except BaseException:
         for path in stored:
@@ -203,16 +222,19 @@ def do_finalise(
 
 
 def _history(
-    case: Case, version: RequestVersion, step: str, acting_user: User, text: str = ""
+    case: Case,
+    version: RequestVersion,
+    step: str,
+    acting_user: User,
+    text: str = "",
+    on_behalf_of: str = "",
 ) -> None:
-    """The line of the case's history for one step of a version's approval."""
-    case_event(
-        case,
-        EventKind.APPROVAL,
-        acting_user,
-        reason=text,
-        details={"version": version.number, "step": step, "language": version.language},
-    )
+    """The line of the case's history for one step of a version's approval (``on_behalf_of``:
+    the supervisor a delegate decided for)."""
+    details = {"version": version.number, "step": step, "language": version.language}
+    if on_behalf_of:
+        details |= {"by": acting_user.get_username(), "on_behalf_of": on_behalf_of}
+    case_event(case, EventKind.APPROVAL, acting_user, reason=text, details=details)
 
 
 def _notify(
@@ -249,17 +271,36 @@ def _notify(
         )
 
 
-def _supervisor_check(version: RequestVersion, acting_user: User) -> RequestVersion:
-    """The version locked, when ``acting_user`` may decide on it now; refused otherwise."""
+def _supervisor_check(
+    version: RequestVersion, acting_user: User
+) -> tuple[RequestVersion, User | None]:
+    """The version locked, and the supervisor ``acting_user`` decides for (his delegator, or
+    None), when he may decide on it now; refused otherwise."""
     case = version.case
     if acting_user.role != Role.SUPERVISOR or acting_user.authority_id != case.authority_id:
         raise PermissionError("Only a supervisor of the authority approves a request.")
-    locked = RequestVersion.objects.select_for_update().get(pk=version.pk)
+    locked = (
+        RequestVersion.objects.select_for_update().select_related("addressed_to").get(pk=version.pk)
+    )
+    locked.case = case
     if locked.status != RequestVersion.Status.FINALISED:
         raise DraftNotReady(_("Only a version awaiting approval can be approved or returned."))
     if locked.finalised_by_id == acting_user.pk:
         raise DraftNotReady(_("A request is approved by another supervisor than its drafter."))
-    return locked
+    decided = decider(locked, acting_user)
+    if not decided.allowed:
+        raise DraftNotReady(
+            _(
+                "This version was submitted to %(name)s: only he or she, or a supervisor "
+                "holding his or her delegation for today, approves or returns it."
+            )
+            % {"name": _name(locked.addressed_to)}
+        )
+    return locked, decided.on_behalf_of
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def do_approve(
@@ -274,9 +315,10 @@ def do_approve(
 
     case = version.case
     now = timezone.now()
+    # Who the line names is decided before rendering, and checked again under the lock.
+    on_behalf_of = decider(version, acting_user).on_behalf_of
     approval = Approval(
-        name=acting_user.get_full_name() or acting_user.get_username(),
-        day=timezone.localdate(now),
+        name=_name(acting_user), day=timezone.localdate(now), on_behalf_of=_name(on_behalf_of)
     )
     # Rendered before the transaction (a second or two of CPU), checked inside it.
     docx_bytes = render_docx(version.document, approval)
@@ -284,7 +326,9 @@ def do_approve(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            locked = _supervisor_check(version, acting_user)
+            locked, principal = _supervisor_check(version, acting_user)
+            if principal != on_behalf_of:
+                raise DraftNotReady(_("The delegation changed meanwhile: approve again."))
             base = f"{case.our_reference}-v{locked.number}-{locked.language}-approved"
             docx_file = _store(case, docx_bytes, f"{base}.docx")
             stored.append(docx_file.relative_path)
@@ -295,6 +339,7 @@ def do_approve(
             locked.approved_at = now
             locked.approved_by_id = acting_user.pk
             locked.approved_by_name = acting_user.get_username()
+            locked.approved_for_name = principal.get_username() if principal else ""
             locked.approval_comment = comment.strip()
             locked.docx_path, locked.docx_sha256 = docx_file.relative_path, docx_file.sha256
             locked.pdf_path, locked.pdf_sha256 = pdf_file.relative_path, pdf_file.sha256
@@ -304,6 +349,7 @@ def do_approve(
                     "approved_at",
                     "approved_by_id",
                     "approved_by_name",
+                    "approved_for_name",
                     "approval_comment",
                     "docx_path",
                     "docx_sha256",
@@ -311,7 +357,14 @@ def do_approve(
                     "pdf_sha256",
                 ]
             )
-            _history(case, locked, "approved", acting_user, locked.approval_comment)
+            _history(
+                case,
+                locked,
+                "approved",
+                acting_user,
+                locked.approval_comment,
+                on_behalf_of=locked.approved_for_name,
+            )
             _notify(
                 case,
                 locked,
@@ -329,6 +382,7 @@ def do_approve(
                 docx_sha256=locked.docx_sha256,
                 pdf_sha256=locked.pdf_sha256,
                 comment=locked.approval_comment,
+                on_behalf_of=locked.approved_for_name,
             )
 
             # The draft-marked files are of no further use once the final ones are kept.
@@ -353,7 +407,8 @@ def do_return(
     remarks = remarks.strip()
     if not remarks:
         raise DraftNotReady(_("Say what must change before the request can be approved."))
-    locked = _supervisor_check(version, acting_user)
+    locked, principal = _supervisor_check(version, acting_user)
+    on_behalf_of = principal.get_username() if principal else ""
     locked.status = RequestVersion.Status.RETURNED
     locked.returned_at = timezone.now()
     locked.returned_by_id = acting_user.pk
@@ -362,7 +417,7 @@ def do_return(
     locked.save(
         update_fields=["status", "returned_at", "returned_by_id", "returned_by_name", "remarks"]
     )
-    _history(version.case, locked, "returned", acting_user, remarks)
+    _history(version.case, locked, "returned", acting_user, remarks, on_behalf_of=on_behalf_of)
     _notify(
         version.case,
         locked,
@@ -371,7 +426,14 @@ def do_return(
         text=remarks,
         site_url=site_url,
     )
-    _audit(version.case, "returned", acting_user, version=locked.number, remarks=remarks)
+    _audit(
+        version.case,
+        "returned",
+        acting_user,
+        version=locked.number,
+        remarks=remarks,
+        on_behalf_of=on_behalf_of,
+    )
     return locked
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,9 +95,21 @@ class RequestVersion(models.Model):
     finalised_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
     finalised_by_id = models.BigIntegerField(null=True, blank=True)
     finalised_by_name = models.CharField(_("finalised by"), max_length=150, blank=True)
+    # The supervisor the drafter submitted the version to (decision 0026): only they, or a
+    # supervisor they delegated approval to for today, decide on it. None: any supervisor.
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted for approval to"),
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by_id = models.BigIntegerField(null=True, blank=True)
     approved_by_name = models.CharField(_("approved by"), max_length=150, blank=True)
+    # When a delegate approved: the addressee on whose behalf (the approval line names both).
+    approved_for_name = models.CharField(_("approved on behalf of"), max_length=150, blank=True)
     # The supervisor's optional comment on approval, or the remarks a returned version went
     # back to its drafter with (shown in the writer until the next version is finalised).
     approval_comment = models.TextField(_("comment"), blank=True)
@@ -117,3 +132,69 @@ class RequestVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} v{self.number} ({self.language})"
+
+
+class ApprovalDelegationQuerySet(models.QuerySet["ApprovalDelegation"]):
+    def in_force(self, day: datetime.date) -> ApprovalDelegationQuerySet:
+        """Delegations not revoked whose period covers ``day``."""
+        return self.filter(revoked_at__isnull=True, starts_on__lte=day, ends_on__gte=day)
+
+    def current_and_future(self, day: datetime.date) -> ApprovalDelegationQuerySet:
+        """Delegations not revoked that have not ended before ``day``."""
+        return self.filter(revoked_at__isnull=True, ends_on__gte=day)
+
+
+class ApprovalDelegation(models.Model):
+    """A supervisor lets another supervisor of the same authority approve, for a period, the
+    versions submitted to him (decision 0026). Chains are not followed: the delegate approves
+    only what was addressed to the delegator himself."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey(
+        "accounts.Authority",
+        on_delete=models.CASCADE,
+        related_name="approval_delegations",
+        verbose_name=_("authority"),
+    )
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="approval_delegations_given",
+        verbose_name=_("on behalf of"),
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="approval_delegations_received",
+        verbose_name=_("delegate"),
+    )
+    # Both days included.
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ApprovalDelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("delegation of approval")
+        verbose_name_plural = _("delegations of approval")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="delegation_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegate=F("delegator")), name="delegation_to_another"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator_id} -> {self.delegate_id} {self.starts_on}..{self.ends_on}"

@@ -45,6 +45,8 @@ from .actions import (
     do_send,
     draft_options,
 )
+from .approval_forms import AddresseeForm
+from .delegations import decider, default_addressee
 from .forms import LANGUAGE_CHOICES, ApprovalForm, DraftForm, MeasureDetailsForm, ReturnForm
 from .models import Draft, RequestVersion
 
@@ -86,12 +88,17 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
     options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
     findings = check_case(case, language, **options) if case.status == Status.DRAFT else []
     draft = Draft.objects.filter(case=case).first()
-    versions = list(case.request_versions.all())
+    versions = list(case.request_versions.select_related("addressed_to"))
+    for version in versions:
+        version.case = case
+        # Whether this user may approve or return it: its addressee or his delegate (0026).
+        version.can_decide = (  # type: ignore[attr-defined]
+            version.status == RequestVersion.Status.FINALISED and decider(version, user).allowed
+        )
     ui = _ui_language()
     return {
         "case": case,
         "can_write": can_write,
-        "can_approve": user.role == Role.SUPERVISOR,
         "language": language,
         "accepted": accepted,
         "languages": [(code, LANGUAGE_NAMES[code]) for code in UN_LANGUAGES],
@@ -111,6 +118,9 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
         # The remarks of the newest version, when a supervisor returned it: what to change.
         "returned": versions[0] if versions and versions[0].status == "returned" else None,
         "approval_form": ApprovalForm(),
+        "addressee_form": AddresseeForm(
+            drafter=user, initial={"addressed_to": default_addressee(case.pk, user)}
+        ),
         "return_form": ReturnForm(),
         "is_draft": case.status == Status.DRAFT,
         "draft_form": DraftForm(
@@ -187,9 +197,18 @@ def finalise(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
     case = get_case_for_writing(user, public_id)
     language = request.POST.get("language", "")
+    addressee = AddresseeForm(request.POST, drafter=user)
     try:
+        if not addressee.is_valid():
+            raise DraftNotReady(
+                _("Choose a supervisor of your authority from the list, or any supervisor.")
+            )
         version = do_finalise(
-            case, language=language, acting_user=user, site_url=_site_url(request)
+            case,
+            language=language,
+            acting_user=user,
+            addressed_to=addressee.cleaned_data["addressed_to"],
+            site_url=_site_url(request),
         )
     except DraftNotReady as refused:
         context = _writer_context(case, user, True, language if language in UN_LANGUAGES else "en")

@@ -374,6 +374,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "case_holiday_remove": (a_holiday, POST_ONLY),
     "case_dashboard": (no_kwargs, logged_in(200)),
     "case_reminders": (no_kwargs, logged_in(200)),
+    # Reassigning an absent officer's requests: the supervisors' page (decision 0026).
+    "case_reassign": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),
     "case_reminder_read": (lambda p: {"reminder_id": 1}, POST_ONLY),
     # One's own account security (decision 0018). The second-factor step sends back whoever
@@ -430,6 +432,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "drafting_start": (no_kwargs, OWN_CASEWORK | {"supervisor": 403}),
     "drafting_import": (no_kwargs, OWN_CASEWORK | {"supervisor": 403}),
     "drafting_step": (lambda p: a_draft(p) | {"step": "facts"}, CASE_WRITERS),
+    # Delegations of approval: supervisors only (decision 0026).
+    "drafting_delegations": (no_kwargs, logged_in(403) | {"supervisor": 200}),
+    "drafting_delegation_revoke": (lambda p: {"delegation_id": NO_SUCH_ID}, POST_ONLY),
     "knowledge_search": (no_kwargs, everyone(200)),
     "knowledge_document": (a_knowledge_document, everyone(200)),
     "knowledge_cited_by": (a_knowledge_document, everyone(200)),

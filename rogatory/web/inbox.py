@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rogatory.accounts.models import Role, User
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.models import Case
+from rogatory.drafting.delegations import awaiting_decision_by
 from rogatory.drafting.models import RequestVersion
 from rogatory.exchange.access import messages_for_user
 from rogatory.exchange.models import Message, MessageState
@@ -54,11 +55,10 @@ def _cases(
 
 
 def awaiting_approval(user: User) -> QuerySet[Case]:
-    """Drafts of the user's authority with a version a supervisor other than its drafter
-    must approve."""
-    waiting = RequestVersion.objects.filter(
-        case=OuterRef("pk"), status=RequestVersion.Status.FINALISED
-    ).exclude(finalised_by_id=user.pk)
+    """Drafts of the user's authority with a version he may approve today: submitted to him,
+    to any supervisor, or to a supervisor who delegated approval to him (decision 0026);
+    never one he drafted."""
+    waiting = awaiting_decision_by(user).filter(case=OuterRef("pk"))
     return Case.objects.for_user(user).filter(status=Status.DRAFT).filter(Exists(waiting))
 
 

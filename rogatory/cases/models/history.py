@@ -60,8 +60,21 @@ class CaseEvent(models.Model):
                 "approved": gettext("version %(number)s approved"),
                 "sent": gettext("version %(number)s recorded as sent"),
             }
+            if details.get("on_behalf_of"):
+                # A delegate decided for the supervisor the version was submitted to (0026).
+                steps |= {
+                    "returned": gettext(
+                        "version %(number)s returned to its drafter by %(by)s "
+                        "on behalf of %(principal)s"
+                    ),
+                    "approved": gettext(
+                        "version %(number)s approved by %(by)s on behalf of %(principal)s"
+                    ),
+                }
             template = steps.get(str(details["step"]), "%(number)s")
             return template % {
+                "by": details.get("by", ""),
+                "principal": details.get("on_behalf_of", ""),
                 "number": details.get("version", ""),
                 "language": details.get("language", ""),
             }

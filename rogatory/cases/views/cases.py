@@ -93,7 +93,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     filters = CaseFilters.from_params(request.GET)
     visible = Case.objects.for_user(user)
-    cases = filters.apply(visible, today=today())
+    cases = filters.apply(visible, today=today(), user=user)
     page_size = _page_size(request)
     sort = request.GET.get("sort", "")
     if sort not in LIST_ORDERS:

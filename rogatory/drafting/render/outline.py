@@ -80,6 +80,8 @@ class Approval:
 
     name: str
     day: datetime.date
+    # When a delegate approved: the supervisor he approved for (decision 0026).
+    on_behalf_of: str = ""
 
 
 def text(value: object) -> str:
@@ -211,16 +213,22 @@ class Builder:
             reference=text(reference.get("ours")),
             draft_mark="" if self.approval else t["document.draft_mark"],
             contact_line=self.contact(),
-            approval_line=(
-                t.fmt(
-                    "closing.approved",
-                    name=self.approval.name,
-                    date=format_date(self.approval.day, format="long", locale=self.locale),
-                )
-                if self.approval
-                else ""
-            ),
+            approval_line=self.approval_line(),
         )
+
+    def approval_line(self) -> str:
+        """Who approved the version and when; a delegate's line names his delegator too."""
+        if self.approval is None:
+            return ""
+        day = format_date(self.approval.day, format="long", locale=self.locale)
+        if self.approval.on_behalf_of:
+            return self.t.fmt(
+                "closing.approved_on_behalf",
+                name=self.approval.name,
+                principal=self.approval.on_behalf_of,
+                date=day,
+            )
+        return self.t.fmt("closing.approved", name=self.approval.name, date=day)
 
     def addressee(self, number: str) -> Section:
         requested = self.doc.get("requested") or {}
