@@ -2,23 +2,20 @@
 
 A supervisor moves all the open requests of one officer, or those he selects, to another active
 officer of the authority. Each case's history records the change of responsible officer as old
--> new, one audit entry records the whole move, and the new officer is told by e-mail after the
-commit. Closed requests stay with the officer who handled them. Access to strictly confidential
-requests follows the responsible officer (``Case.objects.for_user``): the new officer gains it
-with the case, the former one loses it, as with any assignment.
+-> new, one audit entry records the whole move, and the new officer is told as he chose
+(``cases_reassigned``, heard by the notifications app: one e-mail for the whole move). Closed
+requests stay with the officer who handled them. Access to strictly confidential requests
+follows the responsible officer (``Case.objects.for_user``): the new officer gains it with the
+case, the former one loses it, as with any assignment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from rogatory.accounts.models import Role, User
@@ -28,6 +25,9 @@ from .actions import _check_officer, _event
 from .choices import FINAL_STATUSES, EventKind
 from .models import Case
 from .models.case import CaseQuerySet
+
+# Sent once per reassignment, with officer=, cases=, by= and site_url=.
+cases_reassigned = Signal()
 
 # Roles that may be responsible for a request (as ``actions._check_officer``).
 RESPONSIBLE_ROLES = (Role.OFFICER, Role.AUTHORITY_ADMIN)
@@ -124,36 +124,9 @@ def do_reassign_cases(
             "all": cases is None,
         },
     )
-    _notify_new_officer(to_officer, moving, acting_user, site_url)
+    # The notifications app tells the new officer as he chose (one e-mail for the whole move,
+    # his digest, or the inbox only): it sits above cases and listens (decision 0027).
+    cases_reassigned.send(
+        sender=Case, officer=to_officer, cases=moving, by=acting_user, site_url=site_url
+    )
     return moving
-
-
-def _notify_new_officer(officer: User, cases: list[Case], by: User, site_url: str) -> None:
-    """Tell the new officer, after the commit, which requests are now his; a strictly
-    confidential request is named by its reference only (an e-mail leaves the platform)."""
-    if not officer.email or not officer.is_active:
-        return
-    base = site_url.rstrip("/")
-    lines = [
-        {
-            "reference": case.our_reference,
-            "subject": "" if case.confidentiality == "strict" else case.subject,
-            "link": base + reverse("case_detail", args=[case.public_id]),
-        }
-        for case in cases
-    ]
-
-    def send() -> None:
-        with translation.override(settings.LANGUAGE_CODE):
-            body = render_to_string(
-                "cases/email/reassigned.txt",
-                {"user": officer, "by": by.get_full_name() or by.get_username(), "lines": lines},
-            )
-            subject = translation.ngettext(
-                "Rogatory: %(count)s request was assigned to you",
-                "Rogatory: %(count)s requests were assigned to you",
-                len(lines),
-            ) % {"count": len(lines)}
-            send_mail(subject, body, None, [officer.email])
-
-    transaction.on_commit(send)

@@ -172,3 +172,29 @@ def test_the_page(client: Client, personas: Personas, colleague: User, make_case
     )
     keep.refresh_from_db()
     assert keep.officer == personas.officer
+
+
+def test_a_reassignment_follows_the_new_officers_choice(
+    personas: Personas,
+    colleague: User,
+    make_case: MakeCase,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """An officer who takes assignments in his digest gets no e-mail: one digest line per
+    request moved to him, and never one e-mail per request (decision 0027)."""
+    from rogatory.notifications.models import (
+        Delivery,
+        Event,
+        NotificationPreference,
+        PendingNotification,
+    )
+
+    NotificationPreference.objects.create(
+        user=colleague, event=Event.ASSIGNED, delivery=Delivery.DIGEST
+    )
+    first, second = make_case(subject="One"), make_case(subject="Two")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_reassign_cases(personas.officer, colleague, acting_user=personas.supervisor)
+    assert mail.outbox == []
+    queued = PendingNotification.objects.filter(user=colleague, event=Event.ASSIGNED)
+    assert sorted(queued.values_list("case_id", flat=True)) == sorted([first.pk, second.pk])
