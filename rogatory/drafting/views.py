@@ -38,14 +38,15 @@ from .actions import (
     UN_LANGUAGES,
     DraftNotReady,
     accepted_languages,
+    checked_options,
     do_approve,
     do_finalise,
     do_return,
     do_save_draft,
     do_send,
-    draft_options,
 )
 from .forms import LANGUAGE_CHOICES, ApprovalForm, DraftForm, MeasureDetailsForm, ReturnForm
+from .guidance import for_step
 from .models import Draft, RequestVersion
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -81,7 +82,7 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
     from .completeness import can_finalise, check_case
 
     accepted = accepted_languages(case)
-    options = draft_options(case)
+    options = checked_options(case, default_written_in=_ui_language())
     # Unless the draft names a signatory, the one who finalises signs (as do_finalise does).
     options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
     findings = check_case(case, language, **options) if case.status == Status.DRAFT else []
@@ -113,6 +114,9 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
         "approval_form": ApprovalForm(),
         "return_form": ReturnForm(),
         "is_draft": case.status == Status.DRAFT,
+        "written_in": options["written_in"],
+        "guide": for_step("check", ui),
+        "written_in_saved": draft is not None,
         "draft_form": DraftForm(
             instance=draft, initial={"written_in": draft.written_in if draft else _ui_language()}
         ),
@@ -187,6 +191,10 @@ def finalise(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
     case = get_case_for_writing(user, public_id)
     language = request.POST.get("language", "")
+    if case.status == Status.DRAFT and not Draft.objects.filter(case=case).exists():
+        # Record the language written in that the checklist assumed (``checked_options``),
+        # so the finalised document says the same as the checklist did.
+        do_save_draft(case, {"written_in": _ui_language()}, acting_user=user)
     try:
         version = do_finalise(
             case, language=language, acting_user=user, site_url=_site_url(request)

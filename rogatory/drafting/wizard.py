@@ -61,10 +61,13 @@ from .actions import (
     MAX_IMPORT_BYTES,
     UN_LANGUAGES,
     accepted_languages,
+    checked_options,
     do_import_request_document,
+    do_save_draft,
     read_request_document,
 )
 from .document import DocumentError
+from .guidance import describe_fields, for_step
 
 
 @dataclass(frozen=True)
@@ -256,12 +259,19 @@ def _findings(case: Case) -> list[dict[str, Any]]:
             "field": f.field,
             "step": step_of(f.field),
         }
-        for f in check_case(case, accepted[0] if accepted else "en")
+        for f in check_case(
+            case,
+            accepted[0] if accepted else "en",
+            **checked_options(case, default_written_in=ui),
+        )
     ]
 
 
 def _context(case: Case | None, current: str, **extra: Any) -> dict[str, Any]:
     findings = _findings(case) if case is not None else []
+    form = extra.get("form")
+    if isinstance(form, forms.BaseForm):
+        describe_fields(form, current)
     steps = []
     for number, step in enumerate(STEPS, start=1):
         mine = [f for f in findings if f["step"] == step.slug]
@@ -283,6 +293,7 @@ def _context(case: Case | None, current: str, **extra: Any) -> dict[str, Any]:
         "step": steps[index],
         "findings": [f for f in findings if f["step"] == current],
         "is_first": index == 0,
+        "guide": for_step(current, _ui_language()),
     } | extra
 
 
@@ -320,6 +331,8 @@ def start(request: HttpRequest) -> HttpResponse:
             },
             acting_user=user,
         )
+        # The drafter writes in the language of the interface unless the settings say otherwise.
+        do_save_draft(case, {"written_in": _ui_language()}, acting_user=user)
         messages.success(
             request, _("Draft %(reference)s started.") % {"reference": case.our_reference}
         )
