@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from rogatory.accounts.models import Role, User
 from rogatory.cases.access import get_case_for_user, get_case_for_writing, get_measure_for_user
 from rogatory.cases.actions import do_set_measure_details
-from rogatory.cases.choices import Direction, Status
+from rogatory.cases.choices import Direction, MeasureType, Status
 from rogatory.cases.forms import CASE_FORM_FIELDS
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
@@ -48,6 +48,7 @@ from .actions import (
 from .forms import LANGUAGE_CHOICES, ApprovalForm, DraftForm, MeasureDetailsForm, ReturnForm
 from .guidance import for_step
 from .models import Draft, RequestVersion
+from .requirements import measure_requirements
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 FORMATS = {
@@ -355,6 +356,17 @@ def measure_details(request: HttpRequest, public_id: str, measure_id: str) -> Ht
     )
 
 
+@login_required
+def measure_requirements_panel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The requested state's requirements for the measure ``?kind=`` (an htmx fragment)."""
+    case, _can_write = _draft_case(_user(request), public_id)
+    kind = request.GET.get("kind", "")
+    if kind and kind not in MeasureType.values:
+        return HttpResponse(_("Unknown kind of measure."), status=400, content_type="text/plain")
+    requirements = measure_requirements(case, kind) if kind else None
+    return render(request, "drafting/steps/_requirements.html", {"req": requirements})
+
+
 def _json(document: dict[str, Any]) -> str:
     import json
 
@@ -381,6 +393,11 @@ urlpatterns = [
         name="drafting_return",
     ),
     path("cases/<uuid:public_id>/writer/v<int:number>/send/", send, name="drafting_send"),
+    path(
+        "cases/<uuid:public_id>/writer/requirements/",
+        measure_requirements_panel,
+        name="drafting_measure_requirements",
+    ),
     path(
         "cases/<uuid:public_id>/writer/v<int:number>.<str:fmt>",
         download,

@@ -37,7 +37,7 @@ from rogatory.cases.actions import (
     do_remove_person,
     do_update_case,
 )
-from rogatory.cases.choices import Direction, Status
+from rogatory.cases.choices import Direction, MeasureType, Status
 from rogatory.cases.forms import (
     DATE_WIDGET,
     TEXTAREA,
@@ -68,6 +68,7 @@ from .actions import (
 )
 from .document import DocumentError
 from .guidance import describe_fields, for_step
+from .requirements import measure_requirements
 
 
 @dataclass(frozen=True)
@@ -683,6 +684,29 @@ def knowledge_provisions(state_id: str | None, limit: int = 500) -> list[Provisi
     return list(found.order_by("document__title", "position")[:limit])
 
 
+def _measure_panels(request: HttpRequest, case: Case, form: forms.BaseForm) -> dict[str, Any]:
+    """The requested state's requirements for each measure listed and for the one being
+    chosen; the kind select asks for the latter again (htmx) when the choice changes."""
+    kind = str(request.POST.get("kind", "")) if request.method == "POST" else ""
+    if kind not in MeasureType.values:
+        kind = str(MeasureType.choices[0][0])
+    form.fields["kind"].widget.attrs.update(
+        {
+            "hx-get": reverse("drafting_measure_requirements", args=[case.public_id]),
+            "hx-trigger": "change",
+            "hx-target": "#measure-requirements",
+            "aria-controls": "measure-requirements",
+        }
+    )
+    return {
+        "chosen_requirements": measure_requirements(case, kind),
+        "listed_requirements": [
+            (measure, measure_requirements(case, measure.kind))
+            for measure in case.measures.order_by("pk")
+        ],
+    }
+
+
 def item_step(request: HttpRequest, user: User, case: Case, slug: str) -> HttpResponse:
     spec = ITEM_STEPS[slug]
     form = spec.form_class(request.POST or None)
@@ -692,6 +716,8 @@ def item_step(request: HttpRequest, user: User, case: Case, slug: str) -> HttpRe
         if provisions:
             form.fields["national_provision"].widget.attrs["list"] = "knowledge-provisions"
             extra["provisions"] = provisions
+    if slug == "measures":
+        extra |= _measure_panels(request, case, form)
     problem = ""
     if request.method == "POST":
         if "remove" in request.POST:
