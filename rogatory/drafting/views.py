@@ -356,6 +356,85 @@ def measure_details(request: HttpRequest, public_id: str, measure_id: str) -> Ht
     )
 
 
+# --- Preview before finalising, and the print view of a version ----------------------------
+
+
+@login_required
+def preview(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The request document as it will be rendered, from the draft as it stands; nothing is
+    saved. Reading: anyone who may read the case may preview it."""
+    from .document import build_document
+    from .render.html import outline_html
+    from .render.outline import build_outline
+
+    user = _user(request)
+    case, can_write = _draft_case(user, public_id)
+    if case.status != Status.DRAFT:
+        messages.info(request, _("This request is no longer a draft: print a finalised version."))
+        return redirect("drafting_writer", public_id=case.public_id)
+    accepted = accepted_languages(case)
+    language = request.GET.get("language", "")
+    if language not in UN_LANGUAGES:
+        language = accepted[0] if accepted else _ui_language()
+    options = checked_options(case, default_written_in=_ui_language())
+    # As finalising does: unless the draft names a signatory, the one who finalises signs.
+    options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
+    outline = build_outline(build_document(case, language=language, **options))
+    return render(
+        request,
+        "drafting/document_page.html",
+        {
+            "case": case,
+            "can_write": can_write,
+            "preview": True,
+            "language": language,
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in UN_LANGUAGES],
+            "accepted": accepted,
+            "confidentiality": case.confidentiality,
+            "document_html": outline_html(outline, language=language),
+        },
+    )
+
+
+def _approval(version: RequestVersion) -> Any:
+    """The approval line's who and when for an approved (or sent) version, else None."""
+    from django.utils import timezone
+
+    from .render.outline import Approval
+
+    if version.approved_at is None:
+        return None
+    approver = User.objects.filter(pk=version.approved_by_id).first()
+    name = (approver.get_full_name() or approver.get_username()) if approver else ""
+    return Approval(
+        name=name or version.approved_by_name, day=timezone.localdate(version.approved_at)
+    )
+
+
+@login_required
+def print_version(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    """A finalised version's stored request document, for reading and printing: marked as a
+    draft until approved, with the approval line once approved."""
+    from .render.html import outline_html
+    from .render.outline import build_outline
+
+    version = _version(_user(request), public_id, number)
+    outline = build_outline(version.document, _approval(version))
+    log_case_access(request, "request.printed", version.case, version=version.number)
+    return render(
+        request,
+        "drafting/document_page.html",
+        {
+            "case": version.case,
+            "version": version,
+            "preview": False,
+            "language": version.language,
+            "confidentiality": str(version.document.get("confidentiality") or "standard"),
+            "document_html": outline_html(outline, language=version.language),
+        },
+    )
+
+
 @login_required
 def measure_requirements_panel(request: HttpRequest, public_id: str) -> HttpResponse:
     """The requested state's requirements for the measure ``?kind=`` (an htmx fragment)."""
@@ -393,6 +472,12 @@ urlpatterns = [
         name="drafting_return",
     ),
     path("cases/<uuid:public_id>/writer/v<int:number>/send/", send, name="drafting_send"),
+    path("cases/<uuid:public_id>/writer/preview/", preview, name="drafting_preview"),
+    path(
+        "cases/<uuid:public_id>/request/<int:number>/print/",
+        print_version,
+        name="drafting_print",
+    ),
     path(
         "cases/<uuid:public_id>/writer/requirements/",
         measure_requirements_panel,
