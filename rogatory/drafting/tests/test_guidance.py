@@ -79,8 +79,11 @@ def test_malformed_guidance_is_refused_with_its_key() -> None:
     texts = dict.fromkeys(LANGUAGES, "text")
     good = {"version": "1", "guide": [{"key": "facts", "source": "UNTOC", "text": texts}]}
     assert parse_guidance(good).get("facts") is not None
-    no_french = {"version": "1", "guide": [{"key": "facts", "source": "UNTOC", "text": texts}]}
-    no_french["guide"][0]["text"] = {k: v for k, v in texts.items() if k != "fr"}
+    without_french = {k: v for k, v in texts.items() if k != "fr"}
+    no_french = {
+        "version": "1",
+        "guide": [{"key": "facts", "source": "UNTOC", "text": without_french}],
+    }
     with pytest.raises(GuidanceError, match="facts: no text in fr"):
         parse_guidance(no_french)
     unsourced = {"version": "1", "guide": [{"key": "facts", "source": " ", "text": texts}]}

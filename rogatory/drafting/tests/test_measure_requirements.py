@@ -9,6 +9,7 @@ from django.urls import reverse
 from conftest import Personas
 from rogatory.cases.actions import do_add_measure
 from rogatory.cases.choices import MeasureType
+from rogatory.cases.models import Case
 from rogatory.directory.models import MeasureRequirement
 from rogatory.drafting.requirements import measure_requirements
 from rogatory.drafting.tests.test_wizard import a_draft, kenya, url
@@ -18,9 +19,9 @@ pytestmark = pytest.mark.django_db
 __all__ = ["kenya"]  # the fixture, imported for these tests
 
 
-def panel(client: Client, case: object, kind: str) -> str:
+def panel(client: Client, case: Case, kind: str) -> str:
     response = client.get(
-        reverse("drafting_measure_requirements", args=[case.public_id]),  # type: ignore[attr-defined]
+        reverse("drafting_measure_requirements", args=[case.public_id]),
         {"kind": kind},
         HTTP_HX_REQUEST="true",
     )

@@ -25,7 +25,7 @@ DRAFT_MARK_EN = "DRAFT – not approved; not to be sent"
 
 @pytest.fixture(autouse=True)
 def _media(settings: object, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def test_outline_html_escapes_isolates_and_sets_the_direction() -> None:

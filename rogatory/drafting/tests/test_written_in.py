@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _media(settings: object, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
