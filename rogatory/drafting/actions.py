@@ -74,6 +74,19 @@ def draft_options(case: Case) -> dict[str, Any]:
     return draft.build_options() if draft is not None else {}
 
 
+def checked_options(case: Case, *, default_written_in: str) -> dict[str, Any]:
+    """The writer's settings as the checklist uses them.
+
+    A draft whose settings were never saved is taken as written in ``default_written_in`` (the
+    user's language, which the settings panel shows): without it the document said "written in"
+    the request's own language, so the translation check stayed silent until the collapsed
+    settings panel was opened and saved.
+    """
+    options = draft_options(case)
+    options.setdefault("written_in", default_written_in)
+    return options
+
+
 DRAFT_FIELDS = (
     "written_in",
     "translation_certified",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from rogatory.accounts.models import Role, User
 from rogatory.cases.access import get_case_for_user, get_case_for_writing, get_measure_for_user
 from rogatory.cases.actions import do_set_measure_details
-from rogatory.cases.choices import Direction, Status
+from rogatory.cases.choices import Direction, MeasureType, Status
 from rogatory.cases.forms import CASE_FORM_FIELDS
 from rogatory.cases.lifecycle import TransitionRefused
 from rogatory.cases.models import Case
@@ -38,17 +38,19 @@ from .actions import (
     UN_LANGUAGES,
     DraftNotReady,
     accepted_languages,
+    checked_options,
     do_approve,
     do_finalise,
     do_return,
     do_save_draft,
     do_send,
-    draft_options,
 )
 from .approval_forms import AddresseeForm
 from .delegations import decider, default_addressee
 from .forms import LANGUAGE_CHOICES, ApprovalForm, DraftForm, MeasureDetailsForm, ReturnForm
+from .guidance import for_step
 from .models import Draft, RequestVersion
+from .requirements import measure_requirements
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 FORMATS = {
@@ -83,7 +85,7 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
     from .completeness import can_finalise, check_case
 
     accepted = accepted_languages(case)
-    options = draft_options(case)
+    options = checked_options(case, default_written_in=_ui_language())
     # Unless the draft names a signatory, the one who finalises signs (as do_finalise does).
     options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
     findings = check_case(case, language, **options) if case.status == Status.DRAFT else []
@@ -123,6 +125,9 @@ def _writer_context(case: Case, user: User, can_write: bool, language: str) -> d
         ),
         "return_form": ReturnForm(),
         "is_draft": case.status == Status.DRAFT,
+        "written_in": options["written_in"],
+        "guide": for_step("check", ui),
+        "written_in_saved": draft is not None,
         "draft_form": DraftForm(
             instance=draft, initial={"written_in": draft.written_in if draft else _ui_language()}
         ),
@@ -197,6 +202,10 @@ def finalise(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
     case = get_case_for_writing(user, public_id)
     language = request.POST.get("language", "")
+    if case.status == Status.DRAFT and not Draft.objects.filter(case=case).exists():
+        # Record the language written in that the checklist assumed (``checked_options``),
+        # so the finalised document says the same as the checklist did.
+        do_save_draft(case, {"written_in": _ui_language()}, acting_user=user)
     addressee = AddresseeForm(request.POST, drafter=user)
     try:
         if not addressee.is_valid():
@@ -366,6 +375,96 @@ def measure_details(request: HttpRequest, public_id: str, measure_id: str) -> Ht
     )
 
 
+# --- Preview before finalising, and the print view of a version ----------------------------
+
+
+@login_required
+def preview(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The request document as it will be rendered, from the draft as it stands; nothing is
+    saved. Reading: anyone who may read the case may preview it."""
+    from .document import build_document
+    from .render.html import outline_html
+    from .render.outline import build_outline
+
+    user = _user(request)
+    case, can_write = _draft_case(user, public_id)
+    if case.status != Status.DRAFT:
+        messages.info(request, _("This request is no longer a draft: print a finalised version."))
+        return redirect("drafting_writer", public_id=case.public_id)
+    accepted = accepted_languages(case)
+    language = request.GET.get("language", "")
+    if language not in UN_LANGUAGES:
+        language = accepted[0] if accepted else _ui_language()
+    options = checked_options(case, default_written_in=_ui_language())
+    # As finalising does: unless the draft names a signatory, the one who finalises signs.
+    options.setdefault("signatory", {"name": user.get_full_name() or user.get_username()})
+    outline = build_outline(build_document(case, language=language, **options))
+    return render(
+        request,
+        "drafting/document_page.html",
+        {
+            "case": case,
+            "can_write": can_write,
+            "preview": True,
+            "language": language,
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in UN_LANGUAGES],
+            "accepted": accepted,
+            "confidentiality": case.confidentiality,
+            "document_html": outline_html(outline, language=language),
+        },
+    )
+
+
+def _approval(version: RequestVersion) -> Any:
+    """The approval line's who and when for an approved (or sent) version, else None."""
+    from django.utils import timezone
+
+    from .render.outline import Approval
+
+    if version.approved_at is None:
+        return None
+    approver = User.objects.filter(pk=version.approved_by_id).first()
+    name = (approver.get_full_name() or approver.get_username()) if approver else ""
+    return Approval(
+        name=name or version.approved_by_name, day=timezone.localdate(version.approved_at)
+    )
+
+
+@login_required
+def print_version(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    """A finalised version's stored request document, for reading and printing: marked as a
+    draft until approved, with the approval line once approved."""
+    from .render.html import outline_html
+    from .render.outline import build_outline
+
+    version = _version(_user(request), public_id, number)
+    outline = build_outline(version.document, _approval(version))
+    log_case_access(request, "request.printed", version.case, version=version.number)
+    return render(
+        request,
+        "drafting/document_page.html",
+        {
+            "case": version.case,
+            "version": version,
+            "preview": False,
+            "language": version.language,
+            "confidentiality": str(version.document.get("confidentiality") or "standard"),
+            "document_html": outline_html(outline, language=version.language),
+        },
+    )
+
+
+@login_required
+def measure_requirements_panel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The requested state's requirements for the measure ``?kind=`` (an htmx fragment)."""
+    case, _can_write = _draft_case(_user(request), public_id)
+    kind = request.GET.get("kind", "")
+    if kind and kind not in MeasureType.values:
+        return HttpResponse(_("Unknown kind of measure."), status=400, content_type="text/plain")
+    requirements = measure_requirements(case, kind) if kind else None
+    return render(request, "drafting/steps/_requirements.html", {"req": requirements})
+
+
 def _json(document: dict[str, Any]) -> str:
     import json
 
@@ -392,6 +491,17 @@ urlpatterns = [
         name="drafting_return",
     ),
     path("cases/<uuid:public_id>/writer/v<int:number>/send/", send, name="drafting_send"),
+    path("cases/<uuid:public_id>/writer/preview/", preview, name="drafting_preview"),
+    path(
+        "cases/<uuid:public_id>/request/<int:number>/print/",
+        print_version,
+        name="drafting_print",
+    ),
+    path(
+        "cases/<uuid:public_id>/writer/requirements/",
+        measure_requirements_panel,
+        name="drafting_measure_requirements",
+    ),
     path(
         "cases/<uuid:public_id>/writer/v<int:number>.<str:fmt>",
         download,

@@ -37,7 +37,7 @@ from rogatory.cases.actions import (
     do_remove_person,
     do_update_case,
 )
-from rogatory.cases.choices import Direction, Status
+from rogatory.cases.choices import Direction, MeasureType, Status
 from rogatory.cases.forms import (
     DATE_WIDGET,
     TEXTAREA,
@@ -60,11 +60,15 @@ from .actions import (
     MAX_IMPORT_BYTES,
     UN_LANGUAGES,
     accepted_languages,
+    checked_options,
     do_import_request_document,
+    do_save_draft,
     read_request_document,
 )
 from .document import DocumentError
 from .forms import OffenceWithPenaltyForm
+from .guidance import describe_fields, for_step
+from .requirements import measure_requirements
 
 
 @dataclass(frozen=True)
@@ -256,12 +260,19 @@ def _findings(case: Case) -> list[dict[str, Any]]:
             "field": f.field,
             "step": step_of(f.field),
         }
-        for f in check_case(case, accepted[0] if accepted else "en")
+        for f in check_case(
+            case,
+            accepted[0] if accepted else "en",
+            **checked_options(case, default_written_in=ui),
+        )
     ]
 
 
 def _context(case: Case | None, current: str, **extra: Any) -> dict[str, Any]:
     findings = _findings(case) if case is not None else []
+    form = extra.get("form")
+    if isinstance(form, forms.BaseForm):
+        describe_fields(form, current)
     steps = []
     for number, step in enumerate(STEPS, start=1):
         mine = [f for f in findings if f["step"] == step.slug]
@@ -283,6 +294,7 @@ def _context(case: Case | None, current: str, **extra: Any) -> dict[str, Any]:
         "step": steps[index],
         "findings": [f for f in findings if f["step"] == current],
         "is_first": index == 0,
+        "guide": for_step(current, _ui_language()),
     } | extra
 
 
@@ -320,6 +332,8 @@ def start(request: HttpRequest) -> HttpResponse:
             },
             acting_user=user,
         )
+        # The drafter writes in the language of the interface unless the settings say otherwise.
+        do_save_draft(case, {"written_in": _ui_language()}, acting_user=user)
         messages.success(
             request, _("Draft %(reference)s started.") % {"reference": case.our_reference}
         )
@@ -670,6 +684,29 @@ def knowledge_provisions(state_id: str | None, limit: int = 500) -> list[Provisi
     return list(found.order_by("document__title", "position")[:limit])
 
 
+def _measure_panels(request: HttpRequest, case: Case, form: forms.BaseForm) -> dict[str, Any]:
+    """The requested state's requirements for each measure listed and for the one being
+    chosen; the kind select asks for the latter again (htmx) when the choice changes."""
+    kind = str(request.POST.get("kind", "")) if request.method == "POST" else ""
+    if kind not in MeasureType.values:
+        kind = str(MeasureType.choices[0][0])
+    form.fields["kind"].widget.attrs.update(
+        {
+            "hx-get": reverse("drafting_measure_requirements", args=[case.public_id]),
+            "hx-trigger": "change",
+            "hx-target": "#measure-requirements",
+            "aria-controls": "measure-requirements",
+        }
+    )
+    return {
+        "chosen_requirements": measure_requirements(case, kind),
+        "listed_requirements": [
+            (measure, measure_requirements(case, measure.kind))
+            for measure in case.measures.order_by("pk")
+        ],
+    }
+
+
 def item_step(request: HttpRequest, user: User, case: Case, slug: str) -> HttpResponse:
     spec = ITEM_STEPS[slug]
     form = spec.form_class(request.POST or None)
@@ -679,6 +716,8 @@ def item_step(request: HttpRequest, user: User, case: Case, slug: str) -> HttpRe
         if provisions:
             form.fields["national_provision"].widget.attrs["list"] = "knowledge-provisions"
             extra["provisions"] = provisions
+    if slug == "measures":
+        extra |= _measure_panels(request, case, form)
     problem = ""
     if request.method == "POST":
         if "remove" in request.POST:

@@ -435,6 +435,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # Delegations of approval: supervisors only (decision 0026).
     "drafting_delegations": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "drafting_delegation_revoke": (lambda p: {"delegation_id": NO_SUCH_ID}, POST_ONLY),
+    # Previewing and the requirements panel are reading: any reader of the case.
+    "drafting_preview": (a_draft, CASE_READERS),
+    "drafting_measure_requirements": (a_draft, CASE_READERS),
+    # No version finalised yet: 404 (the print view is tested in drafting's test_preview).
+    "drafting_print": (lambda p: a_draft(p) | {"number": 1}, logged_in(404)),
     "knowledge_search": (no_kwargs, everyone(200)),
     "knowledge_document": (a_knowledge_document, everyone(200)),
     "knowledge_cited_by": (a_knowledge_document, everyone(200)),

@@ -250,3 +250,14 @@ document.addEventListener("submit", (event) => {
     document.querySelectorAll("form[data-resumable-upload]").forEach(setUp);
   });
 })();
+
+// --- Request writer: preview and print view (drafting) ---------------------------------------
+// A button[data-print] prints the page (the print stylesheet hides the menus and tools).
+(() => {
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("button[data-print]").forEach((button) => {
+      button.addEventListener("click", () => window.print());
+    });
+  });
+})();
+// --- end of request writer: preview and print view --------------------------------------------

@@ -282,6 +282,9 @@ def test_officer_drafts_a_bank_records_request_for_a_french_speaking_state(
     checklist = page.get_by_test_id("checklist")
     expect(checklist.locator('[data-rule="untoc.facts"]')).to_be_visible()
     expect(checklist.locator('[data-rule="untoc.purpose"]')).to_be_visible()
+    # Kenya (here) accepts French only and the settings were never saved: the request is
+    # taken as written in the interface's language, English, and a translation is asked for.
+    expect(checklist.locator('[data-rule="profile.translation_needed"]')).to_be_visible()
     expect(page.get_by_test_id("finalise")).to_be_disabled()
     shot(page, "30-writer-blocked")
 
@@ -296,6 +299,10 @@ def test_officer_drafts_a_bank_records_request_for_a_french_speaking_state(
     )
     page.get_by_test_id("case-save").click()
     page.get_by_test_id("open-writer").click()
+    # The facts are in French: say so in the writer's settings.
+    page.get_by_test_id("draft-settings").click()
+    page.select_option("#id_written_in", "fr")
+    page.get_by_test_id("draft-settings-save").click()
     expect(page.get_by_test_id("checklist").locator('[data-severity="error"]')).to_have_count(0)
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("version-status")).to_have_text("Awaiting approval")
