@@ -170,4 +170,16 @@ def test_printing_a_case_shows_its_content_and_its_confidentiality(
     assert not page.locator(".site-header").is_visible()
     assert not page.locator("main form").first.is_visible()
     assert page.locator("h1").is_visible()
+    assert not page.locator(".skip-link").is_visible()
+    # On A4 paper (about 700 CSS pixels between the margins) no table hides columns behind a
+    # scroll bar that paper does not have, and nothing is wider than the page.
+    page.set_viewport_size({"width": 700, "height": 1000})
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('main table, main .card')]
+          .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+          .map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + '>' + e.clientWidth)"""
+    )
+    assert clipped == [], clipped
+    assert _overflow(page) <= 0, _widest(page)
+    shot(page, "print-case")
     page.pdf(path="test-artifacts/print-case.pdf")
