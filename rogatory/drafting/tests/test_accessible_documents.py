@@ -9,6 +9,7 @@ by the viewer, the author, bookmarks of every section.
 from __future__ import annotations
 
 import io
+import itertools
 from typing import Any
 
 import docx
@@ -47,17 +48,22 @@ def test_docx_says_its_language_everywhere(language: str) -> None:
 
 
 def test_docx_headings_are_heading_styles_in_order() -> None:
-    """Sections are Heading 1, measures Heading 2 under them: a navigable outline."""
-    document = docx.Document(io.BytesIO(render_docx(complete_document("en"))))
+    """Sections are Heading 1, measures Heading 2 under them, each style with its outline
+    level: what Word's navigation pane and a screen reader's list of headings read."""
+    document = docx.Document(io.BytesIO(render_docx(complete_document("ar"))))
     levels = [
         p.style.name
         for p in document.paragraphs
         if p.style is not None and p.style.name in ("Title", "Heading 1", "Heading 2")
     ]
-    assert levels[0] == "Title" and levels[1] == "Heading 1"
+    assert levels[:2] == ["Title", "Heading 1"]
     assert levels.count("Title") == 1
-    for before, after in zip(levels, levels[1:], strict=False):
-        assert not (before == "Title" and after == "Heading 2")
+    assert levels.count("Heading 1") == 12 and "Heading 2" in levels
+    for before, after in itertools.pairwise(levels):
+        assert (before, after) != ("Title", "Heading 2")
+    for name, level in (("Heading 1", "0"), ("Heading 2", "1")):
+        outline = document.styles[name].element.find(f"{W}pPr/{W}outlineLvl")
+        assert outline is not None and outline.get(f"{W}val") == level, name
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -85,26 +91,28 @@ def test_docx_tables_have_a_repeated_header_row_and_a_caption(language: str) -> 
 def test_pdf_has_language_title_author_and_bookmarks(language: str) -> None:
     document = complete_document(language)
     reader = PdfReader(io.BytesIO(render_pdf(document)))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert root["/Lang"] == language
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert root["/PageMode"] == "/UseOutlines"
     assert reader.metadata is not None
     assert reader.metadata.title == title(language)
     assert reader.metadata.author == document["signatory"]["name"]
-    top = [item for item in reader.outline if not isinstance(item, list)]
-    nested = [item for item in reader.outline if isinstance(item, list)]
+    outline: list[Any] = list(reader.outline)
+    top = [item for item in outline if not isinstance(item, list)]
+    nested = [item for item in outline if isinstance(item, list)]
     texts = Texts(language)
     assert len(top) == 12
     assert top[0].title == f"1. {texts['section.addressee']}"
     assert nested and nested[0][0].title.startswith("7.1 ")
-    # Each bookmark opens the page its section starts on.
-    assert all(reader.get_destination_page_number(item) >= 0 for item in top)
+    # Each bookmark opens the page its section starts on: the first, then onwards.
+    pages = [reader.get_destination_page_number(item) for item in top]
+    assert pages[0] == 0 and pages == sorted(pages) and pages[-1] > 0
 
 
 def test_pdf_does_not_claim_to_be_tagged() -> None:
     """fpdf2 2.8.9 tags only images and styled section titles: the PDF must not say
     /Marked true when its text has no structure (decision 0029)."""
-    root = PdfReader(io.BytesIO(render_pdf(complete_document("en")))).trailer["/Root"]
+    root: Any = PdfReader(io.BytesIO(render_pdf(complete_document("en")))).trailer["/Root"]
     assert "/StructTreeRoot" not in root
     assert "/MarkInfo" not in root

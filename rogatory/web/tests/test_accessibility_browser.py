@@ -102,7 +102,13 @@ class Audit:
             for v in results.response["violations"]
         ]
         self.report.append(
-            {"language": language, "role": role, "page": name, "path": path, "violations": violations}
+            {
+                "language": language,
+                "role": role,
+                "page": name,
+                "path": path,
+                "violations": violations,
+            }
         )
         if any(v["impact"] in BLOCKING for v in violations):
             shot(self.page, f"axe-{language}-{role}-{name}")
