@@ -76,6 +76,11 @@ class Audit:
         # The page itself, not a redirect to the login page or an error page in its place.
         assert response is not None and response.status == status, (path, response)
         assert self.page.url == self.base + path, (path, self.page.url)
+        self.scan(language, role, name)
+
+    def scan(self, language: str, role: str, name: str) -> None:
+        """Run axe on the page as it stands (after a click, a failed submission)."""
+        path = self.page.url.removeprefix(self.base)
         assert self.page.locator("html").get_attribute("lang") == language, path
         # Only WCAG 2.x A/AA rules and axe's best practices: what a public body must meet.
         results = self.axe.run(
@@ -171,7 +176,11 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
         "dashboard": "/cases/dashboard/",
         "security": "/accounts/security/",
     }
-    supervisor = {"inbox": "/", "approval": f"/cases/{draft.public_id}/writer/"}
+    supervisor = {
+        "inbox": "/",
+        "to-approve": "/cases/?awaiting=approval",
+        "approval": f"/cases/{draft.public_id}/writer/",
+    }
     try:
         for language in LANGUAGES:
             _switch_language(page, base, language)
@@ -182,6 +191,18 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
                 audit.check(language, "officer", name, path)
             # The error page too: a reader who followed a dead link must find the way back.
             audit.check(language, "officer", "not-found", f"/cases/{uuid.UUID(int=0)}/", 404)
+            # A form sent with its errors: the banner and each field's message.
+            page.goto(base + "/cases/new/incoming/")
+            page.locator("[data-testid=case-form]").evaluate("form => form.noValidate = true")
+            page.get_by_test_id("case-save").click()
+            page.get_by_test_id("form-problems").wait_for()
+            audit.scan(language, "officer", "register-errors")
+            # A phone: the menu folded behind its button, then opened.
+            page.set_viewport_size({"width": 390, "height": 900})
+            page.goto(base + "/")
+            page.get_by_test_id("menu-toggle").click()
+            audit.scan(language, "officer", "phone-menu")
+            page.set_viewport_size({"width": 1280, "height": 720})
             _log_out(page)
             _log_in(page, base, "marc.supervisor")
             for name, path in supervisor.items():
