@@ -213,3 +213,26 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
     assert audit.report, "no page was checked"
     problems = audit.blocking()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_skip_link_shows_on_focus_inside_the_screen(
+    live_server: Any, page: Any, language: str
+) -> None:
+    """The first Tab shows "Skip to content" on the screen (its start side in Arabic), and it
+    leads to the content; hidden, it takes no room."""
+    base = live_server.url
+    _switch_language(page, base, language)
+    page.set_viewport_size({"width": 390, "height": 800})
+    skip = page.locator(".skip-link")
+    assert not skip.is_visible() or (skip.bounding_box() or {"width": 0})["width"] <= 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box is not None and box["width"] > 20, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    if language == "ar":
+        assert box["x"] + box["width"] > 195, box  # on the right, where Arabic starts
+    shot(page, f"skip-link-{language}")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
