@@ -165,12 +165,14 @@ def test_printing_a_case_shows_its_content_and_its_confidentiality(
     _log_in(page, base)
     page.goto(base + f"/cases/{case.public_id}/")
     assert not page.get_by_test_id("print-confidential").is_visible()
+    assert page.locator("#next-steps").is_visible()
     page.emulate_media(media="print")
     assert page.get_by_test_id("print-confidential").is_visible()
     assert not page.locator(".site-header").is_visible()
     assert not page.locator("main form").first.is_visible()
     assert page.locator("h1").is_visible()
     assert not page.locator(".skip-link").is_visible()
+    assert not page.locator("#next-steps").is_visible()
     # On A4 paper (about 700 CSS pixels between the margins) no table hides columns behind a
     # scroll bar that paper does not have, and nothing is wider than the page.
     page.set_viewport_size({"width": 700, "height": 1000})
