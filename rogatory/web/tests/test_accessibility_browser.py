@@ -70,6 +70,7 @@ class Audit:
         self.page = page
         self.base = base
         self.report: list[dict[str, Any]] = []
+        self.engine = ""
 
     def check(self, language: str, role: str, name: str, path: str, status: int = 200) -> None:
         response = self.page.goto(self.base + path)
@@ -106,6 +107,7 @@ class Audit:
             }
             for v in results.response["violations"]
         ]
+        self.engine = results.response.get("testEngine", {}).get("version", "")
         self.report.append(
             {
                 "language": language,
@@ -129,8 +131,18 @@ class Audit:
 
     def save(self) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
+        impacts: dict[str, int] = {}
+        for entry in self.report:
+            for violation in entry["violations"]:
+                impacts[violation["impact"]] = impacts.get(violation["impact"], 0) + 1
+        summary = {
+            "axe_core": self.engine,
+            "pages_checked": len(self.report),
+            "violations_by_impact": impacts,
+            "pages": self.report,
+        }
         (ARTIFACTS / "axe-report.json").write_text(
-            json.dumps(self.report, ensure_ascii=False, indent=1), encoding="utf-8"
+            json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"
         )
 
 
