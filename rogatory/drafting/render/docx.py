@@ -82,6 +82,18 @@ class DocxWriter:
         styles = self.doc.styles
         normal = styles["Normal"]
         normal.font.size = Pt(11)
+        # Accessibility (decision 0029): the language is set on the document defaults, on the
+        # theme's font language and on each style used, so that every run, header and footer
+        # included, is read in the request's language; Arabic is the complex-script (bidi)
+        # language throughout.
+        east_asian = "zh-CN" if outline.language == "zh" else tag
+        defaults = styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            default_rpr = set_child(set_child(defaults, "w:rPrDefault"), "w:rPr")
+            set_child(default_rpr, "w:lang", val=tag, eastAsia=east_asian, bidi="ar-SA")
+        set_child(
+            self.doc.settings.element, "w:themeFontLang", val=tag, eastAsia=east_asian, bidi="ar-SA"
+        )
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid", "List Number"):
             style = styles[name]
             rpr = style.element.get_or_add_rPr()
@@ -100,7 +112,7 @@ class DocxWriter:
                 rpr,
                 "w:lang",
                 val=tag,
-                eastAsia="zh-CN" if outline.language == "zh" else tag,
+                eastAsia=east_asian,
                 bidi="ar-SA",
             )
             if self.rtl and name != "Table Grid":
@@ -204,12 +216,16 @@ class DocxWriter:
             self.run(paragraph, f"{item.label}: ", bold=True)
             self.run(paragraph, item.value)
 
-    def table(self, data: Table) -> None:
+    def table(self, data: Table, caption: str = "") -> None:
         table: DocxTable = self.doc.add_table(rows=1, cols=len(data.headers))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self.rtl:
-            set_child(table._tbl.tblPr, "w:bidiVisual")
+            # In its place in the schema's order (Word's checker reads only valid tables).
+            table._tbl.tblPr.get_or_add_bidiVisual()
+        if caption:
+            # The table's title, read out by screen readers (Word's "Alt Text" of a table).
+            set_child(table._tbl.tblPr, "w:tblCaption", val=caption)
         for cell, content in zip(table.rows[0].cells, data.headers, strict=True):
             self.cell(cell, content, bold=True)
         set_child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
@@ -231,7 +247,7 @@ class DocxWriter:
             self.paragraph(content)
         self.fields(section.fields)
         if section.table:
-            self.table(section.table)
+            self.table(section.table, caption=section.heading)
         for index, item in enumerate(section.items, start=1):
             self.paragraph(f"{section.number}.{index}  {item}")
         for sub in section.subsections:

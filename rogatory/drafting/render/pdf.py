@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import Align, TableBordersLayout, TextMode, XPos, YPos
+from fpdf.enums import Align, PageMode, TableBordersLayout, TextMode, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.prefs import ViewerPreferences
 
 from . import fonts
 from .docx import FIXED_TIME, request_date
@@ -72,8 +73,15 @@ class RequestPDF(FPDF):
         self.rtl = outline.rtl
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(True, margin=20)
+        # Accessibility (decision 0029): fpdf2 cannot tag text (no structure tree for cells), so
+        # the PDF gets what it can: its language (/Lang), its title shown instead of the file
+        # name (DisplayDocTitle), its author, and bookmarks of its sections.
         self.set_title(outline.title)
         self.set_lang(outline.language)
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
+        self.page_mode = PageMode.USE_OUTLINES
+        if outline.signatory:
+            self.set_author(outline.signatory[0])
         self.set_creator("Rogatory")
         # The request's date, not the clock: the same request gives the same bytes.
         day = issued or datetime.date(2000, 1, 1)
@@ -151,10 +159,13 @@ class RequestPDF(FPDF):
             self.set_line_width(0.2)
         self.ln(gap)
 
-    def heading(self, content: str, size: float) -> None:
+    def heading(self, content: str, size: float, level: int | None = None) -> None:
         if self.will_page_break(size * 2.5):
             self.add_page()
         self.ln(2)
+        if level is not None:
+            # A bookmark only: without section_title_styles fpdf2 draws nothing here.
+            self.start_section(content, level=level)
         self.para(content, size=size, style="B", gap=1)
 
     def row_cells(self, cells: list[Any]) -> list[Any]:
@@ -200,7 +211,7 @@ class RequestPDF(FPDF):
         self.ln(2)
 
     def section(self, section: Section, level: int) -> None:
-        self.heading(numbered(section, level), 13 if level == 1 else 11.5)
+        self.heading(numbered(section, level), 13 if level == 1 else 11.5, level=level - 1)
         for content in section.paragraphs:
             self.para(content)
         self.fields(section.fields)

@@ -52,13 +52,46 @@ def _widest(page: Any) -> str:
     )
 
 
+def _drafts() -> tuple[Case, Case]:
+    """Two outgoing requests of the demo's French authority: one being written, one finalised
+    (its writer shows the versions table)."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from conftest import Personas
+    from rogatory.accounts.models import Authority, User
+    from rogatory.drafting.actions import do_finalise
+    from rogatory.drafting.tests.test_versions import a_draft
+
+    officer = User.objects.get(username="claire.officer")
+    people = SimpleNamespace(authority_a=Authority.objects.get(code="fr-bepi"), officer=officer)
+    draft, finalised = a_draft(cast(Personas, people)), a_draft(cast(Personas, people))
+    do_finalise(finalised, language="en", acting_user=officer)
+    return draft, finalised
+
+
 def test_pages_fit_the_screen_in_english_and_arabic(live_server: Any, page: Any) -> None:
     load_demo_data()
     base = live_server.url
     case = Case.objects.filter(authority__code="fr-bepi").order_by("pk").first()
     assert case is not None
+    draft, finalised = _drafts()
     _log_in(page, base)
-    pages = {"home": "/", "list": "/cases/", "case": f"/cases/{case.public_id}/"}
+    pages = {
+        "home": "/",
+        "list": "/cases/",
+        "case": f"/cases/{case.public_id}/",
+        "register": "/cases/new/incoming/",
+        "writer": f"/cases/{draft.public_id}/writer/",
+        "writer-step": f"/cases/{draft.public_id}/writer/steps/measures/",
+        "writer-finalised": f"/cases/{finalised.public_id}/writer/",
+        "reminders": "/cases/reminders/",
+        "dashboard": "/cases/dashboard/",
+        "directory-entry": "/directory/KE/",
+        "finder": "/legal-basis/?requesting=FR&requested=KE&kind=mla",
+        "knowledge": "/knowledge/?q=bank",
+        "security": "/accounts/security/",
+    }
     problems = []
     for language in ("en", "ar"):
         page.goto(base + "/")
@@ -66,7 +99,8 @@ def test_pages_fit_the_screen_in_english_and_arabic(live_server: Any, page: Any)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             for name, path in pages.items():
-                page.goto(base + path)
+                response = page.goto(base + path)
+                assert response is not None and response.ok, (path, response)
                 shot(page, f"layout-{language}-{width}-{name}")
                 extra = _overflow(page)
                 if extra > 0:
@@ -93,7 +127,7 @@ def test_pages_fit_the_screen_in_english_and_arabic(live_server: Any, page: Any)
                         problems.append(
                             f"{language} {width}px {name}: header {header['height']:.0f}px high"
                         )
-    assert not problems, problems
+    assert not problems, "\n".join(problems)
 
 
 def test_user_text_keeps_its_own_direction_in_arabic(live_server: Any, page: Any) -> None:
@@ -131,9 +165,23 @@ def test_printing_a_case_shows_its_content_and_its_confidentiality(
     _log_in(page, base)
     page.goto(base + f"/cases/{case.public_id}/")
     assert not page.get_by_test_id("print-confidential").is_visible()
+    assert page.locator("#next-steps").is_visible()
     page.emulate_media(media="print")
     assert page.get_by_test_id("print-confidential").is_visible()
     assert not page.locator(".site-header").is_visible()
     assert not page.locator("main form").first.is_visible()
     assert page.locator("h1").is_visible()
+    assert not page.locator(".skip-link").is_visible()
+    assert not page.locator("#next-steps").is_visible()
+    # On A4 paper (about 700 CSS pixels between the margins) no table hides columns behind a
+    # scroll bar that paper does not have, and nothing is wider than the page.
+    page.set_viewport_size({"width": 700, "height": 1000})
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('main table, main .card')]
+          .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+          .map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + '>' + e.clientWidth)"""
+    )
+    assert clipped == [], clipped
+    assert _overflow(page) <= 0, _widest(page)
+    shot(page, "print-case")
     page.pdf(path="test-artifacts/print-case.pdf")
