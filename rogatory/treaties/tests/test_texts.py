@@ -7,6 +7,7 @@ import datetime
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -393,3 +394,12 @@ def test_api_refuses_bad_input_clearly(client: Client, loaded: None) -> None:
     assert client.get(api_url("untoc", "99")).status_code == 404
     assert client.get(api_url("nothing", "1")).status_code == 404
     assert client.get(api_url("untoc", "1'--")).status_code == 404
+
+
+def test_the_article_page_reads_a_fixed_number_of_queries(
+    client: Client, loaded: None, django_assert_max_num_queries: Any
+) -> None:
+    """The instrument, its texts of the article and the article's kinds: whatever the text's
+    length (30 paragraphs here), the session and messages aside."""
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("treaty_article", args=["uncac", "46"])).status_code == 200
