@@ -17,8 +17,8 @@ from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
 
 from .finder import Basis, find_legal_bases
-from .models import ArticleText, Declaration, Instrument
-from .texts import ARTICLE_NUMBER, TEXT_LANGUAGES
+from .models import ArticleText, CooperationArticle, Declaration, Instrument
+from .texts import ARTICLE_NUMBER, TEXT_LANGUAGES, article_url
 
 router = Router(tags=["legal basis"])
 
@@ -47,6 +47,9 @@ class InstrumentOut(Schema):
 class ArticleOut(Schema):
     article: str
     via_parent: bool
+    text_url: str | None = Field(
+        None, description="The article's text (the Convention's, for via_parent); decision 0031"
+    )
 
 
 class ReasonOut(Schema):
@@ -96,6 +99,17 @@ def _declaration(d: Declaration) -> DeclarationOut:
     )
 
 
+def _article(
+    request: HttpRequest, instrument: Instrument, article: CooperationArticle
+) -> ArticleOut:
+    url = article_url(instrument, article.article, via_parent=article.via_parent)
+    return ArticleOut(
+        article=article.article,
+        via_parent=article.via_parent,
+        text_url=request.build_absolute_uri(url) if url else None,
+    )
+
+
 def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
     instrument = basis.instrument
     return BasisOut(
@@ -107,7 +121,7 @@ def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
             url=request.build_absolute_uri(instrument.get_absolute_url()),
         ),
         verdict=basis.verdict.value,
-        articles=[ArticleOut(article=a.article, via_parent=a.via_parent) for a in basis.articles],
+        articles=[_article(request, instrument, a) for a in basis.articles],
         reasons=[ReasonOut(check=r.check.value, text=r.text) for r in basis.reasons],
         declarations_requesting=[_declaration(d) for d in basis.declarations_requesting],
         declarations_requested=[_declaration(d) for d in basis.declarations_requested],

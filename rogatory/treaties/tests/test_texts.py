@@ -403,3 +403,16 @@ def test_the_article_page_reads_a_fixed_number_of_queries(
     length (30 paragraphs here), the session and messages aside."""
     with django_assert_max_num_queries(5):
         assert client.get(reverse("treaty_article", args=["uncac", "46"])).status_code == 200
+
+
+def test_the_finder_api_gives_each_article_its_text_url(client: Client, world: None) -> None:
+    body = client.get(
+        reverse("api:legal_basis"),
+        {"requesting": "FR", "requested": "KE", "kind": "mla", "date": "2026-11-01"},
+    ).json()
+    urls = {
+        basis["instrument"]["code"]: [a["text_url"] for a in basis["articles"]]
+        for basis in body["bases"]
+    }
+    assert urls["uncac"] == ["http://testserver/treaties/uncac/articles/46/"]
+    assert urls["untoc-som"] == ["http://testserver/treaties/untoc/articles/18/"]
