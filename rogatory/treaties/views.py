@@ -134,6 +134,12 @@ def treaty_article(request: HttpRequest, code: str, article: str) -> HttpRespons
     language = wanted if wanted in TEXT_LANGUAGES else (get_language() or "en").split("-")[0]
     by_language = {t.language: t for t in texts}
     text = by_language.get(language)
+    numbers = list(
+        instrument.article_texts.order_by("position", "article")
+        .values_list("article", flat=True)
+        .distinct()
+    )
+    place = numbers.index(article) if article in numbers else None
     return render(
         request,
         "treaties/article.html",
@@ -146,6 +152,9 @@ def treaty_article(request: HttpRequest, code: str, article: str) -> HttpRespons
             "text_dir": "rtl" if language in RIGHT_TO_LEFT else "ltr",
             "available": [code for code in TEXT_LANGUAGES if code in by_language],
             "can_edit": _is_site_admin(request.user),
+            "previous": numbers[place - 1] if place else None,
+            "next": numbers[place + 1] if place is not None and place + 1 < len(numbers) else None,
+            "query": f"?lang={language}" if wanted in TEXT_LANGUAGES else "",
         },
     )
 

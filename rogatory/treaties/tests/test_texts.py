@@ -416,3 +416,12 @@ def test_the_finder_api_gives_each_article_its_text_url(client: Client, world: N
     }
     assert urls["uncac"] == ["http://testserver/treaties/uncac/articles/46/"]
     assert urls["untoc-som"] == ["http://testserver/treaties/untoc/articles/18/"]
+
+
+def test_the_page_leads_to_the_previous_and_next_articles(client: Client, loaded: None) -> None:
+    html = page(client, "untoc", "18", lang="fr")
+    assert 'href="/treaties/untoc/articles/17/?lang=fr" rel="prev"' in html
+    assert 'href="/treaties/untoc/articles/19/?lang=fr" rel="next"' in html
+    first = page(client, "untoc", "1")
+    assert 'rel="prev"' not in first and 'href="/treaties/untoc/articles/2/" rel="next"' in first
+    assert 'rel="next"' not in page(client, "untoc", "41")
