@@ -37,6 +37,8 @@ from rogatory.exchange.outbound import queue
 from rogatory.knowledge.actions import do_import_text, do_save_act, do_save_judgment
 from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
+from rogatory.treaties.models import ArticleText
+from rogatory.treaties.texts import load_article_texts
 
 ROLES = (
     "anonymous",
@@ -236,6 +238,13 @@ def _exchange_kek(settings: Any) -> None:
     settings.EXCHANGE_KEK = [Fernet.generate_key().decode()]
 
 
+def an_article_text(personas: Personas) -> dict[str, Any]:
+    """The shipped article texts (loaded once per test); URL kwargs for UNTOC art. 18."""
+    if not ArticleText.objects.exists():
+        load_article_texts()
+    return {"code": "untoc", "article": "18"}
+
+
 def a_node(personas: Personas) -> dict[str, Any]:
     """This installation as the exchange node "hub-node" (initialised once per test)."""
     if not is_configured():
@@ -331,6 +340,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "profile_import": (lambda p: french_profile(p), profile_editors()),
     "treaty_list": (no_kwargs, everyone(200)),
     "treaty_detail": (lambda p: {"code": "untoc"}, everyone(200)),
+    # The text of an article (public); adding or replacing one: site administrators only.
+    "treaty_article": (an_article_text, everyone(200)),
+    "treaty_article_text_edit": (an_article_text, logged_in(403) | {"site_admin": 200}),
     # Administrators add treaties their own state is party to; site administrators any.
     "treaty_create": (no_kwargs, profile_editors() | {"outsider_admin": 200}),
     "legal_basis": (no_kwargs, everyone(200)),
@@ -338,6 +350,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:openapi-json": (no_kwargs, everyone(200)),
     "api:openapi-view": (no_kwargs, everyone(200)),
     "api:legal_basis": (no_kwargs, everyone(422)),  # the required parameters are missing
+    "api:treaty_article_text": (an_article_text, everyone(200)),
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
     "case_list": (no_kwargs, logged_in(200)),
     "case_export": (lambda p: {"fmt": "csv"}, OWN_CASEWORK),

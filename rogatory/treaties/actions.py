@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +13,7 @@ from rogatory.accounts.models import User
 from rogatory.audit.actions import record
 from rogatory.reference.loaders import LANGUAGE_FIELDS
 
-from .models import CooperationArticle, Instrument, Participation
+from .models import ArticleText, CooperationArticle, Instrument, Participation
 
 
 @transaction.atomic
@@ -65,3 +67,56 @@ def do_create_treaty(data: dict[str, Any], *, acting_user: User) -> Instrument:
 
     do_sync_treaty_documents([instrument], acting_user=acting_user)
     return instrument
+
+
+# --- The text of the articles (issue 16, item 3; decision 0031) -------------------------------
+
+
+@transaction.atomic
+def do_save_article_text(
+    instrument: Instrument, article: str, data: dict[str, Any], *, acting_user: User
+) -> ArticleText:
+    """Add or replace the text of ``article`` in ``data["language"]``, with its source.
+
+    The text is kept as the administrator entered it (one paragraph per line); a reload of the
+    shipped texts never overwrites it (decision 0031).
+    """
+    text = "\n".join(line.strip() for line in data["text"].splitlines() if line.strip())
+    current = (
+        ArticleText.objects.select_for_update()
+        .filter(instrument=instrument, article=article, language=data["language"])
+        .first()
+    )
+    previous = (
+        {"origin": current.origin, "sha256": hashlib.sha256(current.text.encode()).hexdigest()}
+        if current is not None
+        else None
+    )
+    saved = current or ArticleText(
+        instrument=instrument, article=article, language=data["language"]
+    )
+    digits = re.match(r"\d+", article)
+    saved.position = int(digits.group()) if digits else 0
+    saved.heading = data.get("heading", "")
+    saved.text = text
+    saved.source = data["source"]
+    saved.source_url = data.get("source_url", "")
+    saved.note = data.get("note", "")
+    saved.origin = ArticleText.Origin.ADDED
+    saved.added_by_name = acting_user.get_username()
+    saved.save()
+    record(
+        "treaties.article_text_saved",
+        acting_user=acting_user,
+        authority_id=acting_user.authority_id,
+        object_type="instrument",
+        object_ref=instrument.code,
+        details={
+            "article": article,
+            "language": data["language"],
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "source": data["source"],
+            "replaced": previous,
+        },
+    )
+    return saved

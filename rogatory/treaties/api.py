@@ -6,17 +6,19 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
 
 from .finder import Basis, find_legal_bases
-from .models import Declaration
+from .models import ArticleText, CooperationArticle, Declaration, Instrument
+from .texts import ARTICLE_NUMBER, TEXT_LANGUAGES, article_url
 
 router = Router(tags=["legal basis"])
 
@@ -45,6 +47,9 @@ class InstrumentOut(Schema):
 class ArticleOut(Schema):
     article: str
     via_parent: bool
+    text_url: str | None = Field(
+        None, description="The article's text (the Convention's, for via_parent); decision 0031"
+    )
 
 
 class ReasonOut(Schema):
@@ -94,6 +99,17 @@ def _declaration(d: Declaration) -> DeclarationOut:
     )
 
 
+def _article(
+    request: HttpRequest, instrument: Instrument, article: CooperationArticle
+) -> ArticleOut:
+    url = article_url(instrument, article.article, via_parent=article.via_parent)
+    return ArticleOut(
+        article=article.article,
+        via_parent=article.via_parent,
+        text_url=request.build_absolute_uri(url) if url else None,
+    )
+
+
 def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
     instrument = basis.instrument
     return BasisOut(
@@ -105,7 +121,7 @@ def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
             url=request.build_absolute_uri(instrument.get_absolute_url()),
         ),
         verdict=basis.verdict.value,
-        articles=[ArticleOut(article=a.article, via_parent=a.via_parent) for a in basis.articles],
+        articles=[_article(request, instrument, a) for a in basis.articles],
         reasons=[ReasonOut(check=r.check.value, text=r.text) for r in basis.reasons],
         declarations_requesting=[_declaration(d) for d in basis.declarations_requesting],
         declarations_requested=[_declaration(d) for d in basis.declarations_requested],
@@ -150,4 +166,77 @@ def legal_basis(request: HttpRequest, query: Query[LegalBasisQuery]) -> LegalBas
         has_basis=answer.has_basis,
         bases=[_basis(request, b) for b in answer.bases],
         remaining_routes=answer.remaining_routes(),
+    )
+
+
+# --- The text of the articles (issue 16, item 3; decision 0031) -------------------------------
+
+TextLanguage = Literal["ar", "zh", "en", "fr", "ru", "es"]
+assert set(TextLanguage.__args__) == set(TEXT_LANGUAGES)  # type: ignore[attr-defined]
+
+
+class ArticleTextQuery(Schema):
+    lang: TextLanguage = Field("en", description="UN language of the text wanted")
+
+
+class ParagraphOut(Schema):
+    anchor: str = Field(description='"para-9" for a paragraph published as "9."; else ""')
+    text: str
+
+
+class ArticleTextOut(Schema):
+    instrument: str
+    article: str
+    language: str = Field(description="The language asked for")
+    available: bool = Field(description="False: no text of the article in that language here")
+    languages: list[str] = Field(description="Languages in which the text is available here")
+    heading: str | None
+    text: str | None = Field(description="One paragraph per line, numbered as published")
+    paragraphs: list[ParagraphOut]
+    source: str | None = Field(description="Who published the text; every text has one")
+    source_url: str | None
+    note: str | None = Field(description="A defect of the source that the text keeps")
+    origin: str | None = Field(description='"shipped" or "added" (by an administrator)')
+    url: str = Field(description="The article's page")
+
+
+@router.get(
+    "/treaties/{code}/articles/{article}",
+    response=ArticleTextOut,
+    url_name="treaty_article_text",
+    summary="The text of a treaty article in one language, with its source",
+)
+def treaty_article_text(
+    request: HttpRequest, code: str, article: str, query: Query[ArticleTextQuery]
+) -> ArticleTextOut:
+    """The text of ``article`` of the instrument ``code`` in ``lang``, as its named source
+    publishes it. Where there is no text in that language, ``available`` is false, ``text``
+    null, and ``languages`` lists the languages there are: Rogatory never translates a treaty.
+    404 for an unknown instrument or an article without any text."""
+    instrument = Instrument.objects.filter(code=code).first()
+    texts = (
+        list(ArticleText.objects.filter(instrument=instrument, article=article))
+        if instrument is not None and ARTICLE_NUMBER.match(article)
+        else []
+    )
+    if instrument is None or not texts:
+        raise HttpError(404, _("No text of this article is recorded."))
+    by_language = {t.language: t for t in texts}
+    text = by_language.get(query.lang)
+    return ArticleTextOut(
+        instrument=instrument.code,
+        article=article,
+        language=query.lang,
+        available=text is not None,
+        languages=[language for language in TEXT_LANGUAGES if language in by_language],
+        heading=text.heading if text else None,
+        text=text.text if text else None,
+        paragraphs=[ParagraphOut(anchor=a, text=p) for a, p in text.paragraphs] if text else [],
+        source=text.source if text else None,
+        source_url=(text.source_url or None) if text else None,
+        note=(text.note or None) if text else None,
+        origin=text.origin if text else None,
+        url=request.build_absolute_uri(
+            reverse("treaty_article", args=[instrument.code, article]) + f"?lang={query.lang}"
+        ),
     )

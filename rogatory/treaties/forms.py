@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from rogatory.lib.validators import PlausibleDateField
+from rogatory.lib.validators import PlausibleDateField, validate_text
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.fields import StateChoiceField as ReferenceStateField
 from rogatory.reference.models import IccsCategory, State
@@ -135,3 +135,63 @@ class TreatyForm(forms.Form):
                 code = f"{base}-{n}"
             cleaned["code"] = code
         return cleaned
+
+
+# --- The text of the articles (issue 16, item 3; decision 0031) -------------------------------
+
+# The six UN languages as article texts name them (the order of the UN's own listing).
+TEXT_LANGUAGE_CHOICES = [
+    ("ar", _("Arabic")),
+    ("zh", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+
+
+class ArticleTextForm(forms.Form):
+    """The text of one article in one UN language, as a named source publishes it."""
+
+    language = forms.ChoiceField(label=_("Language of the text"), choices=TEXT_LANGUAGE_CHOICES)
+    heading = forms.CharField(
+        label=_("Heading"),
+        required=False,
+        max_length=300,
+        validators=[validate_text],
+        help_text=_("The article's title as the source prints it, e.g. “Extradition”."),
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=100_000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text=_(
+            "Copied from the source as published: one paragraph per line, each with its "
+            "number (“1.”, “a)”). Never a translation of our own."
+        ),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=1000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who published this text, where and when, e.g. “UN document A/RES/55/25”."),
+    )
+    source_url = forms.URLField(
+        label=_("Address of the source"), required=False, max_length=500, assume_scheme="https"
+    )
+    note = forms.CharField(
+        label=_("Editorial note"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A defect of the source that the text keeps, if any."),
+    )
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        if not any(line.strip() for line in text.splitlines()):
+            raise forms.ValidationError(_("Give the text of the article."))
+        return text

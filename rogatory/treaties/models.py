@@ -9,6 +9,7 @@ finder shows both next to its answers.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.db import models
@@ -204,3 +205,75 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_id} — {self.instrument}: {self.get_kind_display()}"
+
+
+# --- The text of the articles (issue 16, item 3; decision 0031) -------------------------------
+
+
+class ArticleText(models.Model):
+    """The text of one article of an instrument in one language, as a named source publishes it.
+
+    The shipped English, French and Spanish texts load from ``treaties/data/texts/``; an
+    administrator may add a text in another language or replace one, always with its source.
+    Rogatory never shows a translation of its own.
+    """
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", _("Shipped with Rogatory")
+        ADDED = "added", _("Added by an administrator")
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="article_texts"
+    )
+    # The article's number as the instrument prints it ("16").
+    article = models.CharField(_("article"), max_length=20)
+    language = models.CharField(_("language"), max_length=8)  # "en", "zh", ... (UN languages)
+    # Sort key: the article's numeric order.
+    position = models.PositiveIntegerField(default=0)
+    heading = models.CharField(_("heading"), max_length=300, blank=True)
+    # One paragraph per line, each with its number as published ("1.", "(1)", "a)").
+    text = models.TextField(_("text"))
+    source = models.TextField(_("source"))
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    # A defect of the source that the text keeps (it is shown as published).
+    note = models.TextField(_("editorial note"), blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SHIPPED)
+    added_by_name = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["instrument", "position", "article", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "article", "language"], name="unique_article_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} art. {self.article} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("treaty_article", args=[self.instrument.code, self.article])
+        return f"{url}?lang={self.language}"
+
+    @property
+    def paragraphs(self) -> list[tuple[str, str]]:
+        """Each paragraph with its anchor ("para-9" for a paragraph published as "9."; "")."""
+        result = []
+        for line in self.text.splitlines():
+            if line.strip():
+                number = paragraph_number(line)
+                result.append((f"para-{number}" if number else "", line))
+        return result
+
+
+# A paragraph numbered as published: "1.   States Parties…", "(1) Le présent…", "9. a) …".
+PARAGRAPH_NUMBER = re.compile(r"^(?:(?P<plain>\d+)\.|\((?P<bracketed>\d+)\))")
+
+
+def paragraph_number(line: str) -> str | None:
+    """The number a paragraph is published with ("1." or "(1)"), or None."""
+    found = PARAGRAPH_NUMBER.match(line)
+    if found is None:
+        return None
+    return found.group("plain") or found.group("bracketed")

@@ -25,7 +25,13 @@ def test_answer_as_json(client: Client, world: None) -> None:
     assert body["as_of"] == "2026-11-01"
     bases = {b["instrument"]["code"]: b for b in body["bases"]}
     assert bases["untoc"]["verdict"] == "applies"
-    assert bases["untoc"]["articles"] == [{"article": "18", "via_parent": False}]
+    assert bases["untoc"]["articles"] == [
+        {
+            "article": "18",
+            "via_parent": False,
+            "text_url": "http://testserver/treaties/untoc/articles/18/",
+        }
+    ]
     assert bases["uncac"]["verdict"] == "does_not_apply"
     assert {
         "check": "not_met",

@@ -1,0 +1,34 @@
+"""The article page in Debian's Chromium: an Arabic reader sees the interface right to left and
+the English text left to right; Arabic, without a text, is offered the languages there are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import shot
+from rogatory.treaties.texts import load_article_texts
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_arabic_reader_gets_rtl_interface_and_ltr_text(live_server: Any, page: Any) -> None:
+    load_article_texts()
+    base = live_server.url
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": base}])
+
+    page.goto(f"{base}/treaties/uncac/articles/46/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.get_by_test_id("text-not-available").is_visible()
+    assert page.get_by_test_id("article-text").count() == 0
+    shot(page, "article-ar-not-available")
+
+    page.locator('[data-testid="text-not-available"] a[hreflang="en"]').click()
+    text = page.get_by_test_id("article-text")
+    assert text.is_visible()
+    assert text.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    assert text.get_attribute("lang") == "en"
+    assert page.locator("#para-9").inner_text().startswith("9.")
+    assert page.get_by_test_id("article-source").is_visible()
+    shot(page, "article-ar-interface-en-text")
