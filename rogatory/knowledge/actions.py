@@ -25,6 +25,7 @@ from rogatory.audit.actions import record
 
 from .akn import AknError, from_akn, to_akn, work_iri
 from .akn_legal import act_to_akn, akn_document_type, from_legal_akn, judgment_to_akn
+from .layout import NotReadable, read_docx, read_pdf
 from .legal import Judgment, LegalAct, act_work_iri, judgment_work_iri
 from .models import Citation, DocumentKind, KnowledgeDocument, Provision, SearchOutbox
 from .untext import LANGUAGES as UN_LANGUAGES
@@ -108,6 +109,21 @@ def do_import_text(
         source_sha256=source_sha256 or sha256(text.encode()),
         source_name=source_name,
         acting_user=acting_user,
+    )
+
+
+def do_import_published(
+    data: bytes, *, source_name: str, acting_user: User | None = None
+) -> tuple[KnowledgeDocument, bool]:
+    """Import a UN document as the UN publishes it, a PDF or a Word file (by its name's
+    suffix): its layout read into logical lines (``layout``), then parsed as text. The
+    stored text is that laid-out text; the file's hash recognises it when imported again."""
+    try:
+        laid = read_docx(data) if source_name.lower().endswith(".docx") else read_pdf(data)
+    except NotReadable as refused:
+        raise KnowledgeImportError(str(refused)) from None
+    return do_import_text(
+        laid.text, source_name=source_name, acting_user=acting_user, source_sha256=sha256(data)
     )
 
 

@@ -204,8 +204,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "UN document as plain text (.txt), Akoma Ntoso XML (.xml), provisions as CSV (.csv), "
-            "or a .zip of such files."
+            "UN document as published (.pdf with its text, .docx) or as plain text (.txt), "
+            "Akoma Ntoso XML (.xml), provisions as CSV (.csv), or a .zip of such files."
         ),
     )
 

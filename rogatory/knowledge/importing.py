@@ -1,6 +1,7 @@
 """Bulk import of a folder or an archive (.zip, .tar.gz) into the knowledge base.
 
-``.txt`` files are UN plain text (untext), ``.xml`` files Akoma Ntoso (UN documents, acts,
+``.pdf`` and ``.docx`` files are UN documents as published (their layout read by ``layout``),
+``.txt`` files UN plain text (untext), ``.xml`` files Akoma Ntoso (UN documents, acts,
 judgments), ``.csv`` files provisions of legislation (provisions_csv). Each document is
 imported in its own transaction: a bad file (or a bad act in a CSV) is skipped with its reason
 and nothing already imported is lost. Files already imported (same SHA-256) are skipped without
@@ -28,6 +29,7 @@ from .actions import (
     KnowledgeImportError,
     defer_indexing,
     do_import_akn,
+    do_import_published,
     do_import_text,
     do_save_act,
     sha256,
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".xml", ".csv")
+SUFFIXES = (".txt", ".xml", ".csv", ".pdf", ".docx")
 MAX_FILES = 100_000
 # What the import page takes in one archive (the command line, run by an operator on files of
 # their own, is not bounded). UN documents, acts and provisions CSV compress 3 to 6 times;
@@ -87,7 +89,7 @@ def _limited(read: Callable[[], bytes]) -> bytes:
 
 
 def iter_source(path: Path) -> Iterator[SourceFile]:
-    """The .txt and .xml files of a folder (recursively) or an archive, sorted by name."""
+    """The files of a folder (recursively) or an archive, sorted by name."""
     if path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.is_file()):
             yield SourceFile(str(file.relative_to(path)), file.read_bytes, file.stat().st_size)
@@ -130,7 +132,8 @@ def iter_source(path: Path) -> Iterator[SourceFile]:
         yield SourceFile(path.name, path.read_bytes, path.stat().st_size)
         return
     raise SourceError(
-        f"{path}: expected a folder, a .zip or .tar.gz archive, a .txt, .xml or .csv file."
+        f"{path}: expected a folder, a .zip or .tar.gz archive, or a .pdf, .docx, .txt, .xml "
+        "or .csv file."
     )
 
 
@@ -170,7 +173,7 @@ def import_path(
     drain: bool = True,
     deadline: Deadline | None = None,
 ) -> ImportReport:
-    """Import every .txt and .xml file under ``path``; then bring the search index in step.
+    """Import every file of a known kind under ``path``; then bring the search index in step.
 
     ``drain=False`` leaves the outbox to the caller (inside a transaction that has not
     committed yet, the index must wait for the commit: ``transaction.on_commit``). Once
@@ -223,6 +226,10 @@ def _import_one(source: SourceFile, acting_user: User | None, report: ImportRepo
             raise KnowledgeImportError("The file is empty.")
         if source.name.lower().endswith(".xml"):
             document, created = do_import_akn(
+                data, source_name=source.name, acting_user=acting_user
+            )
+        elif source.name.lower().endswith((".pdf", ".docx")):
+            document, created = do_import_published(
                 data, source_name=source.name, acting_user=acting_user
             )
         else:

@@ -225,7 +225,11 @@ DATE_PATTERNS = (
 
 # A UN document symbol: a series prefix then at least two segments (A/76/463, A/CONF.234/16,
 # E/CN.15/2024/12, CTOC/COP/2020/10, S/RES/2396(2017), A/76/L.12/Add.1).
-_SEGMENT = r"(?:[A-Z][A-Za-z]*(?:\.\d+)?|\d+(?:\.\d+)?[A-Z]?(?:\s?\(\d{4}\))?|S-\d+)"
+_SEGMENT = (
+    r"(?:Part\s[A-Z](?![A-Za-z])|[A-Z][A-Za-z]*(?:\.\d+)?"
+    # a budget section or part: A/81/6 (Sect. 16)
+    r"|\d+(?:\.\d+)?[A-Z]?(?:\s?\(\d{4}\))?(?:\s?\((?:Sect|Part|Chap)\.?\s?\d+\))?|S-\d+)"
+)
 SYMBOL = re.compile(rf"(?<![A-Za-z0-9/.])[A-Z]{{1,6}}(?:/{_SEGMENT}){{2,}}(?![A-Za-z0-9/])")
 STANDALONE_SYMBOL = re.compile(rf"^\s*\*?(?P<symbol>{SYMBOL.pattern})\*?\s*$")
 
@@ -338,7 +342,11 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
         document = _parse_resolution(pieces, title_at, lang)
     symbol = _most_common(symbols) or _symbol_from_number(document.number, document.body)
     body = document.body or _organ_for_symbol(symbol)
-    document = replace(document, symbol=symbol, body=body, closing=tuple(closing))
+    # A resolution closes with the meeting and the day it was adopted: that is its date (the
+    # cover's date is the day it was distributed, often weeks later).
+    adopted = next((d for line in closing for _s, _e, d in _find_dates(line)), None)
+    date = datetime.date.fromisoformat(adopted) if adopted else document.date
+    document = replace(document, symbol=symbol, body=body, closing=tuple(closing), date=date)
     return _attach_footnotes(document, notes, lang)
 
 
@@ -384,7 +392,15 @@ def _is_furniture(line: str) -> bool:
 def _standalone_symbols(lines: Sequence[str]) -> list[str]:
     """Document symbols printed alone on a line: the symbol line or the running header."""
     found = (STANDALONE_SYMBOL.match(line) for line in lines)
-    return [re.sub(r"\s+", "", match["symbol"]) for match in found if match]
+    return [_symbol_form(match["symbol"]) for match in found if match]
+
+
+def _symbol_form(symbol: str) -> str:
+    """A symbol as the UN writes it: no spaces, except in a budget section's "(Sect. 16)" and
+    "Part A" (A/81/6 (Sect. 16)/Part A)."""
+    compact = re.sub(r"\s+", "", symbol)
+    compact = re.sub(r"\((Sect|Part|Chap)\.?(\d+)\)", r" (\1. \2)", compact)
+    return re.sub(r"/Part([A-Z])$", r"/Part \1", compact)
 
 
 def _lift_footnotes(lines: Sequence[str]) -> tuple[list[str], list[Footnote]]:
@@ -505,7 +521,11 @@ def _parse_header(pieces: Sequence[str]) -> _Header:
             header.agenda_item = next(g for g in agenda.groups() if g)
         elif ADOPTION_LINE.match(piece):
             header.adoption = piece
-        elif header.date is None and (dates := list(_find_dates(piece))):
+        elif (dates := list(_find_dates(piece))) and (
+            header.date is None or (header.body is None and _organ_in(piece))
+        ):
+            # The adoption line ("adopted by the General Assembly on …") wins over a bare
+            # distribution date printed above it.
             header.date = datetime.date.fromisoformat(dates[0][2])
             header.body = _organ_in(piece)
         elif header.agenda_item is not None and header.date is None:

@@ -312,7 +312,7 @@ def knowledge_document_akn(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 # Editing (site administrators) ---------------------------------------------------------------
 
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
-UPLOAD_SUFFIXES = (".txt", ".xml", ".csv", ".zip")
+UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".xml", ".csv", ".zip")
 
 
 def _site_admin(request: HttpRequest) -> User:
@@ -408,7 +408,7 @@ def knowledge_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         name = Path(upload.name or "upload").name
         if not name.lower().endswith(UPLOAD_SUFFIXES):
-            problems.append(str(_("Expected a .txt, .xml, .csv or .zip file.")))
+            problems.append(str(_("Expected a .pdf, .docx, .txt, .xml, .csv or .zip file.")))
         elif upload.size > UPLOAD_MAX_BYTES:
             problems.append(
                 _("The file is larger than %(size)d MB.") % {"size": UPLOAD_MAX_BYTES // 2**20}

@@ -1,0 +1,160 @@
+"""UN documents imported as published, PDF and Word (issue 17, item 1; decision 0032).
+
+The files in ``corpus/`` are real UN documents (corpus/SOURCES.md). Expected values were read
+off the documents themselves: the printed symbol, the adoption date in the closing lines, the
+numbered operative paragraphs, the notes at the foot of the pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from conftest import Personas
+from rogatory.knowledge.layout import NotReadable, read_docx, read_pdf
+from rogatory.knowledge.models import KnowledgeDocument
+from rogatory.knowledge.untext import parse
+
+CORPUS = Path(__file__).with_name("corpus")
+
+
+def corpus(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+def test_a_general_assembly_resolution_pdf_keeps_its_structure() -> None:
+    """A/RES/73/6: the symbol split over two fonts, the adoption date (not the distribution
+    date), a title over three lines, 14 operative paragraphs with their verbs, 6 notes at the
+    right paragraphs; no running header, page number or job number left in the text."""
+    laid = read_pdf(corpus("A_RES_73_6-EN.pdf"))
+    assert laid.pages == 5 and laid.furniture >= 8
+    assert [note.marker for note in laid.notes] == ["1", "2", "3", "4", "5", "6"]
+    assert laid.notes[5].text.startswith("Related documents include A/AC.105/1129")
+    assert "A/AC.105/1162" in laid.notes[5].text  # carried over the page's last line
+    document = parse(laid.text)
+    assert (document.kind, document.symbol, document.number) == ("resolution", "A/RES/73/6", "73/6")
+    assert document.body == "General Assembly"
+    assert str(document.date) == "2018-10-26"
+    assert document.title == (
+        "Fiftieth anniversary of the first United Nations Conference on the Exploration and "
+        "Peaceful Uses of Outer Space: space as a driver of sustainable development"
+    )
+    assert document.agenda_item == "30"
+    assert len(document.operative) == 14
+    assert [p.number for p in document.operative] == [str(n) for n in range(1, 15)]
+    assert all(p.verb for p in document.operative)
+    assert document.operative[0].verb == "Notes with appreciation"
+    assert document.operative[-1].text.endswith("rules and procedures of the United Nations.")
+    attached = [note.marker for p in document.paragraphs() for note in p.footnotes]
+    assert attached == ["¹", "²", "³", "⁴", "⁵", "⁶"]
+    assert not document.unattached_footnotes
+    assert document.closing == ("26th plenary meeting", "26 October 2018")
+    text = laid.text
+    assert "18-17962" not in text and "*1817962*" not in text
+    assert not re.search(r"^\d+/5$", text, re.M)
+
+
+def test_a_short_resolution_and_its_single_note() -> None:
+    """A/RES/70/10: the note's mark stands alone on its line, the text below it."""
+    document = parse(read_pdf(corpus("A_RES_70_10-EN.pdf")).text)
+    assert (document.symbol, str(document.date)) == ("A/RES/70/10", "2015-11-17")
+    assert [p.verb for p in document.operative] == [
+        "Takes note with appreciation",
+        "Takes note",
+        "Reaffirms",
+        "Appeals",
+        "Requests",
+    ]
+    notes = [n for p in document.paragraphs() for n in p.footnotes]
+    assert len(notes) == 1 and notes[0].text
+
+
+def test_an_arabic_pdf_reads_in_logical_order_with_its_ligatures() -> None:
+    """E/ESCWA/30/L.1 in Arabic: lam-alef ligatures come back as lam then alef ("الأمم", not
+    "األمم"); the text is right to left; the symbol is found."""
+    laid = read_pdf(corpus("E_ESCWA_30_L.1-AR.pdf"))
+    assert laid.right_to_left
+    assert "الأمم المتحدة" in laid.text and "األمم" not in laid.text
+    assert "جدول الأعمال المؤقت" in laid.text
+    document = parse(laid.text)
+    assert (document.language, document.symbol) == ("ar", "E/ESCWA/30/L.1")
+
+
+def test_a_word_file_brings_its_cover_numbering_and_notes() -> None:
+    """A/81/6 (Sect. 16)/Part A as a Word file: the symbol from the first page's header, the
+    automatic paragraph numbers ("16.1"), the footnotes; a merged table cell read once."""
+    laid = read_docx(corpus("A_81_6_SECT_16.docx"))
+    assert laid.kind == "docx"
+    assert any(
+        p.startswith("16.1 The United Nations Office on Drugs and Crime") for p in laid.paragraphs
+    )
+    assert len(laid.notes) == 3
+    document = parse(laid.text)
+    assert document.symbol == "A/81/6 (Sect. 16)/Part A"
+    assert document.language == "en"
+    # The contents table's merged cells once each, not once per grid column.
+    runs = zip(laid.paragraphs, laid.paragraphs[1:], laid.paragraphs[2:], strict=False)
+    assert not [a for a, b, c in runs if a == b == c and any(ch.isalpha() for ch in a)]
+
+
+def test_a_scan_without_text_is_refused_with_a_reason() -> None:
+    with pytest.raises(NotReadable, match="no text layer"):
+        read_pdf(corpus("1971-10-25_GA_Resolution_2758_ru.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"hello", "not a PDF"),
+        (b"%PDF-1.7\n" + b"\x00" * 100, "cannot be read"),
+    ],
+)
+def test_what_is_not_a_pdf_is_refused(data: bytes, reason: str) -> None:
+    with pytest.raises(NotReadable, match=reason):
+        read_pdf(data)
+
+
+def test_a_truncated_pdf_is_refused_or_read_never_a_crash() -> None:
+    data = corpus("A_RES_70_10-EN.pdf")
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 500):
+        with contextlib.suppress(NotReadable):
+            read_pdf(data[:cut])
+
+
+def test_what_is_not_a_word_file_is_refused() -> None:
+    with pytest.raises(NotReadable, match="not a readable Word document"):
+        read_docx(b"PK\x03\x04 not really a zip")
+
+
+@pytest.fixture
+def _private_folders(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "tmp"
+    (tmp_path / "tmp").mkdir()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_private_folders")
+def test_the_import_page_takes_a_pdf_and_refuses_a_scan(client: Client, personas: Personas) -> None:
+    client.force_login(personas.site_admin)
+    upload = SimpleUploadedFile("A_RES_73_6-EN.pdf", corpus("A_RES_73_6-EN.pdf"))
+    page = client.post(reverse("knowledge_import"), {"file": upload})
+    assert page.status_code == 200
+    document = KnowledgeDocument.objects.get(symbol="A/RES/73/6")
+    assert document.language == "en" and str(document.date) == "2018-10-26"
+    assert "Notes with appreciation" in document.body_text
+    scan = SimpleUploadedFile("scan.pdf", corpus("1971-10-25_GA_Resolution_2758_ru.pdf"))
+    page = client.post(reverse("knowledge_import"), {"file": scan})
+    assert page.status_code == 200
+    assert "no text layer" in page.content.decode()
+    assert KnowledgeDocument.objects.count() == 1
+    again = SimpleUploadedFile("again.pdf", corpus("A_RES_73_6-EN.pdf"))
+    client.post(reverse("knowledge_import"), {"file": again})
+    assert KnowledgeDocument.objects.count() == 1  # the same file: already imported
