@@ -338,6 +338,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:openapi-json": (no_kwargs, everyone(200)),
     "api:openapi-view": (no_kwargs, everyone(200)),
     "api:legal_basis": (no_kwargs, everyone(422)),  # the required parameters are missing
+    "api:instrument_participation": (lambda p: {"code": "untoc"}, everyone(200)),
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
     "case_list": (no_kwargs, logged_in(200)),
     "case_export": (lambda p: {"fmt": "csv"}, OWN_CASEWORK),

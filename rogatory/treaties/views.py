@@ -1,23 +1,34 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rogatory.accounts.access import states_administered_by
 from rogatory.accounts.models import User
 from rogatory.directory.models import AcceptedLanguage, CompetentAuthority, CountryProfile
+from rogatory.reference.models import Language
 
 from .actions import do_create_treaty
 from .finder import find_legal_bases
 from .forms import FinderForm, TreatyForm
-from .models import Instrument
+from .loaders import organization_rows
+from .models import Declaration, Instrument, Participation
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def treaty_list(request: HttpRequest) -> HttpResponse:
@@ -40,7 +51,11 @@ def treaty_detail(request: HttpRequest, code: str) -> HttpResponse:
         Instrument.objects.select_related("parent").prefetch_related("articles"), code=code
     )
     participations = instrument.participations.select_related("state").order_by("state__name")
-    declarations = instrument.declarations.select_related("state").order_by("state__name", "kind")
+    declarations = (
+        instrument.declarations.exclude(kind=Declaration.Kind.FULL_TEXT)
+        .select_related("state")
+        .order_by("state__name", "kind")
+    )
     return render(
         request,
         "treaties/treaty_detail.html",
@@ -50,6 +65,17 @@ def treaty_detail(request: HttpRequest, code: str) -> HttpResponse:
             "declarations": declarations,
             "unverified": sum(1 for p in participations if not p.verified),
             "knowledge": instrument.knowledge_document(get_language()),
+            "organizations": [
+                {
+                    "name": row["state_name_untc"],
+                    "action": Participation.Action(row["action"]).label,
+                    "deposited_on": _date(row["deposited_on"]),
+                    "in_force_on": _date(row["in_force_on"]),
+                    "source": row["source"],
+                    "as_of": _date(row["as_of"]),
+                }
+                for row in organization_rows(instrument.code)
+            ],
         },
     )
 
@@ -100,3 +126,52 @@ def legal_basis(request: HttpRequest) -> HttpResponse:
             .first()
         )
     return render(request, "treaties/legal_basis.html", context)
+
+
+# The panel on a state's directory entry ------------------------------------------------------
+
+
+def directory_panel(request: HttpRequest, state: str) -> SafeString:
+    """On a state's directory entry: its declarations under the UN instruments, each with its
+    source; where a declaration names languages other than the profile's, both are shown."""
+    declarations = list(
+        Declaration.objects.filter(state_id=state)
+        .select_related("instrument")
+        .order_by("instrument__code", "kind", "article")
+    )
+    if not declarations:
+        return SafeString("")
+    accepted: dict[int | None, set[str]] = {}
+    for row in AcceptedLanguage.objects.filter(profile__state_id=state).select_related("language"):
+        accepted.setdefault(row.instrument_id, set()).add(row.language_id)
+    names = {
+        language.code: language.name
+        for language in Language.objects.filter(
+            code__in={code for d in declarations for code in d.languages}
+            | {code for codes in accepted.values() for code in codes}
+        )
+    }
+    items: list[dict[str, Any]] = []
+    for declaration in declarations:
+        profile_languages: set[str] | None = None
+        if declaration.kind == Declaration.Kind.LANGUAGES and accepted:
+            profile_languages = accepted.get(declaration.instrument_id, accepted.get(None))
+        declared = set(declaration.languages)
+        items.append(
+            {
+                "declaration": declaration,
+                "declared_languages": [names.get(c, c) for c in sorted(declared)],
+                "profile_languages": [names.get(c, c) for c in sorted(profile_languages or [])],
+                "differs": profile_languages is not None and profile_languages != declared,
+            }
+        )
+    return SafeString(
+        render_to_string(
+            "treaties/_directory_declarations.html",
+            {
+                "key": [i for i in items if i["declaration"].kind != Declaration.Kind.FULL_TEXT],
+                "full": [i for i in items if i["declaration"].kind == Declaration.Kind.FULL_TEXT],
+            },
+            request,
+        )
+    )

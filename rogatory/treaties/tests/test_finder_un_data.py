@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rogatory.reference.models import State
-from rogatory.treaties.finder import Check, TreatyData, Verdict, find_legal_bases
+from rogatory.treaties.finder import Answer, Basis, Check, TreatyData, Verdict, find_legal_bases
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,12 @@ def pair(a: str, b: str) -> tuple[State, State]:
     return State.objects.get(iso2=a), State.objects.get(iso2=b)
 
 
-def texts(basis: object) -> list[str]:
-    return [r.text for r in basis.reasons]  # type: ignore[attr-defined]
+def texts(basis: Basis) -> list[str]:
+    return [r.text for r in basis.reasons]
 
 
-def by_code(answer: object) -> dict[str, object]:
-    return {b.instrument.code: b for b in answer.bases}  # type: ignore[attr-defined]
+def by_code(answer: Answer) -> dict[str, Basis]:
+    return {b.instrument.code: b for b in answer.bases}
 
 
 def test_antarctica_to_kenya_counts_no_basis(client: Client) -> None:
@@ -71,19 +71,18 @@ def test_two_parties_have_bases_with_the_as_of_date() -> None:
 def test_territory_is_a_question_of_territorial_application() -> None:
     fr, hk = pair("FR", "HK")
     basis = by_code(find_legal_bases(fr, hk, "mla", on=TODAY))["uncac"]
-    assert basis.verdict == Verdict.NOT_RECORDED  # type: ignore[attr-defined]
+    assert basis.verdict == Verdict.NOT_RECORDED
     assert any(t.startswith("Not recorded — check territorial application") for t in texts(basis))
 
 
 def test_succession_binds_from_the_notification_at_least() -> None:
     fr, me = pair("FR", "ME")
     basis = by_code(find_legal_bases(fr, me, "mla", on=TODAY))["untoc"]
-    assert basis.verdict == Verdict.CONDITIONAL  # type: ignore[attr-defined]
+    assert basis.verdict == Verdict.CONDITIONAL
     assert any("party by succession" in t for t in texts(basis))
     before = by_code(find_legal_bases(fr, me, "mla", on=datetime.date(2006, 7, 1)))["untoc"]
     assert any(
-        r.check == Check.TO_CONFIRM and "date of State succession" in r.text
-        for r in before.reasons  # type: ignore[attr-defined]
+        r.check == Check.TO_CONFIRM and "date of State succession" in r.text for r in before.reasons
     )
 
 
@@ -93,7 +92,7 @@ def test_transfer_of_sentenced_persons_is_not_based_on_untoc_17_or_uncac_45() ->
     bases = by_code(answer)
     for code, article in (("untoc", "17"), ("uncac", "45"), ("untoc-tip", "17")):
         basis = bases[code]
-        assert basis.verdict == Verdict.DOES_NOT_APPLY  # type: ignore[attr-defined]
+        assert basis.verdict == Verdict.DOES_NOT_APPLY
         assert (
             f"Art. {article} only invites States Parties to consider agreements on the "
             "transfer of sentenced persons; it is not itself a legal basis for a transfer."
@@ -108,7 +107,7 @@ def test_transfer_of_proceedings_is_not_based_on_21_47_or_8() -> None:
     fr, ke = pair("FR", "KE")
     bases = by_code(find_legal_bases(fr, ke, "transfer_proceedings", on=TODAY))
     for code, article in (("untoc", "21"), ("uncac", "47"), ("drugs-1988", "8")):
-        assert bases[code].verdict == Verdict.DOES_NOT_APPLY  # type: ignore[attr-defined]
+        assert bases[code].verdict == Verdict.DOES_NOT_APPLY
         assert any(t.startswith(f"Art. {article} only asks") for t in texts(bases[code]))
 
 
@@ -116,10 +115,10 @@ def test_confiscation_and_return_articles_and_notes() -> None:
     fr, ke = pair("FR", "KE")
     bases = by_code(find_legal_bases(fr, ke, "asset_recovery", on=TODAY))
     uncac = bases["uncac"]
-    assert [a.article for a in uncac.articles] == ["54", "55", "56", "57"]  # type: ignore[attr-defined]
-    assert [n.article for n in uncac.notes] == ["54–57"]  # type: ignore[attr-defined]
-    assert [a.article for a in bases["untoc"].articles] == ["13", "14"]  # type: ignore[attr-defined]
-    assert uncac.verdict == Verdict.CONDITIONAL  # type: ignore[attr-defined]
+    assert [a.article for a in uncac.articles] == ["54", "55", "56", "57"]
+    assert [n.article for n in uncac.notes] == ["54–57"]
+    assert [a.article for a in bases["untoc"].articles] == ["13", "14"]
+    assert uncac.verdict == Verdict.CONDITIONAL
 
 
 def test_extradition_notes_and_declarations() -> None:
@@ -127,7 +126,7 @@ def test_extradition_notes_and_declarations() -> None:
     answer = find_legal_bases(fr, sv, "extradition", on=TODAY)
     bases = by_code(answer)
     # El Salvador declared under 44(6) that UNCAC is not its legal basis for extradition.
-    assert bases["uncac"].verdict == Verdict.DOES_NOT_APPLY  # type: ignore[attr-defined]
+    assert bases["uncac"].verdict == Verdict.DOES_NOT_APPLY
     notes = [n.text() for b in answer.bases for n in b.notes]
     assert any("16(5)" in n for n in notes)
     assert not any("reasonable grounds to suspect" in n for n in notes)
@@ -155,3 +154,12 @@ def test_one_read_answers_every_pair() -> None:
     }
     assert with_data == alone
     assert with_data[("FR", "KE")] and not with_data[("KE", "SO")]
+
+
+def test_treaty_page_shows_the_list_date_sources_and_the_european_union(client: Client) -> None:
+    html = client.get(reverse("treaty_detail", args=["uncac"])).content.decode()
+    text = " ".join(html.split())
+    assert "Complete list as of 10 July 2014 (United Nations Treaty Collection)" in text
+    assert 'data-testid="organizations"' in html and "European Union" in html
+    assert "Not derived (from the date of State succession)" in text  # Montenegro
+    assert "S4+S5" in html  # Barbados, ratified in 2023
