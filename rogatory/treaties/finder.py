@@ -14,10 +14,11 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.loaders import DATA_DIR as REFERENCE_DATA
@@ -46,8 +47,42 @@ class Verdict(enum.StrEnum):
 
 @dataclass
 class Reason:
+    """One check and its explanation. The sentence is only written when read, in the
+    language active then: a matrix of answers that needs the verdicts pays for none."""
+
     check: Check
-    text: str
+    message: Any  # a translatable sentence with named placeholders
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        if not self.params:
+            return str(self.message)
+        return str(self.message) % {
+            name: _day(value) if isinstance(value, datetime.date) else str(value)
+            for name, value in self.params.items()
+        }
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _Scope:
+    """An instrument's scope, read (in the active language) only when written out."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+
+    def __str__(self) -> str:
+        return self.instrument.scope
+
+
+class _Action:
+    def __init__(self, participation: Participation) -> None:
+        self.participation = participation
+
+    def __str__(self) -> str:
+        return str(self.participation.get_action_display()).lower()
 
 
 @dataclass
@@ -260,8 +295,8 @@ def _examine(
         reasons.append(
             Reason(
                 Check.NOT_MET,
-                _("%(instrument)s only entered into force on %(date)s.")
-                % {"instrument": instrument.short_title, "date": _day(instrument.in_force_on)},
+                _("%(instrument)s only entered into force on %(date)s."),
+                {"instrument": instrument, "date": instrument.in_force_on},
             )
         )
     for state in (requesting, requested):
@@ -281,8 +316,8 @@ def _examine(
                     reasons.append(
                         Reason(
                             reason.check,
-                            _("For %(instrument)s, which this one supplements: %(reason)s")
-                            % {"instrument": instrument.parent.short_title, "reason": reason.text},
+                            _("For %(instrument)s, which this one supplements: %(reason)s"),
+                            {"instrument": instrument.parent, "reason": reason},
                         )
                     )
     convention = instrument.parent.code if instrument.parent is not None else instrument.code
@@ -312,7 +347,7 @@ def _list_date(instrument: Instrument) -> datetime.date | None:
 def _party_reason(
     instrument: Instrument, state: State, participation: Participation | None, on: datetime.date
 ) -> Reason:
-    names = {"state": state.name, "instrument": instrument.short_title}
+    names: dict[str, object] = {"state": state, "instrument": instrument}
     listed = _list_date(instrument)
     if participation is None or (not participation.is_party and listed is not None and on > listed):
         parent = territory_parents().get(state.pk)
@@ -323,8 +358,8 @@ def _party_reason(
                     "Not recorded — check territorial application: %(state)s is not listed "
                     "itself; %(instrument)s may extend to it through its parent state's "
                     "territorial application (%(parent)s)."
-                )
-                % (names | {"parent": parent}),
+                ),
+                (names | {"parent": parent}),
             )
         if listed is not None and on > listed:
             if participation is not None and participation.signed_on:
@@ -334,16 +369,16 @@ def _party_reason(
                         "Not recorded — check the depositary: %(state)s signed %(instrument)s "
                         "on %(signed)s; no consent to be bound is recorded in the UN list as of "
                         "%(as_of)s or later."
-                    )
-                    % (names | {"signed": _day(participation.signed_on), "as_of": _day(listed)}),
+                    ),
+                    (names | {"signed": participation.signed_on, "as_of": listed}),
                 )
             return Reason(
                 Check.NOT_RECORDED,
                 _(
                     "Not recorded — check the depositary: %(state)s is not in the UN list of "
                     "%(instrument)s as of %(as_of)s, and no later action is recorded."
-                )
-                % (names | {"as_of": _day(listed)}),
+                ),
+                (names | {"as_of": listed}),
             )
         if participation is None and listed is not None:
             return Reason(
@@ -351,16 +386,17 @@ def _party_reason(
                 _(
                     "%(state)s was not a party to %(instrument)s on that date, per the UN list "
                     "as of %(as_of)s."
-                )
-                % (names | {"as_of": _day(listed)}),
+                ),
+                (names | {"as_of": listed}),
             )
         if participation is None:
-            return Reason(Check.NOT_MET, _("%(state)s is not a party to %(instrument)s.") % names)
+            return Reason(Check.NOT_MET, _("%(state)s is not a party to %(instrument)s."), names)
     assert participation is not None
     if not participation.is_party:
         return Reason(
             Check.NOT_MET,
-            _("%(state)s signed %(instrument)s but was not a party to it on that date.") % names,
+            _("%(state)s signed %(instrument)s but was not a party to it on that date."),
+            names,
         )
     if participation.is_succession and participation.in_force_on is None:
         assert participation.deposited_on is not None
@@ -370,8 +406,8 @@ def _party_reason(
                 _(
                     "%(state)s is a party by succession (notified on %(date)s; bound from the "
                     "date of State succession, not derived here)."
-                )
-                % (names | {"date": _day(participation.deposited_on)}),
+                ),
+                (names | {"date": participation.deposited_on}),
             )
         return Reason(
             Check.TO_CONFIRM,
@@ -379,8 +415,8 @@ def _party_reason(
                 "%(state)s is a party by succession, notified on %(date)s and effective from "
                 "the date of State succession, which our data does not give: check the "
                 "depositary for that date."
-            )
-            % (names | {"date": _day(participation.deposited_on)}),
+            ),
+            (names | {"date": participation.deposited_on}),
         )
     if participation.in_force_on is None:
         return Reason(
@@ -388,22 +424,22 @@ def _party_reason(
             _(
                 "%(state)s is a party to %(instrument)s; the date it is bound from is not "
                 "recorded: check the depositary."
-            )
-            % names,
+            ),
+            names,
         )
     if participation.in_force_on > on:
         return Reason(
             Check.NOT_MET,
-            _("%(instrument)s binds %(state)s only from %(date)s.")
-            % (names | {"date": _day(participation.in_force_on)}),
+            _("%(instrument)s binds %(state)s only from %(date)s."),
+            (names | {"date": participation.in_force_on}),
         )
     return Reason(
         Check.MET,
-        _("%(state)s is a party (%(action)s); bound since %(date)s.")
-        % {
-            "state": state.name,
-            "action": participation.get_action_display().lower(),
-            "date": _day(participation.in_force_on),
+        _("%(state)s is a party (%(action)s); bound since %(date)s."),
+        {
+            "state": state,
+            "action": _Action(participation),
+            "date": participation.in_force_on,
         },
     )
 
@@ -431,9 +467,9 @@ def _extradition_reasons(
                             "%(state)s declared (art. %(article)s) that it takes the convention "
                             "as the legal basis for extradition."
                         )
-                    )
-                    % {
-                        "state": requested.name,
+                    ),
+                    {
+                        "state": requested,
                         "article": declaration.article,
                         "text": declaration.text,
                     },
@@ -449,8 +485,8 @@ def _extradition_reasons(
                         "%(state)s declared (art. %(article)s) that it does not take the "
                         "convention as the legal basis for extradition: an extradition treaty "
                         "or its domestic law is needed."
-                    )
-                    % {"state": requested.name, "article": declaration.article},
+                    ),
+                    {"state": requested, "article": declaration.article},
                 )
             )
         elif declaration.state_id == requesting.pk:
@@ -461,8 +497,8 @@ def _extradition_reasons(
                         "%(state)s itself declared (art. %(article)s) that it does not take the "
                         "convention as a legal basis for extradition; the requested state may "
                         "ask for reciprocity."
-                    )
-                    % {"state": requesting.name, "article": declaration.article},
+                    ),
+                    {"state": requesting, "article": declaration.article},
                 )
             )
     return reasons
@@ -473,24 +509,25 @@ def _scope_reason(instrument: Instrument, iccs: IccsCategory | None) -> Reason:
         if not instrument.scope:
             return Reason(Check.MET, _("The treaty does not limit the offences it covers."))
         return Reason(
-            Check.TO_CONFIRM, _("Scope to confirm: %(scope)s") % {"scope": instrument.scope}
+            Check.TO_CONFIRM, _("Scope to confirm: %(scope)s"), {"scope": _Scope(instrument)}
         )
     label = f"{iccs.code} {iccs.title}"
     if instrument.covers(iccs.code):
         return Reason(
             Check.MET,
-            _("The offence (%(offence)s) is of a kind the instrument covers.") % {"offence": label},
+            _("The offence (%(offence)s) is of a kind the instrument covers."),
+            {"offence": label},
         )
     if not instrument.scope:
         return Reason(Check.MET, _("The treaty does not limit the offences it covers."))
     if instrument.scope_is_limited:
         return Reason(
             Check.NOT_MET,
-            _("The offence (%(offence)s) is outside the instrument's scope: %(scope)s")
-            % {"offence": label, "scope": instrument.scope},
+            _("The offence (%(offence)s) is outside the instrument's scope: %(scope)s"),
+            {"offence": label, "scope": _Scope(instrument)},
         )
     return Reason(
         Check.TO_CONFIRM,
-        _("The offence (%(offence)s) is covered only if: %(scope)s")
-        % {"offence": label, "scope": instrument.scope},
+        _("The offence (%(offence)s) is covered only if: %(scope)s"),
+        {"offence": label, "scope": _Scope(instrument)},
     )
