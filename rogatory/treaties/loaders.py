@@ -15,7 +15,7 @@ from django.db import transaction
 
 from rogatory.reference.loaders import LANGUAGE_FIELDS, SyncReport, read_csv, sync
 
-from .models import CooperationArticle, Declaration, Instrument, Participation
+from .models import CooperationArticle, Declaration, Instrument, Participation, StatusListImport
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -107,12 +107,24 @@ def load_treaty_data() -> list[SyncReport]:
             scope=CooperationArticle.objects.filter(instrument__code__in=codes),
         )
     )
+    # An applied status list (imported by an administrator) is newer than the shipped file:
+    # its instruments keep the imported rows.
+    imported = {
+        code
+        for codes_applied in StatusListImport.objects.filter(
+            status=StatusListImport.Status.APPLIED
+        ).values_list("instruments", flat=True)
+        for code in codes_applied
+    }
+    shipped = [code for code in codes if code not in imported]
     reports.append(
         sync(
             Participation,
-            participation_rows(instruments, participation),
+            participation_rows(
+                instruments, [r for r in participation if r["instrument"] in shipped]
+            ),
             key=("instrument_id", "state_id"),
-            scope=Participation.objects.filter(instrument__code__in=codes),
+            scope=Participation.objects.filter(instrument__code__in=shipped),
         )
     )
     reports.append(

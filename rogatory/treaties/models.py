@@ -233,3 +233,39 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_id} — {self.instrument}: {self.get_kind_display()}"
+
+
+class StatusListImport(models.Model):
+    """An updated status list an administrator uploaded: compared first, then applied.
+
+    Like a directory profile version (decision 0006), an applied import keeps the whole list
+    it installed (``rows``), with who, when and why; ``number`` counts the applied ones."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Compared, not applied")
+        APPLIED = "applied", _("Applied")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    number = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # Copied so the history survives the deletion of the user.
+    actor_id = models.IntegerField(null=True)
+    actor_name = models.CharField(max_length=150)
+    reason = models.CharField(_("reason for the change"), max_length=500)
+    file_name = models.CharField(max_length=200, blank=True)
+    instruments = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    diff = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"status list import {self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("treaty_import_detail", args=[self.pk])
+
+    def counts(self) -> dict[str, int]:
+        return {k: len(self.diff.get(k, [])) for k in ("added", "changed", "removed")}

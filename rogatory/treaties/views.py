@@ -20,11 +20,17 @@ from rogatory.accounts.models import User
 from rogatory.directory.models import AcceptedLanguage, CompetentAuthority, CountryProfile
 from rogatory.reference.models import Language
 
-from .actions import do_create_treaty
+from .actions import (
+    StatusListChanged,
+    do_apply_status_list,
+    do_create_treaty,
+    do_preview_status_list,
+)
 from .finder import find_legal_bases
-from .forms import FinderForm, TreatyForm
+from .forms import FinderForm, StatusListForm, TreatyForm
+from .imports import read_status_list
 from .loaders import organization_rows
-from .models import Declaration, Instrument, Participation
+from .models import Declaration, Instrument, Participation, StatusListImport
 
 
 def _date(value: str) -> datetime.date | None:
@@ -42,6 +48,7 @@ def treaty_list(request: HttpRequest) -> HttpResponse:
             "instruments": instruments,
             "can_add": isinstance(request.user, User)
             and states_administered_by(request.user) != set(),
+            "can_import": isinstance(request.user, User) and request.user.is_site_admin,
         },
     )
 
@@ -175,3 +182,70 @@ def directory_panel(request: HttpRequest, state: str) -> SafeString:
             request,
         )
     )
+
+
+# Importing an updated status list -----------------------------------------------------------
+
+
+def _site_admin(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_site_admin:
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def treaty_import(request: HttpRequest) -> HttpResponse:
+    """Upload an updated status list; a clean one is compared before anything changes."""
+    user = _site_admin(request)
+    form = StatusListForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems = [_("The file is not UTF-8 text.")]
+        else:
+            rows, problems = read_status_list(text)
+            if not problems:
+                compared = do_preview_status_list(
+                    rows,
+                    file_name=upload.name or "",
+                    reason=form.cleaned_data["reason"],
+                    acting_user=user,
+                )
+                return redirect(compared)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "treaties/status_import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "imports": StatusListImport.objects.all()[:50],
+        },
+        status=status,
+    )
+
+
+@login_required
+def treaty_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What an uploaded list changes (added, changed, removed rows), and applying it."""
+    user = _site_admin(request)
+    upload = get_object_or_404(StatusListImport, pk=pk)
+    if request.method == "POST":
+        try:
+            do_apply_status_list(upload, acting_user=user)
+        except StatusListChanged:
+            messages.error(
+                request,
+                _(
+                    "The recorded participation changed since this comparison, or the list "
+                    "was already applied: upload the list again to compare it anew."
+                ),
+            )
+        else:
+            messages.success(request, _("The status list was applied."))
+        return redirect(upload)
+    return render(request, "treaties/status_import_detail.html", {"upload": upload})
