@@ -345,12 +345,16 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "treaty_article_text_edit": (an_article_text, logged_in(403) | {"site_admin": 200}),
     # Administrators add treaties their own state is party to; site administrators any.
     "treaty_create": (no_kwargs, profile_editors() | {"outsider_admin": 200}),
+    # Importing an updated UN status list: site administrators only.
+    "treaty_import": (no_kwargs, logged_in(403) | {"site_admin": 200}),
+    "treaty_import_detail": (lambda p: {"pk": 999999}, logged_in(403) | {"site_admin": 404}),
     "legal_basis": (no_kwargs, everyone(200)),
     "api:api-root": (no_kwargs, everyone(404)),
     "api:openapi-json": (no_kwargs, everyone(200)),
     "api:openapi-view": (no_kwargs, everyone(200)),
     "api:legal_basis": (no_kwargs, everyone(422)),  # the required parameters are missing
     "api:treaty_article_text": (an_article_text, everyone(200)),
+    "api:instrument_participation": (lambda p: {"code": "untoc"}, everyone(200)),
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
     "case_list": (no_kwargs, logged_in(200)),
     "case_export": (lambda p: {"fmt": "csv"}, OWN_CASEWORK),

@@ -7,13 +7,16 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from rogatory.accounts.models import User
 from rogatory.audit.actions import record
-from rogatory.reference.loaders import LANGUAGE_FIELDS
+from rogatory.reference.loaders import LANGUAGE_FIELDS, sync
 
-from .models import ArticleText, CooperationArticle, Instrument, Participation
+from .imports import compare
+from .loaders import participation_rows
+from .models import ArticleText, CooperationArticle, Instrument, Participation, StatusListImport
 
 
 @transaction.atomic
@@ -120,3 +123,65 @@ def do_save_article_text(
         },
     )
     return saved
+
+
+class StatusListChanged(Exception):
+    """The recorded rows changed between the comparison and the application."""
+
+
+@transaction.atomic
+def do_preview_status_list(
+    rows: list[dict[str, str]], *, file_name: str, reason: str, acting_user: User
+) -> StatusListImport:
+    """Store an uploaded (clean) status list with its comparison; nothing else changes."""
+    diff = compare(rows)
+    upload = StatusListImport.objects.create(
+        actor_id=acting_user.pk,
+        actor_name=acting_user.get_username(),
+        reason=reason,
+        file_name=file_name[:200],
+        instruments=sorted({row["instrument"] for row in rows}),
+        rows=rows,
+        diff=diff.as_json(),
+    )
+    record(
+        "treaties.status_list_compared",
+        acting_user=acting_user,
+        authority_id=acting_user.authority_id,
+        object_type="status_list_import",
+        object_ref=str(upload.pk),
+        details={"instruments": upload.instruments, **diff.counts()},
+    )
+    return upload
+
+
+@transaction.atomic
+def do_apply_status_list(upload: StatusListImport, *, acting_user: User) -> StatusListImport:
+    """Replace the recorded participation of the list's instruments by the list, if the
+    recorded rows are still those it was compared with; the list becomes a numbered version."""
+    upload = StatusListImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status != StatusListImport.Status.PREVIEW:
+        raise StatusListChanged("already applied")
+    if compare(upload.rows).as_json() != upload.diff:
+        raise StatusListChanged("the recorded rows changed since the comparison")
+    instruments = {i.code: i for i in Instrument.objects.filter(code__in=upload.instruments)}
+    sync(
+        Participation,
+        participation_rows(instruments, upload.rows),
+        key=("instrument_id", "state_id"),
+        scope=Participation.objects.filter(instrument__code__in=upload.instruments),
+    )
+    last = StatusListImport.objects.aggregate(Max("number"))["number__max"] or 0
+    upload.status = StatusListImport.Status.APPLIED
+    upload.number = last + 1
+    upload.applied_at = timezone.now()
+    upload.save(update_fields=["status", "number", "applied_at"])
+    record(
+        "treaties.status_list_applied",
+        acting_user=acting_user,
+        authority_id=acting_user.authority_id,
+        object_type="status_list_import",
+        object_ref=str(upload.pk),
+        details={"number": upload.number, "instruments": upload.instruments, **upload.counts()},
+    )
+    return upload

@@ -17,7 +17,7 @@ from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
 
 from .finder import Basis, find_legal_bases
-from .models import ArticleText, CooperationArticle, Declaration, Instrument
+from .models import ArticleText, CooperationArticle, Declaration, Instrument, Participation
 from .texts import ARTICLE_NUMBER, TEXT_LANGUAGES, article_url
 
 router = Router(tags=["legal basis"])
@@ -53,8 +53,35 @@ class ArticleOut(Schema):
 
 
 class ReasonOut(Schema):
-    check: Literal["met", "not_met", "to_confirm"]
+    check: Literal["met", "not_met", "to_confirm", "not_recorded"]
     text: str
+
+
+class NoteOut(Schema):
+    article: str
+    text: str
+
+
+class ParticipationOut(Schema):
+    """One state's participation in one instrument, as recorded (never inferred)."""
+
+    state: str
+    instrument: str
+    kind: str = Field(
+        description="ratification, accession, acceptance, approval, succession, "
+        "formal_confirmation or signature (signature only)"
+    )
+    signed_on: datetime.date | None
+    consent_on: datetime.date | None = Field(description="Date of the consent to be bound")
+    in_force_on: datetime.date | None = Field(
+        description="Date the instrument binds the state; null when not derived (succession)"
+    )
+    in_force_basis: str = Field(description="derived (treaty rule), official, not_derived")
+    source: str = Field(description="Source id, see treaties/data/untc/SOURCES.md")
+    source_ref: str
+    source_url: str
+    as_of: datetime.date | None
+    verified: bool
 
 
 class DeclarationOut(Schema):
@@ -63,14 +90,24 @@ class DeclarationOut(Schema):
     article: str
     languages: list[str]
     text: str
+    source: str
+    source_ref: str
+    as_of: datetime.date | None
     verified: bool
 
 
 class BasisOut(Schema):
     instrument: InstrumentOut
-    verdict: Literal["applies", "conditional", "does_not_apply"]
+    verdict: Literal["applies", "conditional", "not_recorded", "does_not_apply"]
     articles: list[ArticleOut]
     reasons: list[ReasonOut]
+    notes: list[NoteOut] = Field(description="Scope notes for this kind of cooperation")
+    as_of: datetime.date | None = Field(description="Date of the participation list relied on")
+    list_complete_as_of: datetime.date | None = Field(
+        description="Date of the depositary's complete list of participants"
+    )
+    participation_requesting: ParticipationOut | None
+    participation_requested: ParticipationOut | None
     declarations_requesting: list[DeclarationOut]
     declarations_requested: list[DeclarationOut]
     verified: bool = Field(description="False when a party row was not verified at its source")
@@ -95,6 +132,9 @@ def _declaration(d: Declaration) -> DeclarationOut:
         article=d.article,
         languages=d.languages,
         text=d.text,
+        source=d.source,
+        source_ref=d.source_ref,
+        as_of=d.as_of,
         verified=d.verified,
     )
 
@@ -107,6 +147,23 @@ def _article(
         article=article.article,
         via_parent=article.via_parent,
         text_url=request.build_absolute_uri(url) if url else None,
+    )
+
+
+def participation_out(p: Participation, code: str) -> ParticipationOut:
+    return ParticipationOut(
+        state=p.state_id,
+        instrument=code,
+        kind=p.action,
+        signed_on=p.signed_on,
+        consent_on=p.deposited_on,
+        in_force_on=p.in_force_on,
+        in_force_basis=p.in_force_basis,
+        source=p.source,
+        source_ref=p.source_ref,
+        source_url=p.source_url,
+        as_of=p.as_of,
+        verified=p.verified,
     )
 
 
@@ -123,10 +180,19 @@ def _basis(request: HttpRequest, basis: Basis) -> BasisOut:
         verdict=basis.verdict.value,
         articles=[_article(request, instrument, a) for a in basis.articles],
         reasons=[ReasonOut(check=r.check.value, text=r.text) for r in basis.reasons],
+        notes=[NoteOut(article=n.article, text=n.text()) for n in basis.notes],
+        as_of=basis.as_of,
+        list_complete_as_of=instrument.list_complete_as_of,
+        participation_requesting=_maybe(basis.participation_requesting, instrument.code),
+        participation_requested=_maybe(basis.participation_requested, instrument.code),
         declarations_requesting=[_declaration(d) for d in basis.declarations_requesting],
         declarations_requested=[_declaration(d) for d in basis.declarations_requested],
         verified=basis.verified,
     )
+
+
+def _maybe(p: Participation | None, code: str) -> ParticipationOut | None:
+    return participation_out(p, code) if p is not None else None
 
 
 def _invalid(field: str, message: str) -> ValidationError:
@@ -239,4 +305,31 @@ def treaty_article_text(
         url=request.build_absolute_uri(
             reverse("treaty_article", args=[instrument.code, article]) + f"?lang={query.lang}"
         ),
+    )
+
+
+class InstrumentParticipationOut(Schema):
+    code: str
+    list_complete_as_of: datetime.date | None = Field(
+        description="Up to this date a State missing from the list was not a party; after "
+        "it, a missing State is not recorded (check the depositary)"
+    )
+    participations: list[ParticipationOut]
+
+
+@router.get(
+    "/treaties/{code}/participation",
+    response=InstrumentParticipationOut,
+    summary="Every state's recorded participation in one instrument",
+)
+def instrument_participation(request: HttpRequest, code: str) -> InstrumentParticipationOut:
+    """Signatures and consents to be bound as recorded, with source and as-of date."""
+    instrument = Instrument.objects.filter(code=code).first()
+    if instrument is None:
+        raise HttpError(404, _("Unknown treaty: %(code)s") % {"code": code})
+    rows = instrument.participations.order_by("state_id")
+    return InstrumentParticipationOut(
+        code=instrument.code,
+        list_complete_as_of=instrument.list_complete_as_of,
+        participations=[participation_out(p, instrument.code) for p in rows],
     )

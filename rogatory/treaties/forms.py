@@ -195,3 +195,26 @@ class ArticleTextForm(forms.Form):
         if not any(line.strip() for line in text.splitlines()):
             raise forms.ValidationError(_("Give the text of the article."))
         return text
+
+
+class StatusListForm(forms.Form):
+    file = forms.FileField(
+        label=_("Status list (CSV)"),
+        help_text=_(
+            "The columns of participation.csv, one row per state and instrument. Only the "
+            "instruments in the file are compared and replaced."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        help_text=_("Kept with the import, your name and the date."),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

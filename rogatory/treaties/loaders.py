@@ -15,11 +15,9 @@ from django.db import transaction
 
 from rogatory.reference.loaders import LANGUAGE_FIELDS, SyncReport, read_csv, sync
 
-from .models import CooperationArticle, Declaration, Instrument, Participation, entry_into_force_for
+from .models import CooperationArticle, Declaration, Instrument, Participation, StatusListImport
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-# Action of a participation row that records a state as neither signatory nor party.
-NOT_PARTY = "none"
 
 # Text fields of instruments.json copied as they are ("" when absent).
 INSTRUMENT_TEXT = (
@@ -46,15 +44,7 @@ def read_instruments() -> dict[str, Any]:
     return data
 
 
-def coverage_of(participation: list[dict[str, str]]) -> dict[str, list[str]]:
-    """Per instrument, the states the participation file records, as parties or not."""
-    coverage: dict[str, set[str]] = {}
-    for row in participation:
-        coverage.setdefault(row["instrument"], set()).add(row["state"].strip())
-    return {code: sorted(states) for code, states in coverage.items()}
-
-
-def instrument_rows(data: dict[str, Any], coverage: dict[str, list[str]]) -> list[dict[str, Any]]:
+def instrument_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     as_of = _date(data["as_of"])
     rows = []
     for item in data["instruments"]:
@@ -62,7 +52,7 @@ def instrument_rows(data: dict[str, Any], coverage: dict[str, list[str]]) -> lis
         row |= {
             "code": item["code"],
             "as_of": as_of,
-            "coverage": coverage.get(item["code"], []),
+            "list_complete_as_of": _date(item.get("list_complete_as_of")),
             "days_to_entry_into_force": item.get("days_to_entry_into_force"),
             "scope_iccs": item.get("scope_iccs", []),
             "scope_is_limited": item.get("scope_is_limited", False),
@@ -87,7 +77,7 @@ def load_treaty_data() -> list[SyncReport]:
     reports = [
         sync(
             Instrument,
-            instrument_rows(data, coverage_of(participation)),
+            instrument_rows(data),
             key=("code",),
             scope=Instrument.objects.filter(code__in=codes),
         )
@@ -117,12 +107,24 @@ def load_treaty_data() -> list[SyncReport]:
             scope=CooperationArticle.objects.filter(instrument__code__in=codes),
         )
     )
+    # An applied status list (imported by an administrator) is newer than the shipped file:
+    # its instruments keep the imported rows.
+    imported = {
+        code
+        for codes_applied in StatusListImport.objects.filter(
+            status=StatusListImport.Status.APPLIED
+        ).values_list("instruments", flat=True)
+        for code in codes_applied
+    }
+    shipped = [code for code in codes if code not in imported]
     reports.append(
         sync(
             Participation,
-            participation_rows(instruments, participation),
+            participation_rows(
+                instruments, [r for r in participation if r["instrument"] in shipped]
+            ),
             key=("instrument_id", "state_id"),
-            scope=Participation.objects.filter(instrument__code__in=codes),
+            scope=Participation.objects.filter(instrument__code__in=shipped),
         )
     )
     reports.append(
@@ -139,46 +141,50 @@ def load_treaty_data() -> list[SyncReport]:
 def participation_rows(
     instruments: dict[str, Instrument], participation: list[dict[str, str]]
 ) -> list[dict[str, Any]]:
-    rows = []
-    for row in participation:
-        instrument = instruments[row["instrument"]]
-        deposited_on = _date(row["deposited_on"])
-        action = row["action"].strip()
-        if action == NOT_PARTY:
-            continue  # recorded in the instrument's coverage: checked, neither signed nor party
-        rows.append(
-            {
-                "instrument_id": instrument.pk,
-                "state_id": row["state"].strip(),
-                "signed_on": _date(row["signed_on"]),
-                "action": action,
-                "deposited_on": deposited_on,
-                "in_force_on": None
-                if action == Participation.Action.SIGNATURE
-                else entry_into_force_for(instrument, deposited_on),
-                "source_url": row["source_url"],
-                "as_of": _date(row["as_of"]),
-                "verified": _yes(row["verified"]),
-                "note": row["note"],
-            }
-        )
-    return rows
+    """The rows of ``participation.csv`` (built by ``scripts/build_treaty_data.py``); the
+    entry into force is the file's own, which the build derives by the instrument's rule or
+    takes from the depositary (``in_force_basis``)."""
+    return [
+        {
+            "instrument_id": instruments[row["instrument"]].pk,
+            "state_id": row["state"].strip(),
+            "state_name_in_source": row["state_name_untc"],
+            "signed_on": _date(row["signed_on"]),
+            "action": row["action"].strip(),
+            "deposited_on": _date(row["deposited_on"]),
+            "in_force_on": _date(row["in_force_on"]),
+            "in_force_basis": row["in_force_basis"],
+            "source": row["source"],
+            "source_ref": row["source_ref"],
+            "source_url": row["source_url"],
+            "as_of": _date(row["as_of"]),
+            "verified": _yes(row["verified"]),
+            "note": row["note"],
+        }
+        for row in participation
+    ]
 
 
 def declaration_rows(instruments: dict[str, Instrument]) -> list[dict[str, Any]]:
-    rows = []
-    for row in read_csv(DATA_DIR / "declarations.csv"):
-        rows.append(
-            {
-                "instrument_id": instruments[row["instrument"]].pk,
-                "state_id": row["state"].strip(),
-                "kind": row["kind"].strip(),
-                "article": row["article"].strip(),
-                "languages": row["languages"].split(),
-                "text": row["text"],
-                "source_url": row["source_url"],
-                "verified": _yes(row["verified"]),
-                "note": row["note"],
-            }
-        )
-    return rows
+    return [
+        {
+            "instrument_id": instruments[row["instrument"]].pk,
+            "state_id": row["state"].strip(),
+            "kind": row["kind"].strip(),
+            "article": row["article"].strip(),
+            "languages": row["languages"].split(),
+            "text": row["text"],
+            "source": row["source"],
+            "source_ref": row["source_ref"],
+            "source_url": row["source_url"],
+            "as_of": _date(row["as_of"]),
+            "verified": _yes(row["verified"]),
+            "note": row["note"],
+        }
+        for row in read_csv(DATA_DIR / "declarations.csv")
+    ]
+
+
+def organization_rows(code: str) -> list[dict[str, str]]:
+    """Parties that are not States (the European Union) to one instrument, as shipped."""
+    return [r for r in read_csv(DATA_DIR / "organizations.csv") if r["instrument"] == code]

@@ -56,9 +56,10 @@ class Instrument(models.Model):
     # True: an offence outside scope_iccs is outside the instrument (UNCAC, 1988, Protocols).
     # False: it may still be covered if the conditions in ``scope`` are met (UNTOC).
     scope_is_limited = models.BooleanField(default=False)
-    # States whose participation the shipped data records (parties, signatories, or checked as
-    # neither); empty: all states. Outside it, "no row" means "not compiled", not "no party".
-    coverage = models.JSONField(default=list, blank=True)
+    # The date of the depositary's complete list of participants the shipped rows come from.
+    # Up to that date a State missing from the list was not a party; after it, a missing State
+    # is "not recorded". Empty (bilateral and regional treaties): the rows are all we know.
+    list_complete_as_of = models.DateField(_("complete list as of"), null=True, blank=True)
     depositary = models.CharField(_("depositary"), max_length=200, blank=True)
     # United Nations Treaty Series "volume/registration number", e.g. "2225/39574": what UN
     # documents cite ("第 2225 卷，第 39574 号"); the knowledge base links such citations.
@@ -122,7 +123,13 @@ class Participation(models.Model):
         ACCEPTANCE = "acceptance", _("Acceptance")
         APPROVAL = "approval", _("Approval")
         SUCCESSION = "succession", _("Succession")
+        FORMAL_CONFIRMATION = "formal_confirmation", _("Formal confirmation")
         SIGNATURE = "signature", _("Signature only")
+
+    class InForceBasis(models.TextChoices):
+        DERIVED = "derived", _("Derived from the deposit by the treaty's rule")
+        OFFICIAL = "official", _("Date of effect published by the depositary")
+        NOT_DERIVED = "not_derived", _("Not derived")
 
     instrument = models.ForeignKey(
         Instrument, on_delete=models.CASCADE, related_name="participations"
@@ -133,9 +140,18 @@ class Participation(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     deposited_on = models.DateField(_("deposited on"), null=True, blank=True)
-    # The date the instrument binds this state; empty while it does not.
+    # The date the instrument binds this state; empty while it does not, or when it cannot be
+    # derived (a succession takes effect from the date of State succession).
     in_force_on = models.DateField(_("in force for the state on"), null=True, blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    in_force_basis = models.CharField(
+        _("entry into force from"), max_length=20, choices=InForceBasis.choices, blank=True
+    )
+    # Source id of the data's SOURCES.md (S1, S2, S4+S5, S7, rogatory-2026-11-23) or, for rows
+    # entered in the UI, empty; source_ref says where exactly.
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    source_ref = models.TextField(_("source reference"), blank=True)
+    state_name_in_source = models.CharField(max_length=150, blank=True)
+    source_url = models.URLField(_("source page"), max_length=500, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     verified = models.BooleanField(_("verified against the source"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -152,6 +168,10 @@ class Participation(models.Model):
     @property
     def is_party(self) -> bool:
         return self.action != self.Action.SIGNATURE
+
+    @property
+    def is_succession(self) -> bool:
+        return self.action == self.Action.SUCCESSION
 
     def binds_on(self, day: datetime.date) -> bool:
         return self.in_force_on is not None and self.in_force_on <= day
@@ -183,7 +203,13 @@ class Declaration(models.Model):
             "extradition_basis_yes",
             _("Takes the convention as a legal basis for extradition"),
         )
+        EXTRADITION_BASIS_LIMITED = (
+            "extradition_basis_limited",
+            _("Takes the convention as a legal basis for extradition with limits"),
+        )
         RESERVATION = "reservation", _("Reservation")
+        TERRITORIAL_APPLICATION = "territorial_application", _("Territorial application")
+        FULL_TEXT = "full_text", _("Declarations and reservations (full text)")
         OTHER = "other", _("Other declaration")
 
     instrument = models.ForeignKey(
@@ -196,7 +222,10 @@ class Declaration(models.Model):
     article = models.CharField(_("article"), max_length=20, blank=True)
     languages = models.JSONField(default=list, blank=True)  # BCP 47 codes
     text = models.TextField(_("text"))
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    source_ref = models.TextField(_("source reference"), blank=True)
+    source_url = models.URLField(_("source page"), max_length=500, blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
     verified = models.BooleanField(_("verified against the source"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -277,3 +306,39 @@ def paragraph_number(line: str) -> str | None:
     if found is None:
         return None
     return found.group("plain") or found.group("bracketed")
+
+
+class StatusListImport(models.Model):
+    """An updated status list an administrator uploaded: compared first, then applied.
+
+    Like a directory profile version (decision 0006), an applied import keeps the whole list
+    it installed (``rows``), with who, when and why; ``number`` counts the applied ones."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Compared, not applied")
+        APPLIED = "applied", _("Applied")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    number = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # Copied so the history survives the deletion of the user.
+    actor_id = models.IntegerField(null=True)
+    actor_name = models.CharField(max_length=150)
+    reason = models.CharField(_("reason for the change"), max_length=500)
+    file_name = models.CharField(max_length=200, blank=True)
+    instruments = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    diff = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"status list import {self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("treaty_import_detail", args=[self.pk])
+
+    def counts(self) -> dict[str, int]:
+        return {k: len(self.diff.get(k, [])) for k in ("added", "changed", "removed")}

@@ -1,24 +1,42 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rogatory.accounts.access import states_administered_by
 from rogatory.accounts.models import User
 from rogatory.directory.models import AcceptedLanguage, CompetentAuthority, CountryProfile
+from rogatory.reference.models import Language
 
-from .actions import do_create_treaty, do_save_article_text
+from .actions import (
+    StatusListChanged,
+    do_apply_status_list,
+    do_create_treaty,
+    do_preview_status_list,
+    do_save_article_text,
+)
 from .finder import find_legal_bases
-from .forms import ArticleTextForm, FinderForm, TreatyForm
-from .models import ArticleText, Instrument
+from .forms import ArticleTextForm, FinderForm, StatusListForm, TreatyForm
+from .imports import read_status_list
+from .loaders import organization_rows
+from .models import ArticleText, Declaration, Instrument, Participation, StatusListImport
 from .texts import ARTICLE_NUMBER, RIGHT_TO_LEFT, TEXT_LANGUAGES
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def treaty_list(request: HttpRequest) -> HttpResponse:
@@ -32,6 +50,7 @@ def treaty_list(request: HttpRequest) -> HttpResponse:
             "instruments": instruments,
             "can_add": isinstance(request.user, User)
             and states_administered_by(request.user) != set(),
+            "can_import": isinstance(request.user, User) and request.user.is_site_admin,
         },
     )
 
@@ -41,7 +60,11 @@ def treaty_detail(request: HttpRequest, code: str) -> HttpResponse:
         Instrument.objects.select_related("parent").prefetch_related("articles"), code=code
     )
     participations = instrument.participations.select_related("state").order_by("state__name")
-    declarations = instrument.declarations.select_related("state").order_by("state__name", "kind")
+    declarations = (
+        instrument.declarations.exclude(kind=Declaration.Kind.FULL_TEXT)
+        .select_related("state")
+        .order_by("state__name", "kind")
+    )
     return render(
         request,
         "treaties/treaty_detail.html",
@@ -51,6 +74,17 @@ def treaty_detail(request: HttpRequest, code: str) -> HttpResponse:
             "declarations": declarations,
             "unverified": sum(1 for p in participations if not p.verified),
             "knowledge": instrument.knowledge_document(get_language()),
+            "organizations": [
+                {
+                    "name": row["state_name_untc"],
+                    "action": Participation.Action(row["action"]).label,
+                    "deposited_on": _date(row["deposited_on"]),
+                    "in_force_on": _date(row["in_force_on"]),
+                    "source": row["source"],
+                    "as_of": _date(row["as_of"]),
+                }
+                for row in organization_rows(instrument.code)
+            ],
         },
     )
 
@@ -159,6 +193,100 @@ def treaty_article(request: HttpRequest, code: str, article: str) -> HttpRespons
     )
 
 
+# The panel on a state's directory entry ------------------------------------------------------
+
+
+def directory_panel(request: HttpRequest, state: str) -> SafeString:
+    """On a state's directory entry: its declarations under the UN instruments, each with its
+    source; where a declaration names languages other than the profile's, both are shown."""
+    declarations = list(
+        Declaration.objects.filter(state_id=state)
+        .select_related("instrument")
+        .order_by("instrument__code", "kind", "article")
+    )
+    if not declarations:
+        return SafeString("")
+    accepted: dict[int | None, set[str]] = {}
+    for row in AcceptedLanguage.objects.filter(profile__state_id=state).select_related("language"):
+        accepted.setdefault(row.instrument_id, set()).add(row.language_id)
+    names = {
+        language.code: language.name
+        for language in Language.objects.filter(
+            code__in={code for d in declarations for code in d.languages}
+            | {code for codes in accepted.values() for code in codes}
+        )
+    }
+    items: list[dict[str, Any]] = []
+    for declaration in declarations:
+        profile_languages: set[str] | None = None
+        if declaration.kind == Declaration.Kind.LANGUAGES and accepted:
+            profile_languages = accepted.get(declaration.instrument_id, accepted.get(None))
+        declared = set(declaration.languages)
+        items.append(
+            {
+                "declaration": declaration,
+                "declared_languages": [names.get(c, c) for c in sorted(declared)],
+                "profile_languages": [names.get(c, c) for c in sorted(profile_languages or [])],
+                "differs": profile_languages is not None and profile_languages != declared,
+            }
+        )
+    return SafeString(
+        render_to_string(
+            "treaties/_directory_declarations.html",
+            {
+                "key": [i for i in items if i["declaration"].kind != Declaration.Kind.FULL_TEXT],
+                "full": [i for i in items if i["declaration"].kind == Declaration.Kind.FULL_TEXT],
+            },
+            request,
+        )
+    )
+
+
+# Importing an updated status list -----------------------------------------------------------
+
+
+def _site_admin(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_site_admin:
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def treaty_import(request: HttpRequest) -> HttpResponse:
+    """Upload an updated status list; a clean one is compared before anything changes."""
+    user = _site_admin(request)
+    form = StatusListForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems = [_("The file is not UTF-8 text.")]
+        else:
+            rows, problems = read_status_list(text)
+            if not problems:
+                compared = do_preview_status_list(
+                    rows,
+                    file_name=upload.name or "",
+                    reason=form.cleaned_data["reason"],
+                    acting_user=user,
+                )
+                return redirect(compared)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "treaties/status_import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "imports": StatusListImport.objects.all()[:50],
+        },
+        status=status,
+    )
+
+
 @login_required
 def treaty_article_text_edit(request: HttpRequest, code: str, article: str) -> HttpResponse:
     """Site administrators add or replace the text of an article in one language."""
@@ -197,3 +325,25 @@ def treaty_article_text_edit(request: HttpRequest, code: str, article: str) -> H
         "form": form,
     }
     return render(request, "web/form_page.html", context)
+
+
+@login_required
+def treaty_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What an uploaded list changes (added, changed, removed rows), and applying it."""
+    user = _site_admin(request)
+    upload = get_object_or_404(StatusListImport, pk=pk)
+    if request.method == "POST":
+        try:
+            do_apply_status_list(upload, acting_user=user)
+        except StatusListChanged:
+            messages.error(
+                request,
+                _(
+                    "The recorded participation changed since this comparison, or the list "
+                    "was already applied: upload the list again to compare it anew."
+                ),
+            )
+        else:
+            messages.success(request, _("The status list was applied."))
+        return redirect(upload)
+    return render(request, "treaties/status_import_detail.html", {"upload": upload})

@@ -9,6 +9,7 @@ import pytest
 from rogatory.treaties.models import Declaration, Instrument, Participation, entry_into_force_for
 
 TODAY = datetime.date(2026, 11, 1)
+LISTED = datetime.date(2014, 7, 10)
 ALL = ("untoc", "untoc-tip", "untoc-som", "untoc-fire", "uncac", "drugs-1988")
 
 
@@ -28,9 +29,12 @@ def party(code: str, state: str, deposited: str, action: str = "ratification") -
 
 @pytest.fixture
 def world(db: None) -> None:
-    """FR and KE: parties to everything. SY: UNTOC only, UNCAC signed. JP: UNTOC in 2017."""
+    """FR and KE: parties to everything. SY: UNTOC only, UNCAC signed. JP: UNTOC in 2017.
+
+    The lists are complete as of LISTED (2014-07-10)."""
     Participation.objects.all().delete()
-    Instrument.objects.filter(code__in=ALL).update(coverage=["FR", "KE", "SY", "JP"])
+    # The world's "UN list" is complete as of LISTED: later, a missing state is not recorded.
+    Instrument.objects.filter(code__in=ALL).update(list_complete_as_of=LISTED)
     Declaration.objects.all().delete()
     for code in ALL:
         party(code, "FR", "2005-01-10")

@@ -32,11 +32,17 @@ def test_answer_as_json(client: Client, world: None) -> None:
             "text_url": "http://testserver/treaties/untoc/articles/18/",
         }
     ]
-    assert bases["uncac"]["verdict"] == "does_not_apply"
+    # Signed only in the world's list as of 2014-07-10: a question, not a basis.
+    assert bases["uncac"]["verdict"] == "not_recorded"
     assert {
-        "check": "not_met",
-        "text": "Syrian Arab Republic signed UNCAC but is not a party to it.",
+        "check": "not_recorded",
+        "text": "Not recorded — check the depositary: Syrian Arab Republic signed UNCAC on "
+        "9 December 2003; no consent to be bound is recorded in the UN list as of "
+        "10 July 2014 or later.",
     } in (bases["uncac"]["reasons"])
+    assert bases["uncac"]["participation_requested"]["kind"] == "signature"
+    assert bases["uncac"]["participation_requested"]["signed_on"] == "2003-12-09"
+    assert bases["untoc-tip"]["participation_requested"] is None
     assert bases["untoc"]["instrument"]["url"] == "http://testserver/treaties/untoc/"
     assert len(body["remaining_routes"]) == 2
 

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from rogatory.reference.loaders import read_csv
-from rogatory.treaties.loaders import DATA_DIR, NOT_PARTY, load_treaty_data, read_instruments
+from rogatory.treaties.loaders import DATA_DIR, load_treaty_data, read_instruments
 from rogatory.treaties.models import Declaration, Instrument, Participation
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,8 @@ def test_every_row_has_a_source_a_date_and_a_verification_flag() -> None:
         assert row["source_url"].startswith("https://treaties.un.org/"), row
         assert row["as_of"], row
         assert row["verified"] in {"yes", "no"}, row
-        if row["action"] not in {"signature", NOT_PARTY}:
+        assert row["source"] and row["source_ref"], row
+        if row["action"] != "signature":
             assert row["deposited_on"], row
     keys = [(r["instrument"], r["state"]) for r in rows]
     assert len(keys) == len(set(keys)), "one row per instrument and state"
@@ -71,27 +72,41 @@ def test_protocol_parties_are_parties_to_the_convention() -> None:
 def test_entry_into_force_follows_the_instruments_rule() -> None:
     for p in Participation.objects.exclude(action="signature").select_related("instrument"):
         instrument = p.instrument
-        assert p.deposited_on is not None and p.in_force_on is not None
         assert instrument.days_to_entry_into_force and instrument.in_force_on
+        if p.action == "succession":
+            # Effective from the date of State succession, which the UN list does not give.
+            assert p.in_force_on is None and p.in_force_basis == "not_derived", p
+            continue
+        assert p.deposited_on is not None and p.in_force_on is not None
         expected = p.deposited_on + datetime.timedelta(days=instrument.days_to_entry_into_force)
         assert p.in_force_on == max(expected, instrument.in_force_on), p
+        assert p.in_force_basis in {"derived", "official"}, p
     # 1988 Convention: 90 days after deposit (art. 29(2)); an early party waits for the
     # Convention's own entry into force.
     china = Participation.objects.get(instrument__code="drugs-1988", state="CN")
     assert china.in_force_on == datetime.date(1990, 11, 11)
 
 
-def test_coverage_names_the_states_the_file_records() -> None:
-    untoc = Instrument.objects.get(code="untoc")
-    assert (
-        "IR" in untoc.coverage
-        and not Participation.objects.filter(
-            instrument=untoc, state="IR", action="ratification"
-        ).exists()
-    )
-    fire = Instrument.objects.get(code="untoc-fire")
-    assert "US" in fire.coverage  # checked: neither signed nor party
-    assert not Participation.objects.filter(instrument=fire, state="US").exists()
+def test_every_state_in_the_un_lists_with_the_lists_date() -> None:
+    counts = {
+        code: Participation.objects.filter(instrument__code=code).count()
+        for code in ("untoc", "untoc-tip", "untoc-som", "untoc-fire", "uncac", "drugs-1988")
+    }
+    # S1 (without the European Union) plus the later actions that add a participant:
+    # Sudan (Smuggling, Firearms), Samoa, Equatorial Guinea, Chad, Belize (UNCAC).
+    assert counts == {
+        "untoc": 184,
+        "untoc-tip": 166,
+        "untoc-som": 152,
+        "untoc-fire": 123,
+        "uncac": 181,
+        "drugs-1988": 188,
+    }
+    listed = dict(Instrument.objects.values_list("code", "list_complete_as_of"))
+    assert listed["untoc"] == listed["untoc-tip"] == datetime.date(2014, 1, 27)
+    assert listed["uncac"] == listed["drugs-1988"] == datetime.date(2014, 7, 10)
+    # The European Union is a party but not a State: never a participation row.
+    assert not Participation.objects.filter(state="EU").exists()
 
 
 def test_loading_twice_changes_nothing_and_keeps_added_treaties() -> None:

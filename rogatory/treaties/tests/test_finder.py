@@ -75,17 +75,33 @@ def test_party_to_untoc_but_not_to_uncac(world: None) -> None:
     answer = find_legal_bases(fr, sy, "mla", on=TODAY, iccs=IccsCategory.objects.get(code="07031"))
     found = verdicts(answer)
     assert found["untoc"] == Verdict.APPLIES
-    assert found["uncac"] == Verdict.DOES_NOT_APPLY
+    # Signed only in the list of 2014: after that date, a question for the depositary.
+    assert found["uncac"] == Verdict.NOT_RECORDED
     assert (
-        Check.NOT_MET,
-        "Syrian Arab Republic signed UNCAC but is not a party to it.",
+        Check.NOT_RECORDED,
+        "Not recorded — check the depositary: Syrian Arab Republic signed UNCAC on "
+        "9 December 2003; no consent to be bound is recorded in the UN list as of "
+        "10 July 2014 or later.",
     ) in reasons(answer, "uncac")
-    # Syria is not party to the Protocols, which say so.
+    # Bribery is outside the Protocols' scope; without an offence they are questions too.
     assert found["untoc-tip"] == Verdict.DOES_NOT_APPLY
+    assert [b.instrument.code for b in answer.not_recorded] == ["uncac"]
+    plain = find_legal_bases(fr, sy, "mla", on=TODAY)
+    assert verdicts(plain)["untoc-tip"] == Verdict.NOT_RECORDED
+    assert (
+        Check.NOT_RECORDED,
+        "Not recorded — check the depositary: Syrian Arab Republic is not in the UN list of "
+        "Trafficking in Persons Protocol as of 10 July 2014, and no later action is recorded.",
+    ) in reasons(plain, "untoc-tip")
+    assert [b.instrument.code for b in answer.applicable] == ["untoc"]
+    # Before the list's date, the same absence is a "no".
+    before = find_legal_bases(fr, sy, "mla", on=datetime.date(2012, 1, 1))
+    assert verdicts(before)["uncac"] == Verdict.DOES_NOT_APPLY
     assert (
         Check.NOT_MET,
-        "Syrian Arab Republic is not a party to Trafficking in Persons Protocol.",
-    ) in reasons(answer, "untoc-tip")
+        "Syrian Arab Republic was not a party to Trafficking in Persons Protocol on that date, "
+        "per the UN list as of 10 July 2014.",
+    ) in reasons(before, "untoc-tip")
 
 
 def test_date_before_one_states_ratification(world: None) -> None:
@@ -193,8 +209,8 @@ def test_finder_page_explains_the_answer(world: None, client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="basis-untoc" data-verdict="applies"' in html
-    assert 'data-testid="basis-uncac" data-verdict="does_not_apply"' in html
-    assert "signed UNCAC but is not a party to it" in html
+    assert 'data-testid="basis-uncac" data-verdict="not_recorded"' in html
+    assert "no consent to be bound is recorded in the UN list" in html
     assert "Treaty data as of" in html
     response = client.get(url, {"requesting": "FR", "requested": "FR", "kind": "mla"})
     assert "must differ" in response.content.decode()
@@ -213,11 +229,12 @@ def test_finder_page_in_french(world: None, client: Client) -> None:
 
 
 def test_state_outside_the_compiled_data_is_a_question_not_a_no(world: None) -> None:
-    fr, tv = states("FR", "TV")  # Tuvalu: not among the states our party data covers
+    fr, tv = states("FR", "TV")  # Tuvalu: not in the world's lists
     answer = find_legal_bases(fr, tv, "mla", on=TODAY)
-    assert verdicts(answer)["untoc"] == Verdict.CONDITIONAL
+    assert verdicts(answer)["untoc"] == Verdict.NOT_RECORDED
+    assert not answer.has_basis
     assert (
-        Check.TO_CONFIRM,
-        "Our data does not yet record whether Tuvalu is a party to UNTOC (Palermo Convention): "
-        "check the depositary's records.",
+        Check.NOT_RECORDED,
+        "Not recorded — check the depositary: Tuvalu is not in the UN list of UNTOC (Palermo "
+        "Convention) as of 10 July 2014, and no later action is recorded.",
     ) in reasons(answer, "untoc")
