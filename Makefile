@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else lives in scripts/ so it can be read alone.
-.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-exchange bench-load demo-exchange messages clean
+.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-import bench-exchange bench-load demo-exchange messages clean
 
 PORT ?= 8000
 export PORT
@@ -33,6 +33,9 @@ messages:       ## re-extract translatable strings into locale/*/LC_MESSAGES/dja
 
 clean:          ## remove the virtual environment and local data (asks nothing: be sure)
 	rm -rf .venv var test-artifacts
+
+bench-import:   ## UN documents as published (PDF, DOCX): layout vs raw PDFium, parse, import: ARGS="../shared/corpus/un"
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/knowledge_import.py $(ARGS)
 
 demo-exchange:  ## two nodes on loopback exchange a request (50 MB annex) to execution; verifies every evidence
 	@scripts/bootstrap.sh dev && .venv/bin/python scripts/demo_exchange.py $(ARGS)

@@ -154,6 +154,7 @@ def bench_directory_and_finder(client: object, repeat: int) -> list[str]:
             measure(lambda: find_legal_bases(fr, ke, "mla", on=on, iccs=bribery), repeat),
         )
     )
+    lines.append(row("finder matrix: every pair of UN member states, MLA", [finder_matrix(on)]))
     get = client.get  # type: ignore[attr-defined]
     finder = "/legal-basis/?requesting=FR&requested=KE&kind=extradition&iccs=07031"
     api = "/api/v1/legal-basis?requesting=FR&requested=KE&kind=extradition&iccs=07031"
@@ -177,6 +178,24 @@ def bench_directory_and_finder(client: object, repeat: int) -> list[str]:
         )
     )
     return lines
+
+
+def finder_matrix(on: object) -> float:
+    """Seconds to answer every ordered pair of the states in the treaty data (about 190 x 190)
+    for one kind of cooperation and date, from one read (issue 16: <= 60 s)."""
+    from rogatory.reference.models import State
+    from rogatory.treaties.finder import TreatyData, find_legal_bases
+    from rogatory.treaties.models import Participation
+
+    codes = set(Participation.objects.values_list("state_id", flat=True))
+    states = list(State.objects.filter(pk__in=codes))
+    start = time.perf_counter()
+    data = TreatyData.load("mla")
+    for a in states:
+        for b in states:
+            if a != b:
+                find_legal_bases(a, b, "mla", on=on, data=data)  # type: ignore[arg-type]
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
