@@ -513,17 +513,26 @@ class TantivyBackend:
         spans: list[tuple[int, int]] = []
         marks: list[tuple[int, int]] = []
         stop_at = len(original) if first is None else first + width
+        # The last token of each chunk, exact or stemmed: a cheap test before comparing runs.
+        prepared = [
+            (chunk, {chunk.tokens[-1], *(stems[-1] for stems in chunk.stems if stems)})
+            for chunk in chunks
+        ]
         for match in tokens_re.finditer(original):
             if match.start() >= stop_at:
                 break
             token_exact, token_stems = self._analyse_token(match.group())
             for i, value in enumerate(token_exact):
                 exact.append(value)
+                latest = [value]
                 for field_stems, analysed in zip(stems, token_stems, strict=True):
                     field_stems.append(analysed[i] if i < len(analysed) else value)
+                    latest.append(field_stems[-1])
                 spans.append(match.span())
                 last = len(exact)
-                for chunk in chunks:
+                for chunk, lasts in prepared:
+                    if lasts.isdisjoint(latest):
+                        continue
                     n = len(chunk.tokens)
                     if last >= n and tuple(exact[last - n :]) == chunk.tokens:
                         found = n
