@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 import shutil
 import threading
@@ -15,6 +16,7 @@ from typing import Protocol
 
 import tantivy
 
+from rogatory.knowledge.search import arabic
 from rogatory.lib import textfold
 
 # One token per Han character (CJK unified ideographs and their extensions, compatibility
@@ -23,7 +25,14 @@ from rogatory.lib import textfold
 # ("会员国，政府" is not "会员国政府").
 SPLIT_PATTERN = r"\p{Han}|[[\p{L}\p{M}\p{N}]--\p{Han}]+|[.,;:!?、。]"
 EXACT = "exact"  # tokenizer name: regex + lowercase + ascii_fold
-STEMMED = "stemmed"  # the same + English Snowball stemmer
+# The stemmed fields (decision 0036), each with its tokenizer of the same name: the exact analysis,
+# then the Snowball stemmer of its language and the Russian one (which touches only Cyrillic
+# words); the text they receive is light-stemmed for Arabic first (``arabic.light_stem``). A
+# document goes into one of them by its language: French and Spanish into their own, every other
+# language into ``body_stem`` (English and Russian words stemmed, Arabic light-stemmed, Chinese
+# as in ``body``). Queries look in all three.
+STEM_FIELDS: dict[str, str] = {"body_stem": "english", "body_fr": "french", "body_es": "spanish"}
+_FIELD_OF_LANGUAGE = {"fr": "body_fr", "es": "body_es"}
 
 # Tokenizing the original text in Python, to place highlights (Python's re has no \p{Han}).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -31,13 +40,19 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _PY_TOKEN = re.compile(rf"[{_HAN}]|(?:[^\W_{_HAN}]|[{_MARKS}])+|[.,;:!?、。，；：！？]")
 _PY_WORD = re.compile(rf"(?:[^\W_{_HAN}]|[{_MARKS}])+|[.,;:!?、。，；：！？]")
 _HAN_TOKEN = re.compile(rf"[{_HAN}]")
-_LATIN_LETTER = re.compile(r"[a-z]")
+# A token with a letter some stemmer changes (Latin, Cyrillic, Arabic): query the stemmed fields.
+_STEMMABLE = re.compile("[a-z\u0400-\u04ff\u0621-\u064a]")
 _SYMBOL = re.compile(r"^[A-Z]{1,6}(?:/[A-Z0-9.\-]+)+$", re.IGNORECASE)
 _QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
+logger = logging.getLogger(__name__)
 _PREFOLD_TABLE = str.maketrans({"ё": "е", "Ё": "Е"})
 
 SNIPPET_CHARS = 200
-SCHEMA_VERSION = 4  # raise with any change to _schema(), the analysis or what is indexed
+SCHEMA_VERSION = 5  # raise with any change to _schema(), the analysis or what is indexed
+# Written into the index directory; an index whose marker differs (or is missing) was built by
+# another analysis and is emptied on opening, to be rebuilt (``TantivyBackend.created``).
+ANALYSIS_MARKER = "ANALYSIS_VERSION"
+ANALYSIS_VERSION = f"{SCHEMA_VERSION}:ar-light-1:en-fr-es-ru-snowball:synonyms-1"
 
 
 def prefold(text: str) -> str:
@@ -96,14 +111,24 @@ class Chunk:
     """One part of a query that every result must contain, as index tokens."""
 
     tokens: tuple[str, ...]
-    stems: tuple[str, ...]
+    stems: tuple[tuple[str, ...], ...]  # per stemmed field, in the order of STEM_FIELDS
     symbol: str | None = None  # the chunk as a document symbol, when it looks like one
     pattern: re.Pattern[str] | None = None  # Han characters only: how to find them in the text
 
 
 @dataclass(frozen=True)
+class Group:
+    """Chunks typed together that every result must contain (all of them), or else one of the
+    synonyms of the term they form (decision 0036), each a phrase."""
+
+    chunks: tuple[Chunk, ...]
+    synonyms: tuple[Chunk, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     chunks: tuple[Chunk, ...] = field(default_factory=tuple)
+    groups: tuple[Group, ...] = field(default_factory=tuple)
 
 
 class SearchBackend(Protocol):
@@ -124,7 +149,9 @@ class SearchBackend(Protocol):
     ) -> Page: ...
 
 
-def _analyzers() -> tuple[tantivy.TextAnalyzer, tantivy.TextAnalyzer]:
+def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    """The exact analyzer and one per stemmed field, by tokenizer name."""
+
     def base() -> tantivy.TextAnalyzerBuilder:
         return (
             tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(SPLIT_PATTERN))
@@ -133,31 +160,58 @@ def _analyzers() -> tuple[tantivy.TextAnalyzer, tantivy.TextAnalyzer]:
             .filter(tantivy.Filter.ascii_fold())
         )
 
-    return base().build(), base().filter(tantivy.Filter.stemmer("english")).build()
+    analyzers = {EXACT: base().build()}
+    for name, language in STEM_FIELDS.items():
+        builder = base().filter(tantivy.Filter.stemmer(language))
+        analyzers[name] = builder.filter(tantivy.Filter.stemmer("russian")).build()
+    return analyzers
 
 
-_EXACT_ANALYZER, _STEM_ANALYZER = _analyzers()
+_ANALYZERS = _analyzers()
+_EXACT_ANALYZER = _ANALYZERS[EXACT]
+_STEM_ANALYZERS = tuple(_ANALYZERS[name] for name in STEM_FIELDS)
 
 
-def parse_query(query: str) -> ParsedQuery:
+def analyse(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The exact tokens of ``text`` and its stems per stemmed field (as the index has them)."""
+    folded = prefold(text)
+    stemmed = arabic.light_stem(folded)
+    return (
+        tuple(_EXACT_ANALYZER.analyze(folded)),
+        tuple(tuple(analyzer.analyze(stemmed)) for analyzer in _STEM_ANALYZERS),
+    )
+
+
+def make_chunk(text: str, *, symbol: str | None = None) -> Chunk | None:
+    """One query chunk (None when ``text`` has no token)."""
+    tokens, stems = analyse(text)
+    if not tokens:
+        return None
+    pattern = None
+    if all(_HAN_TOKEN.fullmatch(token) for token in tokens):
+        pattern = re.compile(r"\s*".join(re.escape(token) for token in tokens))
+    return Chunk(tokens=tokens, stems=stems, symbol=symbol, pattern=pattern)
+
+
+def parse_query(query: str, *, expand: bool = True) -> ParsedQuery:
     """Split a query box into chunks: quoted phrases and whitespace-separated words.
 
     A chunk that analyses to several tokens (a Chinese term, "A/76/122") is matched as a phrase.
+    Consecutive chunks that form a term of the synonym lists (decision 0036) are grouped with the
+    other terms of the same concept in the same language (``expand=False``: no synonyms).
     """
     chunks = []
     for quoted, word in _QUERY_PARTS.findall(query):
         raw = quoted or word
-        folded = prefold(raw)
-        tokens = tuple(_EXACT_ANALYZER.analyze(folded))
-        if not tokens:
-            continue
-        stems = tuple(_STEM_ANALYZER.analyze(folded))
         symbol = raw.upper() if word and _SYMBOL.match(raw) else None
-        pattern = None
-        if all(_HAN_TOKEN.fullmatch(token) for token in tokens):
-            pattern = re.compile(r"\s*".join(re.escape(token) for token in tokens))
-        chunks.append(Chunk(tokens=tokens, stems=stems, symbol=symbol, pattern=pattern))
-    return ParsedQuery(chunks=tuple(chunks))
+        chunk = make_chunk(raw, symbol=symbol)
+        if chunk is not None:
+            chunks.append(chunk)
+    if not expand:
+        return ParsedQuery(chunks=tuple(chunks), groups=tuple(Group((c,)) for c in chunks))
+    from rogatory.knowledge.search.synonyms import thesaurus
+
+    return ParsedQuery(chunks=tuple(chunks), groups=thesaurus().group(chunks))
 
 
 def default_index_path() -> Path:
@@ -172,9 +226,8 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     builder.add_text_field("body", stored=False, tokenizer_name=EXACT, index_option="position")
-    builder.add_text_field(
-        "body_stem", stored=False, tokenizer_name=STEMMED, index_option="position"
-    )
+    for name in STEM_FIELDS:
+        builder.add_text_field(name, stored=False, tokenizer_name=name, index_option="position")
     builder.add_text_field("symbol", stored=False, tokenizer_name="raw", index_option="basic")
     for name in FACETS:
         builder.add_text_field(
@@ -201,15 +254,29 @@ class TantivyBackend:
 
     def __init__(self, path: Path | None = None, *, heap_bytes: int = 200_000_000) -> None:
         self.path = path if path is not None else default_index_path()
+        marker = self.path / ANALYSIS_MARKER
+        # An index built by another analysis (an older version: no marker or another one) would
+        # match queries analysed differently from its documents: empty it, to be rebuilt.
+        self.outdated = (self.path / "meta.json").exists() and (
+            not marker.exists() or marker.read_text().strip() != ANALYSIS_VERSION
+        )
+        if self.outdated:
+            logger.warning(
+                "The search index in %s was built by another analysis version; it is emptied "
+                "and must be rebuilt (manage.py rebuild_search_index).",
+                self.path,
+            )
+            shutil.rmtree(self.path)
         self.created = not (self.path / "meta.json").exists()  # a new, empty index
         self.path.mkdir(parents=True, exist_ok=True)
+        marker.write_text(ANALYSIS_VERSION + "\n")
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        self.index.register_tokenizer(EXACT, _analyzers()[0])
-        self.index.register_tokenizer(STEMMED, _analyzers()[1])
+        for name, analyzer in _analyzers().items():
+            self.index.register_tokenizer(name, analyzer)
         self._heap_bytes = heap_bytes
         self._write_lock = threading.Lock()
-        self._token_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._token_cache: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
 
     # Writing -------------------------------------------------------------------------------
 
@@ -220,7 +287,8 @@ class TantivyBackend:
         document = tantivy.Document()
         document.add_unsigned("id", doc.id)
         document.add_text("body", folded)
-        document.add_text("body_stem", folded)
+        stem_field = _FIELD_OF_LANGUAGE.get(doc.language, "body_stem")
+        document.add_text(stem_field, arabic.light_stem(folded))
         document.add_text("symbol", doc.symbol.upper())
         values = {
             "kind": (doc.kind or "none",),  # every document has one: totals come from it
@@ -311,18 +379,24 @@ class TantivyBackend:
         must: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if not parsed.chunks:
             must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        for chunk in parsed.chunks:
-            should = [self._field_query("body", chunk.tokens, boost=2.0)]
-            if any(_LATIN_LETTER.search(token) for token in chunk.tokens):
-                should.append(self._field_query("body_stem", chunk.stems, boost=1.0))
-            if chunk.symbol:
-                term = tantivy.Query.term_query(schema, "symbol", chunk.symbol)
-                should.append(tantivy.Query.boost_query(term, 10.0))
-            if len(should) == 1:
-                must.append((tantivy.Occur.Must, should[0]))
-            else:
-                either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
-                must.append((tantivy.Occur.Must, either))
+        groups = parsed.groups or tuple(Group((chunk,)) for chunk in parsed.chunks)
+        for group in groups:
+            typed = [self._chunk_query(chunk) for chunk in group.chunks]
+            query = (
+                typed[0]
+                if len(typed) == 1
+                else tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in typed])
+            )
+            if group.synonyms:
+                # A synonym scores a little below the words typed.
+                alternatives = [query] + [
+                    tantivy.Query.boost_query(self._chunk_query(chunk), 0.8)
+                    for chunk in group.synonyms
+                ]
+                query = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, q) for q in alternatives]
+                )
+            must.append((tantivy.Occur.Must, query))
         if len(parsed.chunks) > 1:
             # Documents holding the words in the order typed rank higher (a boost, not a must).
             sequence: list[str | tuple[int, str]] = [
@@ -334,6 +408,19 @@ class TantivyBackend:
             term = tantivy.Query.term_query(schema, name, value)
             must.append((tantivy.Occur.Must, tantivy.Query.const_score_query(term, 0.0)))
         return must[0][1] if len(must) == 1 else tantivy.Query.boolean_query(must)
+
+    def _chunk_query(self, chunk: Chunk) -> tantivy.Query:
+        should = [self._field_query("body", chunk.tokens, boost=2.0)]
+        if any(_STEMMABLE.search(token) for token in chunk.tokens):
+            for name, stems in zip(STEM_FIELDS, chunk.stems, strict=True):
+                if stems:
+                    should.append(self._field_query(name, stems, boost=1.0))
+        if chunk.symbol:
+            term = tantivy.Query.term_query(self.schema, "symbol", chunk.symbol)
+            should.append(tantivy.Query.boost_query(term, 10.0))
+        if len(should) == 1:
+            return should[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
 
     def _field_query(self, name: str, tokens: Sequence[str], *, boost: float) -> tantivy.Query:
         if len(tokens) == 1:
@@ -407,11 +494,10 @@ class TantivyBackend:
 
     # Snippets ------------------------------------------------------------------------------
 
-    def _analyse_token(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _analyse_token(self, token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         cached = self._token_cache.get(token)
         if cached is None:
-            folded = prefold(token)
-            cached = (tuple(_EXACT_ANALYZER.analyze(folded)), tuple(_STEM_ANALYZER.analyze(folded)))
+            cached = analyse(token)
             if len(self._token_cache) < 200_000:
                 self._token_cache[token] = cached
         return cached
@@ -423,39 +509,60 @@ class TantivyBackend:
         has_han = any(_HAN_TOKEN.fullmatch(token) for chunk in chunks for token in chunk.tokens)
         tokens_re = _PY_TOKEN if has_han else _PY_WORD  # skip Han text in C when we can
         exact: list[str] = []
-        stems: list[str] = []
+        stems: list[list[str]] = [[] for _ in STEM_FIELDS]
         spans: list[tuple[int, int]] = []
         marks: list[tuple[int, int]] = []
         stop_at = len(original) if first is None else first + width
+        # The last token of each chunk, exact or stemmed: a cheap test before comparing runs.
+        prepared = [
+            (chunk, {chunk.tokens[-1], *(stems[-1] for stems in chunk.stems if stems)})
+            for chunk in chunks
+        ]
         for match in tokens_re.finditer(original):
             if match.start() >= stop_at:
                 break
             token_exact, token_stems = self._analyse_token(match.group())
             for i, value in enumerate(token_exact):
                 exact.append(value)
-                stems.append(token_stems[i] if i < len(token_stems) else value)
+                latest = [value]
+                for field_stems, analysed in zip(stems, token_stems, strict=True):
+                    field_stems.append(analysed[i] if i < len(analysed) else value)
+                    latest.append(field_stems[-1])
                 spans.append(match.span())
                 last = len(exact)
-                for chunk in chunks:
-                    n = len(chunk.tokens)
-                    if last < n or (value != chunk.tokens[-1] and stems[-1] != chunk.stems[-1]):
+                for chunk, lasts in prepared:
+                    if lasts.isdisjoint(latest):
                         continue
-                    if (
-                        tuple(exact[last - n :]) == chunk.tokens
-                        or tuple(stems[last - n :]) == chunk.stems
-                    ):
-                        marks.append((spans[last - n][0], spans[-1][1]))
-                        stop_at = min(stop_at, spans[last - n][0] + width)
+                    n = len(chunk.tokens)
+                    if last >= n and tuple(exact[last - n :]) == chunk.tokens:
+                        found = n
+                    else:
+                        found = next(
+                            (
+                                len(chunk_stems)
+                                for field_stems, chunk_stems in zip(stems, chunk.stems, strict=True)
+                                if chunk_stems
+                                and last >= len(chunk_stems)
+                                and field_stems[-1] == chunk_stems[-1]
+                                and tuple(field_stems[last - len(chunk_stems) :]) == chunk_stems
+                            ),
+                            0,
+                        )
+                    if found:
+                        marks.append((spans[last - found][0], spans[-1][1]))
+                        stop_at = min(stop_at, spans[last - found][0] + width)
         return marks
 
     def snippet(self, original: str, parsed: ParsedQuery, width: int = SNIPPET_CHARS) -> str:
         """The passage of ``original`` around the first match, matches in <mark>, HTML-escaped."""
         marks: list[tuple[int, int]] = []
+        # The chunks typed and the synonyms they were expanded to.
+        chunks = list(parsed.chunks) + [c for group in parsed.groups for c in group.synonyms]
         # Chinese chunks: the characters themselves, separated by nothing but spaces (C speed).
-        for chunk in parsed.chunks:
+        for chunk in chunks:
             if chunk.pattern is not None:
                 marks.extend(match.span() for match in chunk.pattern.finditer(original))
-        scanned = [chunk for chunk in parsed.chunks if chunk.pattern is None]
+        scanned = [chunk for chunk in chunks if chunk.pattern is None]
         if scanned:
             marks.extend(self._scan(original, scanned, min(marks)[0] if marks else None, width))
         marks = _merge(sorted(marks))
