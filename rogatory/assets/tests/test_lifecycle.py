@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ D = datetime.date(2026, 4, 1)
 EUR = "EUR"
 
 # Data that satisfies each step's required fields.
-GOOD = {
+GOOD: dict[str, dict[str, Any]] = {
     "trace": {},
     "freeze": {
         "ordering_authority": "Geneva Public Prosecutor",
@@ -150,7 +151,7 @@ def test_from_identified_to_returned_through_the_actions(
         ("return", "returned"),
     ]
     for number, (step, stage) in enumerate(path):
-        data = {**GOOD[step]}
+        data: dict[str, Any] = {**GOOD[step]}
         if "currency" in data:
             data["currency"] = Currency.objects.get(pk=data["currency"])
         if "counterpart_state" in data:

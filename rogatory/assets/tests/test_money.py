@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_conversion_with_and_without_a_rate(personas: Personas) -> None:
 
 def test_a_rate_must_convert_two_currencies_and_be_positive(personas: Personas) -> None:
     eur = Currency.objects.get(pk="EUR")
-    for kwargs in (
+    cases: list[dict[str, Any]] = [
         {"from_currency": eur, "to_currency": eur, "rate": Decimal("1"), "source": "x"},
         {
             "from_currency": eur,
@@ -85,7 +86,8 @@ def test_a_rate_must_convert_two_currencies_and_be_positive(personas: Personas) 
             "rate": Decimal("1.1"),
             "source": " ",
         },
-    ):
+    ]
+    for kwargs in cases:
         with pytest.raises(StepRefused):
             do_add_rate(
                 personas.authority_a,
