@@ -57,6 +57,24 @@ def load_demo_assets(today: datetime.date | None = None) -> int:
             "officer_id": officer.pk,
         },
         acting_user=officer,
+        offences=[
+            {
+                "national_name": "Criminal breach of trust by a public servant",
+                "national_provision": "Criminal Code Act, s. 315",
+                "iccs_id": "07032",
+            },
+            {
+                "national_name": "Money laundering",
+                "national_provision": "Money Laundering (Prohibition) Act 2022, s. 18",
+                "iccs_id": "07041",
+            },
+        ],
+        persons=[{"role": "suspect", "name": "Ibrahim Adeyemi-Cole"}],
+        measures=[
+            {"kind": "tracing_proceeds", "description": ""},
+            {"kind": "confiscation", "description": ""},
+            {"kind": "return_of_assets", "description": ""},
+        ],
     )
     flat = do_add_asset(
         nigeria,
@@ -166,6 +184,18 @@ def load_demo_assets(today: datetime.date | None = None) -> int:
             "officer_id": officer.pk,
         },
         acting_user=officer,
+        offences=[
+            {
+                "national_name": "Corruption passive par personne exerçant une fonction publique",
+                "national_provision": "Code pénal, art. 432-11",
+                "iccs_id": "070312",
+            }
+        ],
+        persons=[{"role": "suspect", "name": "Pierre Garnier"}],
+        measures=[
+            {"kind": "bank_records", "description": ""},
+            {"kind": "freezing", "description": ""},
+        ],
     )
     do_log_enquiry(
         authority,
