@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rogatory.drafting",
     "rogatory.knowledge",
     "rogatory.exchange",
+    "rogatory.assets",  # asset recovery from tracing to return (decision 0037)
     "rogatory.demo",
     "rogatory.operations",  # manage.py backup / restore (decision 0023)
     "rogatory.auditreview",  # the review of the audit trail and access log (decision 0020)

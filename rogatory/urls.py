@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("rogatory.drafting.urls")),
     path("", include("rogatory.knowledge.urls")),
     path("", include("rogatory.exchange.urls")),
+    path("", include("rogatory.assets.urls")),
     path("", include("rogatory.auditreview.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

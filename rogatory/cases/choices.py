@@ -235,3 +235,5 @@ class EventKind(models.TextChoices):
     EXCHANGE = "exchange", _("Secure exchange")
     # A request version finalised, returned with remarks, approved or sent (request writer).
     APPROVAL = "approval", _("Request approval")
+    # An asset of the request added or moved along its recovery (rogatory.assets).
+    ASSET = "asset", _("Asset recovery")

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db.models import Count, Q, QuerySet
@@ -43,6 +44,14 @@ from .models import Case, FollowUp, Measure, Reminder
 
 # Rows written, read or marked per statement.
 CHUNK = 2_000
+
+# Reminders found by other apps (asset recovery adds orders about to lapse). Each takes
+# (authority, today, soon_until) and yields (case id, responsible officer id, Reminder fields);
+# the same people are reminded as for the request's own deadlines.
+ReminderSource = Callable[
+    [Authority, datetime.date, datetime.date], Iterable[tuple[int, int | None, dict[str, Any]]]
+]
+REMINDER_SOURCES: list[ReminderSource] = []
 
 
 def _recipients(authority: Authority) -> tuple[list[User], dict[int, User]]:
@@ -114,6 +123,10 @@ def _reminders_for_authority(authority: Authority, today: datetime.date) -> Iter
                 kind=Reminder.Kind.FOLLOW_UP,
                 due_on=due_on,
             )
+
+    for source in REMINDER_SOURCES:
+        for source_case, source_officer, fields in source(authority, today, soon_until):
+            yield from remind(source_case, source_officer, **fields)
 
 
 def collect_for_user(user: User, today: datetime.date | None = None) -> None:

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.accounts.security import ensure_demo_totp
+from rogatory.demo.assets import load_demo_assets
 from rogatory.demo.cases import load_demo_cases
 from rogatory.directory.actions import import_profile
 from rogatory.directory.documents import validate_document
@@ -135,6 +136,7 @@ def load_demo_data(
     if with_cases:
         # Requests go last: they name the users and the directory's central authorities.
         load_demo_cases()
+        load_demo_assets()
     return logins
 
 

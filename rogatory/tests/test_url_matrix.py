@@ -19,6 +19,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import Personas
+from rogatory.assets.actions import do_add_asset
+from rogatory.assets.models import Asset
 from rogatory.cases.actions import (
     do_add_document,
     do_add_holiday,
@@ -37,6 +39,7 @@ from rogatory.exchange.outbound import queue
 from rogatory.knowledge.actions import do_import_text, do_save_act, do_save_judgment
 from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
+from rogatory.reference.models import State
 from rogatory.treaties.models import ArticleText
 from rogatory.treaties.texts import load_article_texts
 
@@ -132,6 +135,23 @@ def a_case(personas: Personas, **extra: Any) -> dict[str, Any]:
     for key, value in extra.items():
         kwargs[key] = parts[key]() if value is None else value
     return kwargs
+
+
+def an_asset(personas: Personas) -> dict[str, Any]:
+    """URL kwargs for an asset of authority A's request (asset recovery, decision 0037)."""
+    kwargs = a_case(personas)
+    asset = Asset.objects.filter(case__public_id=kwargs["public_id"]).first()
+    if asset is None:
+        asset = do_add_asset(
+            Case.objects.get(public_id=kwargs["public_id"]),
+            fields={
+                "kind": "cash",
+                "description": "Matrix",
+                "location_state": State.objects.get(pk="FR"),
+            },
+            acting_user=personas.officer,
+        )
+    return kwargs | {"asset_id": asset.public_id}
 
 
 def an_upload(personas: Personas) -> dict[str, Any]:
@@ -367,6 +387,14 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
     "case_detail": (a_case, CASE_READERS),
     "case_edit": (a_case, CASE_WRITERS),
+    # Asset recovery (decision 0037): assets follow their request's access.
+    "asset_list": (no_kwargs, OWN_CASEWORK),
+    "asset_rate_add": (no_kwargs, POST_ONLY),
+    "enquiry_list": (no_kwargs, OWN_CASEWORK),
+    "enquiry_answer": (lambda p: {"enquiry_id": NO_SUCH_ID}, POST_ONLY),
+    "asset_add": (a_case, CASE_WRITERS),
+    "asset_detail": (an_asset, CASE_READERS),
+    "asset_step": (an_asset, POST_ONLY),
     "case_transition": (a_case, POST_ONLY),
     "case_assign": (a_case, POST_ONLY),
     "case_offence_add": (a_case, POST_ONLY),

@@ -152,6 +152,8 @@ class Reminder(models.Model):
         # A message sent through the secure exchange has no delivery or retrieval evidence
         # within its timeout (e-CODEX's 24 h / 36 h by default).
         EVIDENCE_MISSING = "evidence_missing", _("Message not yet delivered or opened")
+        # A freezing or seizure order on an asset lapses soon (rogatory.assets).
+        ASSET_ORDER_EXPIRING = "asset_order_expiring", _("Asset order about to lapse")
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="reminders")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")

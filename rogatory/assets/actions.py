@@ -1,0 +1,284 @@
+"""Every write of asset recovery goes through one of these actions.
+
+Each runs in one transaction, writes an audit entry (``asset.*``) and, for what concerns a
+request, a line of its history (``EventKind.ASSET``). Views and the demo loader call these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rogatory.accounts.models import Authority, User
+from rogatory.audit.actions import record
+from rogatory.cases.choices import EventKind
+from rogatory.cases.models import Case, CaseEvent
+from rogatory.reference.models import Currency, State
+
+from .choices import SECURED_STAGES, Stage
+from .lifecycle import StepRefused, check_step
+from .models import Asset, AssetEvent, ExchangeRate, InformalEnquiry
+
+ASSET_FIELDS = (
+    "kind",
+    "description",
+    "location_state",
+    "holder",
+    "value",
+    "currency",
+    "valued_on",
+)
+
+
+def _plain(value: Any) -> Any:
+    """A value as it goes into JSON: dates and amounts as text, rows by key."""
+    if isinstance(value, (datetime.date, Decimal)):
+        return str(value)
+    if isinstance(value, (State, Currency)):
+        return value.pk
+    return value
+
+
+def _history(case: Case, acting_user: User | None, details: dict[str, Any], note: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=EventKind.ASSET,
+        actor_id=acting_user.pk if acting_user else None,
+        actor_name=acting_user.get_username() if acting_user else "system",
+        reason=note,
+        details=details,
+    )
+
+
+def _audit(
+    verb: str, acting_user: User | None, authority_id: int, ref: str, **details: Any
+) -> None:
+    record(
+        f"asset.{verb}",
+        acting_user=acting_user,
+        authority_id=authority_id,
+        object_type="asset",
+        object_ref=ref,
+        details={k: _plain(v) for k, v in details.items()},
+    )
+
+
+@transaction.atomic
+def do_add_asset(case: Case, *, fields: dict[str, Any], acting_user: User) -> Asset:
+    """Record an asset of ``case``, identified."""
+    unknown = set(fields) - set(ASSET_FIELDS)
+    if unknown:
+        raise ValueError(f"not asset fields: {sorted(unknown)}")
+    if fields.get("value") is not None and not fields.get("currency"):
+        raise StepRefused(_("Give the currency of the value."))
+    if fields.get("value") is not None and fields["value"] < 0:
+        raise StepRefused(_("An amount may not be negative."))
+    asset = Asset.objects.create(case=case, authority_id=case.authority_id, **fields)
+    _history(
+        case,
+        acting_user,
+        {"added": f"{asset.get_kind_display()}: {asset.description[:80]}"},
+    )
+    _audit(
+        "added",
+        acting_user,
+        case.authority_id,
+        str(asset.public_id),
+        case=str(case.public_id),
+        **{name: fields.get(name) for name in ASSET_FIELDS if fields.get(name) not in (None, "")},
+    )
+    return asset
+
+
+def _realised(asset: Asset) -> tuple[Decimal, str] | None:
+    """The latest amount confiscated or realised by sale, with its currency."""
+    event = (
+        asset.events.filter(step__in=("confiscate", "dispose"), amount__isnull=False)
+        .order_by("-on", "-at", "-id")
+        .first()
+    )
+    if event is None or event.amount is None or event.currency_id is None:
+        return None
+    return event.amount, event.currency_id
+
+
+@transaction.atomic
+def do_take_step(
+    asset: Asset,
+    step_name: str,
+    *,
+    on: datetime.date,
+    data: dict[str, Any],
+    note: str = "",
+    acting_user: User,
+) -> AssetEvent:
+    """Move ``asset`` one step along its recovery, or raise StepRefused with the reason."""
+    asset = Asset.objects.select_for_update().select_related("case").get(pk=asset.pk)
+    values = {k: v for k, v in data.items() if v not in (None, "")}
+    note = note or str(values.get("note", ""))
+    if note:
+        values["note"] = note
+    currency = values.get("currency")
+    currency_code = currency.pk if isinstance(currency, Currency) else currency
+    step = check_step(
+        asset.stage,
+        step_name,
+        {**values, "on": on, "currency": currency_code},
+        previous_amount=_realised(asset),
+    )
+    from_stage = asset.stage
+    target = step.target or Stage(asset.stage)
+    typed = {"amount", "currency", "expenses_deducted", "expires_on", "note"}
+    event = AssetEvent.objects.create(
+        asset=asset,
+        step=step.name,
+        from_stage=from_stage,
+        to_stage=target,
+        on=on,
+        amount=values.get("amount"),
+        currency_id=currency_code,
+        expenses_deducted=values.get("expenses_deducted"),
+        expires_on=values.get("expires_on"),
+        details={k: _plain(v) for k, v in values.items() if k not in typed},
+        note=note,
+        at=timezone.now(),
+        actor_id=acting_user.pk,
+        actor_name=acting_user.get_username(),
+    )
+    asset.stage = target
+    if target in SECURED_STAGES:
+        if "expires_on" in values:
+            asset.order_expires_on = values["expires_on"]
+    else:
+        asset.order_expires_on = None
+    asset.save(update_fields=["stage", "order_expires_on", "updated_at"])
+    _history(
+        asset.case,
+        acting_user,
+        {
+            "to": _("%(asset)s: %(step)s (%(from)s → %(to)s)")
+            % {
+                "asset": asset.description[:60],
+                "step": step.label,
+                "from": Stage(from_stage).label,
+                "to": Stage(target).label,
+            },
+            "asset": str(asset.public_id),
+            "step": step.name,
+        },
+        note,
+    )
+    _audit(
+        f"step.{step.name}",
+        acting_user,
+        asset.authority_id,
+        str(asset.public_id),
+        on=on,
+        from_stage=from_stage,
+        to_stage=target,
+        **{k: v for k, v in values.items()},
+    )
+    return event
+
+
+@transaction.atomic
+def do_log_enquiry(
+    authority: Authority,
+    *,
+    fields: dict[str, Any],
+    case: Case | None = None,
+    acting_user: User,
+) -> InformalEnquiry:
+    """Log an informal enquiry through CARIN or an ARIN (of a request, or of none)."""
+    if case is not None and case.authority_id != authority.pk:
+        raise ValueError("the case is another authority's")
+    enquiry = InformalEnquiry.objects.create(
+        authority=authority,
+        case=case,
+        recorded_by_name=acting_user.get_username(),
+        **fields,
+    )
+    if case is not None:
+        _history(
+            case,
+            acting_user,
+            {
+                "added": _("informal enquiry through %(network)s")
+                % {"network": enquiry.get_network_display()}
+            },
+        )
+    _audit(
+        "enquiry.logged",
+        acting_user,
+        authority.pk,
+        str(enquiry.public_id),
+        case=str(case.public_id) if case else "",
+        **fields,
+    )
+    return enquiry
+
+
+@transaction.atomic
+def do_answer_enquiry(
+    enquiry: InformalEnquiry, *, answered_on: datetime.date, answer: str, acting_user: User
+) -> InformalEnquiry:
+    if answered_on < enquiry.sent_on:
+        raise StepRefused(_("The answer cannot come before the enquiry was sent."))
+    enquiry.answered_on = answered_on
+    enquiry.answer = answer
+    enquiry.save(update_fields=["answered_on", "answer"])
+    _audit(
+        "enquiry.answered",
+        acting_user,
+        enquiry.authority_id,
+        str(enquiry.public_id),
+        answered_on=answered_on,
+    )
+    return enquiry
+
+
+@transaction.atomic
+def do_add_rate(
+    authority: Authority,
+    *,
+    from_currency: Currency,
+    to_currency: Currency,
+    rate: Decimal,
+    on: datetime.date,
+    source: str,
+    acting_user: User,
+) -> ExchangeRate:
+    """Record an exchange rate the authority will convert totals with."""
+    if from_currency.pk == to_currency.pk:
+        raise StepRefused(_("A rate converts one currency into another: choose two."))
+    if rate <= 0:
+        raise StepRefused(_("A rate must be more than zero."))
+    if not source.strip():
+        raise StepRefused(_("Say where the rate comes from."))
+    rate_row = ExchangeRate.objects.create(
+        authority=authority,
+        from_currency=from_currency,
+        to_currency=to_currency,
+        rate=rate,
+        on=on,
+        source=source.strip(),
+        recorded_by_name=acting_user.get_username(),
+    )
+    _audit(
+        "rate.added",
+        acting_user,
+        authority.pk,
+        str(rate_row.pk),
+        from_currency=from_currency.pk,
+        to_currency=to_currency.pk,
+        rate=rate,
+        on=on,
+        source=source,
+    )
+    return rate_row

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssetsConfig(AppConfig):
+    name = "rogatory.assets"
+    verbose_name = _("Asset recovery")
+
+    def ready(self) -> None:
+        from rogatory.cases.reminders import REMINDER_SOURCES
+        from rogatory.cases.views.common import DETAIL_PANELS
+
+        from .reminders import orders_about_to_lapse
+        from .views import case_panel
+
+        if case_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(case_panel)
+        if orders_about_to_lapse not in REMINDER_SOURCES:
+            REMINDER_SOURCES.append(orders_about_to_lapse)

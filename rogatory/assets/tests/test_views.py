@@ -1,0 +1,240 @@
+"""The asset pages: officers write, supervisors read (403 on writes), outsiders get 404."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import Personas
+from rogatory.assets.actions import do_log_enquiry
+from rogatory.assets.models import Asset, ExchangeRate, InformalEnquiry
+from rogatory.reference.models import State
+
+from .conftest import MakeAsset, MakeCase
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+ASSET_POST = {
+    "kind": "real_estate",
+    "description": "Villa, lot 12, land register of Antibes",
+    "location_state": "FR",
+    "holder": "SCI Les Pins",
+    "value": "2500000.00",
+    "currency": "EUR",
+    "valued_on": "2026-05-01",
+}
+
+
+def test_officer_adds_an_asset_and_freezes_it(personas: Personas, make_case: MakeCase) -> None:
+    case = make_case()
+    officer = client_for(personas.officer)
+    assert officer.get(reverse("asset_add", args=[case.public_id])).status_code == 200
+    response = officer.post(reverse("asset_add", args=[case.public_id]), ASSET_POST)
+    assert response.status_code == 302
+    asset = Asset.objects.get(case=case)
+    assert asset.value == Decimal("2500000.00")
+    assert asset.authority_id == case.authority_id
+    page = officer.get(case.get_absolute_url()).content.decode()
+    assert "Villa, lot 12" in page and 'data-testid="assets-panel"' in page
+    step = reverse("asset_step", args=[case.public_id, asset.public_id])
+    response = officer.post(
+        step,
+        {
+            "step": "freeze",
+            "freeze-on": "2026-06-01",
+            "freeze-ordering_authority": "Juge d'instruction, Nice",
+            "freeze-expires_on": "2026-12-01",
+            "freeze-amount": "2500000",
+            "freeze-currency": "EUR",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    asset.refresh_from_db()
+    assert asset.stage == "frozen" and asset.order_expires_on == datetime.date(2026, 12, 1)
+    detail = officer.get(asset.get_absolute_url()).content.decode()
+    assert "Juge d&#x27;instruction, Nice" in detail
+
+
+def test_a_refused_step_says_why_and_saves_nothing(
+    personas: Personas, make_asset: MakeAsset
+) -> None:
+    asset = make_asset()
+    step = reverse("asset_step", args=[asset.case.public_id, asset.public_id])
+    officer = client_for(personas.officer)
+    response = officer.post(step, {"step": "return", "return-on": "2026-06-01"})
+    assert response.status_code == 400
+    assert "possible only when the asset is" in response.content.decode()
+    response = officer.post(step, {"step": "freeze", "freeze-on": "not a date"})
+    assert response.status_code == 400
+    response = officer.post(step, {"step": "teleport"})
+    assert response.status_code == 400
+    response = officer.post(
+        step,
+        {
+            "step": "freeze",
+            "freeze-on": "2026-06-01",
+            "freeze-ordering_authority": "C",
+            "freeze-expires_on": "2026-05-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "must expire after" in response.content.decode()
+    asset.refresh_from_db()
+    assert asset.stage == "identified" and not asset.events.exists()
+
+
+def test_supervisor_reads_but_may_not_write(personas: Personas, make_asset: MakeAsset) -> None:
+    asset = make_asset()
+    case = asset.case
+    supervisor = client_for(personas.supervisor)
+    page = supervisor.get(asset.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="step-freeze"' not in page.content.decode()
+    assert supervisor.get(reverse("asset_add", args=[case.public_id])).status_code == 403
+    assert (
+        supervisor.post(reverse("asset_add", args=[case.public_id]), ASSET_POST).status_code == 403
+    )
+    step = reverse("asset_step", args=[case.public_id, asset.public_id])
+    assert supervisor.post(step, {"step": "trace", "trace-on": "2026-06-01"}).status_code == 403
+    rate = {
+        "from_currency": "USD",
+        "to_currency": "EUR",
+        "rate": "0.9",
+        "on": "2026-06-01",
+        "source": "ECB",
+    }
+    assert supervisor.post(reverse("asset_rate_add"), rate).status_code == 403
+    enquiry = {
+        "network": "carin",
+        "counterpart_state": "CH",
+        "sent_on": "2026-06-01",
+        "subject": "?",
+    }
+    assert supervisor.post(reverse("enquiry_list"), enquiry).status_code == 403
+    assert supervisor.get(reverse("enquiry_list")).status_code == 200
+    assert Asset.objects.count() == 1 and not ExchangeRate.objects.exists()
+    assert not InformalEnquiry.objects.exists()
+
+
+def test_outsiders_get_404(personas: Personas, make_asset: MakeAsset) -> None:
+    asset = make_asset()
+    case = asset.case
+    outsider = client_for(personas.outsider)
+    assert outsider.get(asset.get_absolute_url()).status_code == 404
+    assert outsider.get(reverse("asset_add", args=[case.public_id])).status_code == 404
+    step = reverse("asset_step", args=[case.public_id, asset.public_id])
+    assert outsider.post(step, {"step": "trace", "trace-on": "2026-06-01"}).status_code == 404
+    # An asset of another case of the same authority is not this case's.
+    officer = client_for(personas.officer)
+    other = make_asset()
+    wrong = reverse("asset_detail", args=[case.public_id, other.public_id])
+    assert officer.get(wrong).status_code == 404
+    # B's lists do not show A's assets, enquiries or rates.
+    do_log_enquiry(
+        personas.authority_a,
+        fields={
+            "network": "carin",
+            "counterpart_state": State.objects.get(pk="CH"),
+            "sent_on": datetime.date(2026, 6, 1),
+            "subject": "Secret question",
+        },
+        acting_user=personas.officer,
+    )
+    assert "Geneva bank" not in outsider.get(reverse("asset_list")).content.decode()
+    assert "Secret question" not in outsider.get(reverse("enquiry_list")).content.decode()
+    enquiry = InformalEnquiry.objects.get()
+    answer = reverse("enquiry_answer", args=[enquiry.public_id])
+    assert outsider.post(answer, {"answered_on": "2026-06-02", "answer": "x"}).status_code == 404
+
+
+def test_csrf_is_enforced(personas: Personas, make_asset: MakeAsset) -> None:
+    asset = make_asset()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.officer)
+    step = reverse("asset_step", args=[asset.case.public_id, asset.public_id])
+    assert client.post(step, {"step": "trace", "trace-on": "2026-06-01"}).status_code == 403
+    assert (
+        client.post(reverse("asset_add", args=[asset.case.public_id]), ASSET_POST).status_code
+        == 403
+    )
+    assert client.post(reverse("enquiry_list"), {}).status_code == 403
+    asset.refresh_from_db()
+    assert asset.stage == "identified"
+
+
+def test_list_totals_convert_only_with_a_rate(
+    personas: Personas, make_asset: MakeAsset, django_assert_max_num_queries
+) -> None:
+    from rogatory.reference.models import Currency
+
+    make_asset()  # 1,000,000 EUR
+    make_asset(value=Decimal("200000"), currency=Currency.objects.get(pk="USD"))
+    make_asset(value=Decimal("50000"), currency=Currency.objects.get(pk="CHF"))
+    officer = client_for(personas.officer)
+    response = officer.post(
+        reverse("asset_rate_add"),
+        {
+            "from_currency": "USD",
+            "to_currency": "EUR",
+            "rate": "0.85",
+            "on": "2026-06-01",
+            "source": "ECB",
+        },
+    )
+    assert response.status_code == 302
+    with django_assert_max_num_queries(16):
+        page = officer.get(reverse("asset_list") + "?in=EUR").content.decode()
+    # 1,000,000 + 200,000 × 0.85 = 1,170,000 EUR; CHF listed apart.
+    assert "1170000.0000 EUR" in page
+    assert 'data-testid="unconverted"' in page and "50000" in page
+    # An unknown currency is ignored rather than failing.
+    assert officer.get(reverse("asset_list") + "?in=XYZ").status_code == 200
+    # A bad rate is refused with a message, not a 500.
+    bad = {"from_currency": "EUR", "to_currency": "EUR", "rate": "-1", "on": "x", "source": ""}
+    assert officer.post(reverse("asset_rate_add"), bad).status_code == 302
+    assert ExchangeRate.objects.count() == 1
+
+
+def test_enquiries_are_logged_with_or_without_a_request(
+    personas: Personas, make_case: MakeCase
+) -> None:
+    case = make_case(our_reference="IN-2026-77")
+    officer = client_for(personas.officer)
+    base = {
+        "network": "arin_wa",
+        "counterpart_state": "NG",
+        "sent_on": "2026-06-01",
+        "subject": "Who owns lot 12?",
+    }
+    assert officer.post(reverse("enquiry_list"), base).status_code == 302
+    assert (
+        officer.post(reverse("enquiry_list"), base | {"case_reference": "IN-2026-77"}).status_code
+        == 302
+    )
+    assert (
+        officer.post(reverse("enquiry_list"), base | {"case_reference": "NOPE"}).status_code == 400
+    )
+    assert list(InformalEnquiry.objects.values_list("case_id", flat=True).order_by("id")) == [
+        None,
+        case.pk,
+    ]
+    enquiry = InformalEnquiry.objects.filter(case=case).get()
+    answer = reverse("enquiry_answer", args=[enquiry.public_id])
+    officer.post(answer, {"answered_on": "2026-05-01", "answer": "Too early"})
+    enquiry.refresh_from_db()
+    assert enquiry.answered_on is None  # before it was sent: refused
+    officer.post(answer, {"answered_on": "2026-06-03", "answer": "Mr X, through a trust"})
+    enquiry.refresh_from_db()
+    assert enquiry.answer == "Mr X, through a trust"
+    assert "1 informal enquiry" in officer.get(case.get_absolute_url()).content.decode()
