@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("rogatory.knowledge.urls")),
     path("", include("rogatory.exchange.urls")),
     path("", include("rogatory.auditreview.urls")),
+    path("", include("rogatory.statistics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
