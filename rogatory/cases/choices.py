@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from rogatory.reference.choices import CooperationKind
 
 __all__ = [
-    "Confidentiality",
     "Channel",
+    "Confidentiality",
     "CooperationKind",
     "Direction",
     "DocumentKind",

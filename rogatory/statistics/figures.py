@@ -204,7 +204,7 @@ def by_urgency(cases: CaseQuerySet, period: Period) -> Table:
 def by_legal_basis(cases: CaseQuerySet, period: Period) -> Table:
     """Per treaty relied on; requests on reciprocity or domestic law, and those with none."""
     noted = ExpressionWrapper(~Q(legal_basis_note=""), output_field=models.BooleanField())
-    grouped = [
+    grouped: list[dict[str, Any]] = [
         dict(row)
         for row in started_in(cases, period)
         .annotate(noted=noted)
@@ -337,7 +337,7 @@ def by_iccs(cases: CaseQuerySet, period: Period) -> list[Table]:
         ),
         ("iccs_codes", _("Requests by ICCS code"), _("ICCS code"), F("iccs_id")),
     ):
-        grouped = [
+        grouped: list[dict[str, Any]] = [
             dict(row)
             for row in offences.annotate(code=column)
             .values("code")
@@ -364,7 +364,7 @@ def by_iccs(cases: CaseQuerySet, period: Period) -> list[Table]:
 
 def measures(cases: CaseQuerySet, period: Period) -> Table:
     """Measures sought in the requests of the period, and what became of them."""
-    grouped = {
+    grouped: dict[Any, Any] = {
         (r["kind"], r["case__direction"]): r
         for r in Measure.objects.filter(case__in=started_in(cases, period).values("pk"))
         .values("kind", "case__direction")
@@ -477,16 +477,14 @@ def durations(cases: CaseQuerySet, period: Period, today: datetime.date) -> list
     age = DaysBetween(Value(today, output_field=models.DateField()), F("start"))
     is_open = Q(status_is_final=False)
     ends = {
-        "acknowledgement": F("acknowledged_on"),
-        "execution": F("executed_on"),
-        "disposition": F("disposed"),
+        "acknowledgement": "acknowledged_on",
+        "execution": "executed_on",
+        "disposition": "disposed",
     }
     result = []
-    for measure, end in ends.items():
-        if measure == "disposition":
-            ended = Q(disposed__isnull=False)
-        else:
-            ended = Q(**{f"{end.name}__isnull": False})
+    for measure, end_field in ends.items():
+        end = F(end_field)
+        ended = Q(**{f"{end_field}__isnull": False})
         grouped = (
             started.annotate(
                 outcome=models.Case(
@@ -533,7 +531,7 @@ def durations(cases: CaseQuerySet, period: Period, today: datetime.date) -> list
 
 
 def durations_table(rows: list[Durations]) -> Table:
-    labels = {
+    labels: dict[tuple[str, str], str] = {
         (Direction.INCOMING, "acknowledgement"): _("Received requests: receipt to acknowledgement"),
         (Direction.INCOMING, "execution"): _("Received requests: receipt to execution"),
         (Direction.INCOMING, "disposition"): _("Received requests: receipt to disposition"),
@@ -586,7 +584,7 @@ def durations_table(rows: list[Durations]) -> Table:
 
 def refusals(cases: CaseQuerySet, period: Period) -> list[Table]:
     """Requests and measures refused, per ground, with the article the ground comes from."""
-    requests = {
+    requests: dict[Any, Any] = {
         r["refusal_ground"]: r
         for r in started_in(cases, period)
         .exclude(refusal_ground="")
@@ -594,7 +592,7 @@ def refusals(cases: CaseQuerySet, period: Period) -> list[Table]:
         .annotate(**_by_direction())
         .order_by()
     }
-    measures_ = {
+    measures_: dict[Any, Any] = {
         r["refusal_ground"]: r
         for r in Measure.objects.filter(case__in=started_in(cases, period).values("pk"))
         .exclude(refusal_ground="")
@@ -644,7 +642,7 @@ def refusals(cases: CaseQuerySet, period: Period) -> list[Table]:
 
 def postponements(cases: CaseQuerySet, period: Period) -> Table:
     """Postponements of execution recorded in the period (art. 18(25))."""
-    grouped = {
+    grouped: dict[Any, Any] = {
         r["case__direction"]: r
         for r in CaseEvent.objects.filter(
             case__in=cases.values("pk"),
@@ -707,7 +705,7 @@ def backlog(cases: CaseQuerySet, period: Period, today: datetime.date) -> Table:
         *[When(age__lte=limit, then=Value(name)) for name, limit in AGE_BANDS if limit is not None],
         default=Value(AGE_BANDS[-1][0]),
     )
-    grouped = {
+    grouped: dict[Any, Any] = {
         r["band"]: r
         for r in pending_at(cases, as_of)
         .annotate(age=age)
@@ -790,7 +788,7 @@ def _counts(cases: Any) -> list[dict[str, Any]]:
 
 
 def flows_table(rows: list[Flow]) -> Table:
-    labels = {
+    labels: dict[str, str] = {
         Direction.INCOMING: _("Received (incoming)"),
         Direction.OUTGOING: _("Sent (outgoing)"),
     }

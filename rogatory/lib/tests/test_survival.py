@@ -13,7 +13,7 @@ SIX_MP_CENSORED = [6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35]
 
 
 def rows(events: list[int], censored: list[int]) -> list[tuple[float, int, int]]:
-    return [(t, 1, 0) for t in events] + [(t, 0, 1) for t in censored]
+    return [(float(t), 1, 0) for t in events] + [(float(t), 0, 1) for t in censored]
 
 
 def test_six_mp_curve_matches_the_textbook() -> None:
@@ -21,7 +21,15 @@ def test_six_mp_curve_matches_the_textbook() -> None:
     steps = kaplan_meier(rows(SIX_MP, SIX_MP_CENSORED))
     assert [s.time for s in steps] == [6, 7, 10, 13, 16, 22, 23]
     assert [s.at_risk for s in steps] == [21, 17, 15, 12, 11, 7, 6]
-    assert [round(s.survival, 3) for s in steps] == [0.857, 0.807, 0.753, 0.690, 0.627, 0.538, 0.448]
+    assert [round(s.survival, 3) for s in steps] == [
+        0.857,
+        0.807,
+        0.753,
+        0.690,
+        0.627,
+        0.538,
+        0.448,
+    ]
     assert quantile(steps, 0.5) == 23
     # The curve never goes below 0.448: the 90th percentile is not reached.
     assert quantile(steps, 0.9) is None

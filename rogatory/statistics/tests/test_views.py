@@ -109,7 +109,9 @@ def test_csv_export_holds_every_table_with_its_rule(
         "/statistics/export.csv", {"preset": "last_12_months"}
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="statistics-aa-central-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="statistics-aa-central-'
+    )
     lines = list(csv.reader(io.StringIO(response.content.decode())))
     titles = [lines[i + 1][0] for i, line in enumerate(lines[:-1]) if line == []]
     assert "Requests by kind" in titles and "Completeness of the records" in titles
@@ -134,8 +136,7 @@ def test_xlsx_export_has_a_sheet_per_table_and_the_rules(
     assert kinds[1][0] == "Counting rule" and kinds[1][1].startswith("Unit: the request.")
     assert kinds[-1] == ["All", 2, 0, 2]
     rules = [
-        [c.value for c in row if c.value is not None]
-        for row in book["Counting rules"].iter_rows()
+        [c.value for c in row if c.value is not None] for row in book["Counting rules"].iter_rows()
     ]
     assert ["Requests by kind", kinds[1][1]] in rules
 
