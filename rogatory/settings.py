@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rogatory.demo",
     "rogatory.operations",  # manage.py backup / restore (decision 0023)
     "rogatory.auditreview",  # the review of the audit trail and access log (decision 0020)
+    "rogatory.statistics",  # statistics with their counting rules (decision 0038)
     "axes",  # login lock-out (decision 0019)
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("rogatory.exchange.urls")),
     path("", include("rogatory.assets.urls")),
     path("", include("rogatory.auditreview.urls")),
+    path("", include("rogatory.statistics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

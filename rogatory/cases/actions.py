@@ -76,6 +76,7 @@ CASE_FIELDS = (
     "officer",
     "urgency",
     "confidentiality",
+    "channel",
     "legal_basis",
     "legal_basis_article",
     "legal_basis_as_of",

@@ -38,6 +38,7 @@ from rogatory.reference.models import IccsCategory, State
 from .access import get_case_for_user
 from .actions import do_register_case, do_transition
 from .choices import (
+    Channel,
     Confidentiality,
     CooperationKind,
     Direction,
@@ -101,6 +102,7 @@ class CaseOut(Schema):
     officer: str | None = Field(description="Username of the responsible officer")
     urgency: Urgency
     confidentiality: Confidentiality
+    channel: Channel
     received_on: datetime.date | None
     sent_on: datetime.date | None
     deadline: datetime.date | None
@@ -223,6 +225,7 @@ def _case_fields(request: HttpRequest, case: Case, today: datetime.date) -> dict
         "officer": case.officer.username if case.officer else None,
         "urgency": case.urgency,
         "confidentiality": case.confidentiality,
+        "channel": case.channel,
         "received_on": case.received_on,
         "sent_on": case.sent_on,
         "deadline": case.deadline,
@@ -535,6 +538,7 @@ class CaseIn(Schema):
     )
     urgency: Urgency = Urgency.NORMAL
     confidentiality: Confidentiality = Confidentiality.STANDARD
+    channel: Channel = Channel.CENTRAL_AUTHORITIES
     legal_basis: str | None = Field(None, description="Code of the treaty relied on")
     legal_basis_article: Text40 = ""
     legal_basis_note: Text300 = ""
@@ -605,6 +609,7 @@ def _registration(authority: Authority, data: CaseIn) -> dict[str, Any]:
             "executing_authority",
             "urgency",
             "confidentiality",
+            "channel",
             "legal_basis",
             "legal_basis_article",
             "legal_basis_note",

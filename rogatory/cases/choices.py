@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rogatory.reference.choices import CooperationKind
 
 __all__ = [
+    "Channel",
     "Confidentiality",
     "CooperationKind",
     "Direction",
@@ -68,6 +69,18 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     # A person is detained, evidence is about to disappear or a limitation period is expiring.
     VERY_URGENT = "very_urgent", _("Very urgent (person detained or evidence at risk)")
+
+
+class Channel(models.TextChoices):
+    """How a request travelled between the states (asked by the UNTOC/UNCAC review mechanisms)."""
+
+    # Art. 18(13): directly between the designated central authorities.
+    CENTRAL_AUTHORITIES = "central_authorities", _("Between central authorities")
+    DIPLOMATIC = "diplomatic", _("Diplomatic channels")
+    # Art. 18(13), last sentence: through INTERPOL in urgent circumstances.
+    INTERPOL = "interpol", _("INTERPOL")
+    ELECTRONIC_EXCHANGE = "electronic_exchange", _("Secure electronic exchange")
+    OTHER = "other", _("Other channel")
 
 
 class Confidentiality(models.TextChoices):

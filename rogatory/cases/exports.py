@@ -31,7 +31,7 @@ from rogatory.accounts.models import User
 from rogatory.audit.actions import record
 from rogatory.reference.choices import CooperationKind
 
-from .choices import Confidentiality, Direction, Status, Urgency
+from .choices import Channel, Confidentiality, Direction, Status, Urgency
 from .models import Case, CaseExport
 from .queries import CaseFilters, list_queryset
 
@@ -62,6 +62,7 @@ EXPORT_COLUMNS = (
     ("officer", gettext_lazy("Responsible officer")),
     ("urgency", gettext_lazy("Urgency")),
     ("confidentiality", gettext_lazy("Confidentiality")),
+    ("channel", gettext_lazy("Channel")),
 )
 
 
@@ -88,6 +89,7 @@ def export_rows(cases: Any, day: datetime.date) -> Iterator[list[object]]:
     statuses = _labels(Status.choices)
     urgencies = _labels(Urgency.choices)
     confidentialities = _labels(Confidentiality.choices)
+    channels = _labels(Channel.choices)
     yes = _("yes")
     for case in cases.iterator(chunk_size=2000):
         row = [
@@ -105,6 +107,7 @@ def export_rows(cases: Any, day: datetime.date) -> Iterator[list[object]]:
             str(case.officer) if case.officer else "",
             urgencies.get(case.urgency, case.urgency),
             confidentialities.get(case.confidentiality, case.confidentiality),
+            channels.get(case.channel, case.channel),
         ]
         yield [spreadsheet_safe(value) for value in row]
 

@@ -26,7 +26,7 @@ from rogatory.cases.actions import (
     do_transition,
     do_update_case,
 )
-from rogatory.cases.choices import Direction, DocumentKind, EventKind, Status
+from rogatory.cases.choices import Channel, Direction, DocumentKind, EventKind, Status
 from rogatory.cases.lifecycle import MEASURE_MOVES, TRANSITIONS, TransitionRefused
 from rogatory.cases.models import Case
 from rogatory.drafting.actions import case_content
@@ -320,6 +320,7 @@ def do_accept_request(message: Message, *, acting_user: User) -> Case:
         "kind": body["kind"],
         "confidentiality": body["confidentiality"],
         "urgency": body["urgency"],
+        "channel": Channel.ELECTRONIC_EXCHANGE,
         "received_on": timezone.localdate(locked.filed_at or timezone.now()),
     }
     with quiet():

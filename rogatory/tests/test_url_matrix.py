@@ -419,6 +419,10 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "case_holiday_remove": (a_holiday, POST_ONLY),
     "case_dashboard": (no_kwargs, logged_in(200)),
     "case_reminders": (no_kwargs, logged_in(200)),
+    # Statistics: every member of an authority reads its own; no authority, nothing (0038).
+    "statistics": (no_kwargs, logged_in(200) | {"site_admin": 403}),
+    "statistics_csv": (no_kwargs, logged_in(200) | {"site_admin": 403}),
+    "statistics_xlsx": (no_kwargs, logged_in(200) | {"site_admin": 403}),
     # Reassigning an absent officer's requests: the supervisors' page (decision 0026).
     "case_reassign": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),

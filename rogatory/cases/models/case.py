@@ -17,6 +17,7 @@ from rogatory.cases.choices import (
     MEASURE_ARTICLES,
     OPEN_MEASURE_STATUSES,
     OPEN_STATUSES,
+    Channel,
     Confidentiality,
     CooperationKind,
     Direction,
@@ -149,6 +150,13 @@ class Case(models.Model):
         max_length=12,
         choices=Confidentiality.choices,
         default=Confidentiality.STANDARD,
+    )
+    # How the request travelled; requests accepted from the secure exchange record it there.
+    channel = models.CharField(
+        _("channel"),
+        max_length=20,
+        choices=Channel.choices,
+        default=Channel.CENTRAL_AUTHORITIES,
     )
 
     # The legal basis chosen from the finder's answer, with the date of the treaty data it

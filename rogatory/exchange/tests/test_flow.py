@@ -17,7 +17,7 @@ from django.utils import timezone
 from conftest import Personas
 from rogatory.audit.verify import verify_chain
 from rogatory.cases.actions import do_change_measure_status, do_transition
-from rogatory.cases.choices import Direction, MeasureStatus, Status
+from rogatory.cases.choices import Channel, Direction, MeasureStatus, Status
 from rogatory.cases.models import Case
 from rogatory.drafting.models import RequestVersion
 from rogatory.exchange import timeouts, transport
@@ -72,6 +72,7 @@ def test_request_travels_and_becomes_an_incoming_case(
     assert case_b.authority == personas.authority_b
     assert case_b.their_reference == case_a.our_reference
     assert case_b.confidentiality == case_a.confidentiality
+    assert case_b.channel == Channel.ELECTRONIC_EXCHANGE
     assert case_b.documents.count() == 2
     transport.run_once()
     sent.refresh_from_db()

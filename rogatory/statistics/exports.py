@@ -1,0 +1,76 @@
+"""Every table of the statistics page as CSV and as a workbook, each with its counting rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from rogatory.cases.exports import spreadsheet_safe
+
+from .figures import Statistics, Table
+
+
+def _cell(value: Any) -> Any:
+    """Numbers as numbers, "no figure" as an empty cell, text safe from formula injection."""
+    if value is None:
+        return ""
+    return spreadsheet_safe(value)
+
+
+def _heading(stats: Statistics, authority: str) -> list[list[str]]:
+    return [
+        [_("Authority"), authority],
+        [_("Period"), f"{stats.period.start.isoformat()} – {stats.period.end.isoformat()}"],
+        [_("Figures as of"), stats.as_of.isoformat()],
+        [_("Generated on"), timezone.localdate().isoformat()],
+    ]
+
+
+def _table_lines(table: Table) -> list[list[Any]]:
+    lines: list[list[Any]] = [
+        [table.title],
+        [_("Counting rule"), table.rule],
+        list(table.columns),
+    ]
+    lines += [[_cell(v) for v in row] for row in table.rows]
+    if table.total:
+        lines.append([_cell(v) for v in table.total])
+    return lines
+
+
+def to_csv(stats: Statistics, authority: str) -> str:
+    """One CSV file: the heading, then each table after its title and counting rule."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows([[_cell(v) for v in row] for row in _heading(stats, authority)])
+    for table in stats.tables:
+        writer.writerow([])
+        writer.writerows(_table_lines(table))
+    return out.getvalue()
+
+
+def to_xlsx(stats: Statistics, authority: str) -> bytes:
+    """A workbook: a first sheet with the heading and every counting rule, then one sheet per
+    table, starting with its title and counting rule."""
+    book = Workbook()
+    about = book.active
+    assert about is not None
+    about.title = _("Counting rules")[:31]
+    for row in _heading(stats, authority):
+        about.append([_cell(v) for v in row])
+    about.append([])
+    about.append([_("Table"), _("Counting rule")])
+    for table in stats.tables:
+        about.append([table.title, table.rule])
+    for table in stats.tables:
+        sheet = book.create_sheet(table.key[:31])
+        for line in _table_lines(table):
+            sheet.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
