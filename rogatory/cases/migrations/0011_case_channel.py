@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_offence_max_penalty'),
+        ('cases', '0010_asset_event_and_order_reminder_kinds'),
     ]
 
     operations = [
