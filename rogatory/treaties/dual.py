@@ -653,3 +653,66 @@ def _judge(
         reasons.append(Note("several_provisions"))
         return Outcome.LIKELY
     return Outcome.COVERED
+
+
+# --- Where the answer is shown: the finder, the request writer, an incoming case ---------------
+
+
+@dataclass
+class Shown:
+    """One answer with what the page says it is about (a basis, or an offence)."""
+
+    title: str
+    answer: DualAnswer
+
+
+def finder_dual_answers(answer: Any, measure: str) -> list[Shown]:
+    """The finder's answers: one per possible basis, and one without a treaty."""
+    requesting, requested = answer.requesting.iso2, answer.requested.iso2
+    data = DualData.load([requesting, requested])
+    shown = []
+    bases = [(b.instrument.code, str(b.instrument)) for b in answer.applicable]
+    bases.append((None, str(_("No treaty (reciprocity or domestic law)"))))
+    for code, title in bases:
+        result = assess(
+            requesting,
+            requested,
+            on=answer.on,
+            basis=code,
+            kind=answer.kind,
+            iccs=[answer.iccs.code],
+            measures=[measure] if measure else [],
+            data=data,
+        )
+        shown.append(Shown(title, result))
+    return shown
+
+
+def case_dual_answers(case: Any, on: datetime.date | None = None) -> list[Shown]:
+    """One answer per offence of ``case`` that carries an ICCS code, against the requested
+    state's legislation (ours, for an incoming request), under the case's legal basis."""
+    from django.utils import timezone
+
+    offences = [o for o in case.offences.all() if o.iccs_id]
+    if not offences or not case.requested_state_id or not case.requesting_state_id:
+        return []
+    data = DualData.load([case.requesting_state_id, case.requested_state_id])
+    measures = [m.kind for m in case.measures.all()]
+    basis = case.legal_basis.code if case.legal_basis_id else None
+    day = on or timezone.localdate()
+    shown = []
+    for offence in offences:
+        penalty = _penalty(offence.max_penalty)
+        result = assess(
+            case.requesting_state_id,
+            case.requested_state_id,
+            on=day,
+            basis=basis,
+            kind=case.kind,
+            iccs=[offence.iccs_id],
+            measures=measures,
+            data=data,
+            requesting_penalty=penalty,
+        )
+        shown.append(Shown(offence.national_name or offence.iccs_id, result))
+    return shown
