@@ -35,6 +35,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rogatory.lib.penalties import Penalty, PenaltyRefused
 
@@ -111,16 +112,15 @@ REASONS: dict[str, Promise] = {
         "The ICCS coding of %(provision)s is only a suggestion, not confirmed by a person."
     ),
     "penalty_unknown": _(
-        "The maximum penalty of %(provision)s is not recorded, and %(basis)s requires at "
-        "least %(threshold)s."
+        "The maximum penalty of %(provision)s is not recorded; %(basis)s requires %(threshold)s."
     ),
     "below_threshold": _(
-        "The maximum penalty of %(provision)s (%(penalty)s) is below the %(threshold)s that "
-        "%(basis)s requires (%(article)s)."
+        "The maximum penalty of %(provision)s (%(penalty)s) does not reach what %(basis)s "
+        "requires: %(threshold)s (%(article)s)."
     ),
     "whatever_penalty": _("%(basis)s covers this offence whatever its penalty (%(article)s)."),
     "common_threshold": _(
-        "The threshold of %(threshold)s is a common treaty threshold, not a rule of every "
+        "The threshold (%(threshold)s) is a common treaty threshold, not a rule of every "
         "treaty: confirm it in the treaty or law relied on."
     ),
     "several_provisions": _(
@@ -132,8 +132,8 @@ REASONS: dict[str, Promise] = {
     ),
     "no_provision": _("No provision of %(state)s coded ICCS %(code)s is recorded."),
     "requesting_below": _(
-        "The offence's maximum penalty in %(state)s (%(penalty)s) is below the %(threshold)s "
-        "that %(basis)s requires."
+        "The offence's maximum penalty in %(state)s (%(penalty)s) does not reach what "
+        "%(basis)s requires: %(threshold)s."
     ),
     "depends": _("Whether %(measure)s involves coercion depends on how it is executed: %(source)s"),
 }
@@ -180,12 +180,17 @@ class Threshold:
         if self.months is None:
             return ""
         if self.months % 12 == 0:
-            return Penalty.from_dict(
-                {"kind": "deprivation_of_liberty", "maximum": self.months // 12, "unit": "years"}
-            ).describe()
-        return Penalty.from_dict(
-            {"kind": "deprivation_of_liberty", "maximum": self.months, "unit": "months"}
-        ).describe()
+            years = self.months // 12
+            return ngettext(
+                "at least %(count)s year's deprivation of liberty",
+                "at least %(count)s years' deprivation of liberty",
+                years,
+            ) % {"count": years}
+        return ngettext(
+            "at least %(count)s month's deprivation of liberty",
+            "at least %(count)s months' deprivation of liberty",
+            self.months,
+        ) % {"count": self.months}
 
 
 @dataclass(frozen=True)
