@@ -14,8 +14,7 @@ from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
-from .models import LANGUAGE_NAMES, KnowledgeDocument
-from .models import IccsMethod
+from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
 from .provisions_csv import (
     PENALTY_COLUMNS,
     provision_eid,
@@ -169,7 +168,7 @@ def act_initial(document: KnowledgeDocument) -> tuple[dict[str, Any], list[dict[
         "date": document.date,
         "source_url": document.source_url,
     }
-    provisions = [
+    provisions: list[dict[str, Any]] = [
         {
             "number": p.number,
             "heading": p.heading,
@@ -180,8 +179,8 @@ def act_initial(document: KnowledgeDocument) -> tuple[dict[str, Any], list[dict[
             "iccs_coded_by": p.iccs_coded_by,
             "iccs_verified_by": p.iccs_verified_by,
             "iccs_verified_on": p.iccs_verified_on,
+            **penalty_initial(p.penalty),
         }
-        | penalty_initial(p.penalty)
         for p in document.provisions.all()
     ]
     return initial, provisions

@@ -69,7 +69,9 @@ def test_an_incoming_case_shows_our_own_legislation(
     assert 'data-testid="dual-panel"' in text
     assert 'data-outcome="covered"' in text  # Code pénal 324-1, verified, five years
     outgoing = _case(personas, Direction.OUTGOING)
-    assert 'data-testid="dual-panel"' not in client.get(outgoing.get_absolute_url()).content.decode()
+    assert (
+        'data-testid="dual-panel"' not in client.get(outgoing.get_absolute_url()).content.decode()
+    )
 
 
 def test_the_demo_shows_every_outcome(demo_laws: DualData) -> None:
@@ -81,10 +83,11 @@ def test_the_demo_shows_every_outcome(demo_laws: DualData) -> None:
     assert outcome("ES") == Outcome.LIKELY  # coded by hand, not verified
     assert outcome("CN") == Outcome.LIKELY  # only suggested
     assert outcome("GB", basis=None, kind="extradition") == Outcome.LIKELY  # penalty unknown
-    assert assess(
-        "FR", "KE", on=DAY, basis="uncac", kind="mla", iccs=["07041"], data=demo_laws
-    ).outcome == Outcome.LIKELY  # parent level (demonstration entry)
+    assert (
+        assess(
+            "FR", "KE", on=DAY, basis="uncac", kind="mla", iccs=["07041"], data=demo_laws
+        ).outcome
+        == Outcome.LIKELY
+    )  # parent level (demonstration entry)
     assert outcome("MA") == Outcome.NOT_SHOWN
-    assert outcome("MA", basis="uncac", measures=["service_of_documents"]) == (
-        Outcome.NOT_REQUIRED
-    )
+    assert outcome("MA", basis="uncac", measures=["service_of_documents"]) == (Outcome.NOT_REQUIRED)
