@@ -444,6 +444,10 @@ def dual_criminality(
     state (and the requesting state, side by side). Covered, likely, not shown (no provision
     recorded — not "not criminal") or not required, with reasons and the questions a lawyer
     must still answer. An indication, never a legal determination."""
+    for name in ("requesting", "requested", "basis", "iccs", "measure"):
+        value = getattr(query, name)
+        if len(value) > 500:
+            raise _invalid(name, _("Not a valid value."))
     requesting = _state(query.requesting, "requesting")
     requested = _state(query.requested, "requested")
     basis = query.basis.strip().lower()

@@ -253,12 +253,18 @@ def test_api_answer(client: Client, laws: DualData) -> None:
         ({"requesting": "KE", "requested": "FR", "kind": "war"}, "kind"),
         ({"requesting": "KE", "requested": "FR", "date": "2026-13-45"}, "date"),
         ({"requesting": "KE", "requested": "FR", "iccs": ",".join(["07041"] * 21)}, "iccs"),
+        ({"requesting": "KE", "requested": "FR", "measure": "x" * 501}, "measure"),
     ],
 )
 def test_api_refuses_bad_input_with_422(client: Client, params: dict, field: str) -> None:
     response = client.get(URL, params)
     assert response.status_code == 422, response.content
     assert field in str(response.json())
+
+
+def test_api_never_answers_a_server_error_to_control_characters(client: Client) -> None:
+    response = client.get(URL, {"requesting": "KE", "requested": "FR", "basis": "un\x00toc"})
+    assert response.status_code == 400  # refused before the view, like every request
 
 
 def test_the_finder_page_shows_the_panel(client: Client, laws: DualData) -> None:
