@@ -387,24 +387,65 @@ def do_save_act(
                 iccs_codes=list(p.iccs),
                 implements=list(p.implements),
                 penalty=p.penalty,
+                **_provenance(p),
             )
             for n, p in enumerate(act.provisions)
         )
         return {"provisions": len(act.provisions)}
 
-    return _save_legal(
-        act,
-        DocumentKind.LEGISLATION,
-        act_work_iri(act),
-        act_to_akn,
-        fill,
-        after,
-        tags=(iccs, implements),
-        action="knowledge.act_saved",
-        source=(source_name, source_sha256),
-        acting_user=acting_user,
-        document=document,
-    )
+    with transaction.atomic():
+        saved, created = _save_legal(
+            act,
+            DocumentKind.LEGISLATION,
+            act_work_iri(act),
+            act_to_akn,
+            fill,
+            after,
+            tags=(iccs, implements),
+            action="knowledge.act_saved",
+            source=(source_name, source_sha256),
+            acting_user=acting_user,
+            document=document,
+        )
+        if created is None and _update_unwritten(saved, act, acting_user):
+            created = False  # replaced: its penalties or coding provenance changed
+    return saved, created
+
+
+_UNWRITTEN = ("penalty", "iccs_method", "iccs_coded_by", "iccs_verified_by", "iccs_verified_on")
+
+
+def _provenance(p: Any) -> dict[str, Any]:
+    """The ICCS provenance fields of a legal.Provision (decision 0034)."""
+    return {
+        "iccs_method": p.iccs_method,
+        "iccs_coded_by": p.iccs_coded_by[:200],
+        "iccs_verified_by": p.iccs_verified_by[:200],
+        "iccs_verified_on": p.iccs_verified_on,
+    }
+
+
+def _update_unwritten(document: KnowledgeDocument, act: LegalAct, acting_user: User | None) -> bool:
+    """Penalties and coding provenance are not in the Akoma Ntoso, so an act whose XML is
+    unchanged may still bring new ones (a second person verifying the codes): store those."""
+    given = {p.eid: {"penalty": p.penalty} | _provenance(p) for p in act.provisions}
+    changed = []
+    for provision in document.provisions.select_for_update():
+        values = given.get(provision.eid)
+        if values is None or all(getattr(provision, k) == values[k] for k in _UNWRITTEN):
+            continue
+        for key in _UNWRITTEN:
+            setattr(provision, key, values[key])
+        changed.append(provision)
+    if changed:
+        Provision.objects.bulk_update(changed, list(_UNWRITTEN))
+        _written(
+            "knowledge.act_saved",
+            document,
+            acting_user,
+            {"work": document.work_iri, "provisions_updated": [p.eid for p in changed]},
+        )
+    return bool(changed)
 
 
 def do_save_judgment(

@@ -14,8 +14,14 @@ from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .legal import Judgment, LegalAct, Provision
-from .models import LANGUAGE_NAMES, KnowledgeDocument
-from .provisions_csv import PENALTY_COLUMNS, provision_eid, row_penalty, split_codes
+from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
+from .provisions_csv import (
+    PENALTY_COLUMNS,
+    provision_eid,
+    row_penalty,
+    row_provenance,
+    split_codes,
+)
 
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 TAGS_HELP = _("Separated by spaces or commas.")
@@ -82,6 +88,23 @@ class ProvisionForm(forms.Form):
         label=_("Penalty in force until (YYYY-MM-DD)"), required=False, max_length=10
     )
 
+    # Who coded the ICCS codes, how, and who verified them (decision 0034).
+    iccs_method = forms.ChoiceField(
+        label=_("ICCS coding method"),
+        required=False,
+        choices=[("", _("Not recorded")), *IccsMethod.choices],
+    )
+    iccs_coded_by = forms.CharField(label=_("ICCS coded by"), required=False, max_length=200)
+    iccs_verified_by = forms.CharField(
+        label=_("ICCS coding verified by"),
+        required=False,
+        max_length=200,
+        help_text=_("A second person, not the one who coded the provision."),
+    )
+    iccs_verified_on = PlausibleDateField(
+        label=_("ICCS coding verified on"), required=False, help_text=_("YYYY-MM-DD")
+    )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         try:
@@ -89,6 +112,14 @@ class ProvisionForm(forms.Form):
         except PenaltyRefused as refused:
             for _key, message in refused.problems:
                 self.add_error("penalty_kind", message)
+        coder = (cleaned.get("iccs_coded_by") or "").strip()
+        verifier = (cleaned.get("iccs_verified_by") or "").strip()
+        if verifier and coder and verifier.casefold() == coder.casefold():
+            self.add_error(
+                "iccs_verified_by", _("The verifier must be a second person, not the coder.")
+            )
+        if cleaned.get("iccs_verified_on") and not verifier:
+            self.add_error("iccs_verified_by", _("Say who verified the coding on that date."))
         return cleaned
 
 
@@ -111,6 +142,18 @@ def provisions_from(formset: Any) -> list[Provision]:
                 iccs=split_codes(data["iccs"]),
                 implements=tuple(c.lower() for c in split_codes(data["implements"])),
                 penalty=data.get("penalty"),
+                **row_provenance(
+                    {
+                        "iccs_method": data.get("iccs_method") or "",
+                        "iccs_coded_by": (data.get("iccs_coded_by") or "").strip(),
+                        "iccs_verified_by": (data.get("iccs_verified_by") or "").strip(),
+                        "iccs_verified_on": (
+                            data["iccs_verified_on"].isoformat()
+                            if data.get("iccs_verified_on")
+                            else ""
+                        ),
+                    }
+                ),
             )
         )
     return provisions
@@ -125,15 +168,19 @@ def act_initial(document: KnowledgeDocument) -> tuple[dict[str, Any], list[dict[
         "date": document.date,
         "source_url": document.source_url,
     }
-    provisions = [
+    provisions: list[dict[str, Any]] = [
         {
             "number": p.number,
             "heading": p.heading,
             "text": p.text,
             "iccs": " ".join(p.iccs_codes),
             "implements": " ".join(p.implements),
+            "iccs_method": p.iccs_method,
+            "iccs_coded_by": p.iccs_coded_by,
+            "iccs_verified_by": p.iccs_verified_by,
+            "iccs_verified_on": p.iccs_verified_on,
+            **penalty_initial(p.penalty),
         }
-        | penalty_initial(p.penalty)
         for p in document.provisions.all()
     ]
     return initial, provisions

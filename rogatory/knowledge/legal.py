@@ -34,6 +34,11 @@ class Provision:
     implements: tuple[str, ...] = ()
     # The maximum penalty (lib.penalties dict), or None; not carried in Akoma Ntoso.
     penalty: dict[str, Any] | None = None
+    # Provenance of the ICCS codes (decision 0034); not carried in Akoma Ntoso either.
+    iccs_method: str = ""  # manual, correspondence_table, suggested ("" unknown)
+    iccs_coded_by: str = ""
+    iccs_verified_by: str = ""
+    iccs_verified_on: datetime.date | None = None
 
 
 @dataclass

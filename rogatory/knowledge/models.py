@@ -94,6 +94,14 @@ class KnowledgeDocument(models.Model):
         return self.symbol or self.title[:80]
 
 
+class IccsMethod(models.TextChoices):
+    """How a provision's ICCS codes were found (decision 0034)."""
+
+    MANUAL = "manual", _("Coded by hand")
+    CORRESPONDENCE_TABLE = "correspondence_table", _("From a national correspondence table")
+    SUGGESTED = "suggested", _("Suggested (not confirmed by a person)")
+
+
 class Provision(models.Model):
     """One provision (article, section) of a legislative act, tagged for dual criminality."""
 
@@ -110,6 +118,15 @@ class Provision(models.Model):
     # The maximum penalty the provision states, as lib.penalties.Penalty.to_dict (decision
     # 0028): the same dict as an offence's in the request writer; null when not recorded.
     penalty = models.JSONField(_("maximum penalty"), null=True, blank=True)
+    # Provenance of the ICCS coding (decision 0034): who coded the provision, how, and whether
+    # a second person verified it. Only a verified coding that is not merely suggested can make
+    # the dual-criminality answer say "covered".
+    iccs_method = models.CharField(
+        _("ICCS coding method"), max_length=20, choices=IccsMethod.choices, blank=True
+    )
+    iccs_coded_by = models.CharField(_("ICCS coded by"), max_length=200, blank=True)
+    iccs_verified_by = models.CharField(_("ICCS coding verified by"), max_length=200, blank=True)
+    iccs_verified_on = models.DateField(_("ICCS coding verified on"), null=True, blank=True)
 
     class Meta:
         ordering = ["document", "position"]
@@ -119,6 +136,11 @@ class Provision(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def iccs_verified(self) -> bool:
+        """A second person confirmed the coding (a verified suggestion is no longer one)."""
+        return bool(self.iccs_verified_by)
 
 
 class Citation(models.Model):

@@ -10,7 +10,10 @@ Columns (a header row names them; order free; ``*`` required):
 the provision states one (decision 0028): ``penalty_kind`` (deprivation_of_liberty,
 life_imprisonment, death, fine, other), ``penalty_max`` and ``penalty_unit`` (days, months,
 years), ``penalty_amount`` and ``penalty_currency`` (a fine), ``penalty_note``,
-``penalty_from`` and ``penalty_until`` (YYYY-MM-DD, the dates the penalty was in force).
+``penalty_from`` and ``penalty_until`` (YYYY-MM-DD, the dates the penalty was in force) ·
+the provenance of the ICCS codes (decision 0034): ``iccs_method`` (manual,
+correspondence_table, suggested), ``iccs_coded_by``, ``iccs_verified_by`` (a second person,
+not the coder) and ``iccs_verified_on`` (YYYY-MM-DD, only with ``iccs_verified_by``).
 
 Rows with the same state, language, act title and act number make one act, in the order of
 the rows. Reading never writes: it returns the acts, or the reasons an act cannot be read,
@@ -42,8 +45,12 @@ PENALTY_COLUMNS = {
     "penalty_from": "in_force_from",
     "penalty_until": "in_force_until",
 }
+# Provenance of the ICCS coding (decision 0034).
+PROVENANCE_COLUMNS = ("iccs_method", "iccs_coded_by", "iccs_verified_by", "iccs_verified_on")
+ICCS_METHODS = ("manual", "correspondence_table", "suggested")
 KNOWN = (
     *REQUIRED,
+    *PROVENANCE_COLUMNS,
     "act_number",
     "act_date",
     "source_url",
@@ -99,6 +106,40 @@ def row_penalty(row: dict[str, str]) -> dict[str, Any] | None:
     return Penalty.from_dict(given).to_dict()
 
 
+def provenance_problems(row: dict[str, str]) -> list[str]:
+    """What is wrong with a row's (or a form's) ICCS provenance cells, in words."""
+    problems = []
+    method = row.get("iccs_method", "")
+    if method and method not in ICCS_METHODS:
+        problems.append(f"iccs_method {method!r} is not one of {', '.join(ICCS_METHODS)}")
+    verifier, coder = row.get("iccs_verified_by", ""), row.get("iccs_coded_by", "")
+    if verifier and coder and verifier.casefold() == coder.casefold():
+        problems.append("iccs_verified_by must be a second person, not the coder")
+    day = row.get("iccs_verified_on", "")
+    if day:
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            problems.append(f"iccs_verified_on {day!r} is not YYYY-MM-DD")
+        if not verifier:
+            problems.append("iccs_verified_on is given without iccs_verified_by")
+    for name in ("iccs_coded_by", "iccs_verified_by"):
+        if len(row.get(name, "")) > 200:
+            problems.append(f"{name} is longer than 200 characters")
+    return problems
+
+
+def row_provenance(row: dict[str, str]) -> dict[str, Any]:
+    """The provenance fields of a legal.Provision, from checked cells."""
+    day = row.get("iccs_verified_on", "")
+    return {
+        "iccs_method": row.get("iccs_method", ""),
+        "iccs_coded_by": row.get("iccs_coded_by", ""),
+        "iccs_verified_by": row.get("iccs_verified_by", ""),
+        "iccs_verified_on": datetime.date.fromisoformat(day) if day else None,
+    }
+
+
 def read_provisions(data: bytes) -> list[CsvAct]:
     try:
         text = data.decode("utf-8-sig")
@@ -146,6 +187,7 @@ def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
             row_penalty(row)
         except PenaltyRefused as refused:
             errors.append(f"row {line}: penalty: {refused.message}")
+        errors.extend(f"row {line}: {problem}" for problem in provenance_problems(row))
     date = None
     if first.get("act_date"):
         try:
@@ -169,6 +211,7 @@ def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
             iccs=split_codes(row.get("iccs", "")),
             implements=tuple(ref.lower() for ref in split_codes(row.get("implements", ""))),
             penalty=row_penalty(row),
+            **row_provenance(row),
         )
         for _line, row in rows
     ]

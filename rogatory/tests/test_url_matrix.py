@@ -375,6 +375,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:legal_basis": (no_kwargs, everyone(422)),  # the required parameters are missing
     "api:treaty_article_text": (an_article_text, everyone(200)),
     "api:instrument_participation": (lambda p: {"code": "untoc"}, everyone(200)),
+    "api:dual_criminality": (no_kwargs, everyone(422)),  # requesting and requested missing
     "admin:index": (no_kwargs, logged_in(302) | {"site_admin": 200}),
     "case_list": (no_kwargs, logged_in(200)),
     "case_export": (lambda p: {"fmt": "csv"}, OWN_CASEWORK),

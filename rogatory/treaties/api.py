@@ -13,9 +13,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
+from rogatory.cases.choices import MeasureType
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
 
+from .dual import DualData, Match, assess
 from .finder import Basis, find_legal_bases
 from .models import ArticleText, CooperationArticle, Declaration, Instrument, Participation
 from .texts import ARTICLE_NUMBER, TEXT_LANGUAGES, article_url
@@ -332,4 +334,176 @@ def instrument_participation(request: HttpRequest, code: str) -> InstrumentParti
         code=instrument.code,
         list_complete_as_of=instrument.list_complete_as_of,
         participations=[participation_out(p, instrument.code) for p in rows],
+    )
+
+
+# --- Conduct-based dual criminality (issue 16, item 4; decision 0034) ------------------------
+
+
+class DualCriminalityQuery(Schema):
+    requesting: str = Field(description="ISO 3166-1 alpha-2 code of the requesting state")
+    requested: str = Field(description="ISO 3166-1 alpha-2 code of the requested state")
+    basis: str = Field("", description='Instrument code (e.g. "uncac"), or empty / "none"')
+    kind: Kind = Field("mla", description="Kind of cooperation")
+    iccs: str = Field("", description="ICCS code(s) of the conduct, separated by commas")
+    measure: str = Field("", description="Measure kind(s) sought, separated by commas")
+    date: datetime.date | None = Field(None, description="Date of the conduct; default today")
+
+
+class DualProvisionOut(Schema):
+    state: str
+    act: str
+    act_number: str
+    number: str
+    heading: str
+    url: str = Field(description="The provision in the knowledge base")
+    source_url: str
+    conduct_code: str
+    matched_code: str
+    level: Literal["exact", "broader", "narrower"]
+    in_force: bool
+    penalty: dict | None = Field(description="lib.penalties dict (decision 0028)")
+    penalty_text: str | None
+    threshold_met: bool | None
+    coding_method: str
+    coded_by: str
+    verified_by: str
+    verified_on: datetime.date | None
+
+
+class DualThresholdOut(Schema):
+    months: int | None
+    article: str
+    source: str
+    source_url: str
+    common: bool = Field(description="A common treaty threshold, not the instrument's rule")
+
+
+class DualNoteOut(Schema):
+    id: str
+    text: str
+
+
+class DualCriminalityOut(Schema):
+    requesting: str
+    requested: str
+    basis: str | None
+    kind: str
+    iccs: list[str]
+    measures: list[str]
+    date: datetime.date
+    outcome: Literal["covered", "likely", "not_shown", "not_required"]
+    label: str
+    summary: str
+    disclaimer: str
+    threshold: DualThresholdOut | None
+    reasons: list[DualNoteOut]
+    questions: list[DualNoteOut]
+    requested_provisions: list[DualProvisionOut]
+    requesting_provisions: list[DualProvisionOut]
+
+
+def _dual_provision(request: HttpRequest, m: Match) -> DualProvisionOut:
+    p = m.provision
+    url = reverse("knowledge_document", args=[p.document]) + f"#{p.eid}"
+    return DualProvisionOut(
+        state=p.state,
+        act=p.act_title,
+        act_number=p.act_number,
+        number=p.number,
+        heading=p.heading,
+        url=request.build_absolute_uri(url),
+        source_url=p.source_url,
+        conduct_code=m.code,
+        matched_code=m.matched,
+        level=m.level,  # type: ignore[arg-type]
+        in_force=m.in_force,
+        penalty=p.penalty.to_dict() if p.penalty else None,
+        penalty_text=p.penalty.describe() if p.penalty else None,
+        threshold_met=m.threshold_met,
+        coding_method=p.method,
+        coded_by=p.coded_by,
+        verified_by=p.verified_by,
+        verified_on=p.verified_on,
+    )
+
+
+def _split(value: str) -> list[str]:
+    return [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part]
+
+
+@router.get(
+    "/dual-criminality",
+    response=DualCriminalityOut,
+    summary="Is the conduct criminalised in the requested state? (an indication)",
+)
+def dual_criminality(
+    request: HttpRequest, query: Query[DualCriminalityQuery]
+) -> DualCriminalityOut:
+    """Compares the conduct, coded in ICCS, with the legislation recorded for the requested
+    state (and the requesting state, side by side). Covered, likely, not shown (no provision
+    recorded — not "not criminal") or not required, with reasons and the questions a lawyer
+    must still answer. An indication, never a legal determination."""
+    for name in ("requesting", "requested", "basis", "iccs", "measure"):
+        value = getattr(query, name)
+        if len(value) > 500:
+            raise _invalid(name, _("Not a valid value."))
+    requesting = _state(query.requesting, "requesting")
+    requested = _state(query.requested, "requested")
+    basis = query.basis.strip().lower()
+    if basis in ("", "none"):
+        basis_code = None
+    elif Instrument.objects.filter(code=basis).exists():
+        basis_code = basis
+    else:
+        raise _invalid("basis", _("Unknown treaty: %(code)s") % {"code": query.basis})
+    codes = _split(query.iccs)
+    if len(codes) > 20:
+        raise _invalid("iccs", _("At most 20 ICCS codes."))
+    known = set(IccsCategory.objects.filter(code__in=codes).values_list("code", flat=True))
+    for code in codes:
+        if code not in known:
+            raise _invalid("iccs", _("Unknown ICCS code: %(code)s") % {"code": code})
+    measures = _split(query.measure)
+    for measure in measures:
+        if measure not in MeasureType.values:
+            raise _invalid("measure", _("Unknown measure: %(code)s") % {"code": measure})
+    on = query.date or timezone.localdate()
+    data = DualData.load([requesting.iso2, requested.iso2])
+    answer = assess(
+        requesting.iso2,
+        requested.iso2,
+        on=on,
+        basis=basis_code,
+        kind=query.kind,
+        iccs=codes,
+        measures=measures[:30],
+        data=data,
+    )
+    threshold = answer.threshold
+    return DualCriminalityOut(
+        requesting=requesting.iso2,
+        requested=requested.iso2,
+        basis=basis_code,
+        kind=query.kind,
+        iccs=list(answer.iccs),
+        measures=list(answer.measures),
+        date=on,
+        outcome=answer.outcome.value,
+        label=answer.label,
+        summary=answer.summary(requested.name),
+        disclaimer=answer.disclaimer,
+        threshold=DualThresholdOut(
+            months=threshold.months,
+            article=threshold.article,
+            source=threshold.source,
+            source_url=threshold.source_url,
+            common=threshold.common,
+        )
+        if threshold
+        else None,
+        reasons=[DualNoteOut(id=n.id, text=n.text) for n in answer.reasons],
+        questions=[DualNoteOut(id=n.id, text=n.text) for n in answer.questions],
+        requested_provisions=[_dual_provision(request, m) for m in answer.requested_matches],
+        requesting_provisions=[_dual_provision(request, m) for m in answer.requesting_matches],
     )

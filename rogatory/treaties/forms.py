@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from rogatory.cases.choices import MeasureType
 from rogatory.lib.validators import PlausibleDateField, validate_text
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.fields import StateChoiceField as ReferenceStateField
@@ -44,6 +45,13 @@ class FinderForm(forms.Form):
     )
     on = PlausibleDateField(
         label=_("On"), required=False, widget=DATE_WIDGET, help_text=_("Empty: today.")
+    )
+    # Dual criminality (decision 0034): the measure sought decides whether it is required.
+    measure = forms.ChoiceField(
+        label=_("Measure sought"),
+        required=False,
+        choices=[("", "—"), *MeasureType.choices],
+        help_text=_("Optional. With an ICCS code: whether dual criminality is shown."),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from .actions import (
     do_preview_status_list,
     do_save_article_text,
 )
+from .dual import finder_dual_answers
 from .finder import find_legal_bases
 from .forms import ArticleTextForm, FinderForm, StatusListForm, TreatyForm
 from .imports import read_status_list
@@ -120,6 +121,8 @@ def legal_basis(request: HttpRequest) -> HttpResponse:
             data["requesting"], data["requested"], data["kind"], on=data["on"], iccs=data["iccs"]
         )
         context["answer"] = answer
+        if data["iccs"] is not None:
+            context["dual_answers"] = finder_dual_answers(answer, data.get("measure") or "")
         context["requested_profile"] = (
             CountryProfile.objects.filter(state=data["requested"])
             .prefetch_related(

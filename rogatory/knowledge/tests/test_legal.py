@@ -232,12 +232,12 @@ def test_facets_count_legislation_by_state_iccs_and_instrument(
         do_save_judgment(judgment(), source_name="t")
     drain_outbox()
     page = get_backend().search("", filters={"kind": "legislation"}, facets=True)
-    assert page.total == 5
-    assert dict(page.facets["state"]) == {"CN": 1, "EG": 1, "ES": 1, "FR": 1, "GB": 1}
-    assert dict(page.facets["iccs"]) == {"07": 5}
-    assert dict(page.facets["instrument"]) == {"uncac": 5, "untoc": 5}
+    assert page.total == 6  # with Kenya's demonstration entry (decision 0034)
+    assert dict(page.facets["state"]) == {"CN": 1, "EG": 1, "ES": 1, "FR": 1, "GB": 1, "KE": 1}
+    assert dict(page.facets["iccs"]) == {"07": 6}
+    assert dict(page.facets["instrument"]) == {"uncac": 6, "untoc": 6}
     # A facet's own filter does not narrow its counts: every type stays choosable.
-    assert dict(page.facets["kind"]) == {"legislation": 5, "case_law": 1}
+    assert dict(page.facets["kind"]) == {"legislation": 6, "case_law": 1}
     laundering = get_backend().search("blanchiment", filters={"state": "FR"}, facets=True)
     assert laundering.total == 1 and "<mark>blanchiment</mark>" in laundering.hits[0].snippet
     chinese = get_backend().search("洗钱", filters={"iccs": "07", "year": "1979"})

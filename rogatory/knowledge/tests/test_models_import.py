@@ -242,8 +242,9 @@ def test_demo_data_loads_the_seeds_once() -> None:
     assert AuditEntry.objects.filter(action="knowledge.imported").count() == 3
     # The demo legislation (one act per state) and case law, stored once.
     acts = KnowledgeDocument.objects.filter(kind=DocumentKind.LEGISLATION)
-    assert sorted(acts.values_list("state", flat=True)) == ["CN", "EG", "ES", "FR", "GB"]
-    assert AuditEntry.objects.filter(action="knowledge.act_saved").count() == 5
+    # (Kenya's is a labelled demonstration entry, decision 0034.)
+    assert sorted(acts.values_list("state", flat=True)) == ["CN", "EG", "ES", "FR", "GB", "KE"]
+    assert AuditEntry.objects.filter(action="knowledge.act_saved").count() == 6
     poca = acts.get(state="GB")
     assert [p.number for p in poca.provisions.all()] == [
         "Section 327",
