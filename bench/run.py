@@ -155,6 +155,14 @@ def bench_directory_and_finder(client: object, repeat: int) -> list[str]:
         )
     )
     lines.append(row("finder matrix: every pair of UN member states, MLA", [finder_matrix(on)]))
+    lines.append(row("dual criminality matrix: every pair, UNTOC, ICCS 0704", [dual_matrix(on)]))
+    dual_api = (
+        "/api/v1/dual-criminality?requesting=FR&requested=KE&basis=untoc&kind=mla"
+        "&iccs=0704&measure=bank_records&date=2026-11-01"
+    )
+    lines.append(
+        row("dual-criminality API (FR→KE, 0704)", measure(lambda: client.get(dual_api), repeat))
+    )  # type: ignore[attr-defined]
     get = client.get  # type: ignore[attr-defined]
     finder = "/legal-basis/?requesting=FR&requested=KE&kind=extradition&iccs=07031"
     api = "/api/v1/legal-basis?requesting=FR&requested=KE&kind=extradition&iccs=07031"
@@ -195,6 +203,22 @@ def finder_matrix(on: object) -> float:
         for b in states:
             if a != b:
                 find_legal_bases(a, b, "mla", on=on, data=data)  # type: ignore[arg-type]
+    return time.perf_counter() - start
+
+
+def dual_matrix(on: object) -> float:
+    """Seconds to judge one conduct for every ordered pair of states (issue 16: with the finder,
+    the whole matrix in <= 60 s), from one read of the legislation."""
+    from rogatory.reference.models import State
+    from rogatory.treaties.dual import DualData, assess
+
+    codes = list(State.objects.values_list("pk", flat=True))
+    start = time.perf_counter()
+    data = DualData.load()
+    for a in codes:
+        for b in codes:
+            if a != b:
+                assess(a, b, on=on, basis="untoc", kind="mla", iccs=["0704"], data=data)  # type: ignore[arg-type]
     return time.perf_counter() - start
 
 
