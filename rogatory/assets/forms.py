@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import Currency
@@ -135,8 +136,8 @@ class AnswerForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    from_currency = currency_field(label=_("From"))
-    to_currency = currency_field(label=_("To"))
+    from_currency = currency_field(label=pgettext_lazy("currency converted", "From"))
+    to_currency = currency_field(label=pgettext_lazy("currency converted into", "To"))
     rate = forms.DecimalField(
         label=_("Rate"),
         min_value=0,

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rogatory.accounts.models import User
@@ -45,10 +45,14 @@ class PeriodForm(forms.Form):
 
     preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
     start = PlausibleDateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("start of a period", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = PlausibleDateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("end of a period", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
