@@ -162,6 +162,17 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def log_in(page: Any, base: str, username: str = "claire.officer") -> None:
+    """Log a demo user in through the login page (browser tests; demo data loaded)."""
+    from rogatory.demo.loaders import DEMO_PASSWORD
+
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector("[data-testid=current-user]")
+
+
 @pytest.fixture(autouse=True)
 def _second_factor_given_on_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
     """``client.login`` and ``force_login`` stand for a complete sign-in, second factor

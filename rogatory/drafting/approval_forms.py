@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rogatory.accounts.models import User
 from rogatory.lib.validators import PlausibleDateField, validate_text
@@ -51,7 +52,9 @@ class DelegationForm(forms.Form):
     delegate = SupervisorChoiceField(
         label=_("Delegate approval to"), queryset=User.objects.none(), to_field_name="username"
     )
-    starts_on = PlausibleDateField(label=_("From"), widget=DATE_WIDGET)
+    starts_on = PlausibleDateField(
+        label=pgettext_lazy("start of a period", "From"), widget=DATE_WIDGET
+    )
     ends_on = PlausibleDateField(label=_("Until (included)"), widget=DATE_WIDGET)
     reason = forms.CharField(
         label=_("Reason (optional)"),

@@ -8,20 +8,12 @@ from typing import Any, cast
 
 import pytest
 
-from conftest import Personas, shot
+from conftest import Personas, log_in, shot
 from rogatory.accounts.models import Authority, User
-from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.demo.loaders import load_demo_data
 from rogatory.drafting.tests.test_versions import a_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_selector("[data-testid=current-user]")
 
 
 def _log_out(page: Any) -> None:
@@ -39,7 +31,7 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     base = live_server.url
     writer = f"{base}/cases/{case.public_id}/writer/"
 
-    _log_in(page, base, "claire.officer")
+    log_in(page, base, "claire.officer")
     page.goto(writer)
     # While the DOCX and PDF are rendered, the page says so: what it said is kept across the
     # page load that follows (a listener added after the page's own runs after it).
@@ -54,7 +46,7 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     assert "Rendering" in (page.evaluate("sessionStorage.getItem('busy')") or "")
     _log_out(page)
 
-    _log_in(page, base, "marc.supervisor")
+    log_in(page, base, "marc.supervisor")
     tray = page.get_by_test_id("tray-approve")
     expect(tray).to_contain_text(case.our_reference)
     shot(page, "40-inbox-to-approve")
@@ -65,7 +57,7 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     expect(page.get_by_test_id("version-status").first).to_have_text("Returned with remarks")
     _log_out(page)
 
-    _log_in(page, base, "claire.officer")
+    log_in(page, base, "claire.officer")
     expect(page.get_by_test_id("tray-returned")).to_contain_text(case.our_reference)
     page.goto(writer)
     expect(page.get_by_test_id("returned-remarks")).to_contain_text("Name the branch")
@@ -74,14 +66,14 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     expect(page.get_by_test_id("returned-remarks")).to_have_count(0)
     _log_out(page)
 
-    _log_in(page, base, "marc.supervisor")
+    log_in(page, base, "marc.supervisor")
     page.goto(writer)
     page.fill("#id_comment", "Branch named; approved.")
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("version-status").first).to_have_text("Approved")
     _log_out(page)
 
-    _log_in(page, base, "claire.officer")
+    log_in(page, base, "claire.officer")
     page.goto(writer)
     page.get_by_test_id("send").click()
     expect(page.get_by_test_id("case-status")).to_have_text("Sent")

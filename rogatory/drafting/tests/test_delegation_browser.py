@@ -11,10 +11,10 @@ from typing import Any, cast
 import pytest
 from django.utils import timezone
 
-from conftest import Personas, shot
+from conftest import Personas, log_in, shot
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
-from rogatory.drafting.tests.test_approval_browser import _log_in, _log_out
+from rogatory.drafting.tests.test_approval_browser import _log_out
 from rogatory.drafting.tests.test_versions import a_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,14 +40,14 @@ def test_a_delegate_approves_on_behalf_of_the_addressee(live_server: Any, page: 
     base = live_server.url
     writer = f"{base}/cases/{case.public_id}/writer/"
 
-    _log_in(page, base, "claire.officer")
+    log_in(page, base, "claire.officer")
     page.goto(writer)
     page.select_option("#id_addressed_to", "marc.supervisor")
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("addressed-to")).to_have_text("Submitted to Marc Lefèvre")
     _log_out(page)
 
-    _log_in(page, base, "marc.supervisor")
+    log_in(page, base, "marc.supervisor")
     page.get_by_test_id("delegations-link").click()
     today = timezone.localdate()
     page.select_option("#id_delegate", "julie.deputy")
@@ -59,7 +59,7 @@ def test_a_delegate_approves_on_behalf_of_the_addressee(live_server: Any, page: 
     shot(page, "43-delegations-of-approval")
     _log_out(page)
 
-    _log_in(page, base, "julie.deputy")
+    log_in(page, base, "julie.deputy")
     expect(page.get_by_test_id("tray-approve")).to_contain_text(case.our_reference)
     page.goto(writer)
     page.fill("#id_comment", "Approved while Marc is away.")

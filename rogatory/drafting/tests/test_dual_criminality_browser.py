@@ -9,11 +9,10 @@ from typing import Any, cast
 
 import pytest
 
-from conftest import Personas, shot
+from conftest import Personas, log_in, shot
 from rogatory.accounts.models import Authority, User
 from rogatory.cases.actions import do_add_offence
 from rogatory.demo.loaders import load_demo_data
-from rogatory.drafting.tests.test_approval_browser import _log_in
 from rogatory.drafting.tests.test_versions import a_draft
 from rogatory.reference.models import IccsCategory
 
@@ -35,7 +34,7 @@ def test_the_writer_shows_the_dual_criminality_panel(live_server: Any, page: Any
         acting_user=officer,
     )
     base = live_server.url
-    _log_in(page, base, "claire.officer")
+    log_in(page, base, "claire.officer")
     page.goto(f"{base}/cases/{case.public_id}/writer/steps/offences/")
     panel = page.get_by_test_id("dual-panel")
     expect(panel).to_be_visible()

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from conftest import shot
+from conftest import log_in, shot
 from rogatory.accounts.models import User
 from rogatory.cases.actions import do_register_case
 from rogatory.cases.choices import Direction, MeasureType
 from rogatory.demo.loaders import load_demo_data
-from rogatory.web.tests.test_layout_browser import _log_in, _overflow, _widest
+from rogatory.web.tests.test_layout_browser import _overflow, _widest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_the_arabic_preview_fits_a_phone(live_server: Any, page: Any) -> None:
         measures=[{"kind": MeasureType.BANK_RECORDS, "description": "Relevés 2022–2024"}],
     )
     base = live_server.url
-    _log_in(page, base)
+    log_in(page, base)
     page.goto(base + "/")
     page.click('.language-switcher button[value="ar"]')
     page.set_viewport_size({"width": 390, "height": 900})

@@ -13,24 +13,16 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, shot
+from conftest import ARTIFACTS, log_in, shot
 from rogatory.accounts.models import Authority, User
 from rogatory.cases.models import Case
-from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.demo.loaders import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The impacts that fail the test; "minor" and "moderate" are reported only.
 BLOCKING = {"serious", "critical"}
 LANGUAGES = ("en", "ar")
-
-
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_selector("[data-testid=current-user]")
 
 
 def _log_out(page: Any) -> None:
@@ -198,7 +190,7 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
             _switch_language(page, base, language)
             for name, path in public.items():
                 audit.check(language, "public", name, path)
-            _log_in(page, base, "claire.officer")
+            log_in(page, base, "claire.officer")
             for name, path in officer.items():
                 audit.check(language, "officer", name, path)
             # The error page too: a reader who followed a dead link must find the way back.
@@ -216,7 +208,7 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
             audit.scan(language, "officer", "phone-menu")
             page.set_viewport_size({"width": 1280, "height": 720})
             _log_out(page)
-            _log_in(page, base, "marc.supervisor")
+            log_in(page, base, "marc.supervisor")
             for name, path in supervisor.items():
                 audit.check(language, "supervisor", name, path)
             _log_out(page)

@@ -10,21 +10,13 @@ from typing import Any
 
 import pytest
 
-from conftest import shot
+from conftest import log_in, shot
 from rogatory.cases.models import Case
-from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.demo.loaders import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 1366)
-
-
-def _log_in(page: Any, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "claire.officer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_selector("[data-testid=current-user]")
 
 
 def _overflow(page: Any) -> int:
@@ -76,7 +68,7 @@ def test_pages_fit_the_screen_in_english_and_arabic(live_server: Any, page: Any)
     case = Case.objects.filter(authority__code="fr-bepi").order_by("pk").first()
     assert case is not None
     draft, finalised = _drafts()
-    _log_in(page, base)
+    log_in(page, base)
     pages = {
         "home": "/",
         "list": "/cases/",
@@ -137,7 +129,7 @@ def test_user_text_keeps_its_own_direction_in_arabic(live_server: Any, page: Any
     base = live_server.url
     case = Case.objects.filter(authority__code="fr-bepi").exclude(summary_of_facts="").first()
     assert case is not None
-    _log_in(page, base)
+    log_in(page, base)
     page.goto(base + "/")
     page.click('.language-switcher button[value="ar"]')
     page.goto(base + f"/cases/{case.public_id}/")
@@ -162,7 +154,7 @@ def test_printing_a_case_shows_its_content_and_its_confidentiality(
     base = live_server.url
     case = Case.objects.filter(authority__code="fr-bepi", confidentiality="confidential").first()
     assert case is not None
-    _log_in(page, base)
+    log_in(page, base)
     page.goto(base + f"/cases/{case.public_id}/")
     assert not page.get_by_test_id("print-confidential").is_visible()
     assert page.locator("#next-steps").is_visible()
