@@ -154,8 +154,12 @@ def bench_directory_and_finder(client: object, repeat: int) -> list[str]:
             measure(lambda: find_legal_bases(fr, ke, "mla", on=on, iccs=bribery), repeat),
         )
     )
-    lines.append(row("finder matrix: every pair of UN member states, MLA", [finder_matrix(on) * 1000]))
-    lines.append(row("dual criminality matrix: every pair, UNTOC, ICCS 0704", [dual_matrix(on) * 1000]))
+    lines.append(
+        row("finder matrix: every pair of UN member states, MLA", [finder_matrix(on) * 1000])
+    )
+    lines.append(
+        row("dual criminality matrix: every pair, UNTOC, ICCS 0704", [dual_matrix(on) * 1000])
+    )
     dual_api = (
         "/api/v1/dual-criminality?requesting=FR&requested=KE&basis=untoc&kind=mla"
         "&iccs=0704&measure=bank_records&date=2026-11-01"
