@@ -62,6 +62,37 @@ class ImportMetadata:
     def __bool__(self) -> bool:
         return bool(self.symbol or self.title or self.date or self.language)
 
+    @classmethod
+    def checked(
+        cls, *, symbol: str = "", title: str = "", date: str = "", language: str = ""
+    ) -> ImportMetadata:
+        """The metadata from what a person typed (the import page, a manifest row), checked
+        the same way for both; raises KnowledgeImportError saying what is wrong."""
+        from rogatory.lib.validators import date_problem, text_problem
+
+        symbol, title, date, language = (v.strip() for v in (symbol, title, date, language))
+        if len(symbol) > 100 or "\n" in symbol:
+            raise KnowledgeImportError(_("A symbol has at most 100 characters on one line."))
+        for value in (symbol, title):
+            if problem := text_problem(value):
+                raise KnowledgeImportError(problem)
+        if language and language not in UN_LANGUAGES:
+            raise KnowledgeImportError(
+                _("Unknown language '%(language)s': one of %(languages)s expected.")
+                % {"language": language, "languages": ", ".join(UN_LANGUAGES)}
+            )
+        day = None
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise KnowledgeImportError(
+                    _("'%(date)s' is not a date (YYYY-MM-DD).") % {"date": date}
+                ) from None
+            if problem := date_problem(day):
+                raise KnowledgeImportError(problem)
+        return cls(symbol=symbol, title=title[:1000], date=day, language=language)
+
     def apply(self, parsed: UnDocument) -> UnDocument:
         return replace(
             parsed,
