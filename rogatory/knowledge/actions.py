@@ -29,10 +29,17 @@ from .akn import AknError, from_akn, to_akn, work_iri
 from .akn_legal import act_to_akn, akn_document_type, from_legal_akn, judgment_to_akn
 from .layout import NotReadable, read_docx, read_pdf
 from .legal import Judgment, LegalAct, act_work_iri, judgment_work_iri
-from .models import Citation, DocumentKind, KnowledgeDocument, Provision, SearchOutbox
+from .models import (
+    Citation,
+    DocumentKind,
+    KnowledgeDocument,
+    Provision,
+    SearchOutbox,
+    symbol_key,
+)
 from .untext import LANGUAGES as UN_LANGUAGES
 from .untext import Paragraph, UnDocument, parse
-from .works import assign_work, cover_symbols, documents_for_keys, keys_of, target_key
+from .works import assign_work, cover_symbols, documents_for_keys, keys_of
 
 if TYPE_CHECKING:
     from rogatory.accounts.models import User
@@ -282,6 +289,7 @@ def _store(
             kind=cit.kind,
             text=cit.text,
             target=cit.target[:200],
+            target_key=symbol_key(cit.target)[:200],
         )
         for n, cit in enumerate(parsed.citations())
     ]
@@ -326,10 +334,8 @@ def _resolve(document: KnowledgeDocument) -> int:
     """Link citations to works in the base, both ways (decision 0035): a citation names a
     work by one of its symbols and links to its version in the citing document's language,
     else to another version. Returns the number of links written."""
-    outgoing = Citation.objects.filter(source=document, kind__in=LINKABLE).annotate(
-        key=target_key()
-    )
-    keys = set(outgoing.values_list("key", flat=True))
+    outgoing = Citation.objects.filter(source=document, kind__in=LINKABLE)
+    keys = set(outgoing.values_list("target_key", flat=True))
     candidates = list(
         documents_for_keys(keys)
         .exclude(work=document.work)
@@ -342,12 +348,9 @@ def _resolve(document: KnowledgeDocument) -> int:
         if not named:
             continue
         chosen = next((d for d in named if d.language == document.language), named[0])
-        links += outgoing.filter(key=key).update(resolved_id=chosen.pk)
-    incoming = (
-        Citation.objects.filter(kind__in=LINKABLE)
-        .annotate(key=target_key())
-        .filter(key__in=keys_of(document))
-        .exclude(source__work=document.work)
+        links += outgoing.filter(target_key=key).update(resolved_id=chosen.pk)
+    incoming = Citation.objects.filter(kind__in=LINKABLE, target_key__in=keys_of(document)).exclude(
+        source__work=document.work
     )
     # The version in the citing document's language wins over another language's.
     links += (

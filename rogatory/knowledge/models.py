@@ -165,6 +165,9 @@ class Citation(models.Model):
     kind = models.CharField(max_length=20)  # resolution, decision, document_symbol, treaty, date
     text = models.TextField()
     target = models.CharField(max_length=200, db_index=True)
+    # The target as a work key (models.symbol_key), by which citations find the work they
+    # name whatever the spacing or case of the symbol (decision 0035).
+    target_key = models.CharField(max_length=200, blank=True, db_index=True)
     resolved = models.ForeignKey(
         KnowledgeDocument,
         on_delete=models.SET_NULL,

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Replace, Upper
+from django.db.models import Q, QuerySet
 
 from .models import DocumentKind, KnowledgeDocument, symbol_key
 from .untext import STANDALONE_SYMBOL, _symbol_form
@@ -67,11 +66,6 @@ def assign_work(document: KnowledgeDocument, also: Sequence[str] = ()) -> None:
     keys = [document.work, *(work_key(s) for s in document.also_symbols)]
     existing = documents_for_keys(keys).exclude(pk=document.pk).values_list("work", flat=True)
     document.work = next(iter(existing), document.work)
-
-
-def target_key() -> Upper:
-    """SQL: a citation's target as a work key (spaces out, upper case)."""
-    return Upper(Replace(F("target"), Value(" "), Value("")))
 
 
 def documents_for_keys(keys: Iterable[str]) -> QuerySet[KnowledgeDocument]:

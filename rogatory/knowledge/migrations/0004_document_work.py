@@ -30,6 +30,9 @@ def fill_works(apps, schema_editor):
         document.base_work = key(found["base"]) if found else ""
         document.save(update_fields=["work", "base_work"])
     Citation.objects.filter(kind="date").delete()
+    for citation in Citation.objects.only("pk", "target").iterator():
+        citation.target_key = key(citation.target)[:200]
+        citation.save(update_fields=["target_key"])
 
 
 class Migration(migrations.Migration):
@@ -39,6 +42,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='citation',
+            name='target_key',
+            field=models.CharField(blank=True, db_index=True, max_length=200),
+        ),
         migrations.AddField(
             model_name='knowledgedocument',
             name='also_symbols',
