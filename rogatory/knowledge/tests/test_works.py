@@ -295,6 +295,7 @@ def test_search_shows_a_work_once_in_the_readers_language(
         reverse("knowledge_search"), {"q": "A/RES/217"}, HTTP_ACCEPT_LANGUAGE="fr"
     )
     page = response.content.decode()
+    assert "1 document found" in page  # three versions, one work
     results = page[page.index('data-testid="knowledge-results"') :]
     results = results[: results.index("</ol>")]
     shown = reverse("knowledge_document", args=[versions["fr"].public_id])
@@ -303,3 +304,20 @@ def test_search_shows_a_work_once_in_the_readers_language(
     assert results.index(shown) < results.index('data-testid="result-other-languages"')
     for language in ("en", "zh"):
         assert reverse("knowledge_document", args=[versions[language].public_id]) in results
+
+
+def test_escwa_report_as_published_in_english_and_arabic_is_one_work() -> None:
+    """The real E/2018/41 = E/ESCWA/30/18/Report (54 pages, its cover printing both
+    symbols), imported from its English and Arabic PDFs: one work, both symbols known."""
+    paths = [SHARED / lang / f"E_ESCWA_30_18_REPORT-{lang.upper()}.pdf" for lang in ("en", "ar")]
+    if not all(path.exists() for path in paths):
+        pytest.skip("shared corpus not mounted")
+    from rogatory.knowledge.actions import do_import_published
+
+    english, arabic = (
+        do_import_published(path.read_bytes(), source_name=path.name)[0] for path in paths
+    )
+    assert (english.language, arabic.language) == ("en", "ar")
+    assert english.work == arabic.work
+    for version in (english, arabic):
+        assert {version.symbol, *version.also_symbols} == {"E/2018/41", "E/ESCWA/30/18/Report"}
