@@ -321,3 +321,69 @@ def test_escwa_report_as_published_in_english_and_arabic_is_one_work() -> None:
     assert english.work == arabic.work
     for version in (english, arabic):
         assert {version.symbol, *version.also_symbols} == {"E/2018/41", "E/ESCWA/30/18/Report"}
+
+
+def _queries(client: Client, url: str, **headers: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **headers).status_code == 200
+    return len(captured)
+
+
+def _version(symbol: str, language: str, **fields: Any) -> KnowledgeDocument:
+    return KnowledgeDocument.objects.create(
+        kind="un_document", symbol=symbol, language=language, akn="<akn/>", **fields
+    )
+
+
+def test_document_page_queries_do_not_grow_with_versions_and_citing_works(
+    client: Client,
+) -> None:
+    from rogatory.knowledge.models import Citation
+
+    cited = _version("A/76/122", "en", title="Report")
+    url = reverse("knowledge_document", args=[cited.public_id])
+
+    def add(n: int) -> None:
+        _version("A/76/122", ["fr", "zh", "ar", "ru", "es"][n])
+        _version(f"A/76/122/Add.{n + 1}", "en")
+        citing = _version(f"A/RES/76/{n + 1}", "en")
+        _version(f"A/RES/76/{n + 1}", "fr")
+        Citation.objects.create(
+            source=citing,
+            kind="document_symbol",
+            text="A/76/122",
+            target="A/76/122",
+            resolved=cited,
+        )
+
+    add(0)
+    few = _queries(client, url)
+    for n in range(1, 5):
+        add(n)
+    assert _queries(client, url) == few
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="other-language"') == 5
+
+
+def test_search_page_queries_do_not_grow_with_results(
+    client: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    def add(n: int) -> None:
+        for language in ("en", "fr"):
+            with django_capture_on_commit_callbacks(execute=True):
+                do_import_text(
+                    report(f"A/76/{100 + n}", f"Extradition and mutual assistance {n}."),
+                    source_name=f"{n}-{language}.txt",
+                    metadata=ImportMetadata(language=language),
+                )
+
+    add(0)
+    url = reverse("knowledge_search") + "?q=extradition"
+    few = _queries(client, url)
+    for n in range(1, 4):
+        add(n)
+    assert _queries(client, url) == few
+    assert "4 documents found" in client.get(url).content.decode()
