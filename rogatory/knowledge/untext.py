@@ -103,11 +103,19 @@ class UnDocument:
         return attached + list(self.unattached_footnotes)
 
     def citations(self) -> list[Citation]:
-        """The references to other documents, in reading order: a date is not one (the
-        paragraphs keep theirs, for the Akoma Ntoso markup)."""
-        found = [c for paragraph in self.paragraphs() for c in paragraph.citations]
-        found += [c for note in self.footnotes() for c in note.citations]
-        return [c for c in found if c.kind != "date"]
+        """The references to other documents, in reading order, each target once per
+        paragraph or footnote: a date is not one, and a repeat is not another (the
+        paragraphs keep both, for the Akoma Ntoso markup)."""
+        blocks = [p.citations for p in self.paragraphs()]
+        blocks += [note.citations for note in self.footnotes()]
+        listed: list[Citation] = []
+        for block in blocks:
+            seen: set[tuple[str, str]] = set()
+            for citation in block:
+                if citation.kind != "date" and (citation.kind, citation.target) not in seen:
+                    seen.add((citation.kind, citation.target))
+                    listed.append(citation)
+        return listed
 
 
 # --------------------------------------------------------------------------------------------
@@ -877,7 +885,8 @@ def _with_verb(paragraph: Paragraph, lang: str) -> Paragraph:
 
 
 def find_citations(text: str, lang: str, *, organ: Organ | None = None) -> tuple[Citation, ...]:
-    """Every citation in a paragraph or footnote text, ordered by position, each target once.
+    """Every citation in a paragraph or footnote text, ordered by position (each occurrence:
+    the Akoma Ntoso export marks each up; ``UnDocument.citations`` lists a target once).
 
     ``organ`` is the body whose document this is (the General Assembly when not given): a
     resolution number whose context names no body is that body's ("Recalling its
@@ -892,13 +901,7 @@ def find_citations(text: str, lang: str, *, organ: Organ | None = None) -> tuple
         *_treaty_citations(text),
         *(Citation("date", t, iso, s, e) for s, e, iso, t in _date_spans(text)),
     ]
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for citation in sorted(found, key=lambda c: (c.start, c.end, c.target)):
-        if (citation.kind, citation.target) not in seen:
-            seen.add((citation.kind, citation.target))
-            unique.append(citation)
-    return tuple(unique)
+    return tuple(sorted(found, key=lambda c: (c.start, c.end, c.target)))
 
 
 def _symbol_citations(text: str) -> Iterable[Citation]:

@@ -149,13 +149,20 @@ def test_dates_are_not_listed_as_citations() -> None:
 
 def test_duplicates_are_listed_once_per_paragraph() -> None:
     text = (
-        "Recalling its resolution 73/222, and reaffirming resolution 73/222, as well as "
-        "document A/76/122 and A/76/122"
+        "A/76/1\nReport of the Secretary-General\n"
+        "1. Recalling resolution 73/222, and reaffirming resolution 73/222, as well as "
+        "document A/76/122 and A/76/122.\n"
+        "2. See again A/76/122.\n"
     )
-    assert pairs(find_citations(text, "en")) == [
+    doc = parse(text)
+    assert pairs(doc.citations()) == [
         ("resolution", "A/RES/73/222"),
         ("document_symbol", "A/76/122"),
+        ("document_symbol", "A/76/122"),  # the next paragraph's: listed with it
     ]
+    # Each occurrence stays marked in the paragraph (the Akoma Ntoso <ref> of each).
+    first = doc.operative[0]
+    assert [c.target for c in first.citations].count("A/RES/73/222") == 2
 
 
 def test_the_corpus_budget_section_keeps_the_assembly_strategy() -> None:
