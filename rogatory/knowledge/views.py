@@ -214,7 +214,8 @@ def search_documents(
     for work in works:
         if work not in versions:
             continue
-        shown = pick_version(versions[work], language)
+        # A language chosen in the facets wins over the reader's: the hits are in it.
+        shown = pick_version(versions[work], filters.get("lang") or language)
         snippets = {document.pk: snippet for document, snippet in groups[work]}
         matched = shown if shown.pk in snippets else groups[work][0][0]
         results.append(
@@ -323,28 +324,20 @@ def citing_documents(
 def document_links(
     document: KnowledgeDocument, language: str = "en"
 ) -> tuple[list[Citation], list[KnowledgeDocument], int]:
-    """The document's citations, each target once (linked to the cited work's version in
-    ``language`` where there is one), the newest works citing it (``CITED_BY_SHOWN``) and how
-    many works cite it in all, whichever language version they cite."""
+    """The document's citations, each target once (linked to the cited work's version in the
+    document's own language where there is one: a reader follows a text in the language they
+    read it in; the others are a click away), the newest works citing it (``CITED_BY_SHOWN``,
+    each in ``language`` where it exists) and how many works cite it in all, whichever
+    language version they cite."""
     shown = CITED_BY_SHOWN
     cites: list[Citation] = []
     seen: set[tuple[str, str]] = set()
     for citation in document.citations.select_related("resolved").only(
-        "kind", "text", "target", "source_id", "resolved__public_id", "resolved__work"
+        "kind", "text", "target", "source_id", "resolved__public_id"
     ):
         if (citation.kind, citation.target) not in seen:
             seen.add((citation.kind, citation.target))
             cites.append(citation)
-    cited_works = {c.resolved.work for c in cites if c.resolved is not None}
-    in_language = {
-        d.work: d
-        for d in KnowledgeDocument.objects.filter(work__in=cited_works, language=language).only(
-            "public_id", "work"
-        )
-    }
-    for citation in cites:
-        if citation.resolved is not None and citation.resolved.work in in_language:
-            citation.resolved = in_language[citation.resolved.work]
     cited_by = list(citing_documents(document, language)[:shown])
     total = len(cited_by)
     if total == shown:

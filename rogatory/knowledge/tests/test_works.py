@@ -304,6 +304,14 @@ def test_search_shows_a_work_once_in_the_readers_language(
     assert results.index(shown) < results.index('data-testid="result-other-languages"')
     for language in ("en", "zh"):
         assert reverse("knowledge_document", args=[versions[language].public_id]) in results
+    # A language chosen in the facets wins over the reader's.
+    chosen = client.get(
+        reverse("knowledge_search"), {"q": "A/RES/217", "lang": "zh"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    chosen = chosen[chosen.index('data-testid="knowledge-results"') :]
+    zh_link = reverse("knowledge_document", args=[versions["zh"].public_id])
+    assert zh_link in chosen
+    assert chosen.index(zh_link) < chosen.index("<p")
 
 
 def test_escwa_report_as_published_in_english_and_arabic_is_one_work() -> None:
