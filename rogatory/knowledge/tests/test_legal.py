@@ -358,7 +358,7 @@ def test_import_page_reports_and_refuses_bad_uploads(
     assert "broken.xml" in page and "act_date" in page
     assert KnowledgeDocument.objects.filter(kind=DocumentKind.LEGISLATION).count() == 2
     wrong = client.post(url, {"file": SimpleUploadedFile("x.exe", b"MZ")}).content.decode()
-    assert "Expected a .txt, .xml, .csv or .zip file." in wrong
+    assert "Expected a .pdf, .docx, .txt, .xml, .csv or .zip file." in wrong
     corrupt = client.post(url, {"file": SimpleUploadedFile("x.zip", b"PK\x03\x04junk")})
     assert "not a readable zip archive" in corrupt.content.decode()
     monkeypatch.setattr(views, "UPLOAD_MAX_BYTES", 1024 * 1024)
