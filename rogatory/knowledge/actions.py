@@ -10,12 +10,14 @@ next drain heals it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -27,9 +29,17 @@ from .akn import AknError, from_akn, to_akn, work_iri
 from .akn_legal import act_to_akn, akn_document_type, from_legal_akn, judgment_to_akn
 from .layout import NotReadable, read_docx, read_pdf
 from .legal import Judgment, LegalAct, act_work_iri, judgment_work_iri
-from .models import Citation, DocumentKind, KnowledgeDocument, Provision, SearchOutbox
+from .models import (
+    Citation,
+    DocumentKind,
+    KnowledgeDocument,
+    Provision,
+    SearchOutbox,
+    symbol_key,
+)
 from .untext import LANGUAGES as UN_LANGUAGES
 from .untext import Paragraph, UnDocument, parse
+from .works import assign_work, cover_symbols, documents_for_keys, keys_of
 
 if TYPE_CHECKING:
     from rogatory.accounts.models import User
@@ -44,6 +54,59 @@ LINKABLE = ("resolution", "decision", "document_symbol", "treaty")
 
 class KnowledgeImportError(ValueError):
     """The input is not a document we can import; the message says why."""
+
+
+@dataclass(frozen=True)
+class ImportMetadata:
+    """What the person importing says of a file that does not say it itself (a plain-text
+    Universal Declaration carries no symbol): given values win over the parsed ones."""
+
+    symbol: str = ""
+    title: str = ""
+    date: datetime.date | None = None
+    language: str = ""  # one of the six UN languages; "" to detect it from the text
+
+    def __bool__(self) -> bool:
+        return bool(self.symbol or self.title or self.date or self.language)
+
+    @classmethod
+    def checked(
+        cls, *, symbol: str = "", title: str = "", date: str = "", language: str = ""
+    ) -> ImportMetadata:
+        """The metadata from what a person typed (the import page, a manifest row), checked
+        the same way for both; raises KnowledgeImportError saying what is wrong."""
+        from rogatory.lib.validators import date_problem, text_problem
+
+        symbol, title, date, language = (v.strip() for v in (symbol, title, date, language))
+        if len(symbol) > 100 or "\n" in symbol:
+            raise KnowledgeImportError(_("A symbol has at most 100 characters on one line."))
+        for value in (symbol, title):
+            if problem := text_problem(value):
+                raise KnowledgeImportError(problem)
+        if language and language not in UN_LANGUAGES:
+            raise KnowledgeImportError(
+                _("Unknown language '%(language)s': one of %(languages)s expected.")
+                % {"language": language, "languages": ", ".join(UN_LANGUAGES)}
+            )
+        day = None
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError:
+                raise KnowledgeImportError(
+                    _("'%(date)s' is not a date (YYYY-MM-DD).") % {"date": date}
+                ) from None
+            if problem := date_problem(day):
+                raise KnowledgeImportError(problem)
+        return cls(symbol=symbol, title=title[:1000], date=day, language=language)
+
+    def apply(self, parsed: UnDocument) -> UnDocument:
+        return replace(
+            parsed,
+            symbol=self.symbol.strip() or parsed.symbol,
+            title=self.title.strip() or parsed.title,
+            date=self.date or parsed.date,
+        )
 
 
 _deferred = threading.local()
@@ -89,31 +152,45 @@ def do_import_text(
     source_name: str,
     acting_user: User | None = None,
     source_sha256: str | None = None,
+    metadata: ImportMetadata | None = None,
 ) -> tuple[KnowledgeDocument, bool]:
     """Import a UN document given as plain text. Returns (document, created).
 
     ``source_sha256`` is the hash of the file the text came from (by default of the text), by
-    which a bulk import recognises files it has already imported.
+    which a bulk import recognises files it has already imported. ``metadata``: the symbol,
+    title, date and language the person importing gives (they win over the parsed ones).
     """
     if not text.strip():
         raise KnowledgeImportError("The text is empty.")
+    meta = metadata or ImportMetadata()
     try:
-        parsed = parse(text)
+        parsed = meta.apply(parse(text, language=meta.language or None))
     except ValueError as exc:
         raise KnowledgeImportError(f"Cannot read this text as a UN document: {exc}") from None
     if not parsed.symbol and not parsed.title:
-        raise KnowledgeImportError("No document symbol or title found: not a UN document?")
+        raise KnowledgeImportError(
+            _(
+                "No document symbol or title found in %(name)s. Give them with the file: the "
+                "fields of the import page, or a manifest.csv beside the files."
+            )
+            % {"name": source_name}
+        )
     return _store(
         parsed,
         body_text=text,
         source_sha256=source_sha256 or sha256(text.encode()),
         source_name=source_name,
         acting_user=acting_user,
+        also_symbols=cover_symbols(text),
     )
 
 
 def do_import_published(
-    data: bytes, *, source_name: str, acting_user: User | None = None
+    data: bytes,
+    *,
+    source_name: str,
+    acting_user: User | None = None,
+    metadata: ImportMetadata | None = None,
 ) -> tuple[KnowledgeDocument, bool]:
     """Import a UN document as the UN publishes it, a PDF or a Word file (by its name's
     suffix): its layout read into logical lines (``layout``), then parsed as text. The
@@ -123,7 +200,11 @@ def do_import_published(
     except NotReadable as refused:
         raise KnowledgeImportError(str(refused)) from None
     return do_import_text(
-        laid.text, source_name=source_name, acting_user=acting_user, source_sha256=sha256(data)
+        laid.text,
+        source_name=source_name,
+        acting_user=acting_user,
+        source_sha256=sha256(data),
+        metadata=metadata,
     )
 
 
@@ -164,6 +245,7 @@ def _store(
     source_sha256: str,
     source_name: str,
     acting_user: User | None,
+    also_symbols: list[str] | None = None,
 ) -> tuple[KnowledgeDocument, bool]:
     try:
         akn = to_akn(parsed)
@@ -195,6 +277,7 @@ def _store(
     document.content_sha256 = content
     document.source_sha256 = source_sha256
     document.source_name = source_name[:300]
+    assign_work(document, [s for s in also_symbols or () if s != symbol])
     document.save()
     created = existing is None
     if not created:
@@ -206,6 +289,7 @@ def _store(
             kind=cit.kind,
             text=cit.text,
             target=cit.target[:200],
+            target_key=symbol_key(cit.target)[:200],
         )
         for n, cit in enumerate(parsed.citations())
     ]
@@ -223,6 +307,7 @@ def _store(
             "replaced": not created,
             "citations": len(citations),
             "links": resolved,
+            "work": document.work,
         },
     )
     return document, created
@@ -246,36 +331,34 @@ def _written(
 
 
 def _resolve(document: KnowledgeDocument) -> int:
-    """Link citations to documents in the base, both ways. Returns the number of new links."""
+    """Link citations to works in the base, both ways (decision 0035): a citation names a
+    work by one of its symbols and links to its version in the citing document's language,
+    else to another version. Returns the number of links written."""
     outgoing = Citation.objects.filter(source=document, kind__in=LINKABLE)
-    targets = set(outgoing.values_list("target", flat=True))
-    by_symbol = dict(
-        KnowledgeDocument.objects.filter(symbol__in=targets)
-        .order_by("symbol", "language")
-        .exclude(pk=document.pk)
-        .values_list("symbol", "pk")
+    keys = set(outgoing.values_list("target_key", flat=True))
+    candidates = list(
+        documents_for_keys(keys)
+        .exclude(work=document.work)
+        .order_by("language", "pk")
+        .only("pk", "work", "symbol", "also_symbols", "language")
     )
-    # Prefer the document in the same language when several share the symbol.
-    same_language = dict(
-        KnowledgeDocument.objects.filter(symbol__in=targets, language=document.language)
-        .exclude(pk=document.pk)
-        .values_list("symbol", "pk")
-    )
-    by_symbol.update(same_language)
     links = 0
-    for target, pk in by_symbol.items():
-        links += outgoing.filter(target=target).update(resolved_id=pk)
-    if document.symbol:
-        incoming = Citation.objects.filter(target=document.symbol, kind__in=LINKABLE).exclude(
-            source=document
-        )
-        # The version in the citing document's language wins over another language's.
-        links += (
-            incoming.filter(source__language=document.language)
-            .exclude(resolved=document)
-            .update(resolved_id=document.pk)
-        )
-        links += incoming.filter(resolved__isnull=True).update(resolved_id=document.pk)
+    for key in keys:
+        named = [d for d in candidates if key in keys_of(d)]
+        if not named:
+            continue
+        chosen = next((d for d in named if d.language == document.language), named[0])
+        links += outgoing.filter(target_key=key).update(resolved_id=chosen.pk)
+    incoming = Citation.objects.filter(kind__in=LINKABLE, target_key__in=keys_of(document)).exclude(
+        source__work=document.work
+    )
+    # The version in the citing document's language wins over another language's.
+    links += (
+        incoming.filter(source__language=document.language)
+        .exclude(resolved=document)
+        .update(resolved_id=document.pk)
+    )
+    links += incoming.filter(resolved__isnull=True).update(resolved_id=document.pk)
     return links
 
 
@@ -518,6 +601,7 @@ def _save_legal(
         document.source_url = legal.source_url
         fill(document)
         _set_source(document, akn, source_name, source_sha256)
+        assign_work(document)
         document.save()
         details = {
             "work": document.work_iri,
@@ -682,6 +766,7 @@ def _sync_treaty(instrument: Instrument, language: str, acting_user: User | None
     document.source_url = instrument.source_url
     document.implements = []
     _set_source(document, akn, f"treaty record {instrument.code}", "")
+    assign_work(document)
     document.save()
     links = _resolve(document)
     _written(

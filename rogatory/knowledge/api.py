@@ -20,6 +20,7 @@ from .views import (
     read_filters,
     search_documents,
 )
+from .works import reader_language
 
 router = Router(tags=["knowledge"])
 
@@ -134,7 +135,12 @@ def knowledge_search(request: HttpRequest, query: Query[SearchQuery]) -> SearchO
     )
     if not query.q.strip() and not filters:
         return SearchOut(items=[], total=0, page=query.page, per_page=PER_PAGE, facets={})
-    answer = search_documents(query.q, filters=filters, page=query.page)
+    answer = search_documents(
+        query.q,
+        filters=filters,
+        page=query.page,
+        language=reader_language(request.LANGUAGE_CODE),
+    )
     items = [
         SearchItem(
             id=r.document.public_id,
@@ -172,7 +178,9 @@ def knowledge_document(
     )
     if query.format == "akn":
         return HttpResponse(document.akn.encode(), content_type="application/akn+xml")
-    cites, cited_by, cited_by_total = document_links(document)
+    cites, cited_by, cited_by_total = document_links(
+        document, reader_language(request.LANGUAGE_CODE)
+    )
     return DocumentOut(
         id=document.public_id,
         title=document.title,
@@ -237,8 +245,8 @@ def knowledge_cited_by(
     request: HttpRequest, public_id: uuid.UUID, query: Query[PageQuery]
 ) -> CitedByOut:
     """Newest first, ``per_page`` at a time; a page past the last is empty."""
-    document = get_object_or_404(KnowledgeDocument.objects.only("id"), public_id=public_id)
-    citing = citing_documents(document)
+    document = get_object_or_404(KnowledgeDocument.objects.only("id", "work"), public_id=public_id)
+    citing = citing_documents(document, reader_language(request.LANGUAGE_CODE))
     start = (query.page - 1) * CITED_BY_PER_PAGE
     return CitedByOut(
         items=[

@@ -13,6 +13,7 @@ from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
+from .actions import ImportMetadata, KnowledgeImportError
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
 from .provisions_csv import (
@@ -255,6 +256,46 @@ class ImportForm(forms.Form):
             "Akoma Ntoso XML (.xml), provisions as CSV (.csv), or a .zip of such files."
         ),
     )
+    # What a UN document file does not say itself (a plain-text Universal Declaration has no
+    # symbol): given values win over the parsed ones (decision 0035). An archive gives them
+    # per file in a manifest.csv.
+    symbol = forms.CharField(
+        label=_("Symbol"),
+        required=False,
+        max_length=100,
+        help_text=_("The UN document symbol, e.g. A/RES/217 (III) A, if the file lacks it."),
+    )
+    title = forms.CharField(label=_("Title"), required=False, max_length=1000)
+    date = forms.CharField(
+        label=_("Date"), required=False, max_length=10, help_text=_("YYYY-MM-DD")
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Detect from the text")), *LANGUAGE_CHOICES],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            self.metadata = ImportMetadata.checked(
+                symbol=data.get("symbol") or "",
+                title=data.get("title") or "",
+                date=data.get("date") or "",
+                language=data.get("language") or "",
+            )
+        except KnowledgeImportError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        upload = data.get("file")
+        name = (getattr(upload, "name", "") or "").lower()
+        if self.metadata and not name.endswith((".txt", ".pdf", ".docx")):
+            raise forms.ValidationError(
+                _(
+                    "Symbol, title, date and language apply to one UN document (.pdf, .docx, "
+                    ".txt); for an archive, give them in a manifest.csv inside it."
+                )
+            )
+        return data
 
 
 def penalty_initial(penalty: dict[str, Any] | None) -> dict[str, str]:

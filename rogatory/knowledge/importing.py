@@ -11,13 +11,15 @@ import is resumed by running it again.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import tarfile
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from rogatory.lib.archives import ArchiveLimits, ArchiveRefused, Deadline, check_zip
 
 from .actions import (
+    ImportMetadata,
     KnowledgeImportError,
     defer_indexing,
     do_import_akn,
@@ -45,6 +48,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".xml", ".csv", ".pdf", ".docx")
+# Beside the files: what they do not say themselves (file, symbol, title, date, language).
+MANIFEST = "manifest.csv"
 MAX_FILES = 100_000
 # What the import page takes in one archive (the command line, run by an operator on files of
 # their own, is not bounded). UN documents, acts and provisions CSV compress 3 to 6 times;
@@ -137,7 +142,13 @@ def iter_source(path: Path) -> Iterator[SourceFile]:
     )
 
 
-def import_upload(upload: Any, name: str, *, acting_user: User | None) -> ImportReport:
+def import_upload(
+    upload: Any,
+    name: str,
+    *,
+    acting_user: User | None,
+    metadata: ImportMetadata | None = None,
+) -> ImportReport:
     """Import one uploaded file or .zip archive (the import page) within bounds.
 
     The upload waits in a private temporary folder, removed whatever happens (and swept by
@@ -162,7 +173,7 @@ def import_upload(upload: Any, name: str, *, acting_user: User | None) -> Import
             except ArchiveRefused as refused:
                 raise SourceError(refused.message) from None
         deadline = Deadline(settings.KNOWLEDGE_IMPORT_SECONDS)
-        return import_path(path, acting_user=acting_user, deadline=deadline)
+        return import_path(path, acting_user=acting_user, deadline=deadline, metadata=metadata)
 
 
 def import_path(
@@ -172,8 +183,13 @@ def import_path(
     progress: Callable[[str], None] | None = None,
     drain: bool = True,
     deadline: Deadline | None = None,
+    metadata: ImportMetadata | None = None,
 ) -> ImportReport:
     """Import every file of a known kind under ``path``; then bring the search index in step.
+
+    What a UN document file does not say itself (symbol, title, date, language) comes from
+    ``metadata`` when ``path`` is one file, else from a ``manifest.csv`` (columns file,
+    symbol, title, date, language) in the folder or archive, naming files relative to it.
 
     ``drain=False`` leaves the outbox to the caller (inside a transaction that has not
     committed yet, the index must wait for the commit: ``transaction.on_commit``). Once
@@ -181,13 +197,20 @@ def import_path(
     """
     report = ImportReport()
     say = progress or (lambda line: None)
+    given = _manifests(path, report)
+    if metadata and path.is_file():
+        given[path.name] = metadata
     # A first pass counts the files (names only) so that progress reads "n/total, percent".
-    total = sum(1 for source in iter_source(path) if source.name.lower().endswith(SUFFIXES))
+    total = sum(
+        1
+        for source in iter_source(path)
+        if source.name.lower().endswith(SUFFIXES) and not _is_manifest(source.name)
+    )
     width = len(str(total))
     with defer_indexing():
         n = 0
         for source in iter_source(path):
-            if not source.name.lower().endswith(SUFFIXES):
+            if not source.name.lower().endswith(SUFFIXES) or _is_manifest(source.name):
                 continue
             n += 1
             if deadline is not None and deadline.expired:
@@ -198,7 +221,7 @@ def import_path(
                 report.skipped.append((source.name, reason))
                 say(f"[{n:>{width}}/{total}] {source.name}: skipped (time)")
                 continue
-            outcome = _import_one(source, acting_user, report)
+            outcome = _import_one(source, acting_user, report, given.get(source.name))
             percent = 100 * n // max(total, 1)
             say(f"[{n:>{width}}/{total} {percent:>3}%] {source.name}: {outcome}")
     if not drain:
@@ -211,7 +234,70 @@ def import_path(
     return report
 
 
-def _import_one(source: SourceFile, acting_user: User | None, report: ImportReport) -> str:
+def _is_manifest(name: str) -> bool:
+    return PurePosixPath(name.replace("\\", "/")).name.lower() == MANIFEST
+
+
+def _manifests(path: Path, report: ImportReport) -> dict[str, ImportMetadata]:
+    """The metadata the manifests under ``path`` give, by file name as ``iter_source``
+    names it; a bad manifest row is reported as skipped (its file is then imported without
+    it, and refused if it needs it)."""
+    given: dict[str, ImportMetadata] = {}
+    if path.is_file() and not path.name.lower().endswith((".zip", ".tar.gz", ".tgz", ".tar")):
+        beside = path.parent / MANIFEST
+        if beside.is_file():
+            rows = read_manifest(beside.read_bytes(), "", MANIFEST, report)
+            given.update({name: meta for name, meta in rows.items() if name == path.name})
+        return given
+    for source in iter_source(path):
+        if _is_manifest(source.name):
+            folder = str(PurePosixPath(source.name.replace("\\", "/")).parent)
+            given.update(read_manifest(source.read(), folder, source.name, report))
+    return given
+
+
+def read_manifest(
+    data: bytes, folder: str, name: str, report: ImportReport
+) -> dict[str, ImportMetadata]:
+    """Rows of a manifest.csv (file, symbol, title, date, language; a header line), each
+    checked as the import page checks its fields."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report.skipped.append((name, f"Not UTF-8 text ({exc.reason})."))
+        return {}
+    reader = csv.DictReader(io.StringIO(text))
+    if "file" not in (reader.fieldnames or []):
+        report.skipped.append(
+            (name, _("A manifest needs the columns file, symbol, title, date, language."))
+        )
+        return {}
+    given: dict[str, ImportMetadata] = {}
+    for line, row in enumerate(reader, start=2):
+        file = (row.get("file") or "").strip()
+        if not file:
+            continue
+        try:
+            meta = ImportMetadata.checked(
+                symbol=row.get("symbol") or "",
+                title=row.get("title") or "",
+                date=row.get("date") or "",
+                language=row.get("language") or "",
+            )
+        except KnowledgeImportError as exc:
+            report.skipped.append((f"{name}:{line}", str(exc)))
+            continue
+        key = file if folder in ("", ".") else f"{folder}/{file}"
+        given[key] = meta
+    return given
+
+
+def _import_one(
+    source: SourceFile,
+    acting_user: User | None,
+    report: ImportReport,
+    metadata: ImportMetadata | None = None,
+) -> str:
     try:
         if source.size > MAX_BYTES:
             raise KnowledgeImportError(f"Larger than {MAX_BYTES // (1024 * 1024)} MB.")
@@ -230,7 +316,7 @@ def _import_one(source: SourceFile, acting_user: User | None, report: ImportRepo
             )
         elif source.name.lower().endswith((".pdf", ".docx")):
             document, created = do_import_published(
-                data, source_name=source.name, acting_user=acting_user
+                data, source_name=source.name, acting_user=acting_user, metadata=metadata
             )
         else:
             try:
@@ -238,7 +324,11 @@ def _import_one(source: SourceFile, acting_user: User | None, report: ImportRepo
             except UnicodeDecodeError as exc:
                 raise KnowledgeImportError(f"Not UTF-8 text ({exc.reason}).") from None
             document, created = do_import_text(
-                text, source_name=source.name, acting_user=acting_user, source_sha256=digest
+                text,
+                source_name=source.name,
+                acting_user=acting_user,
+                source_sha256=digest,
+                metadata=metadata,
             )
     except KnowledgeImportError as exc:
         report.skipped.append((source.name, str(exc)))

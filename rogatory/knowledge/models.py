@@ -7,7 +7,9 @@ same transaction, and ``indexing.drain_outbox`` applies the rows to the index.
 
 from __future__ import annotations
 
+import re
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,15 @@ class KnowledgeDocument(models.Model):
     body_text = models.TextField(blank=True, help_text="The plain text as published.")
     akn = models.TextField(help_text="Akoma Ntoso 3.0 XML of the parsed document.")
     work_iri = models.CharField(max_length=300, blank=True)
+    # The work this document is one language version of (decision 0035): a UN document's
+    # symbol, normalised (works.work_key); an act's or judgment's AKN work IRI; a treaty's
+    # symbol or code; "doc:<public id>" for a document without any.
+    work = models.CharField(max_length=300, blank=True, db_index=True)
+    # Other symbols the cover prints for the same document ("E/ESCWA/30/18/Report" beside
+    # "E/2018/41"), as printed.
+    also_symbols = models.JSONField(default=list, blank=True)
+    # A corrigendum, revision or addendum: the work it corrects, revises or adds to.
+    base_work = models.CharField(max_length=300, blank=True, db_index=True)
     content_sha256 = models.CharField(
         max_length=64, help_text="SHA-256 of the Akoma Ntoso XML (same document, same hash)."
     )
@@ -92,6 +103,29 @@ class KnowledgeDocument(models.Model):
 
     def __str__(self) -> str:
         return self.symbol or self.title[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.work:  # every document is a work of its own until grouped (works.py)
+            self.work = self.own_work()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "work"}
+        super().save(*args, **kwargs)
+
+    def own_work(self) -> str:
+        """The work key this document has by itself, before any other version is known."""
+        if self.kind in (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW):
+            return self.work_iri or f"doc:{self.public_id}"
+        if self.symbol:
+            return symbol_key(self.symbol)
+        if self.kind == DocumentKind.TREATY and self.instrument is not None:
+            return f"treaty:{self.instrument.code}"
+        return f"doc:{self.public_id}"
+
+
+def symbol_key(symbol: str) -> str:
+    """The work key of a symbol: no spaces, upper case ("A/RES/217 (III) A" and
+    "A/RES/217(III)A" are one work, as are "E/ESCWA/30/18/Report" and "…/REPORT")."""
+    return re.sub(r"\s+", "", symbol).upper()
 
 
 class IccsMethod(models.TextChoices):
@@ -153,6 +187,9 @@ class Citation(models.Model):
     kind = models.CharField(max_length=20)  # resolution, decision, document_symbol, treaty, date
     text = models.TextField()
     target = models.CharField(max_length=200, db_index=True)
+    # The target as a work key (models.symbol_key), by which citations find the work they
+    # name whatever the spacing or case of the symbol (decision 0035).
+    target_key = models.CharField(max_length=200, blank=True, db_index=True)
     resolved = models.ForeignKey(
         KnowledgeDocument,
         on_delete=models.SET_NULL,

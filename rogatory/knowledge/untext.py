@@ -103,8 +103,19 @@ class UnDocument:
         return attached + list(self.unattached_footnotes)
 
     def citations(self) -> list[Citation]:
-        found = [c for paragraph in self.paragraphs() for c in paragraph.citations]
-        return found + [c for note in self.footnotes() for c in note.citations]
+        """The references to other documents, in reading order, each target once per
+        paragraph or footnote: a date is not one, and a repeat is not another (the
+        paragraphs keep both, for the Akoma Ntoso markup)."""
+        blocks = [p.citations for p in self.paragraphs()]
+        blocks += [note.citations for note in self.footnotes()]
+        listed: list[Citation] = []
+        for block in blocks:
+            seen: set[tuple[str, str]] = set()
+            for citation in block:
+                if citation.kind != "date" and (citation.kind, citation.target) not in seen:
+                    seen.add((citation.kind, citation.target))
+                    listed.append(citation)
+        return listed
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,8 +125,21 @@ class UnDocument:
 @dataclass(frozen=True)
 class Organ:
     name: str
-    prefix: str | None  # symbol prefix: "A", "E", "S"; None for subsidiary bodies
-    keywords: tuple[str, ...]
+    # The symbol series its resolutions are numbered in: "A", "E", "S" for the principal
+    # organs, "E/CN.15", "CAC/COSP", … for the subsidiary bodies with their own numbering
+    # (decision 0035); None for a body we cannot tell ("the Commission", "a conference").
+    prefix: str | None
+    keywords: tuple[str, ...]  # regular expressions, matched as written
+    principal: bool = False  # General Assembly, ECOSOC, Security Council
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _organ_pattern(self.keywords)
+
+
+@cache
+def _organ_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{k})" for k in sorted(keywords, key=len, reverse=True)))
 
 
 ORGANS = (
@@ -131,6 +155,7 @@ ORGANS = (
             "Экономического и Социального Совета",
             "المجلس الاقتصادي والاجتماعي",
         ),
+        principal=True,
     ),
     Organ(
         "Security Council",
@@ -145,6 +170,7 @@ ORGANS = (
             "Совета Безопасности",
             "مجلس الأمن",
         ),
+        principal=True,
     ),
     Organ(
         "General Assembly",
@@ -158,6 +184,81 @@ ORGANS = (
             "Генеральной Ассамблеи",
             "Генеральной Ассамблеей",
             "الجمعية العامة",
+            # Named again in the sentence: "adopted by the Assembly in its resolution 60/288".
+            r"\bAssembly\b",
+            r"\bAssemblée\b",
+            r"\bAsamblea\b",
+            r"Ассамбле\w*",
+        ),
+        principal=True,
+    ),
+    Organ(
+        "Commission on Crime Prevention and Criminal Justice",
+        "E/CN.15",
+        (
+            "预防犯罪和刑事司法委员会",
+            "Commission on Crime Prevention and Criminal Justice",
+            "Commission pour la prévention du crime et la justice pénale",
+            "Comisión de Prevención del Delito y Justicia Penal",
+            r"Комисси\w* по предупреждению преступности и уголовному правосудию",
+            "لجنة منع الجريمة والعدالة الجنائية",
+        ),
+    ),
+    Organ(
+        "Commission on Narcotic Drugs",
+        "E/CN.7",
+        (
+            "麻醉药品委员会",
+            "Commission on Narcotic Drugs",
+            "Commission des stupéfiants",
+            "Comisión de Estupefacientes",
+            r"Комисси\w* по наркотическим средствам",
+            "لجنة المخدرات",
+        ),
+    ),
+    Organ(
+        "Conference of the Parties to the United Nations Convention against Transnational "
+        "Organized Crime",
+        "CTOC/COP",
+        (
+            r"打击跨国有组织犯罪公约》?(?:第[一二三四五六七八九十]+[次届])?缔约方(?:会议|大会)",
+            r"Conference of the Parties to the United Nations Convention against\s+"
+            r"Transnational\s+Organized\s+Crime",
+            r"Conférence des Parties à la Convention des Nations Unies contre la\s+"
+            r"criminalité\s+transnationale\s+organisée",
+            r"Conferencia de las Partes en la Convención de las Naciones Unidas contra la\s+"
+            r"Delincuencia\s+Organizada\s+Transnacional",
+            r"Конференци\w* участников Конвенции Организации Объединенных Наций против\s+"
+            r"транснациональной\s+организованной\s+преступности",
+            r"مؤتمر الأطراف في اتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة\s+عبر\s+الوطنية",
+        ),
+    ),
+    Organ(
+        "Conference of the States Parties to the United Nations Convention against Corruption",
+        "CAC/COSP",
+        (
+            r"反腐败公约》?(?:第[一二三四五六七八九十]+[次届])?缔约国(?:会议|大会)",
+            r"Conference of the States Parties to the United Nations Convention\s+against\s+"
+            r"Corruption",
+            r"Conférence des États parties à la Convention des Nations Unies\s+contre\s+la\s+"
+            r"corruption",
+            r"Conferencia de los Estados Partes en la Convención de las Naciones Unidas\s+"
+            r"contra\s+la\s+Corrupción",
+            r"Конференци\w* государств-участников Конвенции Организации Объединенных Наций\s+"
+            r"против\s+коррупции",
+            r"مؤتمر الدول الأطراف في اتفاقية الأمم المتحدة\s+لمكافحة\s+الفساد",
+        ),
+    ),
+    Organ(
+        "Human Rights Council",
+        "A/HRC",
+        (
+            "人权理事会",
+            "Human Rights Council",
+            "Conseil des droits de l[’']homme",
+            "Consejo de Derechos Humanos",
+            r"Совет\w* по правам человека",
+            "مجلس حقوق الإنسان",
         ),
     ),
     Organ(
@@ -168,10 +269,9 @@ ORGANS = (
             "缔约国会议",
             "缔约方会议",
             "缔约方大会",
-            "人权理事会",
+            "预防犯罪和刑事司法大会",  # the Crime Congress, not the General Assembly
             "Commission",
             "Conference of the",
-            "Human Rights Council",
             "Conférence des",
             "Conferencia de",
             "Комисси",
@@ -180,6 +280,13 @@ ORGANS = (
             "مؤتمر",
         ),
     ),
+)
+GENERAL_ASSEMBLY = next(o for o in ORGANS if o.prefix == "A")
+# A possessive that sends "resolution 8/1" back to the body named before the comma ("the
+# Conference …, in its resolution 8/1"). Not Chinese 其: there it is nearly always the
+# author ("并回顾其第 73/222 号决议"), and a body acting names itself in the clause.
+POSSESSIVE = re.compile(
+    r"\b(?:its|sa|son|ses|su|sus|сво\w*)\b|في قرار(?:ه|ها)|بموجب قرار(?:ه|ها)", re.IGNORECASE
 )
 
 MONTHS: dict[str, int] = {
@@ -210,7 +317,7 @@ SUPERSCRIPT_VALUE = {char: str(digit) for digit, char in enumerate(SUPERSCRIPTS)
 _MONTH_ALTERNATION = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
 DATE_PATTERNS = (
     # 2021 年 12 月 16 日
-    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     # 16 December 2021, 1er janvier 2021, 16 de diciembre de 2021, 16 декабря 2021 года
     re.compile(
         rf"(?<!\d)(?P<d>\d{{1,2}})(?:er|º)?\s+(?:de\s+)?(?P<month>{_MONTH_ALTERNATION})"
@@ -230,11 +337,12 @@ _SEGMENT = (
     # a budget section or part: A/81/6 (Sect. 16)
     r"|\d+(?:\.\d+)?[A-Z]?(?:\s?\(\d{4}\))?(?:\s?\((?:Sect|Part|Chap)\.?\s?\d+\))?|S-\d+)"
 )
-SYMBOL = re.compile(rf"(?<![A-Za-z0-9/.])[A-Z]{{1,6}}(?:/{_SEGMENT}){{2,}}(?![A-Za-z0-9/])")
+# A wrapped line may leave a space after a slash ("A/76/ 122", "CTOC/COP/ 2020/10").
+SYMBOL = re.compile(rf"(?<![A-Za-z0-9/.])[A-Z]{{1,6}}(?:/ ?{_SEGMENT}){{2,}}(?![A-Za-z0-9/])")
 STANDALONE_SYMBOL = re.compile(rf"^\s*\*?(?P<symbol>{SYMBOL.pattern})\*?\s*$")
 
 # A resolution or decision number: 76/181, 57/270 B, 2017/19, S-32/1.
-NUMBER = r"(?:S-\d{1,2}/\d{1,3}|\d{1,4}/\d{1,4}(?:\s?[A-Z](?![A-Za-z]))?)"
+NUMBER = r"(?:S-\d{1,2}/\d{1,3}|\d{1,4}/ ?\d{1,4}(?:\s?[A-Z](?![A-Za-z]))?)"
 NUMBER_RE = re.compile(rf"(?<![A-Za-z0-9/.\-]){NUMBER}(?![A-Za-z0-9/])")
 # Older forms: 155 C (VII), 415 (V); Security Council: 1373 (2001).
 LEGACY_NUMBER_RE = re.compile(
@@ -347,7 +455,26 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
     adopted = next((d for line in closing for _s, _e, d in _find_dates(line)), None)
     date = datetime.date.fromisoformat(adopted) if adopted else document.date
     document = replace(document, symbol=symbol, body=body, closing=tuple(closing), date=date)
-    return _attach_footnotes(document, notes, lang)
+    organ = organ_of_symbol(symbol)
+    if organ is None or organ.principal:
+        return _attach_footnotes(document, notes, lang)
+    # A subsidiary body's document: its unqualified resolutions are the body's own.
+    return _attach_footnotes(_recite(document, lang, organ), notes, lang, organ)
+
+
+def _recite(document: UnDocument, lang: str, organ: Organ) -> UnDocument:
+    """The document with its paragraphs' citations found again as ``organ``'s document."""
+
+    def again(group: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+        return tuple(replace(p, citations=find_citations(p.text, lang, organ=organ)) for p in group)
+
+    return replace(
+        document,
+        front=again(document.front),
+        preamble=again(document.preamble),
+        operative=again(document.operative),
+        annexes=tuple(replace(a, paragraphs=again(a.paragraphs)) for a in document.annexes),
+    )
 
 
 def detect_language(text: str) -> str:
@@ -757,13 +884,20 @@ def _with_verb(paragraph: Paragraph, lang: str) -> Paragraph:
 # Citations
 
 
-def find_citations(text: str, lang: str) -> tuple[Citation, ...]:
-    """Every citation in a paragraph or footnote text, ordered by position."""
+def find_citations(text: str, lang: str, *, organ: Organ | None = None) -> tuple[Citation, ...]:
+    """Every citation in a paragraph or footnote text, ordered by position (each occurrence:
+    the Akoma Ntoso export marks each up; ``UnDocument.citations`` lists a target once).
+
+    ``organ`` is the body whose document this is (the General Assembly when not given): a
+    resolution number whose context names no body is that body's ("Recalling its
+    resolution 73/222", "resolution 8/1" in a report of the Conference of the States
+    Parties). Dates are found too (the Akoma Ntoso export marks them up) but are not
+    citations of another document: ``UnDocument.citations`` leaves them out."""
     symbols = list(_symbol_citations(text))
     taken = [(c.start, c.end) for c in symbols]
     found = [
         *symbols,
-        *_number_citations(text, lang, taken),
+        *_number_citations(text, lang, taken, organ),
         *_treaty_citations(text),
         *(Citation("date", t, iso, s, e) for s, e, iso, t in _date_spans(text)),
     ]
@@ -772,14 +906,16 @@ def find_citations(text: str, lang: str) -> tuple[Citation, ...]:
 
 def _symbol_citations(text: str) -> Iterable[Citation]:
     for match in SYMBOL.finditer(text):
-        symbol = re.sub(r"\s+", "", match[0])
+        symbol = _symbol_form(match[0])
         kind: CitationKind = "resolution" if "/RES/" in symbol else "document_symbol"
         if "/DEC/" in symbol:
             kind = "decision"
         yield Citation(kind, match[0], symbol, match.start(), match.end())
 
 
-def _number_citations(text: str, lang: str, taken: list[tuple[int, int]]) -> Iterable[Citation]:
+def _number_citations(
+    text: str, lang: str, taken: list[tuple[int, int]], organ: Organ | None = None
+) -> Iterable[Citation]:
     candidates = [*NUMBER_RE.finditer(text), *LEGACY_NUMBER_RE.finditer(text)]
     for match in sorted(candidates, key=lambda m: m.start()):
         if any(start < match.end() and match.start() < end for start, end in taken):
@@ -789,7 +925,7 @@ def _number_citations(text: str, lang: str, taken: list[tuple[int, int]]) -> Ite
             continue
         taken.append((match.start(), match.end()))
         number = _normalise_number(match)
-        target = number if kind == "decision" else _resolution_target(text, match, number)
+        target = _number_target(text, match, number, kind, organ)
         yield Citation(kind, match[0], target, match.start(), match.end())
 
 
@@ -836,43 +972,83 @@ def _normalise_number(match: re.Match[str]) -> str:
     if match.re is LEGACY_NUMBER_RE:
         letter = f" {match['letter']}" if match["letter"] else ""
         return f"{match['n']}{letter} ({match['tail']})"
-    return re.sub(r"\s+", " ", match[0])
+    return re.sub(r"\s+", " ", match[0]).replace("/ ", "/")
 
 
-def _resolution_target(text: str, match: re.Match[str], number: str) -> str:
-    """A/RES/76/181 for the General Assembly, E/RES/2017/19 for ECOSOC, S/RES/1373 (2001) for
-    the Security Council; a subsidiary body's resolution (a commission, a conference of the
-    parties) keeps its bare number."""
+def _number_target(
+    text: str, match: re.Match[str], number: str, kind: CitationKind, organ: Organ | None
+) -> str:
+    """The target of a resolution or decision number, by the body that adopted it (decision
+    0035): A/RES/76/181 (General Assembly), E/RES/2017/19 (ECOSOC), S/RES/1373 (2001)
+    (Security Council), E/CN.15/RES/26/3 (the Crime Commission), CAC/COSP/RES/8/1 (the
+    Conference of the States Parties to UNCAC), CTOC/COP/RES/10/1, A/HRC/RES/25/2; decisions
+    likewise with /DEC/, the principal organs' decisions by their bare number ("74/550 B").
+    A body that cannot be told ("the Commission") leaves the bare number."""
     if match.re is LEGACY_NUMBER_RE and match["tail"].isdigit():
-        return f"S/RES/{number}"
-    if re.match(r"\d{4}/", number):
-        return f"E/RES/{number}"
-    organ = _organ_before(text, match.start())
-    if organ is None or organ.prefix is not None:
-        prefix = organ.prefix if organ else "A"
-        return f"{prefix}/RES/{number}"
-    return number
+        return f"S/RES/{number}" if kind == "resolution" else number
+    body = _organ_before(text, match.start(), organ)
+    if re.match(r"\d{4}/", number) and (body is None or body.principal):
+        return f"E/RES/{number}" if kind == "resolution" else number
+    body = body or organ or GENERAL_ASSEMBLY
+    if body.prefix is None:
+        return number
+    if kind == "decision":
+        return number if body.principal else f"{body.prefix}/DEC/{number}"
+    return f"{body.prefix}/RES/{number}"
 
 
-def _organ_before(text: str, position: int) -> Organ | None:
-    """The organ named nearest before a position, within its clause."""
-    start = max(0, position - 100)
-    delimiter = max(text.rfind(d, start, position) for d in "，,。；;")
-    window = text[max(start, delimiter + 1) : position]
+_CLAUSE_MARKS = "，,。；;"
+_SENTENCE_END = re.compile(r"[。；;]|\.\s")
+
+
+def _organ_before(text: str, position: int, default: Organ | None = None) -> Organ | None:
+    """The body a resolution number at ``position`` belongs to: the one named nearest before
+    it within its clause; else, when the clause refers back with a possessive ("…, in its
+    resolution 8/1"), the one named before in the sentence; else None (the document's own
+    body). A body named only vaguely ("the Commission") is the document's own when that is a
+    subsidiary body, else unknown (Organ "other")."""
+    start = max(0, position - 400)
+    clause_at = max(text.rfind(d, start, position) for d in _CLAUSE_MARKS)
+    clause_start = max(start, clause_at + 1)
+    named = _nearest_organ(text[clause_start:position])
+    if named is None and clause_at >= start:
+        clause = text[clause_start:position]
+        ends = list(_SENTENCE_END.finditer(text, start, clause_at))
+        sentence = text[ends[-1].end() if ends else start : clause_at]
+        if POSSESSIVE.search(clause) and not NUMBER_RE.search(sentence[-60:]):
+            named = _nearest_organ(sentence)
+    if named is not None and named.prefix is None and default is not None:
+        return named if default.principal else default
+    return named
+
+
+def _nearest_organ(window: str) -> Organ | None:
     best: tuple[int, int, Organ] | None = None
     for organ in ORGANS:
-        for keyword in organ.keywords:
-            at = window.rfind(keyword)
-            if at >= 0 and not window[:at].endswith(("该", "this ")):  # "that Commission"
-                key = (at + len(keyword), len(keyword), organ)
-                if best is None or key[:2] > best[:2]:
-                    best = key
+        for found in organ.pattern.finditer(window):
+            if window[: found.start()].endswith(("该", "this ")):  # "that Commission"
+                continue
+            key = (found.end(), found.end() - found.start(), organ)
+            if best is None or key[:2] > best[:2]:
+                best = key
     return best[2] if best else None
+
+
+def organ_of_symbol(symbol: str | None) -> Organ | None:
+    """The body whose series a document symbol belongs to ("CAC/COSP/2019/17": the
+    Conference of the States Parties to UNCAC; "A/76/122": the General Assembly)."""
+    if not symbol:
+        return None
+    for organ in ORGANS:
+        if organ.prefix and not organ.principal and symbol.startswith(f"{organ.prefix}/"):
+            return organ
+    prefix = symbol.split("/", 1)[0]
+    return next((o for o in ORGANS if o.principal and o.prefix == prefix), None)
 
 
 def _organ_in(text: str) -> str | None:
     for organ in ORGANS:
-        if organ.prefix and any(keyword in text for keyword in organ.keywords):
+        if organ.principal and organ.pattern.search(text):
             return organ.name
     return None
 
@@ -880,14 +1056,14 @@ def _organ_in(text: str) -> str | None:
 def _organ_for_symbol(symbol: str | None) -> str | None:
     if not symbol:
         return None
-    prefix = symbol.split("/", 1)[0]
-    return next((o.name for o in ORGANS if o.prefix == prefix), None)
+    organ = organ_of_symbol(symbol)
+    return organ.name if organ and organ.principal else None
 
 
 def _symbol_from_number(number: str | None, body: str | None) -> str | None:
     if number is None:
         return None
-    organ = next((o for o in ORGANS if o.name == body and o.prefix), None)
+    organ = next((o for o in ORGANS if o.name == body and o.principal), None)
     if organ is None:
         return None
     return f"{organ.prefix}/RES/{number.replace(' ', '')}"
@@ -935,10 +1111,12 @@ def _month_number(name: str) -> int:
 # Footnotes back to their paragraphs
 
 
-def _attach_footnotes(document: UnDocument, notes: Sequence[Footnote], lang: str) -> UnDocument:
+def _attach_footnotes(
+    document: UnDocument, notes: Sequence[Footnote], lang: str, organ: Organ | None = None
+) -> UnDocument:
     """Give each footnote (with its citations) to the first paragraph, from the one that took
     the previous note on, whose text carries its marker."""
-    notes = [replace(n, citations=find_citations(n.text, lang)) for n in notes]
+    notes = [replace(n, citations=find_citations(n.text, lang, organ=organ)) for n in notes]
     paragraphs = list(document.paragraphs())
     attached: dict[int, list[Footnote]] = {}
     unattached: list[Footnote] = []

@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ from .forms import (
 from .importing import SourceError, import_upload
 from .indexing import get_backend
 from .models import LANGUAGE_NAMES, Citation, DocumentKind, KnowledgeDocument
+from .works import pick_version, reader_language
 
 PER_PAGE = 10
 LANGUAGES = tuple(LANGUAGE_NAMES)
@@ -47,8 +49,12 @@ EDITABLE = (DocumentKind.LEGISLATION, DocumentKind.CASE_LAW)
 
 @dataclass(frozen=True)
 class Result:
+    """One work found: its version in the reader's language where there is one."""
+
     document: KnowledgeDocument
     snippet: str  # escaped HTML with <mark>
+    snippet_language: str = ""  # the version the snippet comes from (the one that matched)
+    others: tuple[KnowledgeDocument, ...] = ()  # the work's other language versions
 
 
 @dataclass(frozen=True)
@@ -156,31 +162,77 @@ def _facets(
     return facets
 
 
+# How many hits per result a page asks the index for, so that a work found in its six
+# languages still fills the page once grouped; and the most hits one request groups.
+HITS_PER_RESULT = 6
+MAX_GROUPED_HITS = 600
+
+
 def search_documents(
-    query: str, *, filters: dict[str, str], page: int, per_page: int = PER_PAGE
+    query: str,
+    *,
+    filters: dict[str, str],
+    page: int,
+    per_page: int = PER_PAGE,
+    language: str = "en",
 ) -> SearchAnswer:
-    """Run a query on the index: the documents found, in rank order, with their snippets, and
-    the facet counts (each facet counted with the other filters applied)."""
+    """Run a query on the index: the works found, in rank order (a work where its best
+    version ranks), each shown in ``language`` where it exists, with its snippet and other
+    languages, and the facet counts (each facet counted with the other filters applied).
+
+    The index holds language versions; grouping them into works happens here, over the
+    first ``page * per_page * HITS_PER_RESULT`` hits. The total is exact when every hit was
+    grouped, else the number of versions less the repeats seen (decision 0035)."""
     page = max(1, page)
     backend = get_backend()
+    wanted = min(page * per_page * HITS_PER_RESULT, MAX_GROUPED_HITS)
     found = backend.search(
         query,
         filters={PARAMETERS[name]: value for name, value in filters.items()},
-        limit=per_page,
-        offset=(page - 1) * per_page,
+        limit=wanted,
+        offset=0,
         facets=True,
     )
-    documents = KnowledgeDocument.objects.select_related("state").in_bulk(
+    hit_documents = KnowledgeDocument.objects.only("pk", "work", "language").in_bulk(
         [hit.id for hit in found.hits]
     )
-    results = [
-        Result(document=documents[hit.id], snippet=hit.snippet)
-        for hit in found.hits
-        if hit.id in documents
-    ]
+    groups: dict[str, list[tuple[KnowledgeDocument, str]]] = {}
+    for hit in found.hits:
+        document = hit_documents.get(hit.id)
+        if document is not None:
+            groups.setdefault(document.work, []).append((document, hit.snippet))
+    works = list(groups)[(page - 1) * per_page : page * per_page]
+    versions: dict[str, list[KnowledgeDocument]] = {}
+    for version in (
+        KnowledgeDocument.objects.select_related("state")
+        .defer("body_text", "akn")
+        .filter(work__in=works)
+        .order_by("language", "pk")
+    ):
+        versions.setdefault(version.work, []).append(version)
+    results = []
+    for work in works:
+        if work not in versions:
+            continue
+        # A language chosen in the facets wins over the reader's: the hits are in it.
+        shown = pick_version(versions[work], filters.get("lang") or language)
+        snippets = {document.pk: snippet for document, snippet in groups[work]}
+        matched = shown if shown.pk in snippets else groups[work][0][0]
+        results.append(
+            Result(
+                document=shown,
+                snippet=snippets[matched.pk],
+                snippet_language=matched.language,
+                others=tuple(v for v in versions[work] if v.pk != shown.pk),
+            )
+        )
+    if found.total <= len(found.hits):
+        total = len(groups)
+    else:
+        total = found.total - (len(hit_documents) - len(groups))
     return SearchAnswer(
         results=results,
-        total=found.total,
+        total=total,
         page=page,
         facets=_facets(found.facets, query, filters),
     )
@@ -204,7 +256,12 @@ def knowledge_search(request: HttpRequest) -> HttpResponse:
         "kinds": DocumentKind.choices,
     }
     if query or filters:
-        answer = search_documents(query, filters=filters, page=page_number)
+        answer = search_documents(
+            query,
+            filters=filters,
+            page=page_number,
+            language=reader_language(request.LANGUAGE_CODE),
+        )
         # A paginator over the total, for the page links (the index pages the hits itself).
         paginator = Paginator(range(answer.total), PER_PAGE)
         context |= {
@@ -240,39 +297,94 @@ CITED_BY_SHOWN = 50
 CITED_BY_PER_PAGE = 100
 
 
-def citing_documents(document: KnowledgeDocument) -> QuerySet[KnowledgeDocument]:
-    """The documents citing ``document``, newest first, with only what a link shows."""
+def citing_documents(
+    document: KnowledgeDocument, language: str = "en"
+) -> QuerySet[KnowledgeDocument]:
+    """The works citing ``document``'s work (any of its language versions), one version each
+    (in ``language`` where it cites too), newest first, with only what a link shows."""
+    sources = (
+        Citation.objects.filter(resolved__work=document.work)
+        .exclude(source__work=document.work)
+        .values("source_id")
+    )
+    preferred = Case(When(language=language, then=Value(0)), default=Value(1))
     return (
-        KnowledgeDocument.objects.filter(citations__resolved=document)
-        .distinct()
+        KnowledgeDocument.objects.filter(pk__in=sources)
+        .annotate(
+            version_rank=Window(
+                RowNumber(), partition_by=[F("work")], order_by=[preferred.asc(), F("pk").asc()]
+            )
+        )
+        .filter(version_rank=1)
         .order_by("-date", "symbol", "id")
-        .only("public_id", "symbol", "title", "date")
+        .only("public_id", "symbol", "title", "date", "work", "language")
     )
 
 
 def document_links(
-    document: KnowledgeDocument,
+    document: KnowledgeDocument, language: str = "en"
 ) -> tuple[list[Citation], list[KnowledgeDocument], int]:
-    """The document's citations (with their resolved documents), the newest documents
-    citing it (``CITED_BY_SHOWN``) and how many cite it in all."""
+    """The document's citations, each target once (linked to the cited work's version in the
+    document's own language where there is one: a reader follows a text in the language they
+    read it in; the others are a click away), the newest works citing it (``CITED_BY_SHOWN``,
+    each in ``language`` where it exists) and how many works cite it in all, whichever
+    language version they cite."""
     shown = CITED_BY_SHOWN
-    cites = list(
-        document.citations.select_related("resolved").only(
-            "kind", "text", "target", "source_id", "resolved__public_id"
-        )
-    )
-    cited_by = list(citing_documents(document)[:shown])
+    cites: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+    for citation in document.citations.select_related("resolved").only(
+        "kind", "text", "target", "source_id", "resolved__public_id"
+    ):
+        if (citation.kind, citation.target) not in seen:
+            seen.add((citation.kind, citation.target))
+            cites.append(citation)
+    cited_by = list(citing_documents(document, language)[:shown])
     total = len(cited_by)
     if total == shown:
-        total = Citation.objects.filter(resolved=document).values("source_id").distinct().count()
+        total = (
+            Citation.objects.filter(resolved__work=document.work)
+            .exclude(source__work=document.work)
+            .values("source__work")
+            .distinct()
+            .count()
+        )
     return cites, cited_by, total
+
+
+def language_versions(
+    document: KnowledgeDocument, language: str
+) -> tuple[list[KnowledgeDocument], KnowledgeDocument | None, list[KnowledgeDocument]]:
+    """The document's other language versions; the document a corrigendum, revision or
+    addendum belongs to; and the corrigenda, revisions and addenda of this one (one version
+    each, in ``language`` where there is one)."""
+    fields = ("public_id", "symbol", "title", "language", "work")
+    others = list(
+        KnowledgeDocument.objects.filter(work=document.work)
+        .exclude(pk=document.pk)
+        .order_by("language")
+        .only(*fields)
+    )
+    base = None
+    if document.base_work:
+        bases = list(KnowledgeDocument.objects.filter(work=document.base_work).only(*fields))
+        base = pick_version(bases, language) if bases else None
+    amendments: dict[str, list[KnowledgeDocument]] = {}
+    for amendment in (
+        KnowledgeDocument.objects.filter(base_work=document.work)
+        .order_by("symbol", "language")
+        .only(*fields)
+    ):
+        amendments.setdefault(amendment.work, []).append(amendment)
+    return others, base, [pick_version(group, language) for group in amendments.values()]
 
 
 def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     document = get_object_or_404(
         KnowledgeDocument.objects.select_related("state", "instrument"), public_id=public_id
     )
-    cites, cited_by, cited_by_total = document_links(document)
+    language = reader_language(request.LANGUAGE_CODE)
+    cites, cited_by, cited_by_total = document_links(document, language)
+    others, base, amendments = language_versions(document, language)
     return render(
         request,
         "knowledge/document.html",
@@ -282,6 +394,9 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "cites": cites,
             "cited_by": cited_by,
             "cited_by_total": cited_by_total,
+            "other_languages": others,
+            "base_document": base,
+            "amendments": amendments,
             "provisions": document.provisions.all(),
             "tags": [*document.tags, *document.iccs_codes, *document.implements]
             if document.kind == DocumentKind.CASE_LAW
@@ -294,9 +409,11 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def knowledge_cited_by(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every document citing this one, a page at a time."""
     document = get_object_or_404(
-        KnowledgeDocument.objects.only("public_id", "symbol", "title"), public_id=public_id
+        KnowledgeDocument.objects.only("public_id", "symbol", "title", "work"),
+        public_id=public_id,
     )
-    page = Paginator(citing_documents(document), CITED_BY_PER_PAGE).get_page(
+    language = reader_language(request.LANGUAGE_CODE)
+    page = Paginator(citing_documents(document, language), CITED_BY_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "knowledge/cited_by.html", {"document": document, "page": page})
@@ -415,7 +532,7 @@ def knowledge_import(request: HttpRequest) -> HttpResponse:
             )
         else:
             try:
-                report = import_upload(upload, name, acting_user=user)
+                report = import_upload(upload, name, acting_user=user, metadata=form.metadata)
             except SourceError as exc:
                 problems.append(str(exc))
     context = {

@@ -129,14 +129,20 @@ def test_ga_citations() -> None:
     assert first.text[cited.start : cited.end] == "46/152" == cited.text
     assert "1991-12-18" in targets(first.citations, "date")
     everything = doc.citations()
+    assert not targets(everything, "date")  # dates are marked up, not listed as citations
     assert {"A/RES/S-32/1", "E/RES/2017/19", "A/RES/76/185"} <= targets(everything, "resolution")
     assert "S/RES/1373 (2001)" in targets(everything, "resolution")
     assert {"A/CONF.234/16", "CTOC/COP/2020/10", "E/CN.15/2015/16", "A/76/122"} <= targets(
         everything, "document_symbol"
     )
     assert "UNTS 2225/39574" in targets(everything, "treaty")
-    # A subsidiary body's resolution keeps its own number: no General Assembly link.
-    assert "25/2" in targets(everything, "resolution")
+    # A subsidiary body's resolution gets that body's identifier, not the General Assembly's
+    # (issue 17: the bare "25/2" said nothing of the Commission that adopted it).
+    assert "E/CN.15/RES/25/2" in targets(everything, "resolution")
+    assert {"CAC/COSP/RES/8/1", "CAC/COSP/RES/8/10", "CTOC/COP/RES/10/1"} <= targets(
+        everything, "resolution"
+    )
+    assert not {"A/RES/8/1", "A/RES/26/3", "A/RES/10/1"} & targets(everything, "resolution")
 
 
 # --- the ECOSOC resolution 2021/20 with the Kyoto Declaration -----------------------------------

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Import into the knowledge base from a folder, a .zip or a .tar.gz archive: UN "
         "documents as .txt plain text, Akoma Ntoso .xml (UN documents, acts, judgments), "
-        "provisions as .csv. Idempotent and resumable: what is already imported is skipped."
+        "provisions as .csv; a manifest.csv beside the files gives what they lack (file, symbol, "
+        "title, date, language). Idempotent and resumable: what is already imported is skipped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,61 @@
+"""Migration 0004: stored documents get their work key and base work, stored citations their
+target key, and the date "citations" of before are dropped (decision 0035)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from rogatory.knowledge.models import Citation, KnowledgeDocument
+
+# Migrating back and forth needs schema changes outside a test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("knowledge", "0003_provision_penalty")]
+AFTER = [("knowledge", "0004_document_work")]
+
+
+def migrate(targets: list[tuple[str, str]]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.fixture
+def before_works(transactional_db: None) -> Iterator[None]:
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("knowledge")
+    migrate(BEFORE)
+    try:
+        yield
+    finally:
+        migrate(latest)
+
+
+def test_stored_documents_and_citations_are_keyed(before_works: None) -> None:
+    old_apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    Document = old_apps.get_model("knowledge", "KnowledgeDocument")
+    OldCitation = old_apps.get_model("knowledge", "Citation")
+    fields = {"kind": "un_document", "akn": "<akn/>", "content_sha256": "x"}
+    base = Document.objects.create(symbol="A/76/122", language="zh", **fields)
+    Document.objects.create(symbol="A/76/122", language="en", **fields)
+    Document.objects.create(symbol="A/76/122/Corr.1", language="en", **fields)
+    untitled = Document.objects.create(symbol="", language="en", **fields)
+    OldCitation.objects.create(source=base, kind="resolution", text="x", target="A/RES/217 (III) A")
+    OldCitation.objects.create(source=base, kind="date", text="x", target="2021-12-16")
+
+    migrate(AFTER)
+
+    works = dict(KnowledgeDocument.objects.values_list("symbol", "work").filter(language="en"))
+    assert works == {
+        "A/76/122": "A/76/122",
+        "A/76/122/Corr.1": "A/76/122/CORR.1",
+        "": f"doc:{KnowledgeDocument.objects.get(pk=untitled.pk).public_id}",
+    }
+    assert KnowledgeDocument.objects.get(pk=base.pk).work == "A/76/122"
+    assert KnowledgeDocument.objects.get(symbol="A/76/122/Corr.1").base_work == "A/76/122"
+    assert list(Citation.objects.values_list("kind", "target_key")) == [
+        ("resolution", "A/RES/217(III)A")
+    ]
