@@ -1,4 +1,4 @@
-"""Migration 0004: stored documents get their work key and base work, stored citations their
+"""Migration 0005: stored documents get their work key and base work, stored citations their
 target key, and the date "citations" of before are dropped (decision 0035)."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from rogatory.knowledge.models import Citation, KnowledgeDocument
 # Migrating back and forth needs schema changes outside a test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("knowledge", "0003_provision_penalty")]
-AFTER = [("knowledge", "0004_document_work")]
+BEFORE = [("knowledge", "0004_provision_iccs_provenance")]
+AFTER = [("knowledge", "0005_document_work")]
 
 
 def migrate(targets: list[tuple[str, str]]) -> None:

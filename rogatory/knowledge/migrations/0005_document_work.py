@@ -38,7 +38,7 @@ def fill_works(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('knowledge', '0003_provision_penalty'),
+        ('knowledge', '0004_provision_iccs_provenance'),
     ]
 
     operations = [
