@@ -18,6 +18,7 @@ from rogatory.treaties.models import Instrument
 
 from .actions import CASE_FIELDS
 from .choices import (
+    Channel,
     Direction,
     DocumentKind,
     FollowUpDirection,
@@ -110,6 +111,9 @@ class CaseForm(forms.ModelForm):
         if self.instance.pk is None:
             self.instance.authority = authority  # for the reference check
         self.fields["our_reference"].required = False
+        # The channel defaults as the model says (central authorities) when a form leaves it
+        # out (a client posting only what it knows); an unknown value is still refused.
+        self.fields["channel"].required = False
         choices = cast(dict[str, forms.ModelChoiceField], self.fields)
         choices["officer"].queryset = officers_of(authority)
         choices["legal_basis"].queryset = Instrument.objects.order_by("kind", "short_title")
@@ -147,6 +151,10 @@ class CaseForm(forms.ModelForm):
 
     def clean_our_reference(self) -> str:
         return clean_reference(self.cleaned_data.get("our_reference", ""), self.instance)
+
+    def clean_channel(self) -> str:
+        value: str = self.cleaned_data.get("channel") or ""
+        return value or (self.instance.channel if self.instance.pk else Channel.CENTRAL_AUTHORITIES)
 
     def clean_counterpart(self) -> State:
         state: State = self.cleaned_data["counterpart"]
