@@ -228,3 +228,18 @@ def test_the_offences_table_gets_its_penalty_column_only_when_one_is_given() -> 
     assert "Maximum penalty" in text and "up to 10 years' imprisonment (or a fine, or both)" in text
     document["offences"][0]["max_penalty"] = None
     assert "Maximum penalty" not in docx_text(render_docx(document))
+
+
+def test_the_checklists_thresholds_are_those_of_the_dual_criminality_data() -> None:
+    """The writer's checklist and the dual-criminality answer read one threshold per basis:
+    the rule files' months must be the treaty data's (decisions 0028, 0034), so that a change
+    in one cannot leave the other saying something else."""
+    from rogatory.drafting.completeness import rules as checklist_rules
+    from rogatory.treaties.dual import rules as dual_rules
+
+    months = {rule.id: rule.penalty_below for rule in checklist_rules() if rule.penalty_below}
+    untoc = dual_rules().threshold("untoc", "mla")
+    extradition = dual_rules().threshold(None, "extradition")
+    assert untoc is not None and extradition is not None
+    assert months["penalty.untoc_serious_crime"] == untoc.months == 48
+    assert months["penalty.extradition_minimum"] == extradition.months == 12
