@@ -119,7 +119,7 @@ def do_take_step(
     acting_user: User,
 ) -> AssetEvent:
     """Move ``asset`` one step along its recovery, or raise StepRefused with the reason."""
-    asset = Asset.objects.select_for_update().select_related("case").get(pk=asset.pk)
+    asset = Asset.objects.select_for_update(of=("self",)).select_related("case").get(pk=asset.pk)
     values = {k: v for k, v in data.items() if v not in (None, "")}
     note = note or str(values.get("note", ""))
     if note:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rogatory.lib.validators import PlausibleDateField
 from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import Currency
 from rogatory.reference.options import CachedSelect
@@ -50,7 +51,7 @@ class AssetForm(forms.Form):
     holder = forms.CharField(label=_("Holder"), max_length=300, required=False)
     value = amount_field(label=_("Estimated value"), required=False)
     currency = currency_field(required=False)
-    valued_on = forms.DateField(label=_("Valuation date"), required=False, widget=DATE)
+    valued_on = PlausibleDateField(label=_("Valuation date"), required=False, widget=DATE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -70,7 +71,7 @@ def _step_field(name: str, step: Step) -> forms.Field:
     if name == "currency":
         return currency_field(required=required)
     if name == "expires_on":
-        return forms.DateField(label=label, required=required, widget=DATE)
+        return PlausibleDateField(label=label, required=required, widget=DATE)
     if name == "confiscation_type":
         return forms.ChoiceField(label=label, choices=ConfiscationType.choices, required=required)
     if name == "return_category":
@@ -92,7 +93,7 @@ def _step_field(name: str, step: Step) -> forms.Field:
 class StepForm(forms.Form):
     """The form of one step; its fields are the step's (lifecycle.STEPS)."""
 
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = PlausibleDateField(label=_("Date"), widget=DATE)
 
     def __init__(self, step: Step, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", step.name)
@@ -116,7 +117,7 @@ class EnquiryForm(forms.Form):
     counterpart_state = StateChoiceField(
         widget=CachedSelect("asset.counterpart"), label=_("Counterpart state")
     )
-    sent_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    sent_on = PlausibleDateField(label=_("Sent on"), widget=DATE)
     subject = forms.CharField(
         label=_("Subject"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -129,7 +130,7 @@ class EnquiryForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answered_on = forms.DateField(label=_("Answered on"), widget=DATE)
+    answered_on = PlausibleDateField(label=_("Answered on"), widget=DATE)
     answer = forms.CharField(
         label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -145,7 +146,7 @@ class RateForm(forms.Form):
         decimal_places=10,
         help_text=_("How many units of the second currency one unit of the first is worth."),
     )
-    on = forms.DateField(label=_("Rate date"), widget=DATE)
+    on = PlausibleDateField(label=_("Rate date"), widget=DATE)
     source = forms.CharField(
         label=_("Source"), max_length=300, help_text=_("For example: central bank reference rate.")
     )

@@ -36,6 +36,7 @@ from rogatory.lib.textfold import fold
 from rogatory.reference.models import IccsCategory, State
 
 from .choices import (
+    Channel,
     Confidentiality,
     CooperationKind,
     Direction,
@@ -532,6 +533,7 @@ CASE_COLUMNS = (
     "urgency", "confidentiality", "legal_basis_article", "legal_basis_note", "drafted_on",
     "sent_on", "received_on", "acknowledged_on", "executed_on", "closed_on",
     "requested_deadline", "deadline", "refusal_ground", "created_at", "updated_at", "search_text",
+    "channel",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case", "at", "kind", "actor_id", "actor_name", "from_status", "to_status",
@@ -788,6 +790,16 @@ class _Generator:
                 (Confidentiality.STRICT, 3),
             ]
         )
+        # How requests travel (statistics, decision 0038): mostly between central authorities.
+        self.channel = _Picker(
+            [
+                (Channel.CENTRAL_AUTHORITIES, 70),
+                (Channel.ELECTRONIC_EXCHANGE, 12),
+                (Channel.DIPLOMATIC, 10),
+                (Channel.INTERPOL, 5),
+                (Channel.OTHER, 3),
+            ]
+        )
         self.fillers = _Picker(
             [
                 (EventKind.NOTE, 30),
@@ -1007,6 +1019,7 @@ class _Generator:
                 created,
                 last_moment,
                 " ".join(p for p in search_parts if p),
+                self.channel(rng),
             )
         )
         for code, title, provision in offences:

@@ -293,7 +293,9 @@ def _supervisor_check(
     if acting_user.role != Role.SUPERVISOR or acting_user.authority_id != case.authority_id:
         raise PermissionError("Only a supervisor of the authority approves a request.")
     locked = (
-        RequestVersion.objects.select_for_update().select_related("addressed_to").get(pk=version.pk)
+        RequestVersion.objects.select_for_update(of=("self",))
+        .select_related("addressed_to")
+        .get(pk=version.pk)
     )
     locked.case = case
     if locked.status != RequestVersion.Status.FINALISED:

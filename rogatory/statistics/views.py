@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from rogatory.accounts.models import User
 from rogatory.cases.models import Case
 from rogatory.cases.stats import Period
+from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import PlausibleDateField
 
 from . import exports, figures
@@ -171,8 +172,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         exports.to_csv(stats, str(user.authority)), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(user, stats, "csv")}"'
-    return response
+    return attachment(response, _filename(user, stats, "csv"), "statistics.csv")
 
 
 @login_required
@@ -186,8 +186,7 @@ def statistics_xlsx(request: HttpRequest) -> HttpResponse:
         exports.to_xlsx(stats, str(user.authority)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(user, stats, "xlsx")}"'
-    return response
+    return attachment(response, _filename(user, stats, "xlsx"), "statistics.xlsx")
 
 
 urlpatterns = [
