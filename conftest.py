@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,29 @@ def shot(page: Any, name: str) -> None:
     """A full-page screenshot into test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def migrate(targets: list[tuple[str, str]] | None = None) -> None:
+    """Migrate the test database to ``targets`` ((app, migration) pairs); None: every app to
+    its latest migration."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets if targets is not None else executor.loader.graph.leaf_nodes())
+
+
+@contextmanager
+def migrated_back(targets: list[tuple[str, str]]) -> Iterator[None]:
+    """The database migrated back to ``targets`` for a migration test, then every app forward
+    to its latest: unapplying one app's migrations unapplies those of the apps that depend on
+    them, which a restore of that app alone left out (every later test then failed)."""
+    migrate(targets)
+    try:
+        yield
+    finally:
+        migrate()
 
 
 def log_in(page: Any, base: str, username: str = "claire.officer") -> None:

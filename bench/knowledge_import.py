@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
         try:
             seconds, laid = cpu(lambda d=data, pdf=is_pdf: read_pdf(d) if pdf else read_docx(d))
         except NotReadable as refused:
-            print(f"| {path.name} | – | {raw:.2f} | refused: {refused} | | | |")
+            shown = f"{raw:.2f}" if raw is not None else "–"
+            print(f"| {path.name} | – | {shown} | refused: {refused} | | | |")
             continue
         parsed = cpu(lambda text=laid.text: parse(text))[0]
 

@@ -228,6 +228,11 @@ def do_log_enquiry(
 def do_answer_enquiry(
     enquiry: InformalEnquiry, *, answered_on: datetime.date, answer: str, acting_user: User
 ) -> InformalEnquiry:
+    # Locked and checked: a second submission (a stale page, a double click) never replaces
+    # an answer already recorded.
+    enquiry = InformalEnquiry.objects.select_for_update(of=("self",)).get(pk=enquiry.pk)
+    if enquiry.answered_on is not None:
+        raise StepRefused(_("This enquiry already has its answer."))
     if answered_on < enquiry.sent_on:
         raise StepRefused(_("The answer cannot come before the enquiry was sent."))
     enquiry.answered_on = answered_on

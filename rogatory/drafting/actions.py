@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -316,6 +317,32 @@ def _supervisor_check(
 
 def _name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def approval_of(version: RequestVersion) -> Any:
+    """The approval line of an approved (or sent) version as its final files print it — who,
+    on whose behalf when a delegate approved, and when —, or None for a version not approved:
+    what the print view shows must be what the DOCX and PDF say."""
+    from .render.outline import Approval
+
+    if version.approved_at is None:
+        return None
+    people = {
+        u.pk: u
+        for u in User.objects.filter(
+            Q(pk=version.approved_by_id)
+            | Q(username=version.approved_for_name, authority_id=version.case.authority_id)
+        )
+    }
+    approver = people.get(version.approved_by_id)
+    principal = next(
+        (u for u in people.values() if u.get_username() == version.approved_for_name), None
+    )
+    return Approval(
+        name=_name(approver) or version.approved_by_name,
+        day=timezone.localdate(version.approved_at),
+        on_behalf_of=_name(principal) or version.approved_for_name,
+    )
 
 
 def do_approve(

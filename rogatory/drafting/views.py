@@ -38,6 +38,7 @@ from .actions import (
     UN_LANGUAGES,
     DraftNotReady,
     accepted_languages,
+    approval_of,
     checked_options,
     do_approve,
     do_finalise,
@@ -415,21 +416,6 @@ def preview(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _approval(version: RequestVersion) -> Any:
-    """The approval line's who and when for an approved (or sent) version, else None."""
-    from django.utils import timezone
-
-    from .render.outline import Approval
-
-    if version.approved_at is None:
-        return None
-    approver = User.objects.filter(pk=version.approved_by_id).first()
-    name = (approver.get_full_name() or approver.get_username()) if approver else ""
-    return Approval(
-        name=name or version.approved_by_name, day=timezone.localdate(version.approved_at)
-    )
-
-
 @login_required
 def print_version(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
     """A finalised version's stored request document, for reading and printing: marked as a
@@ -438,7 +424,7 @@ def print_version(request: HttpRequest, public_id: str, number: int) -> HttpResp
     from .render.outline import build_outline
 
     version = _version(_user(request), public_id, number)
-    outline = build_outline(version.document, _approval(version))
+    outline = build_outline(version.document, approval_of(version))
     log_case_access(request, "request.printed", version.case, version=version.number)
     return render(
         request,

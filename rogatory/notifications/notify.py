@@ -75,7 +75,11 @@ def notify(
             link = case.get_absolute_url()
         address = absolute(link, site_url) if link else ""
         values = dict(params or {})
-        transaction.on_commit(lambda: _send_now(user, event, case, values, text, address))
+        # robust: a mail server that fails must not undo what the commit kept (the caller's
+        # clean-up would otherwise run on a version already saved).
+        transaction.on_commit(
+            lambda: _send_now(user, event, case, values, text, address), robust=True
+        )
     return delivery
 
 

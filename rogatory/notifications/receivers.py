@@ -79,4 +79,4 @@ def cases_reassigned(
             ) % {"count": len(lines)}
             send_mail(subject, body, None, [officer.email])
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)

@@ -45,8 +45,19 @@ class StatusDiff:
 
 
 def read_status_list(text: str) -> tuple[list[dict[str, str]], list[str]]:
-    """The rows of an uploaded status list, and every problem found ("row N, column: ...")."""
+    """The rows of an uploaded status list, and every problem found ("row N, column: ...");
+    a file the csv module cannot read (an over-long field, a stray quote) is one problem."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_rows(reader)
+    except csv.Error as exc:
+        return [], [
+            _("The file is not a readable CSV table (line %(line)s: %(reason)s).")
+            % {"line": reader.line_num, "reason": exc}
+        ]
+
+
+def _read_rows(reader: csv.DictReader[str]) -> tuple[list[dict[str, str]], list[str]]:
     header = reader.fieldnames or []
     if sorted(header) != sorted(PARTICIPATION_COLUMNS):
         return [], [

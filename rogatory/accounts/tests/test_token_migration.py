@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
+from conftest import migrate, migrated_back
 from rogatory.accounts.models import ApiToken, credential_stamp
 from rogatory.reference.loaders import load_reference_data
 
@@ -20,23 +21,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("accounts", "0002_api_token")]
 
 
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.fixture
 def before_scopes(transactional_db: None) -> Iterator[None]:
-    latest = MigrationExecutor(
-        connection
-    ).loader.graph.leaf_nodes()  # every app: unapplying accounts unapplies what depends on it
     load_reference_data()
-    migrate(BEFORE)
-    try:
+    with migrated_back(BEFORE):
         yield
-    finally:
-        migrate(latest)
 
 
 def test_existing_tokens_keep_working_with_an_end(before_scopes: None) -> None:
@@ -58,7 +47,7 @@ def test_existing_tokens_keep_working_with_an_end(before_scopes: None) -> None:
             expires_on=expires_on,
         )
 
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate()
 
     open_ended = ApiToken.objects.select_related("user").get(name="open-ended")
     assert open_ended.scopes == ["cases:read", "cases:write"]

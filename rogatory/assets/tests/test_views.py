@@ -238,3 +238,26 @@ def test_enquiries_are_logged_with_or_without_a_request(
     enquiry.refresh_from_db()
     assert enquiry.answer == "Mr X, through a trust"
     assert "1 informal enquiry" in officer.get(case.get_absolute_url()).content.decode()
+
+
+def test_a_second_answer_never_replaces_the_first(personas: Personas) -> None:
+    """A stale page or a double click posts the answer form again: the recorded answer stays,
+    and the officer is told why."""
+    enquiry = do_log_enquiry(
+        personas.authority_a,
+        fields={
+            "network": "carin",
+            "counterpart_state": State.objects.get(pk="CH"),
+            "sent_on": datetime.date(2026, 6, 1),
+            "subject": "Beneficial owner of the account",
+        },
+        acting_user=personas.officer,
+    )
+    officer = Client()
+    officer.force_login(personas.officer)
+    answer = reverse("enquiry_answer", args=[enquiry.public_id])
+    officer.post(answer, {"answered_on": "2026-06-02", "answer": "Company Y"})
+    page = officer.post(answer, {"answered_on": "2026-06-03", "answer": "Nobody"}, follow=True)
+    enquiry.refresh_from_db()
+    assert (enquiry.answer, str(enquiry.answered_on)) == ("Company Y", "2026-06-02")
+    assert "already has its answer" in page.content.decode()

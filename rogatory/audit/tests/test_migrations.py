@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from conftest import migrate, migrated_back
 from rogatory.audit.actions import record
 from rogatory.audit.chain import GENESIS_HASH
 from rogatory.audit.models import AuditChainHead, AuditEntry
@@ -21,23 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("audit", "0001_initial")]
 
 
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.fixture
 def before_the_chain(transactional_db: None) -> Iterator[None]:
     """Audit migrated back to 0001 for the test, forward to the latest afterwards."""
-    latest = MigrationExecutor(
-        connection
-    ).loader.graph.leaf_nodes()  # every app: unapplying audit unapplies what depends on it
-    migrate(BEFORE)
-    try:
+    with migrated_back(BEFORE):
         yield
-    finally:
-        migrate(latest)
 
 
 def test_existing_entries_are_chained_in_time_order(
@@ -76,7 +65,7 @@ def test_existing_entries_are_chained_in_time_order(
         )
         ids.append(entry.pk)
 
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate()
 
     expected_order = [ids[2], ids[1], ids[3], ids[4], ids[5], ids[0]]
     chained = list(AuditEntry.objects.order_by("sequence").values_list("id", "sequence"))
@@ -94,7 +83,7 @@ def test_existing_entries_are_chained_in_time_order(
 def test_an_empty_trail_gets_an_empty_head(before_the_chain: None) -> None:
     old_apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     assert not old_apps.get_model("audit", "AuditEntry").objects.exists()
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate()
     head = AuditChainHead.objects.get()
     assert (head.sequence, head.hash) == (0, GENESIS_HASH)
     assert verify_chain().ok

@@ -207,6 +207,27 @@ def test_a_delegate_approves_on_behalf_of_the_addressee(
     assert event.describe() == ("version 1 approved by second_supervisor on behalf of supervisor_a")
 
 
+def test_the_print_view_names_the_delegate_and_the_supervisor_as_the_files_do(
+    personas: Personas, second: User
+) -> None:
+    """The print view of a version a delegate approved prints the same approval line as its
+    DOCX and PDF: both people, by their full names."""
+    from django.test import Client
+    from django.urls import reverse
+
+    delegate(personas.supervisor, second)
+    case = a_draft(personas)
+    version = do_finalise(
+        case, language="en", acting_user=personas.officer, addressed_to=personas.supervisor
+    )
+    do_approve(version, acting_user=second)
+    client = Client()
+    client.force_login(personas.officer)
+    page = client.get(reverse("drafting_print", args=[case.public_id, version.number]))
+    text = " ".join(page.content.decode().split())
+    assert "Second Tester" in text and "on behalf of Supervisor Tester" in text
+
+
 def test_the_approval_line_of_a_delegate_in_french_and_arabic(
     personas: Personas, second: User
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from conftest import migrate, migrated_back
 from rogatory.knowledge.models import Citation, KnowledgeDocument
 
 # Migrating back and forth needs schema changes outside a test transaction.
@@ -18,22 +19,10 @@ BEFORE = [("knowledge", "0004_provision_iccs_provenance")]
 AFTER = [("knowledge", "0005_document_work")]
 
 
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.fixture
 def before_works(transactional_db: None) -> Iterator[None]:
-    latest = MigrationExecutor(
-        connection
-    ).loader.graph.leaf_nodes()  # every app: unapplying knowledge unapplies what depends on it
-    migrate(BEFORE)
-    try:
+    with migrated_back(BEFORE):
         yield
-    finally:
-        migrate(latest)
 
 
 def test_stored_documents_and_citations_are_keyed(before_works: None) -> None:

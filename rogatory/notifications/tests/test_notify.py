@@ -167,3 +167,46 @@ def test_a_message_from_the_other_state_goes_to_the_officer_s_digest(
         Event.EXCHANGE_RECEIVED,
         case,
     )
+
+
+def test_a_strictly_confidential_request_is_named_by_its_reference_only(
+    personas: Personas,
+    make_case: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """An e-mail leaves the platform: for a strictly confidential request it gives the
+    reference, never the subject (as the reassignment notice does)."""
+    from conftest import make_user
+    from rogatory.accounts.models import Role
+
+    other = make_user("other_officer", Role.OFFICER, personas.authority_a)
+    case = make_case(officer=personas.officer, confidentiality="strict", subject="Minister X")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_assign_officer(case, other, acting_user=personas.authority_admin)
+    (sent,) = mail.outbox
+    assert case.our_reference in sent.body and "Minister X" not in f"{sent.body} {sent.subject}"
+
+
+def test_a_failing_mail_server_does_not_undo_the_step(
+    personas: Personas,
+    make_case: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The e-mail goes after the commit; when the mail server fails, the step stays done and
+    the error does not reach the caller (whose clean-up would remove kept files)."""
+    from conftest import make_user
+    from rogatory.accounts.models import Role
+    from rogatory.notifications import notify
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(notify, "send_mail", broken)
+    other = make_user("other_officer", Role.OFFICER, personas.authority_a)
+    case = make_case(officer=personas.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_assign_officer(case, other, acting_user=personas.authority_admin)
+    case.refresh_from_db()
+    assert case.officer == other

@@ -107,6 +107,20 @@ def test_bad_list_changes_nothing_and_names_every_problem(
     assert "The columns must be those of participation.csv" in wrong.content.decode()
 
 
+def test_a_file_the_csv_reader_refuses_is_a_problem_not_a_server_error(
+    client: Client, personas: Personas
+) -> None:
+    """A field over the csv module's limit (131,072 characters) fits under the 5 MB upload
+    limit: it is named as a problem, nothing is stored, never a 500."""
+    client.force_login(personas.site_admin)
+    header = ",".join(PARTICIPATION_COLUMNS)
+    text = header + "\nuncac,FR," + "x" * 200_000 + "\n"
+    response = upload(client, text)
+    assert response.status_code == 400
+    assert "not a readable CSV table" in response.content.decode()
+    assert not StatusListImport.objects.exists()
+
+
 def test_only_site_administrators(client: Client, personas: Personas) -> None:
     client.force_login(personas.authority_admin)
     assert client.get(URL).status_code == 403
