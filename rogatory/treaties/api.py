@@ -469,7 +469,10 @@ def dual_criminality(
         if measure not in MeasureType.values:
             raise _invalid("measure", _("Unknown measure: %(code)s") % {"code": measure})
     on = query.date or timezone.localdate()
-    data = DualData.load([requesting.iso2, requested.iso2])
+    # Profiles' per-measure requirements are for logged-in users, as in the directory.
+    data = DualData.load(
+        [requesting.iso2, requested.iso2], with_profiles=request.user.is_authenticated
+    )
     answer = assess(
         requesting.iso2,
         requested.iso2,

@@ -271,7 +271,9 @@ class DualData:
     profiles: dict[tuple[str, str], str]  # (state, directory measure) -> DualCriminality
 
     @classmethod
-    def load(cls, states: Iterable[str] | None = None) -> DualData:
+    def load(cls, states: Iterable[str] | None = None, *, with_profiles: bool = True) -> DualData:
+        """``with_profiles=False`` leaves out what directory profiles say per measure: the
+        directory shows those to logged-in users only, so an answer to the public must not."""
         from rogatory.directory.models import MeasureRequirement
         from rogatory.knowledge.models import DocumentKind, Provision
 
@@ -305,12 +307,16 @@ class DualData:
                     verified_on=p.iccs_verified_on,
                 )
             )
-        profiles = {
-            (state, measure): value
-            for state, measure, value in requirements.values_list(
-                "profile__state", "measure", "dual_criminality"
-            )
-        }
+        profiles = (
+            {
+                (state, measure): value
+                for state, measure, value in requirements.values_list(
+                    "profile__state", "measure", "dual_criminality"
+                )
+            }
+            if with_profiles
+            else {}
+        )
         return cls(provisions, profiles)
 
 
@@ -671,10 +677,10 @@ class Shown:
     answer: DualAnswer
 
 
-def finder_dual_answers(answer: Any, measure: str) -> list[Shown]:
+def finder_dual_answers(answer: Any, measure: str, *, with_profiles: bool = True) -> list[Shown]:
     """The finder's answers: one per possible basis, and one without a treaty."""
     requesting, requested = answer.requesting.iso2, answer.requested.iso2
-    data = DualData.load([requesting, requested])
+    data = DualData.load([requesting, requested], with_profiles=with_profiles)
     shown = []
     bases = [(b.instrument.code, str(b.instrument)) for b in answer.applicable]
     bases.append((None, str(_("No treaty (reciprocity or domestic law)"))))

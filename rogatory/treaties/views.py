@@ -122,7 +122,11 @@ def legal_basis(request: HttpRequest) -> HttpResponse:
         )
         context["answer"] = answer
         if data["iccs"] is not None:
-            context["dual_answers"] = finder_dual_answers(answer, data.get("measure") or "")
+            context["dual_answers"] = finder_dual_answers(
+                answer,
+                data.get("measure") or "",
+                with_profiles=request.user.is_authenticated,
+            )
         context["requested_profile"] = (
             CountryProfile.objects.filter(state=data["requested"])
             .prefetch_related(

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import Personas
 from rogatory.directory.models import CountryProfile, MeasureRequirement
 from rogatory.knowledge.importing import import_path
 from rogatory.treaties.dual import DualData, Outcome, assess, rules
@@ -157,6 +158,31 @@ def test_not_required_by_the_requested_states_profile(laws: DualData) -> None:
     assert _ids(answer)[0] == "profile_not_required"
     assert "Morocco" in answer.reasons[0].text
     assert _ask(data, "MA", ["07041"], measures=["bank_records"]).outcome == Outcome.NOT_SHOWN
+
+
+def test_the_public_is_not_told_what_profiles_say_per_measure(
+    client: Client, personas: Personas
+) -> None:
+    """The directory shows a profile's per-measure requirements to logged-in users only: the
+    public API answer does not rest on them; a logged-in user's does."""
+    profile = CountryProfile.objects.get_or_create(state_id="MA")[0]
+    MeasureRequirement.objects.filter(profile=profile).delete()
+    MeasureRequirement.objects.create(
+        profile=profile, measure="witness_testimony", dual_criminality="not_required"
+    )
+    query = {
+        "requesting": "FR",
+        "requested": "MA",
+        "basis": "",
+        "kind": "mla",
+        "iccs": "07041",
+        "measure": "taking_evidence",
+        "date": "2026-11-01",
+    }
+    assert client.get(URL, query).json()["outcome"] == "not_shown"
+    assert not DualData.load(["MA"], with_profiles=False).profiles
+    client.force_login(personas.officer)
+    assert client.get(URL, query).json()["outcome"] == "not_required"
 
 
 def test_thresholds_per_basis() -> None:
