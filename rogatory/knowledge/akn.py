@@ -24,6 +24,12 @@ Choices (AKN4UN guidelines, https://unsceb-hlcm.github.io/, where they say somet
   attribute group, ``anyAttribute namespace="##other"``); that is what makes the round trip
   exact. Citation IRIs to other UN documents carry no date (the text does not give it), so they
   are references, not complete work IRIs.
+* A report's headings are ``<hcontainer name="heading">`` in reading order with their rank
+  (``rog:level``: 1 chapter, 2 section, 3 lower); the draft resolutions and decisions a report
+  carries are ``<components>/<component eId="cmp_N">`` after the attachments, each a
+  ``<statement name="draftResolution|draftDecision|resolution">`` of its own (title, opening,
+  preamble, operative paragraphs with their verbs, closing), citable by its eId; ``rog:after``
+  says how many of the report's paragraphs come before it (decision 0039).
 
 The schema is the official ``akomantoso30.xsd`` shipped in the ``cobalt`` package
 (Laws.Africa), loaded from the installed package.
@@ -50,6 +56,7 @@ from rogatory.knowledge.untext import (
     DocumentKind,
     Footnote,
     Paragraph,
+    Part,
     UnDocument,
 )
 
@@ -420,6 +427,8 @@ def _body_paragraph(parent: Any, para: Paragraph, prefix: str, ids: _Ids, aside:
     if para.kind == "heading":
         elem = _sub(parent, "hcontainer", name="heading")
         elem.set("eId", ids.make(f"{prefix}hcontainer_{len(parent)}"))
+        if para.level:
+            elem.set(_R + "level", str(para.level))
     else:
         elem = _sub(parent, "paragraph")
         number = re.sub(r"[^0-9a-z]+", "_", (para.number or "").lower()).strip("_")
@@ -441,10 +450,10 @@ def _body_paragraph(parent: Any, para: Paragraph, prefix: str, ids: _Ids, aside:
 
 
 def _loose_paragraph(
-    parent: Any, para: Paragraph, role: str, n: int, ids: _Ids, aside: Any
+    parent: Any, para: Paragraph, role: str, n: int, ids: _Ids, aside: Any, prefix: str = ""
 ) -> None:
     """A preambular or front paragraph: a <p> (class says its role; a number rides along)."""
-    eid = ids.make(f"{role}__p_{n}")
+    eid = ids.make(f"{prefix}{role}__p_{n}")
     p = _marked_p(
         parent,
         "p",
@@ -623,6 +632,11 @@ def _to_akn(doc: UnDocument, generated: str | None) -> bytes:
         for n, annex in enumerate(doc.annexes, 1):
             _annex(attachments, annex, n, doc, actor, work, aside, generated)
 
+    if doc.parts:
+        components = _sub(main, "components", eId=ids.make("cmps"))
+        for n, part in enumerate(doc.parts, 1):
+            _part(components, part, n, doc, actor, work, ids, aside, generated)
+
     if len(notes):
         meta.append(notes)
     if len(aside):
@@ -655,6 +669,51 @@ def _annex(
         _body_paragraph(body, para, prefix, ids, aside)
     if not len(body):
         _sub(body, "p", **{"class": "empty"})
+
+
+def _part(
+    components: Any,
+    part: Part,
+    n: int,
+    doc: UnDocument,
+    actor: str,
+    work: str,
+    ids: _Ids,
+    aside: Any,
+    generated: str | None,
+) -> None:
+    """A draft resolution or decision printed in a report: a component of its own."""
+    eid = ids.make(f"cmp_{n}")
+    prefix = f"{eid}__"
+    component = _sub(components, "component", eId=eid)
+    component.set(_R + "after", str(part.after))
+    name = f"draft{part.kind.capitalize()}" if part.draft else part.kind
+    statement = _sub(component, "statement", name=name)
+    _meta(statement, work, f"!{eid}", doc, actor, generated)
+    preface = _sub(statement, "preface")
+    p = _sub(preface, "p", **{"class": "heading"})
+    if part.number is not None:
+        _sub(p, "docNumber", part.heading)
+    else:
+        p.text = part.heading
+    if part.title is not None:
+        p = _sub(preface, "p", **{"class": "title"})
+        _sub(p, "docTitle", part.title)
+    for i, para in enumerate(part.front, 1):
+        _loose_paragraph(preface, para, "front", i, ids, aside, prefix)
+    if part.preamble:
+        preamble = _sub(statement, "preamble")
+        for i, para in enumerate(part.preamble, 1):
+            _loose_paragraph(preamble, para, "preamble", i, ids, aside, prefix)
+    body = _sub(statement, "mainBody")
+    for para in part.operative:
+        _body_paragraph(body, para, prefix, ids, aside)
+    if not len(body):
+        _sub(body, "p", **{"class": "empty"})
+    if part.closing:
+        conclusions = _sub(statement, "conclusions")
+        for text in part.closing:
+            _sub(conclusions, "p", text, **{"class": "closing"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -804,9 +863,63 @@ class _Reader:
                     kind="heading" if heading else "paragraph",
                     footnotes=read.footnotes,
                     citations=read.citations,
+                    level=_int(elem.get(_R + "level"), elem) if heading else 0,
                 )
             )
         return tuple(paragraphs)
+
+    def part(self, component: Any) -> Part | None:
+        statement = component.find(_A + "statement")
+        if statement is None:
+            return None
+        name = statement.get("name") or "draftResolution"
+        preface = statement.find(_A + "preface")
+        heading = title = None
+        number: str | None = None
+        front: list[Paragraph] = []
+        for p in preface if preface is not None else ():
+            role = (p.get("class") or "").split()
+            if "front" in role:
+                front.append(self.loose(p))
+            elif role[:1] == ["heading"]:
+                heading = _text(p)
+                if p.find(_A + "docNumber") is not None:
+                    number = heading
+            elif role[:1] == ["title"]:
+                title = _text(p)
+        preamble_elem = statement.find(_A + "preamble")
+        preamble = tuple(
+            self.loose(p)
+            for p in (preamble_elem if preamble_elem is not None else ())
+            if _local(p.tag) == "p"
+        )
+        body = statement.find(_A + "mainBody")
+        conclusions = statement.find(_A + "conclusions")
+        return Part(
+            kind=(
+                "decision"
+                if name.lower().endswith("decision")
+                else "declaration"
+                if name == "declaration"
+                else "resolution"
+            ),
+            heading=heading or "",
+            title=title,
+            number=number,
+            draft=name.startswith("draft"),
+            front=tuple(front),
+            preamble=preamble,
+            operative=self.body(body) if body is not None else (),
+            closing=tuple(_text(p) or "" for p in (conclusions if conclusions is not None else ())),
+            after=_int(component.get(_R + "after"), component),
+        )
+
+
+def _int(value: str | None, elem: Any) -> int:
+    try:
+        return int(value) if value is not None else 0
+    except ValueError:
+        raise AknError(f"Bad number {value!r} (line {elem.sourceline}).") from None
 
 
 def _aside(meta: Any) -> dict[str, list[tuple[int, Citation]]]:
@@ -905,6 +1018,11 @@ def from_akn(data: bytes) -> UnDocument:
                 paragraphs=reader.body(body) if body is not None else (),
             )
         )
+    parts = [
+        part
+        for component in main.findall(f"{_A}components/{_A}component")
+        if (part := reader.part(component)) is not None
+    ]
     return UnDocument(
         kind=kind,
         language=language,
@@ -924,4 +1042,5 @@ def from_akn(data: bytes) -> UnDocument:
         annexes=tuple(annexes),
         closing=closing,
         unattached_footnotes=tuple(unattached),
+        parts=tuple(parts),
     )

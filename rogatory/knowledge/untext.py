@@ -30,6 +30,7 @@ VERBS_FILE = Path(__file__).with_name("untext_verbs.toml")
 CitationKind = Literal["resolution", "decision", "document_symbol", "treaty", "date"]
 ParagraphKind = Literal["paragraph", "heading"]
 DocumentKind = Literal["resolution", "report", "treaty"]
+PartKind = Literal["resolution", "decision", "declaration"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -60,6 +61,43 @@ class Paragraph:
     kind: ParagraphKind = "paragraph"
     footnotes: tuple[Footnote, ...] = ()
     citations: tuple[Citation, ...] = ()
+    # A heading's rank in a report (decision 0039): 1 a chapter ("I.", "Chapter I", "第一章",
+    # "الفصل الأول"), 2 a section ("A.", "ألف-"), 3 any other heading; 0 for a paragraph.
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Part:
+    """A draft resolution or decision, or a resolution adopted by the body, printed in a
+    report ("Draft resolution I", "决议草案一", "329 (XXX) …"): a document part of its own,
+    whose operative paragraphs are numbered from 1 and carry their verbs."""
+
+    kind: PartKind
+    heading: str  # "Draft resolution I", "مشروع القرار الأول", "329 (XXX)", a declaration's title
+    title: str | None
+    number: str | None = None  # "329 (XXX)" when adopted and numbered
+    draft: bool = True
+    front: tuple[Paragraph, ...] = ()  # the opening: "The Economic and Social Council,"
+    preamble: tuple[Paragraph, ...] = ()
+    operative: tuple[Paragraph, ...] = ()
+    closing: tuple[str, ...] = ()  # "7th plenary meeting", "28 June 2018"
+    after: int = 0  # how many of the report's paragraphs (``operative``) come before it
+
+    def paragraphs(self) -> Iterable[Paragraph]:
+        yield from self.front
+        yield from self.preamble
+        yield from self.operative
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter, section or lower heading of a report, with the paragraphs under it (down to
+    the next heading of the same or a higher rank; lower headings are sections within)."""
+
+    level: int
+    heading: Paragraph
+    paragraphs: tuple[Paragraph, ...]
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,14 +127,27 @@ class UnDocument:
     annexes: tuple[Annex, ...] = ()
     closing: tuple[str, ...] = ()  # "2021年12月16日", "第53次全体会议"
     unattached_footnotes: tuple[Footnote, ...] = ()
+    # Draft resolutions and decisions printed in a report, each a part of its own (their
+    # paragraphs are not in ``operative``); ``Part.after`` places each in reading order.
+    parts: tuple[Part, ...] = ()
 
     def paragraphs(self) -> Iterable[Paragraph]:
-        """Every paragraph, in reading order (annex paragraphs included)."""
+        """Every paragraph, in reading order (embedded parts' and annexes' included)."""
         yield from self.front
         yield from self.preamble
-        yield from self.operative
+        done = 0
+        for part in self.parts:
+            yield from self.operative[done : part.after]
+            done = max(done, part.after)
+            yield from part.paragraphs()
+        yield from self.operative[done:]
         for annex in self.annexes:
             yield from annex.paragraphs
+
+    def sections(self) -> tuple[Section, ...]:
+        """The report's outline: its chapters, sections within them and lower headings, each
+        with the paragraphs under it. Paragraphs before the first heading are not in it."""
+        return _outline(list(self.operative), 1)
 
     def footnotes(self) -> list[Footnote]:
         attached = [note for paragraph in self.paragraphs() for note in paragraph.footnotes]
@@ -381,8 +432,19 @@ PLAIN_NOTE = re.compile(r"^\s*(?P<marker>\d{1,3}|\*)\s+(?P<text>\S.*?)\s*$")
 ASTERISK_NOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*?)\s*$")
 
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+# Bold as the extraction marks it: "**text**" around something that is not a space.
+BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 TITLE_LINE = re.compile(rf"^\s*(?P<number>{NUMBER})\.\s*(?P<title>\S.*?)\s*$")
-PARAGRAPH_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:\.|\s-)\s*(?=\S)")
+PARAGRAPH_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:\.|\s-|-(?=\s))\s*(?=\S)")
+# A budget section's paragraph numbers carry the section's: "16.1", "16.2" (reports only).
+DOTTED_NUMBER = re.compile(r"^\s*(?P<prefix>\d{1,3})\.(?P<n>\d{1,3})\s+(?=\S)")
+# A sub-item of a report's paragraph: "(a)", "(ii)", "（一）", Arabic "(أ)" (or mirrored ")أ(").
+SUB_ITEM = re.compile(
+    r"^\s*(?:[(（](?P<n>[a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|[\u0621-\u064a]{1,2})[)）]"
+    r"|\)(?P<m>[a-z]{1,2}|[ivxl]{1,5}|[\u0621-\u064a]{1,2})\()\s*(?=\S)"
+)
+# An Arabic paragraph number printed "1-" and extracted in visual order ("-1 نحن").
+ARABIC_NUMBER_REVERSED = re.compile(r"^(\s*)-(\d{1,3})\s+(?=[\u0600-\u06ff])")
 HEADING_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+|[A-Z]|[IVXL]+)\s*[.、]\s*\S")
 SESSION_LINE = re.compile(
     r"^\s*(?:第.+届(?:特别)?会议|\d{4}\s*年(?:.*)?届会|.+\bsession|.+\bsesión|.+\bсессия|الدورة.+)\s*$",
@@ -441,7 +503,10 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
     lines = [_clean_markup(line) for line in text.splitlines()]
     symbols = _standalone_symbols(lines)
     lines, notes = _lift_footnotes(lines)
-    pieces = [line.strip() for line in lines if line.strip() and not _is_furniture(line)]
+    running = _running_symbols(lines, symbols)
+    pieces = [line.strip() for line in lines if line.strip() and not _is_furniture(line, running)]
+    if lang == "ar":
+        pieces = [ARABIC_NUMBER_REVERSED.sub(r"\1\2- ", piece) for piece in pieces]
     pieces, closing = _split_closing(pieces)
     title_at = _find_title(pieces)
     if title_at is None:
@@ -474,6 +539,12 @@ def _recite(document: UnDocument, lang: str, organ: Organ) -> UnDocument:
         preamble=again(document.preamble),
         operative=again(document.operative),
         annexes=tuple(replace(a, paragraphs=again(a.paragraphs)) for a in document.annexes),
+        parts=tuple(
+            replace(
+                p, front=again(p.front), preamble=again(p.preamble), operative=again(p.operative)
+            )
+            for p in document.parts
+        ),
     )
 
 
@@ -508,12 +579,34 @@ def _latin_language(text: str) -> str:
 
 
 def _clean_markup(line: str) -> str:
-    """Drop Markdown left by the extraction: **bold** and [text](#) links."""
-    return MARKDOWN_LINK.sub(r"\1", line).replace("**", "").rstrip()
+    """Drop Markdown left by the extraction: **bold** and [text](#) links. Only paired bold
+    marks around text go: a lone "**" is a footnote marker ("the report**", "** A/81/50.")."""
+    return BOLD.sub(r"\1", MARKDOWN_LINK.sub(r"\1", line)).rstrip()
 
 
-def _is_furniture(line: str) -> bool:
-    return any(pattern.match(line) for pattern in FURNITURE) or bool(STANDALONE_SYMBOL.match(line))
+def _is_furniture(line: str, running: frozenset[str] | None = None) -> bool:
+    """Page furniture. A symbol alone on its line is furniture when it is the running header
+    or printed on the cover (``running``: decision 0039); elsewhere (an annex's list of
+    documents, a table row) it is text. Without ``running``, every lone symbol is dropped."""
+    if any(pattern.match(line) for pattern in FURNITURE):
+        return True
+    symbol = STANDALONE_SYMBOL.match(line)
+    if symbol is None:
+        return False
+    return running is None or _symbol_form(symbol["symbol"]) in running
+
+
+def _running_symbols(lines: Sequence[str], symbols: Sequence[str]) -> frozenset[str]:
+    """The symbols alone on a line that are page furniture: those printed on the cover (the
+    first 15 non-empty lines) and those repeated (the running header on every page)."""
+    cover = [line for line in lines if line.strip()][:15]
+    counts = Counter(symbols)
+    found = {s for s, n in counts.items() if n > 1 or s == _most_common(symbols)}
+    for line in cover:
+        match = STANDALONE_SYMBOL.match(line)
+        if match:
+            found.add(_symbol_form(match["symbol"]))
+    return frozenset(found)
 
 
 def _standalone_symbols(lines: Sequence[str]) -> list[str]:
@@ -689,38 +782,419 @@ def _parse_annexes(pieces: Sequence[str], lang: str) -> list[Annex]:
 
 
 def _parse_report(pieces: list[str], lang: str) -> UnDocument:
-    report_at = next((i for i, p in enumerate(pieces[:20]) if REPORT_LINE.match(p)), None)
-    agenda_title: str | None = None
-    title: str | None = None
-    if report_at is not None:
-        before = pieces[:report_at]
-        if len(before) >= 2:
-            agenda_title, before = before[0], before[1:]
-        title = _join_all(before) or None
-    start = report_at + 1 if report_at is not None else 0
-    body_at = next(
-        (i for i in range(start, len(pieces)) if _starts_report_body(pieces[i])), len(pieces)
-    )
-    front = _assemble(pieces[start:body_at], lang, numbered=False)
-    body = _assemble(pieces[body_at:], lang, numbered=True, headings=True, wrapped=True)
+    """A report: its cover (symbol lines aside: session, agenda item, distribution date,
+    title), its front matter (summary, contents), then its body of chapters, sections and
+    numbered paragraphs, with the draft resolutions and decisions it carries lifted out as
+    parts of their own (decision 0039)."""
+    body_at = _report_body_start(pieces)
+    cover = _report_cover(pieces, body_at)
+    rest = pieces[body_at:]
+    annex_at = next((i for i, p in enumerate(rest) if ANNEX_LINE.match(p)), len(rest))
+    body_pieces, raw_parts = _split_parts(rest[:annex_at], lang)
+    front = _assemble(pieces[cover.end : body_at], lang, numbered=False)
+    drafts = _assemble(body_pieces, lang, numbered=True, headings=True, wrapped=True)
+    body: list[Paragraph] = []
+    parts: list[Part] = []
+    for paragraph in drafts:
+        marker = PART_SENTINEL.fullmatch(paragraph.text)
+        if marker:
+            parts.append(replace(raw_parts[int(marker[1])], after=len(body)))
+        elif paragraph.kind == "heading":
+            body.append(replace(paragraph, level=_heading_level(paragraph.text)))
+        else:
+            body.append(paragraph)
     return UnDocument(
         kind="report",
         language=lang,
         symbol=None,
         number=None,
         body=None,
-        date=None,
-        title=title,
-        agenda_title=agenda_title,
-        header=tuple(pieces[:start]),
+        date=cover.date,
+        title=cover.title,
+        session=cover.session,
+        agenda_item=cover.agenda_item,
+        agenda_title=cover.agenda_title,
+        header=tuple(pieces[: cover.end]),
         front=tuple(front),
         operative=tuple(body),
+        annexes=tuple(_parse_annexes(rest[annex_at:], lang)),
+        parts=tuple(parts),
     )
+
+
+# The report's cover: lines that say where the document comes from, not what it is called.
+COVER_LINE = re.compile(
+    r"^\s*(?:United Nations|UNITED NATIONS|Nations Unies|NATIONS UNIES|Naciones Unidas|"
+    r"Организация Объединенных Наций|الأمم المتحدة|联合国|Distr\..*|Distr|LIMITED|GENERAL|"
+    r"RESTRICTED|Limited|General|Restricted|ENGLISH|FRENCH|SPANISH|RUSSIAN|ARABIC|CHINESE|"
+    r"ORIGINAL\b.*|Original\b.*|[AES]|ECONOMIC AND SOCIAL|COUNCIL|Council|"
+    r"(?:The\s+)?(?:General Assembly|Security Council|Economic and Social Council)|"
+    r"Assemblée générale|Conseil de sécurité|Conseil économique et social|Asamblea General|"
+    r"Consejo de Seguridad|Consejo Económico y Social|Генеральная Ассамблея|Совет Безопасности|"
+    r"Экономический и Социальный Совет|الجمعية العامة|مجلس الأمن|المجلس الاقتصادي والاجتماعي|"
+    r"大会|安全理事会|经济及社会理事会)\s*$"
+)
+# An agenda line on a cover: "Agenda item 108", "Items 138 and 139 of the preliminary list",
+# "Item 3 of the provisional agenda", "Point 3 de l'ordre du jour provisoire", "临时议程项目 3".
+COVER_AGENDA = re.compile(
+    r"^\s*(?:(?:Agenda items?|Items?|Points?|Temas?|Пункты?|البندان|البنود|البند)\s+"
+    r"(?P<item>[\w().]+(?:\s*(?:,|and|et|y|и|و)\s*[\w().]+)*)\s*"
+    r"(?:(?:of the|de l['’]|de la|del|de los|из)?\s*[\w'’ ]{0,40}|من جدول الأعمال.*)|"
+    r"(?:临时议程|议程|暂定项目清单)项目\s*(?P<zh>\S+))\s*\**\s*$",
+    re.IGNORECASE,
+)
+COVER_SESSION = re.compile(
+    r"^\s*(?:\S+\s+){0,3}(?:session|sesión|сессия)\b.{0,60}$|^\s*(?:La\s+)?\S+\s+session\b",
+    re.IGNORECASE,
+)
+# Where the cover ends: the summary, the contents, a note.
+COVER_END = re.compile(
+    r"^\s*(?:Summary|Résumé|Resumen|Резюме|موجز|摘要|Contents|CONTENTS|Table des matières|"
+    r"TABLE DES MATIÈRES|Índice|ÍNDICE|Содержание|المحتويات|目录|NOTE|Note)\s*$"
+)
+REPORT_TITLE = re.compile(r"^\s*(?:report|rapport|informe|доклад|تقرير)\b|报告", re.IGNORECASE)
+
+
+@dataclass
+class _Cover:
+    end: int = 0  # where the front matter starts
+    title: str | None = None
+    session: str | None = None
+    agenda_item: str | None = None
+    agenda_title: str | None = None
+    date: datetime.date | None = None
+
+
+def _report_cover(pieces: Sequence[str], body_at: int) -> _Cover:
+    """Session, agenda item, distribution date and title from a report's cover."""
+    report_at = next((i for i, p in enumerate(pieces[:20]) if REPORT_LINE.match(p)), None)
+    limit = min(body_at, 30)
+    stop = next((i for i in range(limit) if COVER_END.match(pieces[i])), limit)
+    if report_at is not None:
+        stop = min(stop, report_at)
+    cover = _Cover(end=report_at + 1 if report_at is not None else 0)
+    agenda_at: int | None = None
+    kept: list[int] = []  # lines that may be the agenda's title or the document's
+    for index in range(stop):
+        piece = pieces[index]
+        agenda = COVER_AGENDA.match(piece) or AGENDA_LINE.match(piece)
+        session = SESSION_LINE.match(piece) or COVER_SESSION.match(piece)
+        if cover.session is None and session and not REPORT_TITLE.search(piece):
+            cover.session = piece
+        elif agenda and agenda_at is None:
+            agenda_at = index
+            cover.agenda_item = next((g for g in agenda.groups() if g), None)
+        elif _is_date_only(piece):
+            if cover.date is None:
+                cover.date = datetime.date.fromisoformat(list(_find_dates(piece))[0][2])
+        elif not COVER_LINE.match(piece):
+            kept.append(index)
+    if report_at is not None:
+        # The title is printed just above "Report of the Secretary-General"; the agenda's
+        # title above it (or, where the extraction begins there, its first line).
+        title: list[int] = []
+        for index in reversed(kept):
+            if title and index != title[0] - 1:
+                break
+            title.insert(0, index)
+        between = [i for i in kept if agenda_at is not None and agenda_at < i < title[0]]
+        if between:
+            cover.agenda_title = _join_all(pieces[i] for i in between)
+        elif agenda_at is None and len(title) >= 2 and title[0] == 0:
+            cover.agenda_title = pieces[title.pop(0)]
+        cover.title = _join_all(pieces[i] for i in title) or None
+        return cover
+    after = [i for i in kept if agenda_at is not None and i > agenda_at]
+    if after:
+        # One line of agenda title per item ("Items 138 and 139": two), then the title.
+        items = max(1, len(re.findall(r"\d+", cover.agenda_item or "")))
+        own = after[items:] or after[-1:]
+        cover.agenda_title = _join_all(pieces[i] for i in after[:items]) or None
+        cover.title = _join_all(pieces[i] for i in own) or None
+    else:
+        named = next((i for i in kept if REPORT_TITLE.search(pieces[i])), None)
+        if named is not None:
+            lines = [named - 1, named] if named - 1 in kept else [named]
+            cover.title = _join_all(pieces[i] for i in lines)
+    cover.end = stop if (cover.title or cover.session or cover.agenda_item) else 0
+    return cover
+
+
+def _report_body_start(pieces: Sequence[str]) -> int:
+    """Where a report's body begins: at its paragraph 1, and the headings just above it
+    ("I. Introduction", "INTRODUCTION"); a contents line ("Introduction ..... 1-2") is not
+    one. Without a paragraph 1, at the first enumerated heading, as before."""
+    first = next(
+        (
+            i
+            for i, piece in enumerate(pieces)
+            if (number := DOTTED_NUMBER.match(piece) or PARAGRAPH_NUMBER.match(piece))
+            and number["n"] == "1"
+            and not CONTENTS_LINE.search(piece)
+        ),
+        None,
+    )
+    if first is None:
+        return next((i for i, p in enumerate(pieces) if _starts_report_body(p)), len(pieces))
+    start = first
+    while (
+        start > 0
+        and first - start < 3
+        and _looks_like_heading(pieces[start - 1])
+        and (_heading_level(pieces[start - 1]) < 3 or INTRODUCTION.match(pieces[start - 1]))
+        and not CONTENTS_LINE.search(pieces[start - 1])
+        and not COVER_END.match(pieces[start - 1])
+        and not _is_bare_number(pieces[start - 1])
+    ):
+        start -= 1
+    return start
+
+
+INTRODUCTION = re.compile(
+    r"^\s*(?:Introduction|INTRODUCTION|Introducción|INTRODUCCIÓN|Введение|ВВЕДЕНИЕ|مقدمة|"
+    r"导言|引言)\s*$"
+)
 
 
 def _starts_report_body(piece: str) -> bool:
     number = PARAGRAPH_NUMBER.match(piece)
     return bool(HEADING_ENUMERATOR.match(piece) or (number and number["n"] == "1"))
+
+
+# --------------------------------------------------------------------------------------------
+# Report structure: heading ranks, parts embedded in a report
+
+CHAPTER_HEADING = re.compile(
+    r"^\s*(?:[IVXL]+\s*[.\-–]\s*\S|(?:Chapter|CHAPTER|Chapitre|CHAPITRE|Capítulo|CAPÍTULO|Глава|"
+    r"ГЛАВА)\s+[IVXL\d]+\b|第[一二三四五六七八九十百]+章|[一二三四五六七八九十]+\s*[.、]\s*\S|"
+    r"الفصل\s+\S+)"
+)
+SECTION_HEADING = re.compile(
+    r"^\s*(?:[A-Z]\s*[.\-–]\s*\S|[（(][一二三四五六七八九十]+[）)]|"
+    r"(?:ألف|باء|جيم|دال|هاء|واو|زاي|حاء|طاء|ياء)\s*[-–.]\s*\S)"
+)
+# Contents: a line with leader dots, or ending in paragraph and page numbers.
+CONTENTS_LINE = re.compile(r"(?:\.\s?){5,}|…{3,}|\s\d{1,3}[-–]\d{1,3}\s+\d{1,3}\s*$")
+BARE_NUMBER = re.compile(r"^\s*[-–—]?\s*(?:\d{1,4}|[ivxlIVXL]{1,6})\s*[-–—]?\s*$")
+# A name and a country or role in brackets: a list of speakers or officers, not a heading.
+NAME_IN_BRACKETS = re.compile(r"^[^()（）]{1,60}[(（][^()（）]{2,60}[)）]$")
+# The heading of an embedded draft: "Draft resolution I", "Projet de décision II",
+# "Proyecto de resolución", "Проект резолюции I", "مشروع القرار الأول", "决议草案一".
+DRAFT_HEADING = re.compile(
+    r"^\s*(?P<head>(?:Draft\s+(?P<en>resolution|decision)|Projet\s+de\s+(?P<fr>résolution|décision)"
+    r"|Proyecto\s+de\s+(?P<es>resolución|decisión)|Проект\s+(?P<ru>резолюции|решения)"
+    r"|مشروع\s+(?P<ar>القرار|المقرر|قرار|مقرر))(?:\s+(?:[IVXL]+|\d+|[A-Z]|[\u0600-\u06ff]+))?"
+    r"|(?P<zh>决议|决定)草案[一二三四五六七八九十]*)"
+    r"(?:\s*[:.\-–]\s*(?P<title>\S.*?))?\s*$",
+    re.IGNORECASE,
+)
+# A resolution adopted by the body and printed in its report: "329 (XXX) Title",
+# "2024/1. Title", Arabic with mirrored brackets "329 )د30-( …".
+EMBEDDED_TITLE = re.compile(
+    r"^\s*(?P<number>\d{1,4}\s*[()]\s*[\w\-]{1,8}\s*[()]|\d{1,4}/\d{1,4}(?:\s?[A-Z])?)"
+    r"\.?\s+(?P<title>\S.*?)\s*$"
+)
+# The line that opens a resolution's text: "The Economic and Social Council,",
+# "La Commission économique et sociale pour l'Asie occidentale,", "经济及社会理事会，".
+BODY_WORDS = re.compile(
+    r"Assembly|Council|Commission|Conference|Committee|Assemblée|Conseil|Conférence|Comité|"
+    r"Asamblea|Consejo|Comisión|Conferencia|Comité|Ассамбле|Совет|Комисси|Конференци|Комитет|"
+    r"الجمعية|المجلس|اللجنة|مؤتمر|大会|理事会|委员会|会议"
+)
+PART_SENTINEL = re.compile("\x00part (\\d+)")
+# The opening of a declaration in the first person: "We, the Heads of State …",
+# "Nous, …", "Nosotros, …", "Мы, …", "نحن، …", "我们，…".
+DECLARATION_OPENING = re.compile(r"^\s*(?:We|Nous|Nosotros|Мы|نحن|我们)\s*[,，،]")
+PART_END = re.compile(
+    r"^\s*(?:\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b.*|\d*e?\s*séance plénière.*|"
+    r"\d+[ªa]\s+sesión plenaria.*|\d+-[ея]\s+пленарное заседание.*|"
+    r"الجلسة العامة.*|第\s*\d+\s*次全体会议.*)$",
+    re.IGNORECASE,
+)
+
+
+def _heading_level(text: str) -> int:
+    if CHAPTER_HEADING.match(text):
+        return 1
+    if SECTION_HEADING.match(text):
+        return 2
+    return 3
+
+
+def _is_opening(piece: str) -> bool:
+    stripped = piece.strip()
+    if OPENING.match(stripped):
+        return True
+    limit = 40 if any(_is_cjk(char) for char in stripped) else 160
+    return (
+        len(stripped) <= limit
+        and stripped.endswith((",", "，", "،"))
+        and bool(BODY_WORDS.search(stripped))
+        and not PARAGRAPH_NUMBER.match(stripped)
+    )
+
+
+def _part_start(pieces: Sequence[str], index: int) -> tuple[str, str, str | None] | None:
+    """(kind, heading, number) when a draft or adopted resolution begins at ``index``."""
+    piece = pieces[index]
+    draft = DRAFT_HEADING.match(piece)
+    if draft:
+        words = "".join(draft[k] or "" for k in ("en", "fr", "es", "ru", "ar", "zh")).casefold()
+        decision = any(w in words for w in ("decision", "décision", "decisión", "решени", "مقرر"))
+        kind = "decision" if decision or words == "决定" else "resolution"
+        return (kind, draft["head"], None)
+    embedded = EMBEDDED_TITLE.match(piece)
+    if embedded and any(_is_opening(p) for p in pieces[index + 1 : index + 3]):
+        number = re.sub(r"\s+", " ", embedded["number"])
+        return ("resolution", number, number)
+    # A declaration: its title (and subtitle), then "We, the representatives …".
+    if (
+        not _enumerated(piece)
+        and _looks_like_heading(piece)
+        and (index == 0 or not _looks_like_heading(pieces[index - 1]))
+        and any(DECLARATION_OPENING.match(p) for p in pieces[index + 1 : index + 3])
+    ):
+        return ("declaration", piece, None)
+    return None
+
+
+def _split_parts(pieces: Sequence[str], lang: str) -> tuple[list[str], list[Part]]:
+    """Lift the draft resolutions and decisions (and the body's own resolutions) out of a
+    report's body: each becomes a Part, and a sentinel piece marks its place. A part runs
+    to its closing meeting and date lines, the next part, the next chapter or section
+    heading, or the report's next paragraph number."""
+    kept: list[str] = []
+    parts: list[Part] = []
+    expected = 1  # the report's next paragraph number
+    index = 0
+    while index < len(pieces):
+        start = _part_start(pieces, index)
+        if start is None:
+            number = PARAGRAPH_NUMBER.match(pieces[index])
+            if number and int(number["n"]) == expected:
+                expected += 1
+            kept.append(pieces[index])
+            index += 1
+            continue
+        end = index + 1
+        own = 1  # the part's own next paragraph number
+        while end < len(pieces):
+            piece = pieces[end]
+            number = PARAGRAPH_NUMBER.match(piece)
+            if number and int(number["n"]) == own:
+                own += 1
+            elif number and int(number["n"]) == expected and own > 1:
+                break
+            if PART_END.match(piece) or _part_start(pieces, end) is not None:
+                break
+            if (
+                end > index + 2
+                and not number
+                and _heading_level(piece) < 3
+                and _looks_like_heading(piece)
+            ):
+                break
+            end += 1
+        closing: list[str] = []
+        while end < len(pieces) and (PART_END.match(pieces[end]) or _is_date_only(pieces[end])):
+            closing.append(pieces[end])
+            end += 1
+        kept.append(f"\x00part {len(parts)}")
+        parts.append(_parse_part(start, pieces[index : end - len(closing)], closing, lang))
+        index = end
+    return kept, parts
+
+
+def _parse_part(
+    start: tuple[str, str, str | None], pieces: Sequence[str], closing: list[str], lang: str
+) -> Part:
+    kind, heading, number = start
+    draft = DRAFT_HEADING.match(pieces[0])
+    title_lines: list[str] = []
+    if draft and draft["title"]:
+        title_lines.append(draft["title"])
+    elif not draft:
+        embedded = EMBEDDED_TITLE.match(pieces[0])
+        title_lines.append(embedded["title"] if embedded else pieces[0])
+    rest = list(pieces[1:])
+    opening_at = next((i for i, p in enumerate(rest[:4]) if _is_opening(p)), None)
+    if kind == "declaration":
+        # Its subtitle joins the title; the "We, …" paragraph opens it.
+        opening_at = next(i for i, p in enumerate(rest[:3]) if DECLARATION_OPENING.match(p))
+        title_lines.extend(rest[:opening_at])
+        rest = rest[opening_at:]
+        opening_at = None
+    if opening_at is None:
+        # No "The Council," line: the title is the first line, if it is one.
+        if draft and not title_lines and rest and _looks_like_heading(rest[0]):
+            title_lines.append(rest.pop(0))
+        front: list[Paragraph] = []
+    else:
+        if draft:
+            title_lines.extend(rest[:opening_at])
+        front = [_paragraph(_Draft([rest[opening_at]]), lang)]
+        rest = rest[opening_at + 1 :]
+    paragraphs = _assemble(rest, lang, numbered=True, headings=kind == "declaration")
+    first = next((i for i, p in enumerate(paragraphs) if p.number), None)
+    if kind == "declaration" and first is None:
+        # A declaration's paragraphs are its body ("We recall …", "We will …").
+        first = 0
+        operative = [
+            replace(p, verb=leading_verb(p.text, lang)) if p.kind == "paragraph" else p
+            for p in paragraphs
+        ]
+    elif first is None:
+        # Numbers lost (or never printed): the operative part begins at the first paragraph
+        # that opens with an operative verb.
+        first = next(
+            (i for i, p in enumerate(paragraphs) if leading_verb(p.text, lang)), len(paragraphs)
+        )
+        operative = [replace(p, verb=leading_verb(p.text, lang)) for p in paragraphs[first:]]
+    else:
+        operative = [_with_verb(p, lang) for p in paragraphs[first:]]
+    return Part(
+        kind="decision"
+        if kind == "decision"
+        else "declaration"
+        if kind == "declaration"
+        else "resolution",
+        heading=heading,
+        title=_join_all(title_lines) or None,
+        number=number,
+        draft=draft is not None,
+        front=tuple(front),
+        preamble=tuple(paragraphs[:first]),
+        operative=tuple(operative),
+        closing=tuple(closing),
+    )
+
+
+def _outline(paragraphs: Sequence[Paragraph], floor: int) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    index = next((i for i, p in enumerate(paragraphs) if p.kind == "heading"), len(paragraphs))
+    while index < len(paragraphs):
+        heading = paragraphs[index]
+        level = max(heading.level or 3, floor)
+        end = next(
+            (
+                j
+                for j in range(index + 1, len(paragraphs))
+                if paragraphs[j].kind == "heading" and max(paragraphs[j].level or 3, floor) <= level
+            ),
+            len(paragraphs),
+        )
+        inner = paragraphs[index + 1 : end]
+        sub_at = next((i for i, p in enumerate(inner) if p.kind == "heading"), len(inner))
+        sections.append(
+            Section(
+                level=level,
+                heading=heading,
+                paragraphs=tuple(inner[:sub_at]),
+                sections=_outline(inner[sub_at:], level + 1),
+            )
+        )
+        index = end
+    return tuple(sections)
 
 
 # --------------------------------------------------------------------------------------------
@@ -753,21 +1227,88 @@ def _assemble(
     numbered paragraph."""
     drafts: list[_Draft] = []
     expected = 1
-    for piece in pieces:
-        number = PARAGRAPH_NUMBER.match(piece) if numbered else None
+    for at, piece in enumerate(pieces):
+        number = (DOTTED_NUMBER.match(piece) if wrapped else None) or (
+            PARAGRAPH_NUMBER.match(piece) if numbered else None
+        )
         previous = drafts[-1] if drafts else None
-        if number and int(number["n"]) == expected:
-            drafts.append(_Draft([piece[number.end() :]], number=number["n"]))
+        following = pieces[at + 1] if at + 1 < len(pieces) else None
+        if PART_SENTINEL.fullmatch(piece):
+            drafts.append(_Draft([piece], kind="heading"))  # a part's place (reports)
+        elif number and int(number["n"]) == expected:
+            label = (
+                f"{number['prefix']}.{number['n']}" if "prefix" in number.re.groupindex else None
+            )
+            drafts.append(_Draft([piece[number.end() :]], number=label or number["n"]))
             expected += 1
-        elif previous and previous.kind == "paragraph" and not _ends_complete(previous.pieces):
+        elif headings and _is_bare_number(piece):
+            continue  # a page number left in the text is never a heading, nor text
+        elif (
+            previous
+            and previous.kind == "paragraph"
+            and (not _ends_complete(previous.pieces) or _wraps_on(previous.pieces, piece))
+        ):
             previous.pieces.append(piece)
-        elif headings and _looks_like_heading(piece):
+        elif headings and _looks_like_heading(
+            piece, previous.pieces[-1] if previous else None, following
+        ):
             drafts.append(_Draft([piece], kind="heading"))
+        elif wrapped and (item := SUB_ITEM.match(piece)):
+            # A report paragraph's sub-item: a paragraph of its own, numbered "(a)".
+            label = f"({item['n'] or item['m']})"
+            drafts.append(_Draft([piece[item.end() :]], number=label))
         elif wrapped and previous and previous.number is not None:
             previous.pieces.append(piece)
         else:
             drafts.append(_Draft([piece]))
+    if headings:
+        drafts = _tidy_headings(drafts)
     return [_paragraph(draft, lang) for draft in drafts]
+
+
+def _tidy_headings(drafts: list[_Draft]) -> list[_Draft]:
+    """A capitalised heading's wrapped lines join it ("B. LINKS BETWEEN …" / "AND
+    SUSTAINABLE DEVELOPMENT"); three or more unnumbered headings in a row are a list or a
+    table's cells (participants, officers, speakers), not headings (decision 0039)."""
+    joined: list[_Draft] = []
+    for draft in drafts:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.kind == draft.kind == "heading"
+            and _is_capitals(last.text)
+            and _is_capitals(draft.text)
+            and not _enumerated(draft.text)
+            and not PART_SENTINEL.fullmatch(draft.text)
+            and not PART_SENTINEL.fullmatch(last.text)
+        ):
+            last.pieces.extend(draft.pieces)
+        else:
+            joined.append(draft)
+    run: list[_Draft] = []
+    for draft in [*joined, _Draft()]:
+        plain = draft.kind == "heading" and not _enumerated(draft.text)
+        if plain and not PART_SENTINEL.fullmatch(draft.text):
+            run.append(draft)
+            continue
+        if len(run) >= 3:
+            for item in run:
+                item.kind = "paragraph"
+        run = []
+    return joined
+
+
+def _enumerated(text: str) -> bool:
+    return bool(
+        HEADING_ENUMERATOR.match(text)
+        or CHAPTER_HEADING.match(text)
+        or PARAGRAPH_NUMBER.match(text)
+    )
+
+
+def _is_capitals(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and all(char.isupper() for char in letters)
 
 
 def _paragraph(draft: _Draft, lang: str) -> Paragraph:
@@ -777,13 +1318,83 @@ def _paragraph(draft: _Draft, lang: str) -> Paragraph:
     )
 
 
-def _looks_like_heading(piece: str) -> bool:
-    if HEADING_ENUMERATOR.match(piece) or PARAGRAPH_NUMBER.match(piece):
-        return True
+def _looks_like_heading(
+    piece: str, previous: str | None = None, following: str | None = None
+) -> bool:
+    """A heading: an enumerated title ("I. Introduction", "A. …", "1. 处理…" not ending a
+    sentence) or a short line without punctuation. Never a page number, a contents line, a
+    line in brackets ("(Agenda item 5)"), a name with its country (lists of speakers and
+    officers), nor an item of a list its previous line announces ("…:") when the line after
+    it is another such item (decision 0039)."""
     stripped = piece.strip()
-    limit = 40 if any(_is_cjk(char) for char in stripped) else 100
+    if (
+        not stripped
+        or _is_bare_number(stripped)
+        or CONTENTS_LINE.search(stripped)
+        or (stripped.startswith(("(", "（")) and stripped.endswith((")", "）")))
+        or (stripped.startswith(")") and stripped.endswith("("))  # mirrored in Arabic PDFs
+    ):
+        return False
+    cjk = any(_is_cjk(char) for char in stripped)
+    limit = 40 if cjk else 100
+    if _is_date_only(stripped) or PART_END.match(stripped) or MEETING_LINE.match(stripped):
+        return False  # a closing: "7th plenary meeting", "28 June 2018"
+    if HEADING_ENUMERATOR.match(piece) or CHAPTER_HEADING.match(piece):
+        # Not a sentence: "M. Khaled Mahdi, Secrétaire général …, a souligné …."
+        return len(stripped) <= 200 and not stripped.endswith((".", ";", "。", "；"))
+    if PARAGRAPH_NUMBER.match(piece):
+        # An out-of-sequence number: a numbered sub-heading, unless it reads as a sentence
+        # or a list item ("1. Opening of the session.", an agenda).
+        return len(stripped) <= limit and not stripped.endswith(tuple(".;。；:：,，"))
+    if (
+        previous is not None
+        and previous.rstrip().endswith((":", "："))
+        and following is not None
+        and _is_short_line(following)
+    ):
+        return False
+    if NAME_IN_BRACKETS.match(stripped):
+        return False
     balanced = all(stripped.count(a) == stripped.count(b) for a, b in ("《》", "()", "（）", "“”"))
     return len(stripped) <= limit and balanced and not re.search(r"[，,；;。、：:—.]", stripped)
+
+
+def _is_short_line(piece: str) -> bool:
+    """A short line without sentence punctuation (an item of a list, a table cell)."""
+    stripped = piece.strip()
+    limit = 40 if any(_is_cjk(char) for char in stripped) else 100
+    return (
+        0 < len(stripped) <= limit
+        and not HEADING_ENUMERATOR.match(stripped)
+        and not re.search(r"[，,；;。、：:]", stripped)
+    )
+
+
+def _is_bare_number(piece: str) -> bool:
+    return bool(BARE_NUMBER.match(piece))
+
+
+# Chinese UN PDFs wrap lines at 36 to 38 characters: a line that long ending in "，" or "。"
+# may be followed by the rest of its paragraph (decision 0039).
+ZH_WRAP_WIDTH = 34
+
+
+def _wraps_on(pieces: Sequence[str], piece: str) -> bool:
+    """Whether ``piece`` continues a Chinese paragraph whose last line was full: a short line
+    without punctuation after a full line ending in "，" or "。" is its wrapped end, not a
+    heading."""
+    last = pieces[-1].rstrip() if pieces else ""
+    stripped = piece.strip()
+    if not last.endswith(("，", "。")) or not stripped or not _is_cjk(stripped[0]):
+        return False
+    width = sum(1 for char in last if _is_cjk(char))
+    return (
+        width >= ZH_WRAP_WIDTH
+        and len(stripped) <= 40
+        and not HEADING_ENUMERATOR.match(stripped)
+        and not CHAPTER_HEADING.match(stripped)
+        and not re.search(r"[，,；;。、：:—.]", stripped)
+    )
 
 
 # Footnote markers and closing quotes that may follow a sentence's last mark (and digits).
@@ -844,7 +1455,20 @@ def verb_table(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(adverbs, verbs) for a language from untext_verbs.toml, longest first."""
     with VERBS_FILE.open("rb") as handle:
         data = tomllib.load(handle).get(lang, {})
-    return _longest_first(data.get("adverbs", [])), _longest_first(data.get("verbs", []))
+    verbs = [*data.get("verbs", []), *data.get("first_person", [])]
+    return _longest_first(data.get("adverbs", [])), _longest_first(verbs)
+
+
+# First-person plural pronouns that may open a declaration's paragraph (Chinese and Arabic
+# verbs carry the person; "我们" is written too).
+PRONOUNS: dict[str, tuple[str, ...]] = {
+    "en": ("we",),
+    "fr": ("nous",),
+    "es": ("nosotros",),
+    "ru": ("мы",),
+    "ar": ("نحن",),
+    "zh": ("我们",),
+}
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -855,6 +1479,14 @@ def leading_verb(text: str, lang: str) -> str | None:
     """The action verb opening an operative paragraph, as printed ("又请", "Also requests")."""
     adverbs, verbs = verb_table(lang)
     folded = text.lstrip().casefold()
+    pronoun = next(
+        (p for p in PRONOUNS.get(lang, ()) if re.match(rf"{re.escape(p)}\s+\w", folded)), None
+    )
+    if pronoun is not None:
+        # A declaration's "We recall …", "Nous réaffirmons …": the verb after the pronoun.
+        skip = len(text.lstrip()) - len(text.lstrip()[len(pronoun) :].lstrip())
+        verb = leading_verb(text.lstrip()[skip:], lang)
+        return text.lstrip()[: skip + len(verb)] if verb else None
     for adverb in ("", *adverbs):
         if not folded.startswith(adverb.casefold()):
             continue
@@ -1139,6 +1771,10 @@ def _attach_footnotes(
         preamble=give(document.preamble),
         operative=give(document.operative),
         annexes=tuple(replace(a, paragraphs=give(a.paragraphs)) for a in document.annexes),
+        parts=tuple(
+            replace(p, front=give(p.front), preamble=give(p.preamble), operative=give(p.operative))
+            for p in document.parts
+        ),
         unattached_footnotes=tuple(unattached),
     )
 
