@@ -135,6 +135,13 @@ def plain_text(doc: UnDocument) -> str:
             lines.append(value)
     for paragraph in (*doc.front, *doc.preamble, *doc.operative):
         lines.append(f"{paragraph.number} {paragraph.text}" if paragraph.number else paragraph.text)
+    for part in doc.parts:  # draft resolutions embedded in a report (decision 0039)
+        lines.extend(value for value in (part.heading, part.title) if value)
+        for paragraph in part.paragraphs():
+            lines.append(
+                f"{paragraph.number} {paragraph.text}" if paragraph.number else paragraph.text
+            )
+        lines.extend(part.closing)
     for annex in doc.annexes:
         lines.extend(part for part in (annex.heading, annex.title) if part)
         for paragraph in annex.paragraphs:

@@ -4,7 +4,9 @@ One entry point, `parse(text, language=None)`. The text is read as a list of *pi
 non-empty lines): page furniture (URLs, running headers, page numbers, job numbers, barcodes,
 footnote rules) is dropped, footnotes are lifted out of the flow, and the remaining pieces are
 assembled into paragraphs: a resolution's header, preamble, numbered operative paragraphs and
-annexes, or a report's front matter and numbered paragraphs. Footnotes are re-attached to the
+annexes, or a report's cover, front matter, chapters and sections (headings with their rank),
+numbered paragraphs and sub-items, and the draft resolutions and decisions it carries, each a
+`Part` of its own (decision 0039). Footnotes are re-attached to the
 paragraph whose text carries their marker, and citations (resolutions, decisions, document
 symbols, United Nations Treaty Series references, dates) are extracted with their spans.
 
@@ -598,8 +600,8 @@ def _is_furniture(line: str, running: frozenset[str] | None = None) -> bool:
 
 def _running_symbols(lines: Sequence[str], symbols: Sequence[str]) -> frozenset[str]:
     """The symbols alone on a line that are page furniture: those printed on the cover (the
-    first 15 non-empty lines) and those repeated (the running header on every page)."""
-    cover = [line for line in lines if line.strip()][:15]
+    first 10 non-empty lines), the document's own and those repeated (running headers)."""
+    cover = [line for line in lines if line.strip()][:10]
     counts = Counter(symbols)
     found = {s for s, n in counts.items() if n > 1 or s == _most_common(symbols)}
     for line in cover:
@@ -838,7 +840,7 @@ COVER_LINE = re.compile(
 # "Item 3 of the provisional agenda", "Point 3 de l'ordre du jour provisoire", "临时议程项目 3".
 COVER_AGENDA = re.compile(
     r"^\s*(?:(?:Agenda items?|Items?|Points?|Temas?|Пункты?|البندان|البنود|البند)\s+"
-    r"(?P<item>[\w().]+(?:\s*(?:,|and|et|y|и|و)\s*[\w().]+)*)\s*"
+    r"(?P<item>[\w.]+(?:\s?\(\w{1,4}\))?(?:\s*(?:,|and|et|y|и|و)\s*[\w.]+(?:\s?\(\w{1,4}\))?)*)\s*"
     r"(?:(?:of the|de l['’]|de la|del|de los|из)?\s*[\w'’ ]{0,40}|من جدول الأعمال.*)|"
     r"(?:临时议程|议程|暂定项目清单)项目\s*(?P<zh>\S+))\s*\**\s*$",
     re.IGNORECASE,
@@ -886,7 +888,7 @@ def _report_cover(pieces: Sequence[str], body_at: int) -> _Cover:
             cover.agenda_item = next((g for g in agenda.groups() if g), None)
         elif _is_date_only(piece):
             if cover.date is None:
-                cover.date = datetime.date.fromisoformat(list(_find_dates(piece))[0][2])
+                cover.date = datetime.date.fromisoformat(next(iter(_find_dates(piece)))[2])
         elif not COVER_LINE.match(piece):
             kept.append(index)
     if report_at is not None:
@@ -1134,7 +1136,7 @@ def _parse_part(
             title_lines.extend(rest[:opening_at])
         front = [_paragraph(_Draft([rest[opening_at]]), lang)]
         rest = rest[opening_at + 1 :]
-    paragraphs = _assemble(rest, lang, numbered=True, headings=kind == "declaration")
+    paragraphs = _assemble(rest, lang, numbered=True, headings=kind == "declaration", items=True)
     first = next((i for i, p in enumerate(paragraphs) if p.number), None)
     if kind == "declaration" and first is None:
         # A declaration's paragraphs are its body ("We recall …", "We will …").
@@ -1219,12 +1221,16 @@ def _assemble(
     numbered: bool,
     headings: bool = False,
     wrapped: bool = False,
+    items: bool = False,
 ) -> list[Paragraph]:
     """Join pieces into paragraphs. A piece opens a paragraph when it carries the next
     paragraph number; it continues the previous one when that one is unfinished (a page break
-    or a hard line wrap); otherwise it is a heading (short, unpunctuated) or, in a resolution,
-    a new unnumbered paragraph, and in a hard-wrapped report the continuation of the last
-    numbered paragraph."""
+    or a hard line wrap, or a Chinese line wrapped after a full line: ``_wraps_on``); otherwise
+    it is a heading (short, unpunctuated; not a page number, a list item or a table cell) or,
+    in a resolution, a new unnumbered paragraph, and in a hard-wrapped report the continuation
+    of the last numbered paragraph. In a report (``wrapped``) a sub-item ("(a)") is a
+    paragraph of its own numbered "(a)", and budget sections' "16.1" numbers count; in an
+    embedded part (``items``) a sub-item stays in its numbered paragraph."""
     drafts: list[_Draft] = []
     expected = 1
     for at, piece in enumerate(pieces):
@@ -1253,6 +1259,8 @@ def _assemble(
             piece, previous.pieces[-1] if previous else None, following
         ):
             drafts.append(_Draft([piece], kind="heading"))
+        elif items and previous and previous.number and SUB_ITEM.match(piece):
+            previous.pieces.append(piece)  # a part's sub-item stays in its paragraph
         elif wrapped and (item := SUB_ITEM.match(piece)):
             # A report paragraph's sub-item: a paragraph of its own, numbered "(a)".
             label = f"({item['n'] or item['m']})"

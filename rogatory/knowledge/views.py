@@ -284,10 +284,8 @@ def _paragraphs(document: KnowledgeDocument) -> list[BodyParagraph]:
         parsed = from_akn(document.akn.encode())
     except AknError:
         return [BodyParagraph(None, line) for line in document.body_text.splitlines() if line]
-    paragraphs = [*parsed.front, *parsed.preamble, *parsed.operative]
-    for annex in parsed.annexes:
-        paragraphs.extend(annex.paragraphs)
-    return [BodyParagraph(p.number, p.text) for p in paragraphs]
+    # Reading order: a report's embedded draft resolutions where they were printed, annexes.
+    return [BodyParagraph(p.number, p.text) for p in parsed.paragraphs()]
 
 
 # Citing documents shown on a document's page and in its API answer; a widely cited treaty
