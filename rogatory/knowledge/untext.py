@@ -435,7 +435,7 @@ ASTERISK_NOTE = re.compile(r"^\s*(?P<marker>\*{1,3})\s+(?P<text>\S.*?)\s*$")
 
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 # Bold as the extraction marks it: "**text**" around something that is not a space.
-BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+BOLD = re.compile(r"\*\*(?=\S)((?:(?!\*\*).){1,400}?)(?<=\S)\*\*")
 TITLE_LINE = re.compile(rf"^\s*(?P<number>{NUMBER})\.\s*(?P<title>\S.*?)\s*$")
 PARAGRAPH_NUMBER = re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:\.|\s-|-(?=\s))\s*(?=\S)")
 # A budget section's paragraph numbers carry the section's: "16.1", "16.2" (reports only).
@@ -840,7 +840,8 @@ COVER_LINE = re.compile(
 # "Item 3 of the provisional agenda", "Point 3 de l'ordre du jour provisoire", "临时议程项目 3".
 COVER_AGENDA = re.compile(
     r"^\s*(?:(?:Agenda items?|Items?|Points?|Temas?|Пункты?|البندان|البنود|البند)\s+"
-    r"(?P<item>[\w.]+(?:\s?\(\w{1,4}\))?(?:\s*(?:,|and|et|y|и|و)\s*[\w.]+(?:\s?\(\w{1,4}\))?)*)\s*"
+    r"(?P<item>[\w.]{1,12}(?:\s?\(\w{1,4}\))?"
+    r"(?:(?:\s*,\s*|\s+(?:and|et|y|и|و)\s+)[\w.]{1,12}(?:\s?\(\w{1,4}\))?){0,10})\s*"
     r"(?:(?:of the|de l['’]|de la|del|de los|из)?\s*[\w'’ ]{0,40}|من جدول الأعمال.*)|"
     r"(?:临时议程|议程|暂定项目清单)项目\s*(?P<zh>\S+))\s*\**\s*$",
     re.IGNORECASE,
@@ -914,9 +915,15 @@ def _report_cover(pieces: Sequence[str], body_at: int) -> _Cover:
         cover.agenda_title = _join_all(pieces[i] for i in after[:items]) or None
         cover.title = _join_all(pieces[i] for i in own) or None
     else:
-        named = next((i for i in kept if REPORT_TITLE.search(pieces[i])), None)
+        # "Report of the thirtieth session" under the body's name (on up to three lines);
+        # Arabic may stretch its letters with tatweel ("تقريـر").
+        named = next(
+            (i for i in kept if REPORT_TITLE.search(pieces[i].replace("\u0640", ""))), None
+        )
         if named is not None:
-            lines = [named - 1, named] if named - 1 in kept else [named]
+            lines = [named]
+            while lines[0] - 1 in kept and len(lines) < 4:
+                lines.insert(0, lines[0] - 1)
             cover.title = _join_all(pieces[i] for i in lines)
     cover.end = stop if (cover.title or cover.session or cover.agenda_item) else 0
     return cover
@@ -987,14 +994,14 @@ DRAFT_HEADING = re.compile(
     r"|Proyecto\s+de\s+(?P<es>resolución|decisión)|Проект\s+(?P<ru>резолюции|решения)"
     r"|مشروع\s+(?P<ar>القرار|المقرر|قرار|مقرر))(?:\s+(?:[IVXL]+|\d+|[A-Z]|[\u0600-\u06ff]+))?"
     r"|(?P<zh>决议|决定)草案[一二三四五六七八九十]*)"
-    r"(?:\s*[:.\-–]\s*(?P<title>\S.*?))?\s*$",
+    r"(?:\s*[:.\-–]\s*(?P<title>\S.*))?$",
     re.IGNORECASE,
 )
 # A resolution adopted by the body and printed in its report: "329 (XXX) Title",
 # "2024/1. Title", Arabic with mirrored brackets "329 )د30-( …".
 EMBEDDED_TITLE = re.compile(
     r"^\s*(?P<number>\d{1,4}\s*[()]\s*[\w\-]{1,8}\s*[()]|\d{1,4}/\d{1,4}(?:\s?[A-Z])?)"
-    r"\.?\s+(?P<title>\S.*?)\s*$"
+    r"\.?\s+(?P<title>\S.*)$"
 )
 # The line that opens a resolution's text: "The Economic and Social Council,",
 # "La Commission économique et sociale pour l'Asie occidentale,", "经济及社会理事会，".
@@ -1006,7 +1013,9 @@ BODY_WORDS = re.compile(
 PART_SENTINEL = re.compile("\x00part (\\d+)")
 # The opening of a declaration in the first person: "We, the Heads of State …",
 # "Nous, …", "Nosotros, …", "Мы, …", "نحن، …", "我们，…".
-DECLARATION_OPENING = re.compile(r"^\s*(?:We|Nous|Nosotros|Мы|نحن|我们)\s*[,，،]")
+DECLARATION_OPENING = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.\-]\s*)?(?:We|Nous|Nosotros|Мы|نحن|我们)\s*[,，،]"
+)
 PART_END = re.compile(
     r"^\s*(?:\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b.*|\d*e?\s*séance plénière.*|"
     r"\d+[ªa]\s+sesión plenaria.*|\d+-[ея]\s+пленарное заседание.*|"
