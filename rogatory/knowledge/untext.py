@@ -950,7 +950,12 @@ def _report_body_start(pieces: Sequence[str]) -> int:
         start > 0
         and first - start < 3
         and _looks_like_heading(pieces[start - 1])
-        and (_heading_level(pieces[start - 1]) < 3 or INTRODUCTION.match(pieces[start - 1]))
+        and (
+            _heading_level(pieces[start - 1]) < 3
+            or INTRODUCTION.match(pieces[start - 1])
+            # a chapter's title under its bare label: "第一章" / "需要…的事项"
+            or (start > 1 and BARE_CHAPTER.match(pieces[start - 2]))
+        )
         and not CONTENTS_LINE.search(pieces[start - 1])
         and not COVER_END.match(pieces[start - 1])
         and not _is_bare_number(pieces[start - 1])
@@ -977,6 +982,10 @@ CHAPTER_HEADING = re.compile(
     r"^\s*(?:[IVXL]+\s*[.\-–]\s*\S|(?:Chapter|CHAPTER|Chapitre|CHAPITRE|Capítulo|CAPÍTULO|Глава|"
     r"ГЛАВА)\s+[IVXL\d]+\b|第[一二三四五六七八九十百]+章|[一二三四五六七八九十]+\s*[.、]\s*\S|"
     r"الفصل\s+\S+)"
+)
+BARE_CHAPTER = re.compile(
+    r"^\s*(?:(?:Chapter|CHAPTER|Chapitre|CHAPITRE|Capítulo|CAPÍTULO|Глава|ГЛАВА)\s+[IVXL\d]+|"
+    r"第[一二三四五六七八九十百]+章|الفصل\s+\S+)\s*$"
 )
 SECTION_HEADING = re.compile(
     r"^\s*(?:[A-Z]\s*[.\-–]\s*\S|[（(][一二三四五六七八九十]+[）)]|"

@@ -4,6 +4,7 @@ Chinese wrapped lines, lists that are not headings, first-person verbs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,56 @@ def test_plain_text_of_an_akn_import_keeps_the_parts() -> None:
     text = plain_text(from_akn(to_akn(parse(COMMISSION_REPORT))))
     assert "Draft resolution II\nMutual legal assistance" in text
     assert "3 Decides to remain seized of the matter." in text
+
+
+CHINESE_COMMISSION_REPORT = """E/2024/30
+第一章
+需要经济及社会理事会采取行动或提请其注意的事项
+A. 供理事会通过的决议草案
+1. 预防犯罪和刑事司法委员会建议经济及社会理事会核准下列决议草案：
+决议草案一
+加强刑事事项国际合作
+经济及社会理事会，
+回顾其 2021 年 7 月 22 日第 2021/20 号决议，
+1. 请联合国毒品和犯罪问题办公室继续开展工作；
+2. 又请毒品和犯罪问题办公室向委员会第三十四届会议报告。
+决定草案
+委员会第三十三届会议的报告
+经济及社会理事会注意到委员会第三十三届会议的报告。
+第二章
+会议安排
+2. 委员会于 2024 年 5 月 13 日至 17 日在维也纳举行了第三十三届会议。
+"""
+
+
+def test_chinese_report_with_its_drafts() -> None:
+    doc = parse(CHINESE_COMMISSION_REPORT, language="zh")
+    resolution, decision = doc.parts
+    assert (resolution.heading, resolution.title) == ("决议草案一", "加强刑事事项国际合作")
+    assert [p.text for p in resolution.front] == ["经济及社会理事会，"]
+    assert [(p.number, p.verb) for p in resolution.operative] == [("1", "请"), ("2", "又请")]
+    assert [c.target for c in resolution.preamble[0].citations if c.kind != "date"] == [
+        "E/RES/2021/20"
+    ]
+    assert (decision.kind, decision.title) == ("decision", "委员会第三十三届会议的报告")
+    assert [p.number for p in doc.operative if p.number] == ["1", "2"]
+    chapters = [p.text for p in doc.operative if p.kind == "heading" and p.level == 1]
+    assert chapters == ["第一章", "第二章"]
+    validate_bytes(to_akn(doc))
+
+
+def test_political_declaration_verbs_in_the_first_person() -> None:
+    laid = layout.read_pdf(corpus("en/A_RES_73_3-EN.pdf").read_bytes())
+    doc = parse(laid.text)
+    assert doc.number == "73/3"
+    verbs = [p.verb for p in doc.operative]
+    assert verbs[:5] == ["Reaffirm", "Further reaffirm", "Acknowledge", "Welcome", "Recognize"]
+    assert sum(1 for verb in verbs if verb) >= len(verbs) - 3  # "Given …" has none
+
+
+def test_a_bad_part_position_in_akn_is_a_clear_error() -> None:
+    from rogatory.knowledge.akn import AknError
+
+    data = re.sub(rb'rog:after="\d+"', b'rog:after="one"', to_akn(parse(COMMISSION_REPORT)))
+    with pytest.raises(AknError, match="Bad number 'one'"):
+        from_akn(data)
