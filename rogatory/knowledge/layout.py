@@ -26,6 +26,7 @@ import ctypes
 import io
 import re
 import statistics
+import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -302,6 +303,8 @@ def _lam_alef(chars: list[_Char]) -> list[_Char]:
 
 def _line(chars: list[_Char], page: int) -> Line | None:
     chars = _lam_alef(chars)
+    if any(_is_rtl_char(c.text) for c in chars):
+        return _rtl_line(chars, page)
     visible = [c for c in chars if c.text.strip()]
     if not visible:
         return None
@@ -337,6 +340,113 @@ def _line(chars: list[_Char], page: int) -> Line | None:
         bold=sum(c.bold for c in visible) > 0.6 * weight,
         italic=sum(c.italic for c in visible) > 0.6 * weight,
         first_word=abs(word_end.x1 - first.x0),
+    )
+
+
+# Explicit direction marks and embeddings: the order is rebuilt from the positions instead.
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+_NUMBER_GROUP = re.compile(r"[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[-–/:][0-9]+)+")
+
+
+def _is_rtl_char(text: str) -> bool:
+    return bool(text) and unicodedata.bidirectional(text[0]) in ("R", "AL")
+
+
+def _raised(chars: list[_Char]) -> tuple[float, list[str]]:
+    """The line's body size, and each character's text with footnote digits (smaller, raised
+    above the baseline) as superscripts."""
+    visible = [c for c in chars if c.text.strip()]
+    sizes = Counter(round(c.size, 1) for c in visible)
+    body = sizes.most_common(1)[0][0]
+    baseline = statistics.median(c.baseline for c in visible if round(c.size, 1) == body)
+    texts = []
+    for char in chars:
+        value = char.text
+        if value.isdigit() and char.baseline < baseline - 0.25 * body and char.size < 0.85 * body:
+            value = value.translate(SUPERSCRIPT_DIGITS)
+        texts.append(value)
+    return body, texts
+
+
+def _rtl_line(chars: list[_Char], page: int) -> Line | None:
+    """A line holding right-to-left script, in logical order by the Unicode bidirectional
+    algorithm (decision 0032, "Corpus and Arabic order").
+
+    PDFium gives Arabic letters in logical order but numbers and Latin runs, with the
+    neutrals around them, in visual order ("-8" for "8-", ".2018" for "2018.") and brackets
+    as drawn, mirrored (")الإسكوا(" for "(الإسكوا)"). The line is rebuilt as drawn, left to
+    right by position, and the bidirectional algorithm (python-bidi) gives its logical order —
+    reordering is its own inverse for a line's runs — and mirrors brackets back. Combining
+    marks and a ligature's letters (one box) travel with the character they belong to."""
+    from bidi.algorithm import get_display  # the reference implementation: it also mirrors
+
+    visible = [c for c in chars if c.text.strip()]
+    if not visible:
+        return None
+    body, texts = _raised(chars)
+    clusters: list[tuple[_Char, str]] = []
+    for char, text in zip(chars, texts, strict=True):
+        if not text or text in _BIDI_CONTROLS:
+            continue
+        if clusters and (
+            unicodedata.combining(text[0])
+            or (
+                text.strip()
+                and abs(char.x0 - clusters[-1][0].x0) < 0.01
+                and abs(char.x1 - clusters[-1][0].x1) < 0.01
+            )
+        ):
+            head, joined = clusters[-1]
+            clusters[-1] = (head, joined + text)
+        else:
+            clusters.append((char, text))
+    ordered = sorted(clusters, key=lambda item: (item[0].x0 + item[0].x1) / 2)
+    # Each cluster written so that the algorithm's reversal of a right-to-left run gives
+    # its letters back in their order.
+    visual = "".join(
+        text[::-1] if _is_rtl_char(text) else text for _char, text in ordered
+    )
+    strong = [unicodedata.bidirectional(ch) for ch in visual]
+    rtl = sum(kind in ("R", "AL") for kind in strong) >= sum(kind == "L" for kind in strong)
+    # Ranges and dates written with digits ("25-28", "2017-2018", "30/18") are drawn left to
+    # right as one number; the algorithm would read their parts as Arabic numbers in a
+    # right-to-left run and swap them ("28-25"). Each stands for one strong left-to-right
+    # placeholder (private use) while the line is reordered.
+    groups: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        groups.append(match[0])
+        return chr(0xE000 + len(groups) - 1)
+
+    private = re.compile("[\ue000-\uefff]")
+    held = visual if private.search(visual) else _NUMBER_GROUP.sub(hold, visual)
+    logical = get_display(held, base_dir="R" if rtl else "L")
+    if groups:
+        logical = private.sub(lambda m: groups[ord(m[0]) - 0xE000], logical)
+    joined = re.sub(r"(?<=\S) +(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])", "", logical)
+    joined = re.sub(r"[ \t\u00a0]+", " ", joined).strip()
+    # The first word read: the rightmost in a right-to-left line.
+    run = sorted(visible, key=lambda c: -c.x1) if rtl else sorted(visible, key=lambda c: c.x0)
+    word_end = run[0]
+    for char in run[1:]:
+        gap = (word_end.x0 - char.x1) if rtl else (char.x0 - word_end.x1)
+        if gap > 0.2 * body:
+            break
+        word_end = char
+    weight = len(visible)
+    return Line(
+        text=joined,
+        page=page,
+        x0=min(c.x0 for c in visible),
+        x1=max(c.x1 for c in visible),
+        top=min(c.top for c in visible),
+        bottom=max(c.bottom for c in visible),
+        size=body,
+        bold=sum(c.bold for c in visible) > 0.6 * weight,
+        italic=sum(c.italic for c in visible) > 0.6 * weight,
+        first_word=abs(run[0].x1 - word_end.x0) if rtl else abs(word_end.x1 - run[0].x0),
     )
 
 
