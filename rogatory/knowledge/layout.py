@@ -269,9 +269,7 @@ def _tables(lines: list[Line], height: float, page: int) -> list[Line]:
     cover's two columns (the first page's upper part) are not a table."""
     rows = _rows(lines)
     multi = [
-        len(row) >= 2
-        and not _is_note_row(row)
-        and not (page == 0 and row[0].top < 0.4 * height)
+        len(row) >= 2 and not _is_note_row(row) and not (page == 0 and row[0].top < 0.4 * height)
         for row in rows
     ]
     table = [False] * len(rows)
@@ -288,8 +286,8 @@ def _tables(lines: list[Line], height: float, page: int) -> list[Line]:
                 count, last = count + 1, end
             end += 1
         if count >= TABLE_ROWS:
-            for row in range(index, last + 1):
-                table[row] = multi[row]
+            for position in range(index, last + 1):
+                table[position] = multi[position]
         index = end + 1
     out: list[Line] = []
     for row, is_table in zip(rows, table, strict=True):
@@ -486,9 +484,7 @@ def _rtl_line(chars: list[_Char], page: int) -> Line | None:
     ordered = sorted(clusters, key=lambda item: (item[0].x0 + item[0].x1) / 2)
     # Each cluster written so that the algorithm's reversal of a right-to-left run gives
     # its letters back in their order.
-    visual = "".join(
-        text[::-1] if _is_rtl_char(text) else text for _char, text in ordered
-    )
+    visual = "".join(text[::-1] if _is_rtl_char(text) else text for _char, text in ordered)
     strong = [unicodedata.bidirectional(ch) for ch in visual]
     rtl = sum(kind in ("R", "AL") for kind in strong) >= sum(kind == "L" for kind in strong)
     logical = _reordered(visual, rtl)
@@ -750,9 +746,7 @@ def read_docx(data: bytes) -> LaidOut:
     characters = 0
     for paragraph in [*_cover(document), *_docx_paragraphs(document)]:
         if isinstance(paragraph, _Row):
-            cells = [
-                " ".join(t for p in cell if (t := _docx_text(p))) for cell in paragraph.cells
-            ]
+            cells = [" ".join(t for p in cell if (t := _docx_text(p))) for cell in paragraph.cells]
             if any(cells):
                 characters += sum(len(cell) for cell in cells)
                 paragraphs.append(TABLE_CELL.join(cells))

@@ -168,7 +168,9 @@ def _import(entry: dict[str, Any]) -> Imported:
 
 
 @pytest.fixture(scope="module")
-def imported(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, Imported]]:
+def imported(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[dict[str, Imported]]:
     class Rollback(Exception):
         pass
 
@@ -287,7 +289,5 @@ def test_the_document_says_what_it_prints(
 
 def test_every_document_of_the_corpus_has_expected_values() -> None:
     """A file added to the corpus without its expected values is a test that was forgotten."""
-    documents = {
-        p.name for p in CORPUS.iterdir() if p.suffix.lower() in (".pdf", ".docx", ".txt")
-    }
+    documents = {p.name for p in CORPUS.iterdir() if p.suffix.lower() in (".pdf", ".docx", ".txt")}
     assert documents == {entry["file"] for entry in EXPECTED}
