@@ -26,6 +26,7 @@ import ctypes
 import io
 import re
 import statistics
+import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# A table's row is one logical line, its cells in reading order joined by this (decision 0032,
+# "Corpus and Arabic order"): never joined to a paragraph, never cut into several.
+TABLE_CELL = " | "
+# Rows of at least this many cells in a run of at least TABLE_ROWS rows make a table.
+TABLE_ROWS = 3
 # A page holding fewer characters than this per page on average has no usable text layer.
 MIN_CHARACTERS_PER_PAGE = 20
 MAX_PAGES = 2_000
@@ -46,7 +52,12 @@ _UNDERSCORE_RULE = re.compile(r"^_{5,}$")
 _PAGE_FURNITURE = re.compile(
     r"^(?:\d{1,4}\s*/\s*\d{1,4}|-?\s*\d{1,4}\s*-?|\d{2}-\d{5}.*|GE\.\d{2}-\d{4,6}.*|\*\d{7}\*)$"
 )
-_NOTE_START = re.compile(r"^(?P<marker>[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}|\d{1,3}(?=\s|$))\s*(?P<text>.*)$")
+# A note's mark: superscript or plain digits, asterisks, or either in brackets ("(1)", "(*)",
+# as Arabic UN documents print them).
+_NOTE_START = re.compile(
+    r"^(?:\((?P<bracketed>\d{1,3}|\*{1,3})\)"
+    r"|(?P<marker>[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}|\d{1,3}(?=\s|$)))\s*(?P<text>.*)$"
+)
 
 
 class NotReadable(ValueError):
@@ -67,6 +78,7 @@ class Line:
     bold: bool
     italic: bool
     first_word: float  # width of its first word: would it have fitted on the line before?
+    cells: int = 0  # a table's row: its cells, joined by TABLE_CELL in ``text``
 
 
 @dataclass(frozen=True)
@@ -232,7 +244,74 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
             merged.append(segment)
     lines = [line for segment in merged if (line := _line(segment, number)) is not None]
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
-    return lines, characters
+    return _tables(lines, page.get_height(), number), characters  # type: ignore[attr-defined]
+
+
+def _rows(lines: list[Line]) -> list[list[Line]]:
+    """The page's lines grouped by baseline: the pieces of one row, left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: line.bottom):
+        if rows and abs(rows[-1][0].bottom - line.bottom) < 0.35 * max(line.size, 1.0):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda line: line.x0) for row in rows]
+
+
+def _is_note_row(row: list[Line]) -> bool:
+    """A note's mark set apart from its text ("1      See A/70/219."): not a table's row."""
+    return len(row) == 2 and bool(re.fullmatch(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹*()]{1,4}", row[0].text))
+
+
+def _tables(lines: list[Line], height: float, page: int) -> list[Line]:
+    """Rows of aligned columns (pieces of one baseline set apart by wide gaps), in a run of
+    TABLE_ROWS or more, each become one line with their cells joined by TABLE_CELL. The
+    cover's two columns (the first page's upper part) are not a table."""
+    rows = _rows(lines)
+    multi = [
+        len(row) >= 2 and not _is_note_row(row) and not (page == 0 and row[0].top < 0.4 * height)
+        for row in rows
+    ]
+    table = [False] * len(rows)
+    index = 0
+    while index < len(rows):
+        if not multi[index]:
+            index += 1
+            continue
+        end, count, last = index, 0, index
+        # A run of rows with cells; a single line between two of them ("Meetings of:") is
+        # the table's too.
+        while end < len(rows) and (multi[end] or (end + 1 < len(rows) and multi[end + 1])):
+            if multi[end]:
+                count, last = count + 1, end
+            end += 1
+        if count >= TABLE_ROWS:
+            for position in range(index, last + 1):
+                table[position] = multi[position]
+        index = end + 1
+    out: list[Line] = []
+    for row, is_table in zip(rows, table, strict=True):
+        if not is_table:
+            out.extend(row)
+            continue
+        cells = row[::-1] if _is_right_to_left(row) else row
+        out.append(
+            Line(
+                text=TABLE_CELL.join(cell.text for cell in cells),
+                page=row[0].page,
+                x0=min(cell.x0 for cell in row),
+                x1=max(cell.x1 for cell in row),
+                top=min(cell.top for cell in row),
+                bottom=max(cell.bottom for cell in row),
+                size=Counter(cell.size for cell in row).most_common(1)[0][0],
+                bold=all(cell.bold for cell in row),
+                italic=all(cell.italic for cell in row),
+                first_word=cells[0].first_word,
+                cells=len(row),
+            )
+        )
+    out.sort(key=lambda line: (round(line.top / 3), line.x0))
+    return out
 
 
 def _middle(segment: list[_Char]) -> float:
@@ -302,6 +381,8 @@ def _lam_alef(chars: list[_Char]) -> list[_Char]:
 
 def _line(chars: list[_Char], page: int) -> Line | None:
     chars = _lam_alef(chars)
+    if any(_is_rtl_char(c.text) for c in chars):
+        return _rtl_line(chars, page)
     visible = [c for c in chars if c.text.strip()]
     if not visible:
         return None
@@ -338,6 +419,132 @@ def _line(chars: list[_Char], page: int) -> Line | None:
         italic=sum(c.italic for c in visible) > 0.6 * weight,
         first_word=abs(word_end.x1 - first.x0),
     )
+
+
+# Explicit direction marks and embeddings: the order is rebuilt from the positions instead.
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# Held whole while a right-to-left line is reordered: numbers joined by a dash, slash or
+# colon, and raised note marks in brackets (drawn "(2)" or, mirrored, ")2(").
+_HELD = re.compile(r"(?P<number>[0-9]+(?:[-–/:][0-9]+)+)|(?P<mark>[()][⁰¹²³⁴⁵⁶⁷⁸⁹]+[()])")
+_PLACEHOLDERS = re.compile("[\ue000-\uefff\u05d0-\u05ea]")
+
+
+def _is_rtl_char(text: str) -> bool:
+    return bool(text) and unicodedata.bidirectional(text[0]) in ("R", "AL")
+
+
+def _raised(chars: list[_Char]) -> tuple[float, list[str]]:
+    """The line's body size, and each character's text with footnote digits (smaller, raised
+    above the baseline) as superscripts."""
+    visible = [c for c in chars if c.text.strip()]
+    sizes = Counter(round(c.size, 1) for c in visible)
+    body = sizes.most_common(1)[0][0]
+    baseline = statistics.median(c.baseline for c in visible if round(c.size, 1) == body)
+    texts = []
+    for char in chars:
+        value = char.text
+        if value.isdigit() and char.baseline < baseline - 0.25 * body and char.size < 0.85 * body:
+            value = value.translate(SUPERSCRIPT_DIGITS)
+        texts.append(value)
+    return body, texts
+
+
+def _rtl_line(chars: list[_Char], page: int) -> Line | None:
+    """A line holding right-to-left script, in logical order by the Unicode bidirectional
+    algorithm (decision 0032, "Corpus and Arabic order").
+
+    PDFium gives Arabic letters in logical order but numbers and Latin runs, with the
+    neutrals around them, in visual order ("-8" for "8-", ".2018" for "2018.") and brackets
+    as drawn, mirrored (")الإسكوا(" for "(الإسكوا)"). The line is rebuilt as drawn, left to
+    right by position, and the bidirectional algorithm (python-bidi) gives its logical order —
+    reordering is its own inverse for a line's runs — and mirrors brackets back. Combining
+    marks and a ligature's letters (one box) travel with the character they belong to."""
+    visible = [c for c in chars if c.text.strip()]
+    if not visible:
+        return None
+    body, texts = _raised(chars)
+    clusters: list[tuple[_Char, str]] = []
+    for char, text in zip(chars, texts, strict=True):
+        if not text or text in _BIDI_CONTROLS:
+            continue
+        if clusters and (
+            unicodedata.combining(text[0])
+            or (
+                text.strip()
+                and abs(char.x0 - clusters[-1][0].x0) < 0.01
+                and abs(char.x1 - clusters[-1][0].x1) < 0.01
+            )
+        ):
+            head, joined = clusters[-1]
+            clusters[-1] = (head, joined + text)
+        else:
+            clusters.append((char, text))
+    ordered = sorted(clusters, key=lambda item: (item[0].x0 + item[0].x1) / 2)
+    # Each cluster written so that the algorithm's reversal of a right-to-left run gives
+    # its letters back in their order.
+    visual = "".join(text[::-1] if _is_rtl_char(text) else text for _char, text in ordered)
+    strong = [unicodedata.bidirectional(ch) for ch in visual]
+    rtl = sum(kind in ("R", "AL") for kind in strong) >= sum(kind == "L" for kind in strong)
+    logical = _reordered(visual, rtl)
+    joined = re.sub(r"(?<=\S) +(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])", "", logical)
+    joined = re.sub(r"[ \t\u00a0]+", " ", joined).strip()
+    # The first word read: the rightmost in a right-to-left line.
+    run = sorted(visible, key=lambda c: -c.x1) if rtl else sorted(visible, key=lambda c: c.x0)
+    word_end = run[0]
+    for char in run[1:]:
+        gap = (word_end.x0 - char.x1) if rtl else (char.x0 - word_end.x1)
+        if gap > 0.2 * body:
+            break
+        word_end = char
+    weight = len(visible)
+    return Line(
+        text=joined,
+        page=page,
+        x0=min(c.x0 for c in visible),
+        x1=max(c.x1 for c in visible),
+        top=min(c.top for c in visible),
+        bottom=max(c.bottom for c in visible),
+        size=body,
+        bold=sum(c.bold for c in visible) > 0.6 * weight,
+        italic=sum(c.italic for c in visible) > 0.6 * weight,
+        first_word=abs(run[0].x1 - word_end.x0) if rtl else abs(word_end.x1 - run[0].x0),
+    )
+
+
+def _reordered(visual: str, rtl: bool) -> str:
+    """A line as drawn (left to right) in logical order, by the Unicode bidirectional algorithm.
+
+    Two things are held whole while the line is reordered, each as one placeholder character:
+    ranges and dates written with digits ("25-28", "2017-2018", "30/18"), drawn left to right
+    as one number, which the algorithm would read as two Arabic numbers in a right-to-left run
+    and swap ("28-25") — a strong left-to-right placeholder (private use); and raised note
+    marks in brackets ("(2)", drawn mirrored ")2(" too), which sit beside the word or number
+    they mark like a right-to-left letter — a strong right-to-left placeholder (a Hebrew
+    letter). A line that already holds such characters is reordered as it is."""
+    from bidi.algorithm import get_display  # the reference implementation: it also mirrors
+
+    if _PLACEHOLDERS.search(visual):
+        return get_display(visual, base_dir="R" if rtl else "L")
+    held: dict[str, str] = {}
+    counts = {"number": 0, "mark": 0}
+
+    def hold(match: re.Match[str]) -> str:
+        if match["mark"] and counts["mark"] < 27:
+            placeholder = chr(0x05D0 + counts["mark"])
+            counts["mark"] += 1
+            held[placeholder] = match["mark"].strip("()")  # "²", as untext reads marks
+        elif match["number"] and counts["number"] < 0x1000:
+            placeholder = chr(0xE000 + counts["number"])
+            counts["number"] += 1
+            held[placeholder] = match["number"]
+        else:
+            return match[0]
+        return placeholder
+
+    logical = get_display(_HELD.sub(hold, visual), base_dir="R" if rtl else "L")
+    return _PLACEHOLDERS.sub(lambda m: held.get(m[0], m[0]), logical)
 
 
 def _rule_tops(page: object) -> list[float]:
@@ -442,7 +649,9 @@ def _text_edges(lines: Sequence[Line], body: float) -> tuple[float, float]:
 def _add_note(notes: list[Note], text: str) -> None:
     match = _NOTE_START.match(text)
     if match:
-        marker = match["marker"].translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+        marker = (match["bracketed"] or match["marker"]).translate(
+            str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+        )
         notes.append(Note(marker, match["text"].strip()))
     elif notes:  # the note's text after its mark alone on a line, or carried over a page
         notes[-1] = Note(notes[-1].marker, f"{notes[-1].text} {text}".strip())
@@ -484,6 +693,8 @@ def _continues(paragraph: _Paragraph, line: Line, start: float, end: float, body
     next page), not indented as a new paragraph, and the line before it was full — had the
     next line's first word fitted there, the line before ended the paragraph."""
     last = paragraph.last
+    if line.cells or last.cells:  # a table's row stands alone
+        return False
     if line.bold != last.bold or abs(line.size - last.size) > 0.5:
         return False
     if line.page == last.page:
@@ -534,6 +745,12 @@ def read_docx(data: bytes) -> LaidOut:
     paragraphs: list[str] = []
     characters = 0
     for paragraph in [*_cover(document), *_docx_paragraphs(document)]:
+        if isinstance(paragraph, _Row):
+            cells = [" ".join(t for p in cell if (t := _docx_text(p))) for cell in paragraph.cells]
+            if any(cells):
+                characters += sum(len(cell) for cell in cells)
+                paragraphs.append(TABLE_CELL.join(cells))
+            continue
         text = _docx_text(paragraph)
         if not text.strip():
             continue
@@ -557,8 +774,16 @@ def read_docx(data: bytes) -> LaidOut:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+@dataclass
+class _Row:
+    """A table's row of two cells or more: one logical line, its cells joined by TABLE_CELL."""
+
+    cells: list[list[Any]]
+
+
 def _docx_paragraphs(document: Any) -> Iterator[object]:
-    """Body paragraphs in order, those of tables included (row by row, cell by cell)."""
+    """Body paragraphs in order, and tables row by row: a row of two cells or more as one
+    ``_Row``, a one-cell row (a box drawn as a table) as its paragraphs."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -570,11 +795,17 @@ def _docx_paragraphs(document: Any) -> Iterator[object]:
             table = Table(child, document)
             seen: set[int] = set()
             for row in table.rows:
+                cells = []
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # a merged cell is listed once per grid column
                         continue
                     seen.add(id(cell._tc))
-                    yield from cell.paragraphs
+                    cells.append(list(cell.paragraphs))
+                if len(cells) >= 2:
+                    yield _Row(cells)
+                else:
+                    for paragraphs in cells:
+                        yield from paragraphs
 
 
 def _cover(document: object) -> list[object]:

@@ -158,3 +158,58 @@ def test_the_import_page_takes_a_pdf_and_refuses_a_scan(client: Client, personas
     again = SimpleUploadedFile("again.pdf", corpus("A_RES_73_6-EN.pdf"))
     client.post(reverse("knowledge_import"), {"file": again})
     assert KnowledgeDocument.objects.count() == 1  # the same file: already imported
+
+
+def test_arabic_lines_read_in_logical_order_numbers_and_brackets_included() -> None:
+    """E/ESCWA/30/L.1 in Arabic (p. 1-2): PDFium gives numbers and their neutrals in visual
+    order ("-8", ".2018") and brackets mirrored (")الإسكوا("); read by the Unicode bidi
+    algorithm they come out as printed: "(الإسكوا)", "8- …", "2018.", ranges "25-28"."""
+    text = read_pdf(corpus("E_ESCWA_30_L.1-AR.pdf")).text
+    assert "اللجنة الاقتصادية والاجتماعية لغربي آسيا (الإسكوا)" in text
+    assert ")الإسكوا(" not in text
+    assert "بيروت، 25-28 حزيران/يونيو 2018" in text
+    assert "(25-26 حزيران/يونيو 2018)" in text
+    assert "8- نتائج المنتدى العربي للتنمية المستدامة لعام 2018." in text
+    assert not re.search(r"^-\d+ ", text, re.M)  # no paragraph opens with "-8"
+    # The symbol, Latin in an Arabic document, stays as printed.
+    assert "E/ESCWA/30/L.1" in text
+
+
+def test_the_arabic_report_keeps_its_notes_and_their_marks() -> None:
+    """E/2018/41 in Arabic: notes printed "(1) قرار الجمعية العامة 70/1 …" are lifted with
+    their mark (they were lost), and a raised "(2)" after a number is the mark "²" after it."""
+    laid = read_pdf(corpus("E_ESCWA_30_18_REPORT-AR.pdf"))
+    first = laid.notes[0]
+    assert first.marker == "1"
+    assert first.text.startswith("قرار الجمعية العامة 70/1 المؤرخ 25 أيلول/سبتمبر 2015")
+    assert "أيار/مايو 2017²" in laid.text
+    assert ")الإسكوا(" not in laid.text and "(الإسكوا)" in laid.text
+
+
+def test_reordering_holds_ranges_and_note_marks() -> None:
+    """The bidi step alone, on a line as drawn (left to right): a range stays one number, a
+    bracketed raised mark becomes the mark after the word it follows, brackets mirror back."""
+    from rogatory.knowledge.layout import _reordered
+
+    # Read right to left as drawn: the word, its raised mark, the bracketed name, the range.
+    drawn = "25-28 (" + "الإسكوا"[::-1] + ") " + "(¹)" + "اللجنة"[::-1]
+    assert _reordered(drawn, rtl=True) == "اللجنة¹ (الإسكوا) 25-28"
+
+
+def test_a_pdf_table_keeps_its_rows() -> None:
+    """A/81/6 (Sect. 16), table 16.1 (p. 4): each row one line, its cells in order, not
+    merged into the paragraph above or the row below."""
+    laid = read_pdf(corpus("A_81_6_SECT_16.pdf"))
+    assert "1. The Fifth Committee | 1 | 1 | 1 | 1" in laid.paragraphs
+    assert "Seminars, workshops and training events (number of days) | 15 | 13 | 12 | 10" in (
+        laid.paragraphs
+    )
+    # A note mark set apart from its text is not a table's row.
+    assert not [p for p in laid.paragraphs if re.match(r"^\d \| See ", p)]
+
+
+def test_a_word_table_keeps_its_rows() -> None:
+    """The same section as a Word file: the contents table's rows, cells joined."""
+    laid = read_docx(corpus("A_81_6_SECT_16.docx"))
+    assert "Subprogramme 3. Countering corruption | 29" in laid.paragraphs
+    assert "Overall orientation | 3" in laid.paragraphs
