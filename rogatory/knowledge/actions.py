@@ -1,11 +1,12 @@
 """Writes to the knowledge base: atomic, audited, each with its search-outbox row.
 
 ``do_import_text`` (UN plain text) and ``do_import_akn`` (Akoma Ntoso XML) store a document,
-its citations and the links between documents, in both directions. Importing the same
-document again changes nothing; a document with the same symbol and language but another
-content replaces the stored one. After the commit the outbox is drained into the search index
-(``transaction.on_commit``), so an import is searchable within seconds; if that fails, the
-next drain heals it.
+its citations and the links between documents, in both directions, with its quality report
+(``quality.assess``). Importing the same document again changes nothing; a UN document of a
+work and language already stored, with another content, replaces that version (decision
+0040), and ``do_correct_un_document`` stores a site administrator's correction. After the
+commit the outbox is drained into the search index (``transaction.on_commit``), so an import
+is searchable within seconds; if that fails, the next drain heals it.
 """
 
 from __future__ import annotations
