@@ -182,7 +182,8 @@ def view(name: str, report: dict[str, Any] | None) -> QualityView:
 def summary(found: dict[str, Any]) -> str:
     """What was recognised, on one line (the command's output)."""
     return _(
-        "%(kind)s %(symbol)s [%(language)s] %(date)s: %(preamble)d preamble, %(operative)d "
+        "%(kind)s %(symbol)s [%(language)s] %(date)s: %(front)d front, %(preamble)d preamble, "
+        "%(operative)d "
         "operative, %(numbered)d numbered, %(annexes)d annexes, footnotes %(attached)d "
         "attached / %(unattached)d not, %(citations)d citations, %(verbs)d verbs"
     ) % {
@@ -190,6 +191,7 @@ def summary(found: dict[str, Any]) -> str:
         "symbol": found.get("symbol") or "—",
         "language": found.get("language", ""),
         "date": found.get("date") or "—",
+        "front": found.get("front", 0),
         "preamble": found.get("preamble", 0),
         "operative": found.get("operative", 0),
         "numbered": found.get("numbered", 0),

@@ -155,7 +155,10 @@ def test_the_command_prints_a_line_per_file_and_its_doubts(tmp_path: Path) -> No
     text = out.getvalue()
     assert "Quality: 1 of 2 documents look doubtful." in text
     assert "? report.txt: report A/76/122 [zh]" in text
-    assert "ok ga.txt: resolution A/RES/76/187 [zh] 2021-12-16: 75 preamble, 77 operative" in text
+    assert (
+        "ok ga.txt: resolution A/RES/76/187 [zh] 2021-12-16: 1 front, 75 preamble, 77 operative"
+        in text
+    )
     assert "! No date found" in text
     assert text.index("report.txt: report") < text.index("ga.txt: resolution")  # doubtful first
 
