@@ -1,11 +1,12 @@
 """Writes to the knowledge base: atomic, audited, each with its search-outbox row.
 
 ``do_import_text`` (UN plain text) and ``do_import_akn`` (Akoma Ntoso XML) store a document,
-its citations and the links between documents, in both directions. Importing the same
-document again changes nothing; a document with the same symbol and language but another
-content replaces the stored one. After the commit the outbox is drained into the search index
-(``transaction.on_commit``), so an import is searchable within seconds; if that fails, the
-next drain heals it.
+its citations and the links between documents, in both directions, with its quality report
+(``quality.assess``). Importing the same document again changes nothing; a UN document of a
+work and language already stored, with another content, replaces that version (decision
+0040), and ``do_correct_un_document`` stores a site administrator's correction. After the
+commit the outbox is drained into the search index (``transaction.on_commit``), so an import
+is searchable within seconds; if that fails, the next drain heals it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rogatory.audit.actions import record
@@ -37,8 +40,9 @@ from .models import (
     SearchOutbox,
     symbol_key,
 )
+from .quality import assess
 from .untext import LANGUAGES as UN_LANGUAGES
-from .untext import Paragraph, UnDocument, parse
+from .untext import Paragraph, UnDocument, find_citations, organ_of_symbol, parse
 from .works import assign_work, cover_symbols, documents_for_keys, keys_of
 
 if TYPE_CHECKING:
@@ -50,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 # Citation kinds that can point at a document in the base (dates cannot).
 LINKABLE = ("resolution", "decision", "document_symbol", "treaty")
+# Files that carry the layout: richer sources of a document than its plain text.
+RICHER = (".pdf", ".docx")
 
 
 class KnowledgeImportError(ValueError):
@@ -254,6 +260,9 @@ def _store(
     acting_user: User | None,
     also_symbols: list[str] | None = None,
 ) -> tuple[KnowledgeDocument, bool]:
+    """Store a parsed UN document. Its identity is its work and language (decision 0040):
+    a version of the same work in the same language is replaced, whichever of the work's
+    symbols the new file gives, its citations written afresh."""
     try:
         akn = to_akn(parsed)
     except AknError as exc:
@@ -266,14 +275,16 @@ def _store(
     ).first()
     if same is not None:
         return same, False
-    existing = None
-    if symbol:
-        existing = (
-            KnowledgeDocument.objects.select_for_update()
-            .filter(symbol=symbol, language=language)
-            .first()
-        )
-    document = existing or KnowledgeDocument(kind=DocumentKind.UN_DOCUMENT)
+    also = [s for s in also_symbols or () if s != symbol]
+    document = KnowledgeDocument(kind=DocumentKind.UN_DOCUMENT, symbol=symbol, language=language)
+    assign_work(document, also)
+    existing = _stored_version(document.work, symbol, language) if symbol else None
+    if existing is not None and existing.content_sha256 == content:
+        return existing, False
+    quality = assess(parsed, also_symbols=also, body_text=body_text)
+    if existing is not None:
+        quality["doubts"] += _replacement_doubts(existing, source_name)
+        document = existing
     document.symbol = symbol
     document.language = language
     document.title = parsed.title or ""
@@ -283,12 +294,67 @@ def _store(
     document.work_iri = work_iri(parsed)
     document.content_sha256 = content
     document.source_sha256 = source_sha256
+    previous_source = document.source_name
     document.source_name = source_name[:300]
-    assign_work(document, [s for s in also_symbols or () if s != symbol])
+    document.quality = quality
+    assign_work(document, also)
     document.save()
     created = existing is None
-    if not created:
-        document.citations.all().delete()
+    citations, resolved = _write_citations(document, parsed)
+    _written(
+        "knowledge.imported",
+        document,
+        acting_user,
+        {
+            "symbol": symbol,
+            "language": language,
+            "source": source_name[:300],
+            "sha256": content,
+            "replaced": not created,
+            "replaced_source": "" if created else previous_source,
+            "citations": citations,
+            "links": resolved,
+            "work": document.work,
+            "doubts": [d["code"] for d in quality["doubts"]],
+        },
+    )
+    return document, created
+
+
+def _stored_version(work: str, symbol: str, language: str) -> KnowledgeDocument | None:
+    """The stored UN document of this work (or, stored before works, this symbol) in this
+    language, locked."""
+    return (
+        KnowledgeDocument.objects.select_for_update()
+        .filter(kind=DocumentKind.UN_DOCUMENT, language=language)
+        .filter(Q(work=work) | Q(symbol=symbol))
+        .order_by(Case(When(work=work, then=Value(0)), default=Value(1)), "pk")
+        .first()
+    )
+
+
+def _replacement_doubts(existing: KnowledgeDocument, source_name: str) -> list[dict[str, Any]]:
+    """What a re-import must tell of the version it replaces: an administrator's
+    corrections (not applied again: the new file may have mended what they mended, and a
+    structure cannot be carried onto another parse with certainty), a richer source."""
+    doubts: list[dict[str, Any]] = []
+    if existing.corrections:
+        last = existing.corrections[-1]
+        doubts.append(
+            {
+                "code": "corrections_replaced",
+                "count": len(existing.corrections),
+                "date": str(last.get("at", ""))[:10] if isinstance(last, dict) else "",
+            }
+        )
+    if source_name.lower().endswith(".txt") and existing.source_name.lower().endswith(RICHER):
+        doubts.append({"code": "poorer_source", "previous": existing.source_name})
+    return doubts
+
+
+def _write_citations(document: KnowledgeDocument, parsed: UnDocument) -> tuple[int, int]:
+    """Replace the document's citations by the parsed ones and link them (both ways)."""
+    document.citations.all().delete()
     citations = [
         Citation(
             source=document,
@@ -301,23 +367,152 @@ def _store(
         for n, cit in enumerate(parsed.citations())
     ]
     Citation.objects.bulk_create(citations)
-    resolved = _resolve(document)
+    return len(citations), _resolve(document)
+
+
+@transaction.atomic
+def do_correct_un_document(
+    document: KnowledgeDocument,
+    corrected: UnDocument,
+    *,
+    also_symbols: Sequence[str] = (),
+    acting_user: User,
+) -> list[str]:
+    """Store a site administrator's correction of an imported UN document (decision 0040):
+    its metadata and structure as ``corrected``; the Akoma Ntoso regenerated from it, the
+    citations found again in the paragraphs' text and linked, the quality report computed
+    again, the search index told (outbox), the correction kept as data and audited.
+
+    Returns the names of what changed ([] when nothing did: nothing is written). Raises
+    KnowledgeImportError when the correction gives another stored version's identity."""
+    current = KnowledgeDocument.objects.select_for_update().get(pk=document.pk)
+    if current.kind != DocumentKind.UN_DOCUMENT:
+        raise KnowledgeImportError(_("Only imported UN documents are corrected here."))
+    try:
+        before = from_akn(current.akn.encode())
+    except AknError:
+        before = None
+    organ = organ_of_symbol(corrected.symbol)
+    recited = None if organ is None or organ.principal else organ
+    lang = corrected.language
+
+    def again(group: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+        return tuple(
+            replace(p, citations=find_citations(p.text, lang, organ=recited)) for p in group
+        )
+
+    corrected = replace(
+        corrected,
+        body=corrected.body or _organ_name(organ),
+        front=again(corrected.front),
+        preamble=again(corrected.preamble),
+        operative=again(corrected.operative),
+        annexes=tuple(replace(a, paragraphs=again(a.paragraphs)) for a in corrected.annexes),
+    )
+    symbol = (corrected.symbol or "").strip()
+    also = [s for s in dict.fromkeys(also_symbols) if s and s != symbol]
+    changed = _changed_fields(current, before, corrected, also)
+    if not changed:
+        return []
+    try:
+        akn = to_akn(corrected)
+    except AknError as exc:
+        raise KnowledgeImportError(str(exc)) from None
+    current.symbol = symbol
+    current.language = corrected.language
+    current.title = corrected.title or ""
+    current.date = corrected.date
+    current.akn = akn.decode()
+    current.content_sha256 = sha256(akn)
+    current.work_iri = work_iri(corrected)
+    current.work = ""
+    assign_work(current, also)
+    clash = (
+        KnowledgeDocument.objects.filter(
+            Q(work=current.work) | Q(symbol=symbol, content_sha256=current.content_sha256),
+            kind=DocumentKind.UN_DOCUMENT,
+            language=current.language,
+        )
+        .exclude(pk=current.pk)
+        .first()
+    )
+    if symbol and clash is not None:
+        raise KnowledgeImportError(
+            _("Another stored document is already this work in this language: %(symbol)s.")
+            % {"symbol": clash.symbol or clash.title[:80]}
+        )
+    quality = assess(corrected, also_symbols=also, body_text=current.body_text)
+    quality["corrected"] = True
+    current.quality = quality
+    entry = {
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "by": acting_user.get_username(),
+        "changed": changed,
+    }
+    current.corrections = [*(current.corrections or []), entry]
+    current.save()
+    citations, links = _write_citations(current, corrected)
     _written(
-        "knowledge.imported",
-        document,
+        "knowledge.corrected",
+        current,
         acting_user,
         {
             "symbol": symbol,
-            "language": language,
-            "source": source_name[:300],
-            "sha256": content,
-            "replaced": not created,
-            "citations": len(citations),
-            "links": resolved,
-            "work": document.work,
+            "language": current.language,
+            "changed": changed,
+            "sha256": current.content_sha256,
+            "citations": citations,
+            "links": links,
+            "work": current.work,
         },
     )
-    return document, created
+    document.refresh_from_db()
+    return changed
+
+
+def _organ_name(organ: Any) -> str | None:
+    return getattr(organ, "name", None) if organ is not None else None
+
+
+def _changed_fields(
+    current: KnowledgeDocument,
+    before: UnDocument | None,
+    corrected: UnDocument,
+    also: Sequence[str],
+) -> list[str]:
+    """The names of what a correction changes: metadata fields, and "structure"."""
+    changed = [
+        name
+        for name, old, new in (
+            ("symbol", current.symbol, (corrected.symbol or "").strip()),
+            ("also_symbols", list(current.also_symbols or []), list(also)),
+            ("title", current.title, corrected.title or ""),
+            ("date", current.date, corrected.date),
+            ("language", current.language, corrected.language),
+            ("kind", before.kind if before else None, corrected.kind),
+        )
+        if old != new
+    ]
+    if before is None or _structure(before) != _structure(corrected):
+        changed.append("structure")
+    return changed
+
+
+def _structure(doc: UnDocument) -> tuple[Any, ...]:
+    """What of a document's structure a correction may change (citations follow the text)."""
+
+    def shape(group: Sequence[Paragraph]) -> tuple[Any, ...]:
+        return tuple(
+            (p.number, p.verb, p.kind, p.text, tuple(n.marker for n in p.footnotes)) for p in group
+        )
+
+    return (
+        shape(doc.front),
+        shape(doc.preamble),
+        shape(doc.operative),
+        tuple(shape(a.paragraphs) for a in doc.annexes),
+        tuple(n.marker for n in doc.unattached_footnotes),
+    )
 
 
 def _written(

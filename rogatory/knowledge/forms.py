@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rogatory.lib.penalties import KIND_LABELS, UNIT_LABELS, PenaltyRefused
-from rogatory.lib.validators import PlausibleDateField
+from rogatory.lib.validators import PlausibleDateField, text_problem
 from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .actions import ImportMetadata, KnowledgeImportError
+from .correcting import FRONT, OPERATIVE, PREAMBLE, Metadata, ParagraphEdit
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
 from .provisions_csv import (
@@ -23,6 +24,7 @@ from .provisions_csv import (
     row_provenance,
     split_codes,
 )
+from .untext import UnDocument
 
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 TAGS_HELP = _("Separated by spaces or commas.")
@@ -305,3 +307,156 @@ def penalty_initial(penalty: dict[str, Any] | None) -> dict[str, str]:
         column: "" if stored.get(key) is None else str(stored[key])
         for column, key in PENALTY_COLUMNS.items()
     }
+
+
+# Correcting an imported UN document (decision 0040) -----------------------------------------
+
+UN_KIND_CHOICES = [("resolution", _("Resolution")), ("report", _("Report or other document"))]
+PARAGRAPH_KIND_CHOICES = [("paragraph", _("Paragraph")), ("heading", _("Heading"))]
+
+
+class UnCorrectionForm(forms.Form):
+    """The metadata of an imported UN document, as a site administrator corrects them."""
+
+    symbol = forms.CharField(label=_("Symbol"), required=False, max_length=100)
+    also_symbols = forms.CharField(
+        label=_("Other symbols"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: other symbols the cover prints for the same document."),
+    )
+    title = forms.CharField(
+        label=_("Title"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    date = PlausibleDateField(
+        label=_("Date"),
+        required=False,
+        help_text=_("YYYY-MM-DD; for a resolution, the date it was adopted."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    kind = forms.ChoiceField(label=_("Kind"), choices=UN_KIND_CHOICES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:  # the same checks as the import page's fields
+            ImportMetadata.checked(
+                symbol=data.get("symbol") or "",
+                title=data.get("title") or "",
+                language=data.get("language") or "",
+            )
+        except KnowledgeImportError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        others = [s.strip() for s in (data.get("also_symbols") or "").splitlines() if s.strip()]
+        for other in others:
+            try:
+                ImportMetadata.checked(symbol=other)
+            except KnowledgeImportError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        data["also_symbols"] = others
+        if not (data.get("symbol") or "").strip() and not (data.get("title") or "").strip():
+            raise forms.ValidationError(_("A document needs a symbol or a title."))
+        return data
+
+    def metadata(self) -> Metadata:
+        data = self.cleaned_data
+        return Metadata(
+            symbol=data["symbol"].strip(),
+            title=" ".join(data["title"].split()),
+            date=data["date"],
+            language=data["language"],
+            kind=data["kind"],
+        )
+
+
+class UnParagraphForm(forms.Form):
+    """One paragraph of an imported UN document."""
+
+    part = forms.ChoiceField(label=_("Part"), choices=())
+    number = forms.CharField(label=_("Number"), required=False, max_length=30)
+    verb = forms.CharField(label=_("Verb"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PARAGRAPH_KIND_CHOICES)
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=50_000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A blank line splits the paragraph; an empty text removes it."),
+    )
+    footnotes = forms.CharField(
+        label=_("Footnotes"),
+        required=False,
+        max_length=300,
+        help_text=_("The marks of the footnotes attached to it, separated by spaces."),
+    )
+    join = forms.BooleanField(label=_("Join to the paragraph above"), required=False)
+
+    def __init__(self, *args: Any, parts: list[tuple[str, Any]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = parts or []  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("number", "verb", "text", "footnotes"):
+            if problem := text_problem(data.get(name) or ""):
+                raise forms.ValidationError(problem)
+        return data
+
+    def edit(self) -> ParagraphEdit:
+        data = self.cleaned_data
+        return ParagraphEdit(
+            part=data["part"],
+            text=data.get("text") or "",
+            number=data.get("number") or "",
+            verb=data.get("verb") or "",
+            kind=data.get("kind") or "paragraph",
+            footnotes=tuple((data.get("footnotes") or "").replace(",", " ").split()),
+            join=bool(data.get("join")),
+        )
+
+
+UnParagraphFormSet = forms.formset_factory(UnParagraphForm, extra=1, max_num=5000)
+
+
+def part_choices(parts: list[str]) -> list[tuple[str, Any]]:
+    """The labels of a document's parts (correcting.parts_of)."""
+    labels = {
+        FRONT: _("Front matter"),
+        PREAMBLE: _("Preamble"),
+        OPERATIVE: _("Operative or numbered paragraphs"),
+    }
+    return [
+        (
+            part,
+            labels.get(part) or _("Annex %(number)d") % {"number": int(part.split(":")[1]) + 1},
+        )
+        for part in parts
+    ]
+
+
+def un_initial(document: KnowledgeDocument, parsed: UnDocument) -> dict[str, Any]:
+    """The correction form's metadata from the stored document."""
+    return {
+        "symbol": document.symbol,
+        "also_symbols": "\n".join(document.also_symbols or ()),
+        "title": document.title,
+        "date": document.date,
+        "language": document.language,
+        "kind": "resolution" if parsed.kind == "resolution" else "report",
+    }
+
+
+def paragraph_initial(edits: list[ParagraphEdit]) -> list[dict[str, Any]]:
+    """The correction formset's rows (a window of ``correcting.edits_of``)."""
+    return [
+        {
+            "part": edit.part,
+            "number": edit.number,
+            "verb": edit.verb,
+            "kind": edit.kind,
+            "text": edit.text,
+            "footnotes": " ".join(edit.footnotes),
+        }
+        for edit in edits
+    ]

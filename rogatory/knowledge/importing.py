@@ -7,6 +7,11 @@ imported in its own transaction: a bad file (or a bad act in a CSV) is skipped w
 and nothing already imported is lost. Files already imported (same SHA-256) are skipped without
 parsing, and acts already stored with the same content change nothing, so an interrupted
 import is resumed by running it again.
+
+A UN document is stored once per work and language (decision 0040): a file of a work and
+language already stored replaces that version. Within one import a richer source wins: the
+``.txt`` beside a ``.pdf`` or ``.docx`` of the same name (its pdftotext extraction) is left
+out, and the report says so. Each UN document's quality report is kept in the import report.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from django.utils.translation import gettext as _
 from rogatory.lib.archives import ArchiveLimits, ArchiveRefused, Deadline, check_zip
 
 from .actions import (
+    RICHER,
     ImportMetadata,
     KnowledgeImportError,
     defer_indexing,
@@ -39,8 +45,9 @@ from .actions import (
 )
 from .akn import MAX_BYTES
 from .indexing import drain_outbox
-from .models import KnowledgeDocument
+from .models import DocumentKind, KnowledgeDocument
 from .provisions_csv import CsvError, read_provisions
+from .quality import QualityView, ordered, view
 
 if TYPE_CHECKING:
     from rogatory.accounts.models import User
@@ -72,7 +79,16 @@ class ImportReport:
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    # A plain text left out for the PDF or Word file of the same name in the same import:
+    # (the .txt, the richer file imported instead).
+    superseded: list[tuple[str, str]] = field(default_factory=list)
+    # The quality report (quality.assess) of each UN document imported or replaced, by file.
+    quality: dict[str, dict[str, Any]] = field(default_factory=dict)
     indexed: int = 0
+
+    def quality_views(self) -> list[QualityView]:
+        """The quality reports in words (the active language), doubtful documents first."""
+        return ordered(view(name, found) for name, found in self.quality.items())
 
     @property
     def total(self) -> int:
@@ -207,12 +223,18 @@ def import_path(
         if source.name.lower().endswith(SUFFIXES) and not _is_manifest(source.name)
     )
     width = len(str(total))
+    richer: dict[str, str] = {}  # stem -> the PDF or Word file imported under it
     with defer_indexing():
         n = 0
         for source in iter_source(path):
             if not source.name.lower().endswith(SUFFIXES) or _is_manifest(source.name):
                 continue
             n += 1
+            stem = _stem(source.name)
+            if source.name.lower().endswith(".txt") and stem in richer:
+                report.superseded.append((source.name, richer[stem]))
+                say(f"[{n:>{width}}/{total}] {source.name}: left out for {richer[stem]}")
+                continue
             if deadline is not None and deadline.expired:
                 reason = _(
                     "Not imported: the time for one upload (%(seconds)d seconds) ran out. "
@@ -224,6 +246,8 @@ def import_path(
             outcome = _import_one(source, acting_user, report, given.get(source.name))
             percent = 100 * n // max(total, 1)
             say(f"[{n:>{width}}/{total} {percent:>3}%] {source.name}: {outcome}")
+            if not outcome.startswith("skipped") and source.name.lower().endswith(RICHER):
+                richer.setdefault(stem, source.name)
     if not drain:
         return report
     try:
@@ -232,6 +256,14 @@ def import_path(
         logger.exception("Search index not updated")
         say(f"Search index not updated ({exc}); run manage.py rebuild_search_index.")
     return report
+
+
+def _stem(name: str) -> str:
+    """A file's name without its suffix, in its folder: "en/A_RES_73_6-EN" of the PDF and of
+    its pdftotext extraction beside it (files are read sorted by name, so ".docx" and ".pdf"
+    come before ".txt" of the same stem)."""
+    posix = PurePosixPath(name.replace("\\", "/"))
+    return str(posix.with_suffix("")).casefold()
 
 
 def _is_manifest(name: str) -> bool:
@@ -305,8 +337,11 @@ def _import_one(
         digest = sha256(data)
         if source.name.lower().endswith(".csv"):
             return _import_csv(source.name, data, digest, acting_user, report)
-        if KnowledgeDocument.objects.filter(source_sha256=digest).exists():
+        known = KnowledgeDocument.objects.filter(source_sha256=digest).only("kind", "quality")
+        if known:
             report.unchanged.append(source.name)
+            if known[0].kind == DocumentKind.UN_DOCUMENT and known[0].quality:
+                report.quality[source.name] = known[0].quality
             return "already imported"
         if not data.strip():
             raise KnowledgeImportError("The file is empty.")
@@ -339,6 +374,8 @@ def _import_one(
         report.skipped.append((source.name, reason))
         return f"skipped: {reason}"
     label = document.symbol or document.title[:60]
+    if document.kind == DocumentKind.UN_DOCUMENT and document.quality:
+        report.quality[source.name] = document.quality
     if created is None:
         report.unchanged.append(source.name)
         return f"unchanged {label}"

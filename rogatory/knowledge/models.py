@@ -89,6 +89,12 @@ class KnowledgeDocument(models.Model):
     # act's provisions (kept by the actions that write them).
     iccs_codes = models.JSONField(default=list, blank=True)
     implements = models.JSONField(default=list, blank=True)
+    # A UN document's quality report (quality.assess, decision 0040): what the import
+    # recognised and what looked doubtful, as codes the pages put into words.
+    quality = models.JSONField(default=dict, blank=True)
+    # Corrections a site administrator made to it (decision 0040), oldest first: who, when,
+    # which fields, whether the structure changed; kept across re-imports, which report them.
+    corrections = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

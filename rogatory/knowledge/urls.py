@@ -26,6 +26,11 @@ urlpatterns = [
         name="knowledge_judgment_edit",
     ),
     path(
+        "knowledge/<uuid:public_id>/correct/",
+        views.knowledge_un_correct,
+        name="knowledge_un_correct",
+    ),
+    path(
         "knowledge/<uuid:public_id>/delete/",
         views.knowledge_document_delete,
         name="knowledge_document_delete",

@@ -25,20 +25,33 @@ from rogatory.lib.downloads import attachment
 from rogatory.reference.models import IccsCategory, State
 from rogatory.treaties.models import Instrument
 
-from .actions import KnowledgeImportError, do_delete_document, do_save_act, do_save_judgment
+from .actions import (
+    KnowledgeImportError,
+    do_correct_un_document,
+    do_delete_document,
+    do_save_act,
+    do_save_judgment,
+)
 from .akn import AknError, from_akn
+from .correcting import CorrectionError, edits_of, parts_of, restructure
 from .forms import (
     ActForm,
     ImportForm,
     JudgmentForm,
     ProvisionFormSet,
+    UnCorrectionForm,
+    UnParagraphFormSet,
     act_initial,
     judgment_initial,
+    paragraph_initial,
+    part_choices,
     provisions_from,
+    un_initial,
 )
 from .importing import SourceError, import_upload
 from .indexing import get_backend
 from .models import LANGUAGE_NAMES, Citation, DocumentKind, KnowledgeDocument
+from .quality import view as quality_view
 from .works import pick_version, reader_language
 
 PER_PAGE = 10
@@ -540,3 +553,72 @@ def knowledge_import(request: HttpRequest) -> HttpResponse:
         "report": report,
     }
     return render(request, "knowledge/import.html", context)
+
+
+# Rows of paragraphs one correction page shows: 100 rows of 7 fields stay well below Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) with the metadata; longer documents go by windows.
+CORRECTION_ROWS = 100
+
+
+@login_required
+def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Correct an imported UN document's metadata and structure (decision 0040), a window of
+    ``CORRECTION_ROWS`` paragraphs at a time; the Akoma Ntoso, citations and index follow."""
+    user = _site_admin(request)
+    document = get_object_or_404(
+        KnowledgeDocument, public_id=public_id, kind=DocumentKind.UN_DOCUMENT
+    )
+    problems: list[str] = []
+    try:
+        parsed = from_akn(document.akn.encode())
+    except AknError as exc:
+        raise Http404("The stored Akoma Ntoso cannot be read.") from exc
+    edits = edits_of(parsed)
+    first = _int(request.POST.get("from") or request.GET.get("from"))
+    start = min(first - 1, max(len(edits) - 1, 0)) // CORRECTION_ROWS * CORRECTION_ROWS
+    window = edits[start : start + CORRECTION_ROWS]
+    form = UnCorrectionForm(request.POST or None, initial=un_initial(document, parsed))
+    formset = UnParagraphFormSet(
+        request.POST or None,
+        initial=paragraph_initial(window),
+        prefix="paragraphs",
+        form_kwargs={"parts": part_choices(parts_of(parsed))},
+    )
+    if request.method == "POST" and request.POST.get("content") != document.content_sha256:
+        problems.append(
+            str(_("The document changed since this page was opened: open it again to correct it."))
+        )
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [row.edit() for row in formset.forms if row.cleaned_data]
+        try:
+            corrected = restructure(
+                parsed,
+                form.metadata(),
+                [*edits[:start], *rows, *edits[start + len(window) :]],
+            )
+            changed = do_correct_un_document(
+                document,
+                corrected,
+                also_symbols=form.cleaned_data["also_symbols"],
+                acting_user=user,
+            )
+        except (CorrectionError, KnowledgeImportError) as exc:
+            problems.append(str(exc))
+        else:
+            if changed:
+                messages.success(request, _("The correction was saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("knowledge_document", document.public_id)
+    context = {
+        "heading": _("Correct a UN document"),
+        "document": document,
+        "form": form,
+        "formset": formset,
+        "problems": problems,
+        "quality": quality_view("", document.quality),
+        "rows": (start + 1, start + len(window), len(edits)),
+        "previous_rows": start + 1 - CORRECTION_ROWS if start else None,
+        "next_rows": start + CORRECTION_ROWS + 1 if start + CORRECTION_ROWS < len(edits) else None,
+    }
+    return render(request, "knowledge/correct.html", context)

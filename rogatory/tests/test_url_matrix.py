@@ -499,6 +499,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "knowledge_act_edit": (an_act, site_admins()),
     "knowledge_judgment_create": (no_kwargs, site_admins()),
     "knowledge_judgment_edit": (a_judgment, site_admins()),
+    "knowledge_un_correct": (a_knowledge_document, site_admins()),
     "knowledge_document_delete": (an_act, POST_ONLY),
     "api:knowledge_search": (no_kwargs, everyone(200)),  # no query: no results
     "api:knowledge_document": (a_knowledge_document, everyone(200)),
