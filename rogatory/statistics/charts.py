@@ -30,6 +30,11 @@ from .figures import Table
 COLOURS = ("#0072B2", "#D55E00")
 # More categories than this make bars too thin to read: the table alone says it better.
 MOST_CATEGORIES = 40
+# Widths in SVG units; the page scales a chart down to its column (and to A4 on paper). A
+# column per category gets room for a label like "Sep 2026" up to the widest chart.
+BARS_WIDTH = 800
+COLUMN_ROOM = 80
+COLUMNS_WIDTH = (640, 960)
 
 
 @dataclass(frozen=True)
@@ -137,24 +142,36 @@ def table_chart(
     *,
     rtl: bool = False,
     number_format: NumberFormat | None = None,
-    width: int = 640,
+    width: int | None = None,
     chart_id: str | None = None,
 ) -> SafeString | None:
     """The SVG of ``table`` (``None`` when it has no chart): mirrored when ``rtl``.
 
     ``number_format`` formats the values, ticks and totals (the page passes the language's
-    formatter); ``chart_id`` must be unique on the page (default: ``chart-<table key>``).
+    formatter); ``chart_id`` must be unique on the page (default: ``chart-<table key>``);
+    ``width`` is in SVG units (default: wide enough for a year of month labels).
     """
     chart = chart_of(table, number_format=number_format)
     if chart is None:
         return None
-    spec = SPECS[table.key]
-    draw = bar_chart_svg if spec.kind == "bars" else column_chart_svg
-    return draw(
+    empty_text = _("Nothing to show for this period.")
+    chart_id = chart_id or f"chart-{table.key}"
+    if SPECS[table.key].kind == "bars":
+        return bar_chart_svg(
+            chart,
+            rtl=rtl,
+            width=width or BARS_WIDTH,
+            number_format=number_format,
+            empty_text=empty_text,
+            chart_id=chart_id,
+        )
+    narrowest, widest = COLUMNS_WIDTH
+    default = min(max(narrowest, 64 + COLUMN_ROOM * len(chart.categories)), widest)
+    return column_chart_svg(
         chart,
         rtl=rtl,
-        width=width,
+        width=width or default,
         number_format=number_format,
-        empty_text=_("Nothing to show for this period."),
-        chart_id=chart_id or f"chart-{table.key}",
+        empty_text=empty_text,
+        chart_id=chart_id,
     )

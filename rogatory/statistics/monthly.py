@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ def monthly(cases: CaseQuerySet, period: Period) -> Table:
     months = by_month(cases, period)
     columns = [_("Received (incoming)"), _("Sent (outgoing)"), _("Total")]
     if len(months) <= MONTHS_SHOWN:
-        rows = [
+        rows: list[list[Any]] = [
             [_month_label(m.month), m.incoming, m.outgoing, m.incoming + m.outgoing] for m in months
         ]
         key, title, heading = "months", _("Requests by month"), _("Month")
@@ -39,7 +40,9 @@ def monthly(cases: CaseQuerySet, period: Period) -> Table:
             years[m.month.year][1] += m.outgoing
         rows = [[str(year), i, o, i + o] for year, (i, o) in sorted(years.items())]
         key, title, heading = "months", _("Requests by year"), _("Year")
-    total = [_("All"), *(sum(row[i] for row in rows) for i in (1, 2, 3))] if rows else None
+    total: list[Any] | None = None
+    if rows:
+        total = [_("All"), *(sum(row[i] for row in rows) for i in (1, 2, 3))]
     return Table(
         key,
         title,
