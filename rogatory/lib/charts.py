@@ -98,6 +98,12 @@ class Chart:
     # Formats the numbers of the table and, unless the drawing function is given its own,
     # of the picture; the caller passes Django's localised formatter.
     number_format: NumberFormat | None = field(default=None, repr=False, compare=False)
+    # What the picture shows, in a sentence (the SVG's ``<desc>``, its accessible description).
+    description: str = ""
+    # Colours of the series instead of the palette (e.g. two that both contrast with white).
+    colours: tuple[str, ...] = ()
+    # Every second series hatched with white stripes, so that series differ by more than colour.
+    hatched: bool = False
 
     def __post_init__(self) -> None:
         for series in self.series:
@@ -260,6 +266,7 @@ class _Canvas:
         self.rtl = rtl
         self.direction: Direction = "rtl" if rtl else "ltr"
         self.parts: list[str] = []
+        self.defs: dict[str, str] = {}
 
     def x(self, x: float) -> float:
         return self.width - x if self.rtl else x
@@ -316,19 +323,42 @@ class _Canvas:
             element = f"<g><title>{escape(tooltip)}</title>{element}</g>"
         self.add(element)
 
-    def svg(self, *, height: float, title: str, chart_id: str, kind: str) -> SafeString:
+    def svg(
+        self, *, height: float, title: str, chart_id: str, kind: str, description: str = ""
+    ) -> SafeString:
         title_id = f"{chart_id}-title"
+        desc_id = f"{chart_id}-desc"
         direction = self.direction
+        described = f' aria-describedby="{escape(desc_id)}"' if description else ""
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg chart-{kind}" '
-            f'id="{escape(chart_id)}" role="img" aria-labelledby="{escape(title_id)}" '
+            f'id="{escape(chart_id)}" role="img" aria-labelledby="{escape(title_id)}"{described} '
             f'width="{_n(self.width)}" height="{_n(height)}" '
             f'viewBox="0 0 {_n(self.width)} {_n(height)}" direction="{direction}" '
             f'font-size="{FONT_SIZE}">'
             f'<title id="{escape(title_id)}">{escape(title)}</title>'
         )
+        if description:
+            head += f'<desc id="{escape(desc_id)}">{escape(description)}</desc>'
+        if self.defs:
+            head += "<defs>" + "".join(self.defs.values()) + "</defs>"
         # Every piece of text was escaped as it was added.
         return mark_safe(head + "".join(self.parts) + "</svg>")  # noqa: S308
+
+    def fill(self, chart: Chart, index: int, chart_id: str) -> str:
+        """The fill of series ``index``: its colour, or a pattern of it with white stripes."""
+        colours = chart.colours or PALETTE
+        colour = colours[index % len(colours)]
+        if not (chart.hatched and index % 2):
+            return colour
+        pattern_id = f"{chart_id}-hatch-{index}"
+        self.defs[pattern_id] = (
+            f'<pattern id="{escape(pattern_id)}" width="6" height="6" '
+            f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            f'<rect width="6" height="6" fill="{colour}"/>'
+            f'<rect width="2" height="6" fill="#fff"/></pattern>'
+        )
+        return f"url(#{pattern_id})"
 
 
 def _n(value: float) -> str:
@@ -374,13 +404,15 @@ def _layout(chart: Chart, number_format: NumberFormat | None, chart_id: str | No
     )
 
 
-def _legend(canvas: _Canvas, chart: Chart, top: float, right: float) -> None:
+def _legend(canvas: _Canvas, chart: Chart, top: float, right: float, chart_id: str) -> None:
     """Draw a swatch and a label per series, in one row (several series only)."""
     x: float = PAD
     y = top + (LEGEND_HEIGHT - SWATCH) / 2
     for index, series in enumerate(chart.series):
         label, cut = truncate(_clean(series.label), max(right - x - SWATCH - GAP, 24))
-        canvas.rect(x, y, SWATCH, SWATCH, fill=_colour(index), css="chart-swatch")
+        canvas.rect(
+            x, y, SWATCH, SWATCH, fill=canvas.fill(chart, index, chart_id), css="chart-swatch"
+        )
         canvas.text(
             x + SWATCH + 4,
             y + SWATCH - 2,
@@ -392,10 +424,6 @@ def _legend(canvas: _Canvas, chart: Chart, top: float, right: float) -> None:
         x += SWATCH + 4 + text_width(label) + 16
         if x >= right:
             break
-
-
-def _colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
 
 
 def _empty_message(canvas: _Canvas, text: str, x: float, y: float) -> None:
@@ -441,7 +469,7 @@ def bar_chart_svg(
         return min(value / axis_max, 1.0) * plot_w
 
     if legend_h:
-        _legend(canvas, chart, PAD, width - PAD)
+        _legend(canvas, chart, PAD, width - PAD, layout.ident)
     # An empty chart has no scale worth showing, only its baseline.
     for tick, text in zip(ticks, tick_texts, strict=True) if labels else ():
         x = x0 + scale(tick)
@@ -470,7 +498,7 @@ def bar_chart_svg(
                     y + (band - bar_h) / 2,
                     length,
                     bar_h,
-                    fill=_colour(index),
+                    fill=canvas.fill(chart, index, layout.ident),
                     css="chart-bar",
                     tooltip=_tooltip(label, chart, series, series.values[row], fmt),
                 )
@@ -486,7 +514,13 @@ def bar_chart_svg(
     canvas.line(x0, top, x0, top + plot_h, stroke=MUTED, css="chart-axis")
     if not labels:
         _empty_message(canvas, empty_text, width / 2, top + plot_h / 2 + FONT_SIZE * 0.35)
-    return canvas.svg(height=height, title=_clean(chart.title), chart_id=layout.ident, kind="bars")
+    return canvas.svg(
+        height=height,
+        title=_clean(chart.title),
+        chart_id=layout.ident,
+        kind="bars",
+        description=_clean(chart.description),
+    )
 
 
 def column_chart_svg(
@@ -523,7 +557,7 @@ def column_chart_svg(
         return min(value / axis_max, 1.0) * plot_h
 
     if legend_h:
-        _legend(canvas, chart, PAD, width - PAD)
+        _legend(canvas, chart, PAD, width - PAD, layout.ident)
     # An empty chart has no scale worth showing, only its baseline.
     for tick, text in zip(ticks, tick_texts, strict=True) if labels else ():
         y = bottom - scale(tick)
@@ -552,7 +586,7 @@ def column_chart_svg(
                     y,
                     column_w,
                     length,
-                    fill=_colour(index),
+                    fill=canvas.fill(chart, index, layout.ident),
                     css="chart-bar",
                     tooltip=_tooltip(label, chart, series, series.values[column], fmt),
                 )
@@ -563,7 +597,11 @@ def column_chart_svg(
     if not labels:
         _empty_message(canvas, empty_text, x0 + plot_w / 2, top + plot_h / 2)
     return canvas.svg(
-        height=height, title=_clean(chart.title), chart_id=layout.ident, kind="columns"
+        height=height,
+        title=_clean(chart.title),
+        chart_id=layout.ident,
+        kind="columns",
+        description=_clean(chart.description),
     )
 
 

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rogatory.accounts.models import User
@@ -28,7 +28,9 @@ from rogatory.cases.stats import Period
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import PlausibleDateField
 
-from . import exports, figures
+from . import charts, exports, figures
+from .distribution import disposition_bands
+from .monthly import monthly
 
 # The longest period asked for: a century is already more than any record holds.
 MAX_DAYS = 366 * 100
@@ -101,7 +103,15 @@ def _compute(user: User, params: Mapping[str, str]) -> tuple[PeriodForm, figures
     day = timezone.localdate()
     form = PeriodForm(params or None, today=day)
     period = form.period()
-    return form, figures.compute(Case.objects.for_user(user), period, day)
+    cases = Case.objects.for_user(user)
+    stats = figures.compute(cases, period, day)
+    # The trend first; the distribution of times beside the table of times taken. Both are in
+    # stats.tables, so the exports carry them too.
+    stats.tables.insert(0, monthly(cases, period))
+    keys = [table.key for table in stats.tables]
+    at = keys.index("durations") + 1 if "durations" in keys else len(keys)
+    stats.tables.insert(at, disposition_bands(cases, period))
+    return form, stats
 
 
 def _shown(value: Any) -> str:
@@ -124,9 +134,11 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """Every table of the authority's statistics for the period chosen."""
     user = _reader(request)
     form, stats = _compute(user, request.GET)
+    rtl = get_language_bidi()
     tables = [
         {
             "table": table,
+            "chart": charts.table_chart(table, rtl=rtl, number_format=_shown),
             "rows": [[_shown(v) for v in row] for row in table.rows],
             "total": [_shown(v) for v in table.total] if table.total else None,
         }

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from conftest import PASSWORD, Personas
@@ -159,3 +159,41 @@ def test_page_query_count_does_not_depend_on_the_period(
 def test_the_case_list_links_to_the_statistics(client: Client, personas: Personas) -> None:
     page = login(client, personas.officer).get("/cases/").content.decode()
     assert 'href="/statistics/"' in page
+
+
+def test_the_page_draws_charts_beside_their_tables(
+    client: Client, personas: Personas, requests_of_both: None
+) -> None:
+    """The trend, the states, the times, the backlog and the refusals each have a chart."""
+    page = login(client, personas.supervisor).get(URL).content.decode()
+    for key in ("months", "states", "disposition_bands", "backlog", "refusals"):
+        assert f'data-testid="chart-{key}"' in page
+        assert f'id="chart-{key}" role="img" aria-labelledby="chart-{key}-title"' in page
+    assert 'data-testid="chart-kinds"' not in page
+    # The trend comes first, its table right after its chart.
+    assert page.index('data-testid="table-months"') < page.index('data-testid="table-kinds"')
+    months = page[page.index('data-testid="chart-months"') :]
+    assert months.index("</figure>") < months.index('<table class="list">')
+    assert 'direction="ltr"' in page
+
+
+def test_the_charts_are_mirrored_in_arabic(
+    client: Client, personas: Personas, requests_of_both: None
+) -> None:
+    login(client, personas.supervisor)
+    with translation.override("ar"):
+        page = client.get(URL, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    chart = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg') :]
+    assert 'id="chart-months"' in chart[: chart.index(">")]
+    assert chart[: chart.index(">")].endswith('direction="rtl" font-size="12"')
+
+
+def test_exports_carry_the_monthly_and_band_tables(
+    client: Client, personas: Personas, requests_of_both: None
+) -> None:
+    response = login(client, personas.supervisor).get("/statistics/export.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert {"months", "disposition_bands"} <= set(book.sheetnames)
+    months = [[c.value for c in row if c.value is not None] for row in book["months"].iter_rows()]
+    assert months[0] == ["Requests by month"]
+    assert months[-1] == ["All", 2, 0, 2]
