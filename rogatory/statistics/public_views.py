@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -179,6 +180,15 @@ def _publisher(code: str) -> tuple[Authority, PublicStatistics]:
 # --- The public page -------------------------------------------------------------------------
 
 
+def _shown(value: Any) -> str:
+    """A cell as the page shows it: counts in the language's format, no figure as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
 @require_GET
 def public_statistics(request: HttpRequest, code: str) -> HttpResponse:
     """The tables an authority publishes, for the period asked (last 12 months by default)."""
@@ -186,7 +196,14 @@ def public_statistics(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, today=today)
     period = form.period()
-    tables = published_tables(authority, choice.tables, period, today)
+    tables = [
+        {
+            "table": table,
+            "rows": [[_shown(v) for v in row] for row in table.rows],
+            "total": [_shown(v) for v in table.total] if table.total else None,
+        }
+        for table in published_tables(authority, choice.tables, period, today)
+    ]
     return render(
         request,
         "statistics/public_statistics.html",

@@ -7,15 +7,19 @@ request) and CONF_STATUS (``C`` where a small count is withheld). Its codelists 
 our reference data: states by ISO 3166-1 alpha-3 code, ICCS categories coded as Eurostat codes
 them in ``crim_off_cat`` (``ICCS0101``), kinds of request and outcomes from the case choices.
 
-The library is ``sdmx1`` (the information model, SDMX-ML 2.1 and SDMX-CSV 2.0 writers). The
-figures come from two GROUP BY queries whatever the period (plus two for the codelists).
+The library is ``sdmx1``: its information model holds the structure and its writer gives the
+SDMX-ML 2.1 structure message; the SDMX-CSV data are written here (see ``to_sdmx_csv``) and
+checked in the tests with sdmx1 against that structure. The figures come from two GROUP BY
+queries whatever the period; the structure from two queries of the reference data.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -406,41 +410,40 @@ def withhold_small_counts(
     return result
 
 
-def to_sdmx_csv(rows: list[Observation], built: Structure | None = None) -> str:
-    """The observations as SDMX-CSV 2.0, written by ``sdmx1`` against the DSD."""
-    import pandas as pd
-
-    built = built or structure()
-    dsd = built.dsd
-    unit = dsd.attributes.get("UNIT_MEASURE")
-    conf = dsd.attributes.get("CONF_STATUS")
-    dataset = v21.DataSet(described_by=built.dataflow, structured_by=dsd)
-    names = (*DIMENSIONS, "TIME_PERIOD")
-    dataset.add_obs(list(_sdmx_observations(rows, dsd, names, unit, conf)))
-    columns = [*names, "OBS_VALUE", "UNIT_MEASURE", "CONF_STATUS"]
-    # rtype=str would give pandas' fixed-width text, not CSV: take the frame and write it.
-    frame = sdmx.to_csv(dataset, rtype=pd.DataFrame, attributes="o", dtype=None)
-    assert isinstance(frame, pd.DataFrame)
-    if not rows:
-        frame = pd.DataFrame(columns=["STRUCTURE", "STRUCTURE_ID", "ACTION", *columns])
-    else:
-        frame = frame.reindex(columns=["STRUCTURE", "STRUCTURE_ID", "ACTION", *columns])
-    return str(frame.to_csv(index=False, lineterminator="\r\n"))
+# SDMX-CSV 2.0 (SDMX 3.0 section 6): the artefact the rows belong to, then the components.
+CSV_HEADER = (
+    "STRUCTURE",
+    "STRUCTURE_ID",
+    "ACTION",
+    *DIMENSIONS,
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    "UNIT_MEASURE",
+    "CONF_STATUS",
+)
+STRUCTURE_ID = f"{AGENCY}:{DATAFLOW_ID}({VERSION})"
 
 
-def _sdmx_observations(
-    rows: list[Observation],
-    dsd: v21.DataStructureDefinition,
-    names: tuple[str, ...],
-    unit: common.DataAttribute,
-    conf: common.DataAttribute,
-) -> Iterator[v21.Observation]:
+def to_sdmx_csv(rows: Iterable[Observation]) -> str:
+    """The observations as SDMX-CSV 2.0 for the dataflow ``ROGATORY:DF_COOPERATION(1.0)``.
+
+    Written here rather than through sdmx1's writer, which builds an object per observation
+    and a pandas frame: 16 s for 36,000 observations against 0.1 s. The tests check that both
+    give the same file, and read it back with sdmx1 against the published structure.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
     for row in rows:
-        attributes = {"UNIT_MEASURE": common.AttributeValue(value="REQ", value_for=unit)}
-        if row.confidential:
-            attributes["CONF_STATUS"] = common.AttributeValue(value="C", value_for=conf)
-        yield v21.Observation(
-            dimension=dsd.make_key(common.Key, dict(zip(names, row.key, strict=True))),
-            value=row.value if row.value is not None else "",
-            attached_attribute=attributes,
+        writer.writerow(
+            [
+                "dataflow",
+                STRUCTURE_ID,
+                "I",
+                *row.key,
+                "" if row.value is None else row.value,
+                "REQ",
+                "C" if row.confidential else "",
+            ]
         )
+    return out.getvalue()

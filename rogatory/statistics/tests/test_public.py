@@ -153,16 +153,17 @@ def test_anonymous_readers_see_only_the_chosen_tables(
     response = client.get(PAGE, {"preset": "last_12_months"})
     assert response.status_code == 200
     page = response.content.decode()
-    keys = [table.key for table in response.context["tables"]]
+    keys = [item["table"].key for item in response.context["tables"]]
     assert keys == ["kinds", "states"]
     assert 'data-testid="public-table-regions"' not in page
     assert 'data-testid="public-table-durations"' not in page
     assert "Unit: the request." in page
-    kinds = response.context["tables"][0]
+    kinds = response.context["tables"][0]["table"]
     by_kind = {row[0]: row[1:] for row in kinds.rows}
     assert by_kind["Mutual legal assistance"] == [3, 0, 3]
     assert by_kind["Extradition"] == ["<3", 0, "<3"]
     assert kinds.total == ["All", "<3", 0, "<3"]
+    assert "<td>&lt;3</td>" in page
     assert "Mr Secret" not in page
     assert "Laundering" not in page
     assert 'data-testid="public-statistics-sdmx"' not in page
