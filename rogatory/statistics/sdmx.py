@@ -21,21 +21,22 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sdmx
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from sdmx.message import StructureMessage
-from sdmx.model import common, v21
 
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.models import CaseQuerySet, Offence
 from rogatory.cases.stats import Period, started_in
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
+
+if TYPE_CHECKING:
+    from sdmx.message import StructureMessage
+    from sdmx.model import common, v21
 
 AGENCY = "ROGATORY"
 VERSION = "1.0"
@@ -157,6 +158,8 @@ def _maintainable(cls: Any, id: str, name: Any, agency: common.Agency, **kwargs:
 def _codelist(
     id: str, name: Any, agency: common.Agency, codes: Iterable[tuple[str, dict[str, str]]]
 ) -> common.Codelist:
+    from sdmx.model import common
+
     codelist = _maintainable(common.Codelist, id, name, agency)
     for code, names in codes:
         codelist.append(common.Code(id=code, name=names))
@@ -187,6 +190,10 @@ class Structure:
 
 def structure() -> Structure:
     """Build the DSD and its codelists from the reference data (two queries)."""
+    # sdmx1 imports pandas: loaded when a structure is asked for, not when the site starts.
+    from sdmx.message import StructureMessage
+    from sdmx.model import common, v21
+
     agency = common.Agency(id=AGENCY, name=_names("Rogatory"))
     choices = [
         (
@@ -310,6 +317,8 @@ def structure() -> Structure:
 
 def structure_xml() -> bytes:
     """The structure as an SDMX-ML 2.1 structure message."""
+    import sdmx
+
     return bytes(sdmx.to_xml(structure().message, pretty_print=True))
 
 
