@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -238,3 +239,15 @@ def test_local_suppression_withholds_small_counts_and_totals_that_include_them()
     assert withheld.rows == [["MLA", 5, "<3", "<3"], ["Extradition", 4, 0, 4]]
     assert withheld.total == ["All", 9, "<3", "<3"]
     assert table.rows[0] == ["MLA", 5, 2, 7]
+
+
+@pytest.mark.parametrize(("who", "shown"), [("supervisor", True), ("officer", False)])
+def test_the_links_for_the_statistics_page(personas: Personas, who: str, shown: bool) -> None:
+    """The include offers SDMX to every member, the publication settings to those who decide."""
+    html = render_to_string(
+        "statistics/_sdmx_links.html",
+        {"user": getattr(personas, who), "query": "preset=last_year"},
+    )
+    assert "/statistics/export.sdmx.csv?preset=last_year" in html
+    assert "/statistics/sdmx/structure.xml" in html
+    assert (SETTINGS in html) is shown
