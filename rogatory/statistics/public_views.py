@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,7 @@ from .views import PeriodForm
 
 SDMX_CSV = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 SDMX_STRUCTURE = "application/vnd.sdmx.structure+xml; version=2.1"
+STRUCTURE_MAX_AGE = 24 * 60 * 60
 
 # Published tables are counts; a count below this is withheld (issue 18: default 3).
 SMALL_CELL_THRESHOLD = cube.SMALL_CELL_THRESHOLD
@@ -70,6 +72,9 @@ def _sdmx_response(text: str, name: str) -> HttpResponse:
 def sdmx_structure(request: HttpRequest) -> HttpResponse:
     """The published data structure, as an SDMX-ML 2.1 structure message."""
     response = HttpResponse(cube.structure_xml(), content_type=SDMX_STRUCTURE)
+    # It changes only when the reference data are reloaded (about a second to build): let
+    # browsers and proxies keep it for a day.
+    patch_cache_control(response, public=True, max_age=STRUCTURE_MAX_AGE)
     return attachment(response, "rogatory-cooperation-dsd-1.0.xml", "structure.xml")
 
 

@@ -258,6 +258,7 @@ def test_the_structure_is_published_without_a_login(client: Client, db: None) ->
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.sdmx.structure+xml")
     assert b"DSD_COOPERATION" in response.content
+    assert "max-age=86400" in response["Cache-Control"]
 
 
 def test_members_download_their_figures_as_sdmx_csv(
