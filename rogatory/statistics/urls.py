@@ -1,3 +1,5 @@
-from .views import urlpatterns
+from . import public_views, views
+
+urlpatterns = views.urlpatterns + public_views.urlpatterns
 
 __all__ = ["urlpatterns"]

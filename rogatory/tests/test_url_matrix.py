@@ -17,6 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import Personas
 from rogatory.assets.actions import do_add_asset
@@ -40,6 +41,7 @@ from rogatory.knowledge.actions import do_import_text, do_save_act, do_save_judg
 from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
 from rogatory.reference.models import State
+from rogatory.statistics.actions import do_set_public_statistics
 from rogatory.treaties.models import ArticleText
 from rogatory.treaties.texts import load_article_texts
 
@@ -135,6 +137,17 @@ def a_case(personas: Personas, **extra: Any) -> dict[str, Any]:
     for key, value in extra.items():
         kwargs[key] = parts[key]() if value is None else value
     return kwargs
+
+
+def a_publishing(personas: Personas) -> dict[str, Any]:
+    """Authority A publishes its kinds of request and its SDMX data set from today."""
+    do_set_public_statistics(
+        personas.authority_a,
+        tables=["kinds", "sdmx"],
+        published_from=timezone.localdate(),
+        acting_user=personas.supervisor,
+    )
+    return {"code": personas.authority_a.code}
 
 
 def an_asset(personas: Personas) -> dict[str, Any]:
@@ -424,6 +437,17 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "statistics": (no_kwargs, logged_in(200) | {"site_admin": 403}),
     "statistics_csv": (no_kwargs, logged_in(200) | {"site_admin": 403}),
     "statistics_xlsx": (no_kwargs, logged_in(200) | {"site_admin": 403}),
+    # SDMX and the public statistics page (decision 0042): the structure is published, the
+    # public page open to anyone once A chooses; supervisors and administrators choose.
+    "statistics_sdmx_structure": (no_kwargs, everyone(200)),
+    "statistics_sdmx_csv": (no_kwargs, logged_in(200) | {"site_admin": 403}),
+    "public_statistics_settings": (
+        no_kwargs,
+        logged_in(403) | {"supervisor": 200, "authority_admin": 200, "outsider_admin": 200},
+    ),
+    "public_statistics": (a_publishing, everyone(200)),
+    "public_statistics_csv": (a_publishing, everyone(200)),
+    "public_statistics_sdmx": (a_publishing, everyone(200)),
     # Reassigning an absent officer's requests: the supervisors' page (decision 0026).
     "case_reassign": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),
