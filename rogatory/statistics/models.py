@@ -51,6 +51,8 @@ class ReportRun(models.Model):
     suppression_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    # The layout file (TOML) as it was when the report was written: a snapshot keeps it.
+    layout_source = models.TextField(blank=True)
     # The report as JSON (reports/document.py): what the page shows and the files hold.
     document = models.JSONField(null=True, blank=True)
     # Names of the files written, by format ("pdf", "xlsx").

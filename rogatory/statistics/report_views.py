@@ -8,8 +8,9 @@ a supervisor or the authority's administrator marks one as sent. Users of no aut
 
 from __future__ import annotations
 
+import importlib
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -27,6 +28,7 @@ from rogatory.accounts.models import User
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import InputRefused, PlausibleDateField
 
+from .figures import Table
 from .models import ReportRun, ReportSnapshot
 from .reports import runs
 from .reports.files import shown
@@ -41,6 +43,13 @@ CONTENT_TYPES = {
 # Runs listed on the reports page.
 RECENT_RUNS = 20
 
+try:
+    # The charts of the statistics page (issue 18, item 4): a layout with ``charts = true``
+    # draws them on its page when that module is installed, and shows the tables alone when not.
+    charts: Any = importlib.import_module("rogatory.statistics.charts")
+except ImportError:
+    charts = None
+
 
 class ReportForm(PeriodForm):
     layout = forms.ChoiceField(label=_("Report"))
@@ -50,7 +59,7 @@ class ReportForm(PeriodForm):
 
     def __init__(self, *args: Any, layouts: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["layout"].choices = layouts
+        cast(forms.ChoiceField, self.fields["layout"]).choices = layouts
         self.order_fields(["layout", "preset", "start", "end", "for_sending"])
 
 
@@ -98,10 +107,11 @@ def reports_page(request: HttpRequest) -> HttpResponse:
                 runs.write_report(run)
             return redirect(run)
     titles = dict(choices)
-    recent = ReportRun.objects.filter(authority_id=user.authority_id).select_related(
-        "requested_by"
-    )[:RECENT_RUNS]
-    sent = ReportSnapshot.objects.filter(authority_id=user.authority_id).select_related("marked_by")
+    authority_id = cast(int, user.authority_id)
+    recent = ReportRun.objects.filter(authority_id=authority_id).select_related("requested_by")[
+        :RECENT_RUNS
+    ]
+    sent = ReportSnapshot.objects.filter(authority_id=authority_id).select_related("marked_by")
     return render(
         request,
         "statistics/reports.html",
@@ -115,10 +125,22 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _chart(table: dict[str, Any], document: dict[str, Any], chart_id: str) -> Any:
+    """The table's SVG chart, or None: only in a layout with charts, only when every cell is
+    shown (a chart would draw a suppressed cell as nothing), only where charts.py has one."""
+    draw = getattr(charts, "table_chart", None)
+    if draw is None or not document.get("charts") or document.get("threshold"):
+        return None
+    figures = Table(
+        table["key"], table["title"], table["rule"], table["columns"], table["rows"], table["total"]
+    )
+    return draw(figures, rtl=document.get("language") == "ar", chart_id=chart_id)
+
+
 def _document_context(document: dict[str, Any]) -> dict[str, Any]:
-    """The document with its cells as the page prints them."""
+    """The document with its cells as the page prints them, and its charts."""
     sections = []
-    for section in document.get("sections", []):
+    for number, section in enumerate(document.get("sections", []), start=1):
         tables = []
         for table in section["tables"]:
             tables.append(
@@ -126,6 +148,7 @@ def _document_context(document: dict[str, Any]) -> dict[str, Any]:
                     **table,
                     "shown_rows": [[shown(v) for v in row] for row in table["rows"]],
                     "shown_total": [shown(v) for v in table["total"]] if table["total"] else None,
+                    "chart": _chart(table, document, f"chart-{number}-{table['key']}"),
                 }
             )
         sections.append({**section, "tables": tables})
@@ -203,7 +226,7 @@ def report_mark_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(run)
     try:
         snapshot = runs.do_mark_sent(

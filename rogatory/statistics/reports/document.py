@@ -99,7 +99,7 @@ def chosen(table: Table, choice: TableChoice) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """A cell as JSON: numbers stay numbers, everything else becomes text."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     return str(value)
 

@@ -169,7 +169,7 @@ def _table(value: Any, where: str, problems: list[str]) -> TableChoice | None:
             )
             flag = default
         flags[key] = flag
-    return TableChoice(table_id, kept, top, flags["hide_empty"], flags["total"])
+    return TableChoice(str(table_id), kept, top, flags["hide_empty"], flags["total"])
 
 
 def parse_layout(text: str, layout_id: str, *, source: str = "") -> Layout:

@@ -36,7 +36,7 @@ from ..models import ReportRun, ReportSnapshot
 from ..suppression import DEFAULT_THRESHOLD
 from .document import build_document
 from .files import to_pdf, to_xlsx
-from .layouts import LayoutRefused, get_layout
+from .layouts import get_layout, parse_layout
 
 logger = logging.getLogger(__name__)
 
@@ -62,22 +62,22 @@ def can_mark_sent(user: User) -> bool:
 
 def get_run_for_user(user: User, public_id: uuid.UUID) -> ReportRun:
     """A run of the reader's authority; 404 for an absent one and another's alike."""
-    run = (
-        ReportRun.objects.filter(public_id=public_id, authority_id=user.authority_id)
-        .exclude(authority_id=None)
-        .first()
-    )
-    if run is None or user.authority_id is None:
+    if user.authority_id is None:
+        raise Http404("No such report.")
+    run = ReportRun.objects.filter(public_id=public_id, authority_id=user.authority_id).first()
+    if run is None:
         raise Http404("No such report.")
     return run
 
 
 def get_snapshot_for_user(user: User, public_id: uuid.UUID) -> ReportSnapshot:
     """A report sent by the reader's authority; 404 for an absent one and another's alike."""
+    if user.authority_id is None:
+        raise Http404("No such report.")
     snapshot = ReportSnapshot.objects.filter(
         public_id=public_id, authority_id=user.authority_id
     ).first()
-    if snapshot is None or user.authority_id is None:
+    if snapshot is None:
         raise Http404("No such report.")
     return snapshot
 
@@ -171,6 +171,7 @@ def write_report(run: ReportRun) -> None:
     ReportRun.objects.filter(pk=run.pk).update(
         status=ReportRun.Status.DONE,
         progress=100,
+        layout_source=layout.source,
         document=document,
         files={kind: FILE_NAMES[kind] for kind in contents},
         finished_at=timezone.now(),
@@ -258,7 +259,8 @@ def do_mark_sent(
         )
     if ReportSnapshot.objects.filter(run=run).exists():
         raise InputRefused(_("This report has already been marked as sent."))
-    layout = get_layout(run.layout)
+    # The layout the report was written with, even if the file has changed since.
+    layout = parse_layout(run.layout_source, run.layout)
     snapshot = ReportSnapshot(
         authority_id=run.authority_id,
         run=run,

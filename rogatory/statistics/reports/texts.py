@@ -5,6 +5,9 @@ layouts beside this module is listed here (a test keeps the two in step), so the
 them and a report prints them in its reader's language.
 """
 
+# Each message id is the layout's text on one line, so a reader can search for it: long lines.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import io
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import time_machine
@@ -100,7 +100,7 @@ def test_untoc_review_report(dataset: dict[str, Case], personas: Personas) -> No
     assert (
         document["title"] == "UNTOC review mechanism: international cooperation in criminal matters"
     )
-    assert [s["heading"] for s in document["sections"]][0] == (
+    assert document["sections"][0]["heading"] == (
         "Requests received and sent, by kind of cooperation"
     )
     kinds = rows(document, "kinds")
@@ -223,7 +223,7 @@ def test_pdf_and_workbook_in_arabic(dataset: dict[str, Case], personas: Personas
         pdf = to_pdf(document, "ar")
         xlsx = to_xlsx(document)
     reader = PdfReader(io.BytesIO(pdf))
-    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    assert cast(Any, reader.trailer)["/Root"]["/Lang"] == "ar"
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Kenya" in text or "كينيا" in text
     book = load_workbook(io.BytesIO(xlsx))
@@ -238,12 +238,12 @@ def test_pdf_and_workbook_in_arabic(dataset: dict[str, Case], personas: Personas
 
 
 def ask(
-    client: Client, layout: str = "untoc_review", for_sending: bool = False, **headers: str
+    client: Client, layout: str = "untoc_review", for_sending: bool = False, language: str = "en"
 ) -> Any:
-    data = {"layout": layout, "preset": "dates", "start": "2025-01-01", "end": "2025-12-31"}
+    form = {"layout": layout, "preset": "dates", "start": "2025-01-01", "end": "2025-12-31"}
     if for_sending:
-        data["for_sending"] = "on"
-    return client.post(reverse("reports"), data, **headers)
+        form["for_sending"] = "on"
+    return client.post(reverse("reports"), form, headers={"accept-language": language})
 
 
 @time_machine.travel(datetime.datetime(2025, 6, 15, 12, tzinfo=datetime.UTC), tick=False)
@@ -252,10 +252,12 @@ def test_a_small_report_is_written_while_the_reader_waits(
 ) -> None:
     client.force_login(personas.officer)
     assert client.get(reverse("reports")).status_code == 200
-    response = ask(client, HTTP_ACCEPT_LANGUAGE="fr")
+    response = ask(client, language="fr")
     run = ReportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     assert (run.status, run.progress, run.suppressed) == (ReportRun.Status.DONE, 100, False)
+    # Written in the language of the reader who asked.
+    assert run.language == "fr" and (run.document or {}).get("language") == "fr"
     page = client.get(run.get_absolute_url())
     assert page.status_code == 200
     assert b'data-testid="report-table-kinds"' in page.content
@@ -334,6 +336,7 @@ def test_marking_as_sent_keeps_a_frozen_audited_snapshot(
     assert snapshot.files["pdf"]["sha256"] == hashlib.sha256(pdf).hexdigest()
     assert snapshot.document == run.document and snapshot.layout["id"] == "untoc_review"
     assert "[[sections]]" in snapshot.layout_source
+    assert snapshot.layout_source == run.layout_source
     entry = AuditEntry.objects.get(action="statistics.report_sent")
     assert entry.object_ref == str(snapshot.public_id)
     assert entry.details["sha256"]["pdf"] == snapshot.files["pdf"]["sha256"]
@@ -383,3 +386,26 @@ def test_access(dataset: dict[str, Case], personas: Personas, client: Client) ->
     csrf.force_login(personas.supervisor)
     assert csrf.post(sent_url, {"sent_on": "2025-06-20"}).status_code == 403
     assert not ReportSnapshot.objects.exists()
+
+
+def test_an_annual_report_draws_charts_where_the_charts_module_has_them(
+    dataset: dict[str, Case], personas: Personas, monkeypatch: Any
+) -> None:
+    """Charts come from statistics.charts (another slice); none in a suppressed report."""
+    from rogatory.statistics import report_views
+
+    drawn: list[str] = []
+
+    class Charts:
+        @staticmethod
+        def table_chart(table: Any, *, rtl: bool, chart_id: str) -> str:
+            drawn.append(table.key)
+            return f"<svg id='{chart_id}'></svg>"
+
+    monkeypatch.setattr(report_views, "charts", Charts)
+    context = report_views._document_context(report(personas, "annual"))
+    assert context["sections"][0]["tables"][0]["chart"] == "<svg id='chart-1-kinds'></svg>"
+    assert "backlog" in drawn
+    drawn.clear()
+    report_views._document_context(report(personas, "annual", threshold=3))
+    assert drawn == []

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from rogatory.statistics.suppression import suppress
+from rogatory.statistics.suppression import Grid, suppress
 
 
-def shown(grid: list[list[int | None]], mask: list[list[bool]]) -> list[list[object]]:
+def shown(grid: Grid, mask: list[list[bool]]) -> list[list[object]]:
     return [
         ["x" if h else v for v, h in zip(row, hidden, strict=True)]
         for row, hidden in zip(grid, mask, strict=True)
     ]
 
 
-def lines_safe(grid: list[list[int | None]], mask: list[list[bool]]) -> bool:
+def lines_safe(grid: Grid, mask: list[list[bool]]) -> bool:
     """No row or column of a fully totalled grid holds exactly one hidden cell."""
     rows = [sum(row) for row in mask]
     columns = [sum(mask[r][c] for r in range(len(mask))) for c in range(len(mask[0]))]
