@@ -41,7 +41,8 @@ from .layouts import get_layout, parse_layout
 logger = logging.getLogger(__name__)
 
 # A period with at most this many requests is written while the reader waits; larger ones go
-# to the worker (measured: a report of a few thousand requests takes about a second).
+# to the worker. A guess to be replaced by a measurement in bench/ (decision 0041, "Later"):
+# the figures' queries do not grow with the period, the PDF grows with the rows printed.
 INLINE_LIMIT = 2000
 # Who may mark a report as sent: the head of unit and the authority's administrator (an
 # officer prepares it; sending figures out in the authority's name is a supervisor's act).

@@ -409,3 +409,16 @@ def test_an_annual_report_draws_charts_where_the_charts_module_has_them(
     drawn.clear()
     report_views._document_context(report(personas, "annual", threshold=3))
     assert drawn == []
+
+
+def test_a_bad_date_when_marking_as_sent_is_a_message(
+    dataset: dict[str, Case], personas: Personas, client: Client
+) -> None:
+    run = runs.do_request_report("annual", YEAR, for_sending=True, acting_user=personas.officer)
+    runs.start(run)
+    runs.write_report(run)
+    client.force_login(personas.supervisor)
+    url = reverse("report_mark_sent", args=[run.public_id])
+    response = client.post(url, {"sent_on": "1066-10-14"}, follow=True)
+    assert response.status_code == 200 and b'class="messages"' in response.content
+    assert not ReportSnapshot.objects.exists()
