@@ -422,3 +422,41 @@ def test_a_bad_date_when_marking_as_sent_is_a_message(
     response = client.post(url, {"sent_on": "1066-10-14"}, follow=True)
     assert response.status_code == 200 and b'class="messages"' in response.content
     assert not ReportSnapshot.objects.exists()
+
+
+def test_the_reports_page_costs_the_same_queries_whatever_it_lists(
+    personas: Personas, client: Client
+) -> None:
+    """Runs and reports sent are listed with their people in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_run() -> None:
+        run = runs.do_request_report("annual", YEAR, for_sending=True, acting_user=personas.officer)
+        ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.DONE)
+        ReportSnapshot.objects.create(
+            authority=personas.authority_a,
+            run=run,
+            layout_id="annual",
+            layout_source="",
+            layout={},
+            start=YEAR.start,
+            end=YEAR.end,
+            as_of=TODAY,
+            language="en",
+            suppression_threshold=3,
+            document={},
+            files={},
+            sent_on=TODAY,
+            marked_by=personas.supervisor,
+        )
+
+    client.force_login(personas.supervisor)
+    add_run()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("reports")).status_code == 200
+    for _ in range(4):
+        add_run()
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(reverse("reports")).status_code == 200
+    assert len(five) == len(one)
