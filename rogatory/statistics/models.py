@@ -36,8 +36,9 @@ class ReportRun(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    # Removing a person removes the reports he asked for; those sent stay (snapshots).
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     # The layout's id (the name of its file without ".toml").
     layout = models.CharField(max_length=100)
