@@ -7,7 +7,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -226,7 +226,7 @@ class ReportPDF(FPDF):
                 needed = self.multi_cell(
                     width - 2 * PAD, line, text, dry_run=True, output=MethodReturnValue.HEIGHT
                 )
-                height = max(height, float(needed) + 2 * PAD)
+                height = max(height, float(cast(float, needed)) + 2 * PAD)
         if fits_only and self.will_page_break(height):
             return None
         order = list(zip(texts, widths, wraps, strict=True))
