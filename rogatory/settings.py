@@ -223,6 +223,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "fr", "es", "ru", "ar",
 
 # A directory record not verified for this many days is shown with a warning.
 DIRECTORY_STALE_AFTER_DAYS = env.integer("DIRECTORY_STALE_AFTER_DAYS", 365, minimum=1)
+# Statistics reports (decision 0041): counts from 1 to this minus one are hidden in reports that
+# leave the authority; a ministry's own report layouts (TOML) are read from this folder.
+STATISTICS_SUPPRESSION_THRESHOLD = env.integer("STATISTICS_SUPPRESSION_THRESHOLD", 3, minimum=1)
+STATISTICS_REPORT_LAYOUTS_DIR = Path(
+    env.string("STATISTICS_REPORT_LAYOUTS_DIR", str(DATA_DIR / "report-layouts"))
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -24,13 +24,16 @@ $py manage.py exchange_init --node-id "${EXCHANGE_NODE_ID:-demo-node}" \
 $py manage.py collectstatic --no-input -v0
 
 # The delivery worker of the exchange runs beside the web server and stops with it, and so
-# does the upload worker, which checks and stores large files uploaded in chunks.
+# does the upload worker, which checks and stores large files uploaded in chunks, and the
+# report worker, which writes statistics reports of large periods.
 $py manage.py exchange_worker &
 worker=$!
 $py manage.py process_uploads --loop &
 upload_worker=$!
-trap 'kill "$worker" "$upload_worker" 2>/dev/null; wait "$worker" "$upload_worker" 2>/dev/null' \
-  EXIT INT TERM
+$py manage.py generate_reports --loop &
+report_worker=$!
+trap 'kill "$worker" "$upload_worker" "$report_worker" 2>/dev/null
+  wait "$worker" "$upload_worker" "$report_worker" 2>/dev/null' EXIT INT TERM
 
 echo
 echo "==> Rogatory is at http://127.0.0.1:$port/  (Ctrl-C stops it)"

@@ -1,10 +1,143 @@
-"""What an authority chooses to publish of its statistics (decision 0042)."""
+"""Models of the statistics app: report runs and snapshots (decision 0041), what an authority
+publishes (decision 0042)."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from rogatory.accounts.models import Authority
+
+# --- Reports (decision 0041) -----------------------------------------------------------------
+
+
+def reports_dir() -> Path:
+    """Where report files live: ``DATA_DIR/reports`` (runs/ and snapshots/ under it)."""
+    return Path(settings.DATA_DIR) / "reports"
+
+
+class ReportRun(models.Model):
+    """One report asked for: a layout, a period, a language; written inline or by the worker
+    (``manage.py generate_reports --loop``). Its files are ``DATA_DIR/reports/runs/<id>/``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    # Removing a person removes the reports he asked for; those sent stay (snapshots).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The layout's id (the name of its file without ".toml").
+    layout = models.CharField(max_length=100)
+    start = models.DateField()
+    end = models.DateField()
+    # The day the report was asked for: open requests are aged as of that day.
+    as_of = models.DateField()
+    # The reader's language at the time: every text of the report is written in it.
+    language = models.CharField(max_length=10)
+    # Small cells suppressed (a report meant to leave the authority), with this threshold.
+    suppression_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # The layout file (TOML) as it was when the report was written: a snapshot keeps it.
+    layout_source = models.TextField(blank=True)
+    # The report as JSON (reports/document.py): what the page shows and the files hold.
+    document = models.JSONField(null=True, blank=True)
+    # Names of the files written, by format ("pdf", "xlsx").
+    files = models.JSONField(default=dict, blank=True)
+    # Why it failed, for its reader (translated when written); the log has the details.
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="statistics_run_status")]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+
+    def __str__(self) -> str:
+        return f"{self.layout} {self.start}–{self.end} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_run", args=[self.public_id])
+
+    def folder(self) -> Path:
+        return reports_dir() / "runs" / str(self.public_id)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression_threshold is not None
+
+
+class ReportSnapshot(models.Model):
+    """A report marked as sent: its files, figures, layout and hashes, kept as they were.
+
+    Never regenerated and never changed (``save`` refuses an update); its files are
+    ``DATA_DIR/reports/snapshots/<id>/``, copied from the run when it was marked as sent.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    run = models.OneToOneField(
+        ReportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshot"
+    )
+    layout_id = models.CharField(max_length=100)
+    # The layout file as it was (TOML text) and parsed (JSON).
+    layout_source = models.TextField()
+    layout = models.JSONField()
+    start = models.DateField()
+    end = models.DateField()
+    as_of = models.DateField()
+    language = models.CharField(max_length=10)
+    suppression_threshold = models.PositiveSmallIntegerField()
+    document = models.JSONField()
+    # {"pdf": {"name": ..., "sha256": ..., "size": ...}, "xlsx": {...}, "json": {...}}
+    files = models.JSONField()
+    # The day it was sent, and to whom (as the person marking it wrote).
+    sent_on = models.DateField()
+    sent_to = models.CharField(max_length=300, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("report sent")
+        verbose_name_plural = _("reports sent")
+
+    def __str__(self) -> str:
+        return f"{self.layout_id} {self.start}–{self.end} sent {self.sent_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("A report sent is a frozen snapshot and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_snapshot", args=[self.public_id])
+
+    def folder(self) -> Path:
+        return reports_dir() / "snapshots" / str(self.public_id)
+
+
+# --- end of reports --------------------------------------------------------------------------
+
+
+# --- Public statistics (decision 0042) ------------------------------------------------------
 
 
 class PublishedTable(models.TextChoices):

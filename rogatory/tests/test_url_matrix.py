@@ -42,6 +42,7 @@ from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
 from rogatory.reference.models import State
 from rogatory.statistics.actions import do_set_public_statistics
+from rogatory.statistics.models import ReportRun, ReportSnapshot
 from rogatory.treaties.models import ArticleText
 from rogatory.treaties.texts import load_article_texts
 
@@ -197,6 +198,50 @@ def an_export(personas: Personas) -> dict[str, Any]:
         job.file_path().parent.mkdir(parents=True, exist_ok=True)
         job.file_path().write_text("Our reference\r\n")
     return {"public_id": job.public_id}
+
+
+def a_report(personas: Personas, sent: bool = False) -> dict[str, Any]:
+    """URL kwargs for a statistics report of authority A, written (and, if ``sent``, kept as
+    sent), with its files."""
+    run = ReportRun.objects.filter(authority=personas.authority_a).first()
+    if run is None:
+        day = datetime.date(2025, 1, 1)
+        run = ReportRun.objects.create(
+            authority=personas.authority_a,
+            requested_by=personas.supervisor,
+            layout="annual",
+            start=day,
+            end=day,
+            as_of=day,
+            language="en",
+            suppression_threshold=3,
+            status=ReportRun.Status.DONE,
+            progress=100,
+            document={"sections": []},
+            files={"pdf": "report.pdf"},
+        )
+        run.folder().mkdir(parents=True, exist_ok=True)
+        (run.folder() / "report.pdf").write_bytes(b"%PDF-1.4")
+        snapshot = ReportSnapshot.objects.create(
+            authority=personas.authority_a,
+            layout_id="annual",
+            layout_source="",
+            layout={},
+            start=day,
+            end=day,
+            as_of=day,
+            language="en",
+            suppression_threshold=3,
+            document={"sections": []},
+            files={"pdf": {"name": "report.pdf", "sha256": "", "size": 8}},
+            sent_on=day,
+            marked_by=personas.supervisor,
+        )
+        snapshot.folder().mkdir(parents=True, exist_ok=True)
+        (snapshot.folder() / "report.pdf").write_bytes(b"%PDF-1.4")
+    if sent:
+        return {"public_id": ReportSnapshot.objects.get(authority=personas.authority_a).public_id}
+    return {"public_id": run.public_id}
 
 
 def a_draft(personas: Personas, **extra: Any) -> dict[str, Any]:
@@ -448,6 +493,19 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "public_statistics": (a_publishing, everyone(200)),
     "public_statistics_csv": (a_publishing, everyone(200)),
     "public_statistics_sdmx": (a_publishing, everyone(200)),
+    # Reports (decision 0041): members of the authority read them; "mark as sent" is a POST.
+    "reports": (no_kwargs, logged_in(200) | {"site_admin": 403}),
+    "report_run": (a_report, authority_a(200, site_admin=403)),
+    "report_run_file": (
+        lambda p: a_report(p) | {"kind": "pdf"},
+        authority_a(200, site_admin=403),
+    ),
+    "report_mark_sent": (a_report, POST_ONLY),
+    "report_snapshot": (lambda p: a_report(p, sent=True), authority_a(200, site_admin=403)),
+    "report_snapshot_file": (
+        lambda p: a_report(p, sent=True) | {"kind": "pdf"},
+        authority_a(200, site_admin=403),
+    ),
     # Reassigning an absent officer's requests: the supervisors' page (decision 0026).
     "case_reassign": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),
