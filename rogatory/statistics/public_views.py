@@ -38,7 +38,7 @@ from rogatory.cases.stats import Period
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import InputRefused, PlausibleDateField
 
-from . import figures
+from . import figures, suppression
 from . import sdmx as cube
 from .actions import do_set_public_statistics
 from .exports import _cell
@@ -97,36 +97,31 @@ def statistics_sdmx_csv(request: HttpRequest) -> HttpResponse:
 # --- Small cells -----------------------------------------------------------------------------
 
 
-def suppress_small_cells_locally(
+def suppress_small_cells(
     table: figures.Table, threshold: int = SMALL_CELL_THRESHOLD
 ) -> figures.Table:
-    """A copy of ``table`` with counts from 1 to ``threshold - 1`` withheld.
-
-    A minimal stand-in until the reports' ``statistics/suppression.py`` lands: primary
-    suppression of small counts, and secondary suppression of every total that includes a
-    withheld count (a row's "Total" column, the table's total row), so that no total gives a
-    withheld count back by subtraction within the table.
-    """
+    """A copy of ``table`` with its small counts withheld (``suppression.suppress``: primary
+    suppression of counts from 1 to ``threshold - 1``, secondary suppression so that no row
+    total, column total or other cell gives a withheld count back by subtraction)."""
     marker = gettext("<%(threshold)d") % {"threshold": threshold}
 
-    def small(value: Any) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold
+    def count(value: Any) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     has_row_total = bool(table.columns) and table.columns[-1] == gettext("Total")
-    rows = []
-    withheld_columns: set[int] = set()
-    for row in table.rows:
-        cells = [marker if small(v) else v for v in row]
-        if has_row_total and any(small(v) for v in row[1:-1]):
-            cells[-1] = marker
-        withheld_columns |= {i for i, v in enumerate(cells) if v == marker}
-        rows.append(cells)
-    total = None
+    body = [list(row) for row in table.rows]
     if table.total is not None:
-        total = [
-            marker if i in withheld_columns or small(v) else v for i, v in enumerate(table.total)
-        ]
-    return figures.Table(table.key, table.title, table.rule, table.columns, rows, total)
+        body.append(list(table.total))
+    grid = [[count(value) for value in row[1:]] for row in body]
+    hidden = suppression.suppress(
+        grid, threshold, total_column=has_row_total, total_row=table.total is not None
+    )
+    shown = [
+        [row[0], *(marker if hide else value for value, hide in zip(row[1:], mask, strict=True))]
+        for row, mask in zip(body, hidden, strict=True)
+    ]
+    total = shown.pop() if table.total is not None else None
+    return figures.Table(table.key, table.title, table.rule, table.columns, shown, total)
 
 
 # --- Which tables ----------------------------------------------------------------------------
@@ -167,7 +162,7 @@ def published_tables(
         if key in SOURCES and key not in made:
             for table in SOURCES[key](cases, period, today):
                 made[table.key] = table
-    return [suppress_small_cells_locally(made[key]) for key in chosen if key in made]
+    return [suppress_small_cells(made[key]) for key in chosen if key in made]
 
 
 def _publisher(code: str) -> tuple[Authority, PublicStatistics]:

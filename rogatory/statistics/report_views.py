@@ -8,7 +8,6 @@ a supervisor or the authority's administrator marks one as sent. Users of no aut
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from typing import Any, cast
 
@@ -28,6 +27,7 @@ from rogatory.accounts.models import User
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import InputRefused, PlausibleDateField
 
+from . import charts
 from .figures import Table
 from .models import ReportRun, ReportSnapshot
 from .reports import runs
@@ -42,13 +42,6 @@ CONTENT_TYPES = {
 }
 # Runs listed on the reports page.
 RECENT_RUNS = 20
-
-try:
-    # The charts of the statistics page (issue 18, item 4): a layout with ``charts = true``
-    # draws them on its page when that module is installed, and shows the tables alone when not.
-    charts: Any = importlib.import_module("rogatory.statistics.charts")
-except ImportError:
-    charts = None
 
 
 class ReportForm(PeriodForm):
@@ -126,15 +119,17 @@ def reports_page(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(table: dict[str, Any], document: dict[str, Any], chart_id: str) -> Any:
-    """The table's SVG chart, or None: only in a layout with charts, only when every cell is
-    shown (a chart would draw a suppressed cell as nothing), only where charts.py has one."""
-    draw = getattr(charts, "table_chart", None)
-    if draw is None or not document.get("charts") or document.get("threshold"):
+    """The table's SVG chart (decision 0043), or None: only in a layout with charts, only when
+    every cell is shown (a chart would draw a suppressed cell as nothing), only where
+    charts.py draws that table."""
+    if not document.get("charts") or document.get("threshold"):
         return None
     figures = Table(
         table["key"], table["title"], table["rule"], table["columns"], table["rows"], table["total"]
     )
-    return draw(figures, rtl=document.get("language") == "ar", chart_id=chart_id)
+    return charts.table_chart(
+        figures, rtl=document.get("language") == "ar", number_format=shown, chart_id=chart_id
+    )
 
 
 def _document_context(document: dict[str, Any]) -> dict[str, Any]:
