@@ -15,7 +15,7 @@ from rogatory.knowledge.search import (
     parse_query,
     prefold,
 )
-from rogatory.knowledge.search.engine import _EXACT_ANALYZER
+from rogatory.knowledge.search.analysis import _EXACT_ANALYZER
 from rogatory.lib.textfold import fold
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
