@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import shutil
@@ -35,11 +36,18 @@ from rogatory.knowledge.search.query import parse_query
 logger = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 200
-SCHEMA_VERSION = 5  # raise with any change to _schema(), the analysis or what is indexed
+SCHEMA_VERSION = 6  # raise with any change to _schema(), the analysis or what is indexed
 # Written into the index directory; an index whose marker differs (or is missing) was built by
 # another analysis and is emptied on opening, to be rebuilt (``TantivyBackend.created``).
 ANALYSIS_MARKER = "ANALYSIS_VERSION"
-ANALYSIS_VERSION = f"{SCHEMA_VERSION}:ar-light-1:en-fr-es-ru-snowball:synonyms-1"
+ANALYSIS_VERSION = f"{SCHEMA_VERSION}:ar-light-1:en-fr-es-ru-snowball:synonyms-1:work-1"
+# Counting distinct works is exact up to this many (tantivy's default bucket limit for one
+# aggregation); beyond it the count is tantivy's HyperLogLog estimate (decision 0035, "Later").
+MAX_COUNTED_WORKS = 65_000
+# The document languages, numbered from 1 in a fast field (0: another or none), so that
+# grouping hits by work reads their language without loading them.
+LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+_LANGUAGE_NUMBER = {code: n for n, code in enumerate(LANGUAGES, start=1)}
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,16 @@ class IndexDoc:
     iccs: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
     day: int = 0  # the document's date as YYYYMMDD (0: none), for browsing newest first
+    # The work this document is a language version of (KnowledgeDocument.work); "" for a work
+    # of its own. Search shows a work once (``search_works``).
+    work: str = ""
+
+
+def work_number(key: str) -> int:
+    """The index's number for a work key: 63 bits of its BLAKE2b hash (a u64 fast field;
+    a collision among a million works has a chance of about 1 in 10^7)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 # The facet fields of the index, by the name the filters use.
@@ -70,6 +88,8 @@ class Hit:
     id: int
     score: float
     snippet: str  # HTML: the original text escaped, matches wrapped in <mark>
+    work: int = 0  # work_number of the document's work
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,17 @@ class SearchBackend(Protocol):
         facets: bool = False,
     ) -> Page: ...
 
+    def search_works(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = False,
+        language: str = "",
+    ) -> Page: ...
+
 
 def default_index_path() -> Path:
     from django.conf import settings
@@ -119,6 +150,8 @@ def _schema() -> tantivy.Schema:
             name, stored=False, tokenizer_name="raw", index_option="basic", fast=True
         )
     builder.add_unsigned_field("day", stored=False, indexed=False, fast=True)
+    builder.add_unsigned_field("work", stored=False, indexed=True, fast=True)
+    builder.add_unsigned_field("lang", stored=False, indexed=False, fast=True)  # LANGUAGES
     builder.add_bytes_field("original", stored=True)
     return builder.build()
 
@@ -188,6 +221,8 @@ class TantivyBackend:
                 if value:
                     document.add_text(name, value)
         document.add_unsigned("day", doc.day)
+        document.add_unsigned("work", work_number(doc.work or f"doc:{doc.id}"))
+        document.add_unsigned("lang", _LANGUAGE_NUMBER.get(doc.language, 0))
         document.add_bytes("original", original.encode())
         return document
 
@@ -355,11 +390,120 @@ class TantivyBackend:
         total = sum(n for value, n in counts.get("kind", []) if not kind or value == kind)
         return Page(hits=hits, total=total, facets=counts)
 
+    # Hits read per work wanted when looking for a page of works, at first (a work has up to
+    # six language versions; most queries match one or two of them).
+    HITS_PER_WORK = 3
+
+    def search_works(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = False,
+        language: str = "",
+    ) -> Page:
+        """Like ``search``, but a work counts once: ``limit`` works from ``offset`` in rank
+        order (a work ranks where its best version does), ``total`` the works matched, and the
+        facet counts works too.
+
+        ``hits`` are the matching versions of the page's works, grouped by work in rank order;
+        the first hit of each work carries the snippet (the version in ``language`` when it
+        matched, else the best-ranked one), the others none.
+        """
+        parsed = parse_query(query)
+        built = self.build_query(parsed, filters)
+        if built is None:
+            return Page(hits=[], total=0)
+        searcher = self.index.searcher()
+        order_by = None if parsed.chunks else "day"  # browsing: newest first
+        wanted = offset + limit
+        # Read the ranked hits' works from the fast field (no document is loaded), more of
+        # them until enough works are seen or every hit is read.
+        fetch = max(wanted * self.HITS_PER_WORK, 30)
+        while True:
+            result = searcher.search(built, limit=fetch, count=False, order_by_field=order_by)
+            addresses = [address for _score, address in result.hits]
+            ranked = list(dict.fromkeys(searcher.fast_field_values("work", addresses)))
+            every_hit = len(addresses) < fetch
+            if every_hit or len(ranked) >= wanted:
+                break
+            fetch *= 4
+        page_works = [int(work) for work in ranked[offset:wanted] if work is not None]
+        counts: dict[str, list[tuple[str, int]]] = {}
+        if facets:
+            counts = self.facet_counts(searcher, parsed, filters or {}, by_work=True)
+        total = len(ranked) if every_hit else self.count_works(searcher, built)
+        hits = self._work_hits(searcher, parsed, built, page_works, order_by, language)
+        return Page(hits=hits, total=total, facets=counts)
+
+    def _work_hits(
+        self,
+        searcher: tantivy.Searcher,
+        parsed: ParsedQuery,
+        built: tantivy.Query,
+        works: list[int],
+        order_by: str | None,
+        language: str,
+    ) -> list[Hit]:
+        """Every matching version of ``works``, grouped by work in their order."""
+        if not works:
+            return []
+        of_works = tantivy.Query.term_set_query(self.schema, "work", works)
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, built),
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(of_works, 0.0)),
+            ]
+        )
+        found = searcher.search(query, limit=len(works) * 50, count=False, order_by_field=order_by)
+        addresses = [address for _score, address in found.hits]
+        numbers = searcher.fast_field_values("work", addresses)
+        ids = searcher.fast_field_values("id", addresses)
+        languages = searcher.fast_field_values("lang", addresses)
+        by_work: dict[int, list[tuple[float, tantivy.DocAddress, int, str]]] = {}
+        for (score, address), work, doc_id, number in zip(
+            found.hits, numbers, ids, languages, strict=True
+        ):
+            code = LANGUAGES[int(number) - 1] if number else ""
+            by_work.setdefault(int(work or 0), []).append((score, address, int(doc_id or 0), code))
+        wanted = _LANGUAGE_NUMBER.get(language, 0)
+        hits = []
+        for work in works:
+            versions = by_work.get(work, [])
+            if not versions:
+                continue
+            first = next((v for v in versions if wanted and v[3] == language), versions[0])
+            for score, address, doc_id, code in [first, *(v for v in versions if v is not first)]:
+                snippet = ""
+                if doc_id == first[2]:
+                    original = bytes(searcher.doc(address)["original"][0]).decode()
+                    snippet = self.snippet(original, parsed)
+                hits.append(Hit(doc_id, score, snippet, work=work, language=code))
+        return hits
+
+    def count_works(self, searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+        """The distinct works ``query`` matches: exact up to MAX_COUNTED_WORKS, beyond it
+        tantivy's estimate."""
+        spec = {"works": {"terms": {"field": "work", "size": MAX_COUNTED_WORKS}}}
+        answer = searcher.aggregate(query, spec)["works"]
+        counted = len(answer.get("buckets", []))
+        if answer.get("sum_other_doc_count"):
+            return max(counted, round(searcher.cardinality(query, "work")))
+        return counted
+
     def facet_counts(
-        self, searcher: tantivy.Searcher, parsed: ParsedQuery, filters: Mapping[str, str]
+        self,
+        searcher: tantivy.Searcher,
+        parsed: ParsedQuery,
+        filters: Mapping[str, str],
+        *,
+        by_work: bool = False,
     ) -> dict[str, list[tuple[str, int]]]:
         """Counts per facet value: one aggregation for the facets without a filter, and one
-        per filtered facet with its own filter left out."""
+        per filtered facet with its own filter left out. ``by_work``: count works (exact while
+        one aggregation stays under tantivy's bucket limit, else its estimate), not versions."""
         active = {name: value for name, value in filters.items() if value}
         groups: list[tuple[dict[str, str], list[str]]] = [
             (active, [name for name in FACETS if name not in active])
@@ -370,12 +514,43 @@ class TantivyBackend:
             if not names:
                 continue
             built = self.build_query(parsed, group_filters) or tantivy.Query.all_query()
-            spec = {name: {"terms": {"field": name, "size": 200}} for name in names}
-            answer = searcher.aggregate(built, spec)
-            for name in names:
-                buckets = answer.get(name, {}).get("buckets", [])
-                counts[name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+            if not by_work:
+                spec = {name: {"terms": {"field": name, "size": 200}} for name in names}
+                answer = searcher.aggregate(built, spec)
+                for name in names:
+                    buckets = answer.get(name, {}).get("buckets", [])
+                    counts[name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+                continue
+            counts |= self._work_facet_counts(searcher, built, names)
         return counts
+
+    def _work_facet_counts(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, names: list[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Per facet value, the works ``query`` matches: the distinct values of the work
+        field under each facet value (exact), or tantivy's cardinality estimate when that
+        makes more buckets than one aggregation may."""
+        exact = {"terms": {"field": "work", "size": MAX_COUNTED_WORKS}}
+        estimate = {"cardinality": {"field": "work"}}
+        for works in (exact, estimate):
+            spec = {
+                name: {"terms": {"field": name, "size": 200}, "aggs": {"works": works}}
+                for name in names
+            }
+            try:
+                answer = searcher.aggregate(query, spec)
+            except ValueError as exc:  # tantivy's bucket limit: estimate instead
+                if works is estimate or "bucket limit" not in str(exc):
+                    raise
+                continue
+            counts = {}
+            for name in names:
+                counts[name] = [
+                    (str(b["key"]), _work_count(b["works"]))
+                    for b in answer.get(name, {}).get("buckets", [])
+                ]
+            return counts
+        return {}
 
     # Snippets ------------------------------------------------------------------------------
 
@@ -468,6 +643,13 @@ class TantivyBackend:
         pieces.append(html.escape(original[cursor:end]))
         pieces.append("…" if end < len(original) else "")
         return "".join(pieces).replace("\n", " ").strip()
+
+
+def _work_count(bucket: Mapping[str, object]) -> int:
+    """A facet bucket's works: its sub-buckets (exact) or the estimate's value."""
+    if "buckets" in bucket:
+        return len(bucket["buckets"])  # type: ignore[arg-type]
+    return round(float(bucket.get("value") or 0))  # type: ignore[arg-type]
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,153 @@
+"""Search shows a work once, with exact totals and pages at any depth (decision 0035,
+"Later"): the index holds each version's work in a fast field; tantivy reads the works of
+the ranked hits and counts distinct works per query and per facet value."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rogatory.knowledge import indexing
+from rogatory.knowledge.indexing import get_backend, rebuild_index
+from rogatory.knowledge.models import KnowledgeDocument
+from rogatory.knowledge.search import IndexDoc, TantivyBackend
+from rogatory.knowledge.search.engine import work_number
+from rogatory.knowledge.views import search_documents
+
+LANGUAGES = ("en", "fr", "ar")
+WORDS = {"en": "cooperation", "fr": "coopération", "ar": "التعاون"}
+
+
+def _docs(works: int) -> list[IndexDoc]:
+    return [
+        IndexDoc(
+            id=n * len(LANGUAGES) + i + 1,
+            # Scores differ from work to work, and the versions of one work interleave with
+            # other works' in the ranking.
+            text=f"{WORDS[language]} cooperation {n} " + "filler " * (n % 9 + i * 3),
+            symbol=f"A/80/{n}",
+            kind="un_document",
+            language=language,
+            year=str(2020 + n % 3),
+            day=20200101 + n,
+            work=f"A/80/{n}",
+        )
+        for n in range(works)
+        for i, language in enumerate(LANGUAGES)
+    ]
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> TantivyBackend:
+    backend = TantivyBackend(tmp_path / "index")
+    backend.rebuild(_docs(150))
+    return backend
+
+
+@pytest.mark.parametrize("query", ["cooperation", ""])
+@pytest.mark.parametrize("hits_per_work", [3, 1])
+def test_every_page_of_150_works_in_3_languages_is_full_and_exact(
+    backend: TantivyBackend, query: str, hits_per_work: int
+) -> None:
+    """Fifteen pages of ten works: each full, each work on exactly one page, in its
+    reader's language first, its other versions after it, the total exact throughout."""
+    backend.HITS_PER_WORK = hits_per_work  # 1: the hits are read in several rounds
+    filters = {} if query else {"kind": "un_document"}  # browsing: newest first
+    seen: list[int] = []
+    for page in range(15):
+        found = backend.search_works(
+            query, filters=filters, limit=10, offset=page * 10, language="fr"
+        )
+        assert found.total == 150
+        works = list(dict.fromkeys(hit.work for hit in found.hits))
+        assert len(works) == 10
+        assert len(found.hits) == 30  # the three versions of each work
+        for work in works:
+            versions = [hit for hit in found.hits if hit.work == work]
+            assert versions[0].language == "fr"
+            assert versions[0].snippet and not any(hit.snippet for hit in versions[1:])
+        seen += works
+    assert len(set(seen)) == 150
+    assert not backend.search_works(query, filters=filters, limit=10, offset=150).hits
+
+
+def test_ranking_by_work_follows_the_best_version(backend: TantivyBackend) -> None:
+    """A work ranks where its best version ranks in the version search."""
+    work_of = {doc.id: work_number(doc.work) for doc in _docs(150)}
+    versions = backend.search("cooperation", limit=450).hits
+    best_first = list(dict.fromkeys(work_of[hit.id] for hit in versions))
+    by_work = backend.search_works("cooperation", limit=150, language="en").hits
+    assert list(dict.fromkeys(hit.work for hit in by_work)) == best_first
+    assert len(best_first) == 150
+
+
+def test_facet_counts_are_works(backend: TantivyBackend) -> None:
+    """Facet counts count works (each facet with the other filters applied), like the total."""
+    found = backend.search_works("cooperation", facets=True)
+    assert found.total == 150
+    assert dict(found.facets["kind"]) == {"un_document": 150}
+    assert dict(found.facets["language"]) == {"ar": 150, "en": 150, "fr": 150}
+    assert dict(found.facets["year"]) == {"2020": 50, "2021": 50, "2022": 50}
+    chosen = backend.search_works("cooperation", filters={"year": "2021"}, facets=True)
+    assert chosen.total == 50
+    assert dict(chosen.facets["year"]) == {"2020": 50, "2021": 50, "2022": 50}
+    assert dict(chosen.facets["language"]) == {"ar": 50, "en": 50, "fr": 50}
+    # The version search still counts versions.
+    assert dict(backend.search("cooperation", facets=True).facets["kind"]) == {"un_document": 450}
+
+
+def test_facet_counts_beyond_the_bucket_limit_are_estimated(
+    backend: TantivyBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When counting works exactly would pass tantivy's bucket limit, the counts are its
+    estimate rather than an error."""
+    monkeypatch.setattr("rogatory.knowledge.search.engine.MAX_COUNTED_WORKS", 100_000)
+    found = backend.search_works("", filters={"kind": "un_document"}, facets=True)
+    assert found.total == 150
+    counts = dict(found.facets["year"])
+    assert set(counts) == {"2020", "2021", "2022"}
+    assert all(45 <= n <= 55 for n in counts.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("works", [150, 250])
+def test_search_page_deep_in_the_results_is_full(settings: Any, tmp_path: Path, works: int) -> None:
+    """The search pages: page 10 and the last page are full, in the reader's language, with
+    the other languages listed, and the total is exact (250 works: beyond the 600 hits the
+    view once grouped)."""
+    settings.DATA_DIR = tmp_path
+    indexing._backends.clear()
+    KnowledgeDocument.objects.bulk_create(
+        KnowledgeDocument(
+            kind="un_document",
+            symbol=doc.symbol,
+            language=doc.language,
+            title=f"Report {doc.symbol}",
+            body_text=doc.text,
+            akn="<akn/>",
+            work=doc.work,
+            date=datetime.date(2020, 1, 1),
+            content_sha256=str(doc.id),
+        )
+        for doc in _docs(works)
+    )
+    rebuild_index(get_backend())
+    last = works // 10
+    for page in (10, last):
+        answer = search_documents("cooperation", filters={}, page=page, language="ar")
+        assert answer.total == works
+        assert len(answer.results) == 10
+        for result in answer.results:
+            assert result.document.language == "ar"
+            assert result.snippet_language == "ar"
+            assert "<mark>" in result.snippet
+            assert sorted(v.language for v in result.others) == ["en", "fr"]
+        language_counts = dict(
+            (v.value, v.count) for f in answer.facets if f.name == "lang" for v in f.values
+        )
+        assert language_counts == {"ar": works, "en": works, "fr": works}
+    assert search_documents("cooperation", filters={}, page=last + 1).results == []
+    indexing._backends.clear()
