@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Q, QuerySet
 
-from .models import DocumentKind, KnowledgeDocument, symbol_key
+from .models import DocumentKind, KnowledgeDocument, WorkAlias, symbol_key
 from .untext import STANDALONE_SYMBOL, _symbol_form
 
 # Corr., Rev. and Add. close a symbol: "A/76/122/Corr.1", "A/76/L.12/Rev.1",
@@ -73,13 +73,8 @@ def documents_for_keys(keys: Iterable[str]) -> QuerySet[KnowledgeDocument]:
     wanted = sorted(set(keys))
     if not wanted:
         return KnowledgeDocument.objects.none()
-    aliased = [
-        pk
-        for pk, also in KnowledgeDocument.objects.exclude(also_symbols=[]).values_list(
-            "pk", "also_symbols"
-        )
-        if any(work_key(s) in wanted for s in also or ())
-    ]
+    # One query over two indexes: the work, and the other symbols' keys (WorkAlias).
+    aliased = WorkAlias.objects.filter(key__in=wanted).values("document_id")
     return KnowledgeDocument.objects.filter(Q(work__in=wanted) | Q(pk__in=aliased))
 
 
