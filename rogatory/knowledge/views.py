@@ -79,6 +79,9 @@ class SearchAnswer:
     total: int
     page: int
     facets: list[Facet]
+    # The index was built by another analysis version (decision 0036, "Later"): shown to
+    # site administrators with the command that rebuilds it.
+    index_outdated: bool = False
 
 
 # Query parameter -> index facet (see search.FACETS).
@@ -179,7 +182,8 @@ def search_documents(
     page = max(1, page)
     # A language chosen in the facets wins over the reader's: the hits are in it.
     shown_language = filters.get("lang") or language
-    found = get_backend().search_works(
+    backend = get_backend()
+    found = backend.search_works(
         query,
         filters={PARAMETERS[name]: value for name, value in filters.items()},
         limit=per_page,
@@ -222,6 +226,7 @@ def search_documents(
         total=found.total,
         page=page,
         facets=_facets(found.facets, query, filters),
+        index_outdated=backend.outdated,
     )
 
 

@@ -37,8 +37,9 @@ logger = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 200
 SCHEMA_VERSION = 6  # raise with any change to _schema(), the analysis or what is indexed
-# Written into the index directory; an index whose marker differs (or is missing) was built by
-# another analysis and is emptied on opening, to be rebuilt (``TantivyBackend.created``).
+# Written into the index directory when the index is created or rebuilt; an index whose marker
+# differs (or is missing) was built by another analysis: it is served as it is, with a warning
+# (``TantivyBackend.outdated``), until ``manage.py rebuild_search_index`` rebuilds it.
 ANALYSIS_MARKER = "ANALYSIS_VERSION"
 ANALYSIS_VERSION = f"{SCHEMA_VERSION}:ar-light-1:en-fr-es-ru-snowball:synonyms-1:work-1"
 # Counting distinct works is exact up to this many (tantivy's default bucket limit for one
@@ -172,22 +173,24 @@ class TantivyBackend:
 
     def __init__(self, path: Path | None = None, *, heap_bytes: int = 200_000_000) -> None:
         self.path = path if path is not None else default_index_path()
-        marker = self.path / ANALYSIS_MARKER
-        # An index built by another analysis (an older version: no marker or another one) would
-        # match queries analysed differently from its documents: empty it, to be rebuilt.
-        self.outdated = (self.path / "meta.json").exists() and (
-            not marker.exists() or marker.read_text().strip() != ANALYSIS_VERSION
-        )
-        if self.outdated:
-            logger.warning(
-                "The search index in %s was built by another analysis version; it is emptied "
-                "and must be rebuilt (manage.py rebuild_search_index).",
-                self.path,
-            )
-            shutil.rmtree(self.path)
+        self._marker = self.path / ANALYSIS_MARKER
         self.created = not (self.path / "meta.json").exists()  # a new, empty index
+        # An index built by another analysis (no marker or another one) matches queries
+        # analysed differently from its documents: some words are missed, none is wrongly
+        # found. It is served as it is (search stays up, decision 0036 "Later"): the warning
+        # here, a notice to administrators on the search page, and the rebuild left to
+        # ``manage.py rebuild_search_index`` (a minute per 200,000 documents).
+        self._outdated = not self.created and not self._marker_current()
+        if self._outdated:
+            logger.warning(
+                "The search index in %s was built by another analysis version (%s expected); "
+                "it is served as it is until rebuilt: manage.py rebuild_search_index.",
+                self.path,
+                ANALYSIS_VERSION,
+            )
         self.path.mkdir(parents=True, exist_ok=True)
-        marker.write_text(ANALYSIS_VERSION + "\n")
+        if self.created:
+            self._marker.write_text(ANALYSIS_VERSION + "\n")
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         for name, analyzer in _analyzers().items():
@@ -195,6 +198,20 @@ class TantivyBackend:
         self._heap_bytes = heap_bytes
         self._write_lock = threading.Lock()
         self._token_cache: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
+
+    def _marker_current(self) -> bool:
+        try:
+            return self._marker.read_text().strip() == ANALYSIS_VERSION
+        except FileNotFoundError:
+            return False
+
+    @property
+    def outdated(self) -> bool:
+        """Built by another analysis version and not rebuilt since (by this process or, seen
+        through the marker, by ``manage.py rebuild_search_index``)."""
+        if self._outdated and self._marker_current():
+            self._outdated = False
+        return self._outdated
 
     # Writing -------------------------------------------------------------------------------
 
@@ -243,6 +260,9 @@ class TantivyBackend:
             except BaseException:
                 writer.rollback()
                 raise
+            if clear:  # every document now analysed by this version
+                self._marker.write_text(ANALYSIS_VERSION + "\n")
+                self._outdated = False
         self.index.reload()
         return count
 

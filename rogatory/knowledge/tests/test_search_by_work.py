@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from conftest import Personas
 from rogatory.knowledge import indexing
 from rogatory.knowledge.indexing import get_backend, rebuild_index
 from rogatory.knowledge.models import KnowledgeDocument
-from rogatory.knowledge.search import IndexDoc, TantivyBackend
+from rogatory.knowledge.search import IndexDoc, TantivyBackend, default_index_path
 from rogatory.knowledge.search.engine import work_number
 from rogatory.knowledge.views import search_documents
 
@@ -150,4 +153,33 @@ def test_search_page_deep_in_the_results_is_full(settings: Any, tmp_path: Path, 
         )
         assert language_counts == {"ar": works, "en": works, "fr": works}
     assert search_documents("cooperation", filters={}, page=last + 1).results == []
+    indexing._backends.clear()
+
+
+@pytest.mark.django_db
+def test_outdated_index_is_searched_and_site_administrators_are_told(
+    settings: Any, tmp_path: Path, client: Client, personas: Personas
+) -> None:
+    """An index of another analysis version still answers; the search page tells site
+    administrators (only) to rebuild it with the command."""
+    from rogatory.knowledge.search.engine import ANALYSIS_MARKER
+
+    settings.DATA_DIR = tmp_path
+    indexing._backends.clear()
+    KnowledgeDocument.objects.create(
+        kind="un_document", symbol="A/80/1", language="en", body_text="Extradition.", akn="<a/>"
+    )
+    rebuild_index(get_backend())
+    indexing._backends.clear()
+    (default_index_path() / ANALYSIS_MARKER).write_text("5\n")
+    url = reverse("knowledge_search") + "?q=extradition"
+    page = client.get(url).content.decode()
+    assert "1 document found" in page
+    assert 'data-testid="index-outdated"' not in page
+    client.force_login(personas.site_admin)
+    page = client.get(url).content.decode()
+    assert "1 document found" in page
+    assert 'data-testid="index-outdated"' in page and "rebuild_search_index" in page
+    rebuild_index(get_backend())
+    assert 'data-testid="index-outdated"' not in client.get(url).content.decode()
     indexing._backends.clear()
