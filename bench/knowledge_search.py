@@ -1,7 +1,7 @@
 """Benchmark of the knowledge-base search (issue 6, decision 0015). Prints Markdown tables.
 
 Usage: .venv/bin/python bench/knowledge_search.py [--size 200000 | --sizes 200000,2000000]
-       [--repeat 3] [--check] [--skip-like] [--workdir DIR]
+       [--repeat 3] [--check] [--skip-like] [--only-grouping] [--workdir DIR]
 
 1. Generates a multilingual corpus (deterministic, seeded): Chinese documents recombined from
    the clauses of the seed UN documents (rogatory/knowledge/tests/seeds/*.txt, or --seeds
@@ -333,6 +333,8 @@ def corpus(size: int, seeds: Path) -> Iterator[IndexDoc]:
             text=text,
             symbol=symbol(rng),
             language=lang,
+            # Three consecutive documents are language versions of one work (search by work).
+            work=f"W{(doc_id + 2) // GROUP}",
             **facet_values(facet_rng, lang),  # type: ignore[arg-type]
         )
 
@@ -429,6 +431,50 @@ def check_disk(size: int, workdir: Path, like: bool) -> bool:
     return like
 
 
+GROUP = 3  # documents per work in the generated corpus
+GROUPED_PAGES = (1, 10)
+
+
+def grouping(backend: TantivyBackend, repeat: int) -> None:
+    """Search by work (decision 0035, "Later"), as the search page asks for page 1 and 10:
+    "before" is the version search that views.search_documents ran until 2026-12-07 (the
+    first page × 60 hits, at most 600, with facets: snippets of every hit, grouped in
+    Python); "after" is ``search_works`` (a page of works, exact total, facets in works)."""
+    cases = [(q, {}) for _, q in QUERIES] + [(q, f) for _, q, f in FILTERED]
+    for q, f in cases:  # warm up
+        backend.search_works(q, filters=f, facets=True)
+    print(
+        f"\nSearch by work ({GROUP} versions per work; {len(cases)} queries, "
+        f"median of {repeat} warm passes)\n"
+    )
+    print("| Page | before p50 ms | before p95 ms | after p50 ms | after p95 ms |")
+    print("|---|---|---|---|---|")
+    for page in GROUPED_PAGES:
+        before = [
+            timed(
+                lambda q=q, f=f, page=page: backend.search(
+                    q, filters=f, limit=min(page * 60, 600), facets=True
+                ),
+                repeat,
+            )
+            for q, f in cases
+        ]
+        after = [
+            timed(
+                lambda q=q, f=f, page=page: backend.search_works(
+                    q, filters=f, limit=10, offset=(page - 1) * 10, facets=True, language="en"
+                ),
+                repeat,
+            )
+            for q, f in cases
+        ]
+        print(
+            f"| {page} | {percentile(before, 50):.2f} | {percentile(before, 95):.2f} | "
+            f"{percentile(after, 50):.2f} | {percentile(after, 95):.2f} |"
+        )
+    sys.stdout.flush()
+
+
 def run(size: int, args: argparse.Namespace, workdir: Path) -> None:
     print(f"corpus: {size:,} documents; work directory {workdir}", file=sys.stderr)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -449,6 +495,9 @@ def run(size: int, args: argparse.Namespace, workdir: Path) -> None:
         file=sys.stderr,
     )
 
+    if args.only_grouping:
+        grouping(backend, args.repeat)
+        return
     searcher = backend.index.searcher()
     prebuilt = [backend.build_query(parse_query(q)) for _, q in QUERIES]
     prebuilt_filtered = [backend.build_query(parse_query(q), f) for _, q, f in FILTERED]
@@ -619,6 +668,7 @@ def run(size: int, args: argparse.Namespace, workdir: Path) -> None:
         print(f"\nFacet counts (kind, language) adding up to the total: {len(facet_errors)} errors")
         for error in facet_errors:
             print(f"* {error}")
+    grouping(backend, args.repeat)
     sys.stdout.flush()
 
 
@@ -636,6 +686,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="kept after the run")
     parser.add_argument("--check", action="store_true", help="compare Chinese counts with LIKE")
     parser.add_argument("--skip-like", action="store_true")
+    parser.add_argument(
+        "--only-grouping", action="store_true", help="time only the search by work (page 1, 10)"
+    )
     args = parser.parse_args()
 
     base = args.workdir or Path(tempfile.mkdtemp(prefix="knowledge-bench-"))

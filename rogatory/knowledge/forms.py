@@ -19,6 +19,7 @@ from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
 from .provisions_csv import (
     PENALTY_COLUMNS,
+    provenance_problems,
     provision_eid,
     row_penalty,
     row_provenance,
@@ -115,15 +116,22 @@ class ProvisionForm(forms.Form):
         except PenaltyRefused as refused:
             for _key, message in refused.problems:
                 self.add_error("penalty_kind", message)
-        coder = (cleaned.get("iccs_coded_by") or "").strip()
-        verifier = (cleaned.get("iccs_verified_by") or "").strip()
-        if verifier and coder and verifier.casefold() == coder.casefold():
-            self.add_error(
-                "iccs_verified_by", _("The verifier must be a second person, not the coder.")
-            )
-        if cleaned.get("iccs_verified_on") and not verifier:
-            self.add_error("iccs_verified_by", _("Say who verified the coding on that date."))
+        # The one provenance check, as for a CSV row (the fields are named as its columns).
+        for field_name, problem in provenance_problems(_provenance_cells(cleaned)):
+            if field_name in self.fields and field_name not in self.errors:
+                self.add_error(field_name, problem)
         return cleaned
+
+
+def _provenance_cells(data: dict[str, Any]) -> dict[str, str]:
+    """A provision form's provenance fields as the CSV's cells (provisions_csv)."""
+    day = data.get("iccs_verified_on")
+    return {
+        "iccs_method": data.get("iccs_method") or "",
+        "iccs_coded_by": (data.get("iccs_coded_by") or "").strip(),
+        "iccs_verified_by": (data.get("iccs_verified_by") or "").strip(),
+        "iccs_verified_on": day.isoformat() if day else "",
+    }
 
 
 ProvisionFormSet = forms.formset_factory(ProvisionForm, extra=2, can_delete=True, max_num=2000)
@@ -145,18 +153,7 @@ def provisions_from(formset: Any) -> list[Provision]:
                 iccs=split_codes(data["iccs"]),
                 implements=tuple(c.lower() for c in split_codes(data["implements"])),
                 penalty=data.get("penalty"),
-                **row_provenance(
-                    {
-                        "iccs_method": data.get("iccs_method") or "",
-                        "iccs_coded_by": (data.get("iccs_coded_by") or "").strip(),
-                        "iccs_verified_by": (data.get("iccs_verified_by") or "").strip(),
-                        "iccs_verified_on": (
-                            data["iccs_verified_on"].isoformat()
-                            if data.get("iccs_verified_on")
-                            else ""
-                        ),
-                    }
-                ),
+                **row_provenance(_provenance_cells(data)),
             )
         )
     return provisions

@@ -58,6 +58,7 @@ def index_doc(document: KnowledgeDocument) -> IndexDoc:
             )
         ),
         day=int(document.date.strftime("%Y%m%d")) if document.date else 0,
+        work=document.work,
     )
 
 

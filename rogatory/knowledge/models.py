@@ -115,7 +115,21 @@ class KnowledgeDocument(models.Model):
             self.work = self.own_work()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "work"}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if (fields is None or "also_symbols" in fields) and (self.also_symbols or not adding):
+            self._save_aliases()
+
+    def _save_aliases(self) -> None:
+        """Keep ``WorkAlias`` (the index of ``also_symbols``) in step with the field."""
+        keys = {symbol_key(symbol) for symbol in self.also_symbols or ()}
+        stored = set(WorkAlias.objects.filter(document=self).values_list("key", flat=True))
+        if stored - keys:
+            WorkAlias.objects.filter(document=self, key__in=stored - keys).delete()
+        WorkAlias.objects.bulk_create(
+            WorkAlias(document=self, key=key) for key in sorted(keys - stored)
+        )
 
     def own_work(self) -> str:
         """The work key this document has by itself, before any other version is known."""
@@ -132,6 +146,23 @@ def symbol_key(symbol: str) -> str:
     """The work key of a symbol: no spaces, upper case ("A/RES/217 (III) A" and
     "A/RES/217(III)A" are one work, as are "E/ESCWA/30/18/Report" and "…/REPORT")."""
     return re.sub(r"\s+", "", symbol).upper()
+
+
+class WorkAlias(models.Model):
+    """Another symbol a document's cover prints (``KnowledgeDocument.also_symbols``) as a
+    work key, indexed: how ``works.documents_for_keys`` finds a work stored under either of
+    its symbols in one query. Written by ``KnowledgeDocument.save`` from the field."""
+
+    document = models.ForeignKey(KnowledgeDocument, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=300, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "key"], name="knowledge_work_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class IccsMethod(models.TextChoices):

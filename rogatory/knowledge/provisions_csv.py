@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from rogatory.lib.penalties import Penalty, PenaltyRefused
 
 from .legal import LegalAct, Provision
@@ -106,26 +108,38 @@ def row_penalty(row: dict[str, str]) -> dict[str, Any] | None:
     return Penalty.from_dict(given).to_dict()
 
 
-def provenance_problems(row: dict[str, str]) -> list[str]:
-    """What is wrong with a row's (or a form's) ICCS provenance cells, in words."""
+def provenance_problems(row: dict[str, str]) -> list[tuple[str, str]]:
+    """What is wrong with a row's (or a form's) ICCS provenance cells: (column, message)
+    pairs, the message translated. The one check of the provenance, for the CSV rows and
+    the edit form's fields (named as the columns)."""
     problems = []
     method = row.get("iccs_method", "")
     if method and method not in ICCS_METHODS:
-        problems.append(f"iccs_method {method!r} is not one of {', '.join(ICCS_METHODS)}")
+        problems.append(
+            (
+                "iccs_method",
+                _("%(value)s is not one of %(choices)s.")
+                % {"value": repr(method), "choices": ", ".join(ICCS_METHODS)},
+            )
+        )
     verifier, coder = row.get("iccs_verified_by", ""), row.get("iccs_coded_by", "")
     if verifier and coder and verifier.casefold() == coder.casefold():
-        problems.append("iccs_verified_by must be a second person, not the coder")
+        problems.append(
+            ("iccs_verified_by", _("The verifier must be a second person, not the coder."))
+        )
     day = row.get("iccs_verified_on", "")
     if day:
         try:
             datetime.date.fromisoformat(day)
         except ValueError:
-            problems.append(f"iccs_verified_on {day!r} is not YYYY-MM-DD")
+            problems.append(
+                ("iccs_verified_on", _("%(value)s is not YYYY-MM-DD.") % {"value": repr(day)})
+            )
         if not verifier:
-            problems.append("iccs_verified_on is given without iccs_verified_by")
+            problems.append(("iccs_verified_by", _("Say who verified the coding on that date.")))
     for name in ("iccs_coded_by", "iccs_verified_by"):
         if len(row.get(name, "")) > 200:
-            problems.append(f"{name} is longer than 200 characters")
+            problems.append((name, _("Longer than 200 characters.")))
     return problems
 
 
@@ -144,15 +158,18 @@ def read_provisions(data: bytes) -> list[CsvAct]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvError(f"Not UTF-8 text ({exc.reason}).") from None
+        raise CsvError(_("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason}) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise CsvError(f"Missing columns: {', '.join(missing)} (the first row must name them).")
+        raise CsvError(
+            _("Missing columns: %(columns)s (the first row must name them).")
+            % {"columns": ", ".join(missing)}
+        )
     unknown = [name for name in header if name and name not in KNOWN]
     if unknown:
-        raise CsvError(f"Unknown columns: {', '.join(unknown)}.")
+        raise CsvError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
     reader.fieldnames = header
     groups: dict[tuple[str, ...], list[tuple[int, dict[str, str]]]] = {}
     try:
@@ -166,39 +183,55 @@ def read_provisions(data: bytes) -> list[CsvAct]:
             key += (clean.get("act_number", ""),)
             groups.setdefault(key, []).append((reader.line_num, clean))
     except csv.Error as exc:
-        raise CsvError(f"Line {reader.line_num}: {exc}.") from None
+        raise CsvError(
+            _("Line %(line)s: %(problem)s.") % {"line": reader.line_num, "problem": exc}
+        ) from None
     return [_act(rows) for rows in groups.values()]
+
+
+def _row(line: int, problem: str) -> str:
+    # Translators: a problem of one row of a CSV file of provisions.
+    return _("row %(line)s: %(problem)s") % {"line": line, "problem": problem}
 
 
 def _act(rows: list[tuple[int, dict[str, str]]]) -> CsvAct:
     first = rows[0][1]
     lines = f"{rows[0][0]}–{rows[-1][0]}" if len(rows) > 1 else str(rows[0][0])
-    label = f"{first.get('act_title') or '?'} (rows {lines})"
+    label = _("%(title)s (rows %(lines)s)") % {
+        "title": first.get("act_title") or "?",
+        "lines": lines,
+    }
     errors: list[str] = []
     for line, row in rows:
         for name in REQUIRED:
             if not row.get(name):
-                errors.append(f"row {line}: {name} is empty")
+                errors.append(_row(line, _("%(column)s is empty") % {"column": name}))
         if row.get("_extra"):
-            errors.append(f"row {line}: more cells than columns")
+            errors.append(_row(line, _("more cells than columns")))
         if row.get("act_date", "") != first.get("act_date", ""):
-            errors.append(f"row {line}: act_date differs from the act's first row")
+            errors.append(_row(line, _("act_date differs from the act's first row")))
         try:
             row_penalty(row)
         except PenaltyRefused as refused:
-            errors.append(f"row {line}: penalty: {refused.message}")
-        errors.extend(f"row {line}: {problem}" for problem in provenance_problems(row))
+            errors.append(_row(line, _("penalty: %(problem)s") % {"problem": refused.message}))
+        errors.extend(
+            _row(line, f"{column}: {problem}") for column, problem in provenance_problems(row)
+        )
     date = None
+    start = rows[0][0]
     if first.get("act_date"):
         try:
             date = datetime.date.fromisoformat(first["act_date"])
         except ValueError:
-            errors.append(f"row {rows[0][0]}: act_date {first['act_date']!r} is not YYYY-MM-DD")
+            problem = _("act_date %(value)s is not YYYY-MM-DD") % {"value": repr(first["act_date"])}
+            errors.append(_row(start, problem))
     state, language = first.get("state", "").upper(), first.get("language", "").lower()
     if state and not re.fullmatch(r"[A-Z]{2}", state):
-        errors.append(f"row {rows[0][0]}: state {state!r} is not an ISO 3166-1 alpha-2 code")
+        problem = _("state %(value)s is not an ISO 3166-1 alpha-2 code") % {"value": repr(state)}
+        errors.append(_row(start, problem))
     if language and not re.fullmatch(r"[a-z]{2}", language):
-        errors.append(f"row {rows[0][0]}: language {language!r} is not an ISO 639-1 code")
+        problem = _("language %(value)s is not an ISO 639-1 code") % {"value": repr(language)}
+        errors.append(_row(start, problem))
     if errors:
         return CsvAct(label=label, errors=errors)
     taken: set[str] = set()

@@ -617,6 +617,10 @@ def _standalone_symbols(lines: Sequence[str]) -> list[str]:
     return [_symbol_form(match["symbol"]) for match in found if match]
 
 
+# Public for works.cover_symbols (the symbols on a cover are found the same way).
+standalone_symbols = _standalone_symbols
+
+
 def _symbol_form(symbol: str) -> str:
     """A symbol as the UN writes it: no spaces, except in a budget section's "(Sect. 16)" and
     "Part A" (A/81/6 (Sect. 16)/Part A)."""

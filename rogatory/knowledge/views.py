@@ -92,6 +92,9 @@ class SearchAnswer:
     total: int
     page: int
     facets: list[Facet]
+    # The index was built by another analysis version (decision 0036, "Later"): shown to
+    # site administrators with the command that rebuilds it.
+    index_outdated: bool = False
 
 
 # Query parameter -> index facet (see search.FACETS).
@@ -175,12 +178,6 @@ def _facets(
     return facets
 
 
-# How many hits per result a page asks the index for, so that a work found in its six
-# languages still fills the page once grouped; and the most hits one request groups.
-HITS_PER_RESULT = 6
-MAX_GROUPED_HITS = 600
-
-
 def search_documents(
     query: str,
     *,
@@ -191,63 +188,58 @@ def search_documents(
 ) -> SearchAnswer:
     """Run a query on the index: the works found, in rank order (a work where its best
     version ranks), each shown in ``language`` where it exists, with its snippet and other
-    languages, and the facet counts (each facet counted with the other filters applied).
+    languages, and the facet counts (works; each facet counted with the other filters applied).
 
-    The index holds language versions; grouping them into works happens here, over the
-    first ``page * per_page * HITS_PER_RESULT`` hits. The total is exact when every hit was
-    grouped, else the number of versions less the repeats seen (decision 0035)."""
+    The index groups language versions by their work (``search_works``, decision 0035,
+    "Later"): totals and pages are exact at any depth."""
     page = max(1, page)
+    # A language chosen in the facets wins over the reader's: the hits are in it.
+    shown_language = filters.get("lang") or language
     backend = get_backend()
-    wanted = min(page * per_page * HITS_PER_RESULT, MAX_GROUPED_HITS)
-    found = backend.search(
+    found = backend.search_works(
         query,
         filters={PARAMETERS[name]: value for name, value in filters.items()},
-        limit=wanted,
-        offset=0,
+        limit=per_page,
+        offset=(page - 1) * per_page,
         facets=True,
+        language=shown_language,
     )
     hit_documents = KnowledgeDocument.objects.only("pk", "work", "language").in_bulk(
         [hit.id for hit in found.hits]
     )
-    groups: dict[str, list[tuple[KnowledgeDocument, str]]] = {}
+    # The page's works in rank order; the first hit of each is the version with the snippet.
+    matched: dict[str, tuple[KnowledgeDocument, str]] = {}
     for hit in found.hits:
         document = hit_documents.get(hit.id)
-        if document is not None:
-            groups.setdefault(document.work, []).append((document, hit.snippet))
-    works = list(groups)[(page - 1) * per_page : page * per_page]
+        if document is not None and document.work not in matched:
+            matched[document.work] = (document, hit.snippet)
     versions: dict[str, list[KnowledgeDocument]] = {}
     for version in (
         KnowledgeDocument.objects.select_related("state")
         .defer("body_text", "akn")
-        .filter(work__in=works)
+        .filter(work__in=list(matched))
         .order_by("language", "pk")
     ):
         versions.setdefault(version.work, []).append(version)
     results = []
-    for work in works:
+    for work, (document, snippet) in matched.items():
         if work not in versions:
             continue
-        # A language chosen in the facets wins over the reader's: the hits are in it.
-        shown = pick_version(versions[work], filters.get("lang") or language)
-        snippets = {document.pk: snippet for document, snippet in groups[work]}
-        matched = shown if shown.pk in snippets else groups[work][0][0]
+        shown = pick_version(versions[work], shown_language)
         results.append(
             Result(
                 document=shown,
-                snippet=snippets[matched.pk],
-                snippet_language=matched.language,
+                snippet=snippet,
+                snippet_language=document.language,
                 others=tuple(v for v in versions[work] if v.pk != shown.pk),
             )
         )
-    if found.total <= len(found.hits):
-        total = len(groups)
-    else:
-        total = found.total - (len(hit_documents) - len(groups))
     return SearchAnswer(
         results=results,
-        total=total,
+        total=found.total,
         page=page,
         facets=_facets(found.facets, query, filters),
+        index_outdated=backend.outdated,
     )
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from django.db.models import Q, QuerySet
 
-from .models import DocumentKind, KnowledgeDocument, symbol_key
-from .untext import STANDALONE_SYMBOL, _symbol_form
+from .models import DocumentKind, KnowledgeDocument, WorkAlias, symbol_key
+from .untext import standalone_symbols
 
 # Corr., Rev. and Add. close a symbol: "A/76/122/Corr.1", "A/76/L.12/Rev.1",
 # "A/76/122/Add.1/Corr.2" (the addendum's corrigendum: its base is the addendum).
@@ -39,15 +40,11 @@ def base_work_of(symbol: str) -> str:
 def cover_symbols(text: str) -> list[str]:
     """The symbols printed alone on a line at the top of a text (a report's cover prints
     its ECOSOC and its commission's symbols), as the UN writes them, in order, once."""
-    found: list[str] = []
-    lines = (line for line in text.splitlines() if line.strip())
-    for _n, line in zip(range(COVER_LINES), lines, strict=False):
-        match = STANDALONE_SYMBOL.match(line.replace("**", ""))
-        if match:
-            symbol = _symbol_form(match["symbol"])
-            if work_key(symbol) not in {work_key(s) for s in found}:
-                found.append(symbol)
-    return found
+    lines = (line.replace("**", "") for line in text.splitlines() if line.strip())
+    found: dict[str, str] = {}
+    for symbol in standalone_symbols(list(islice(lines, COVER_LINES))):
+        found.setdefault(work_key(symbol), symbol)
+    return list(found.values())
 
 
 def assign_work(document: KnowledgeDocument, also: Sequence[str] = ()) -> None:
@@ -73,13 +70,8 @@ def documents_for_keys(keys: Iterable[str]) -> QuerySet[KnowledgeDocument]:
     wanted = sorted(set(keys))
     if not wanted:
         return KnowledgeDocument.objects.none()
-    aliased = [
-        pk
-        for pk, also in KnowledgeDocument.objects.exclude(also_symbols=[]).values_list(
-            "pk", "also_symbols"
-        )
-        if any(work_key(s) in wanted for s in also or ())
-    ]
+    # One query over two indexes: the work, and the other symbols' keys (WorkAlias).
+    aliased = WorkAlias.objects.filter(key__in=wanted).values("document_id")
     return KnowledgeDocument.objects.filter(Q(work__in=wanted) | Q(pk__in=aliased))
 
 

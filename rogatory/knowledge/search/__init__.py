@@ -18,10 +18,15 @@ Analysis (the same for documents and queries):
 
 Snippets are cut and highlighted in Python from the original text (stored in the index), so
 the marks fall on the text as published, diacritics included.
+
+Modules, each importing only those before it: ``arabic`` (light stemmer), ``analysis`` (tokens
+and chunks), ``synonyms`` (the terms of cooperation), ``query`` (a query box as groups of
+chunks), ``engine`` (the index).
 """
 
 from __future__ import annotations
 
+from rogatory.knowledge.search.analysis import prefold
 from rogatory.knowledge.search.engine import (
     Hit,
     IndexDoc,
@@ -29,9 +34,8 @@ from rogatory.knowledge.search.engine import (
     SearchBackend,
     TantivyBackend,
     default_index_path,
-    parse_query,
-    prefold,
 )
+from rogatory.knowledge.search.query import parse_query
 
 __all__ = [
     "Hit",

@@ -1,6 +1,6 @@
 """A light Arabic stemmer for search (decision 0036): attached particles and a few suffixes.
 
-It works on text already folded by ``engine.prefold`` (no tashkil, hamza forms of alif as bare
+It works on text already folded by ``analysis.prefold`` (no tashkil, hamza forms of alif as bare
 alif, alif maqsura as ya, ta marbuta as ha) and touches Arabic letters only, so it can run over
 whole documents of any language. The same function serves the index and the queries.
 

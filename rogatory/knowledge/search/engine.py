@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
-import re
 import shutil
 import threading
 import time
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,54 +16,39 @@ from typing import Protocol
 import tantivy
 
 from rogatory.knowledge.search import arabic
-from rogatory.lib import textfold
+from rogatory.knowledge.search.analysis import (
+    _FIELD_OF_LANGUAGE,
+    _HAN_TOKEN,
+    _PY_TOKEN,
+    _PY_WORD,
+    _STEMMABLE,
+    EXACT,
+    STEM_FIELDS,
+    Chunk,
+    Group,
+    ParsedQuery,
+    _analyzers,
+    analyse,
+    prefold,
+)
+from rogatory.knowledge.search.query import parse_query
 
-# One token per Han character (CJK unified ideographs and their extensions, compatibility
-# ideographs); one token per run of other letters, marks and digits; clause punctuation is a
-# token too, so that a phrase does not match across "，" or "."
-# ("会员国，政府" is not "会员国政府").
-SPLIT_PATTERN = r"\p{Han}|[[\p{L}\p{M}\p{N}]--\p{Han}]+|[.,;:!?、。]"
-EXACT = "exact"  # tokenizer name: regex + lowercase + ascii_fold
-# The stemmed fields (decision 0036), each with its tokenizer of the same name: the exact analysis,
-# then the Snowball stemmer of its language and the Russian one (which touches only Cyrillic
-# words); the text they receive is light-stemmed for Arabic first (``arabic.light_stem``). A
-# document goes into one of them by its language: French and Spanish into their own, every other
-# language into ``body_stem`` (English and Russian words stemmed, Arabic light-stemmed, Chinese
-# as in ``body``). Queries look in all three.
-STEM_FIELDS: dict[str, str] = {"body_stem": "english", "body_fr": "french", "body_es": "spanish"}
-_FIELD_OF_LANGUAGE = {"fr": "body_fr", "es": "body_es"}
-
-# Tokenizing the original text in Python, to place highlights (Python's re has no \p{Han}).
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-_PY_TOKEN = re.compile(rf"[{_HAN}]|(?:[^\W_{_HAN}]|[{_MARKS}])+|[.,;:!?、。，；：！？]")
-_PY_WORD = re.compile(rf"(?:[^\W_{_HAN}]|[{_MARKS}])+|[.,;:!?、。，；：！？]")
-_HAN_TOKEN = re.compile(rf"[{_HAN}]")
-# A token with a letter some stemmer changes (Latin, Cyrillic, Arabic): query the stemmed fields.
-_STEMMABLE = re.compile("[a-z\u0400-\u04ff\u0621-\u064a]")
-_SYMBOL = re.compile(r"^[A-Z]{1,6}(?:/[A-Z0-9.\-]+)+$", re.IGNORECASE)
-_QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
 logger = logging.getLogger(__name__)
-_PREFOLD_TABLE = str.maketrans({"ё": "е", "Ё": "Е"})
 
 SNIPPET_CHARS = 200
-SCHEMA_VERSION = 5  # raise with any change to _schema(), the analysis or what is indexed
-# Written into the index directory; an index whose marker differs (or is missing) was built by
-# another analysis and is emptied on opening, to be rebuilt (``TantivyBackend.created``).
+SCHEMA_VERSION = 6  # raise with any change to _schema(), the analysis or what is indexed
+# Written into the index directory when the index is created or rebuilt; an index whose marker
+# differs (or is missing) was built by another analysis: it is served as it is, with a warning
+# (``TantivyBackend.outdated``), until ``manage.py rebuild_search_index`` rebuilds it.
 ANALYSIS_MARKER = "ANALYSIS_VERSION"
-ANALYSIS_VERSION = f"{SCHEMA_VERSION}:ar-light-1:en-fr-es-ru-snowball:synonyms-1"
-
-
-def prefold(text: str) -> str:
-    """Fold what tantivy's filters cannot: NFKC, Arabic marks and letter forms, ё.
-
-    Whole-string operations only (fast enough for bulk indexing). Together with the tokenizer's
-    lowercase and ascii_fold filters this gives the same tokens as ``textfold.fold``
-    (a test checks it).
-    """
-    text = unicodedata.normalize("NFKC", text)
-    text = textfold._ARABIC_MARKS.sub("", text)
-    return text.translate(textfold._ARABIC_LETTERS).translate(_PREFOLD_TABLE)
+ANALYSIS_VERSION = f"{SCHEMA_VERSION}:ar-light-1:en-fr-es-ru-snowball:synonyms-1:work-1"
+# Counting distinct works is exact up to this many (tantivy's default bucket limit for one
+# aggregation); beyond it the count is tantivy's HyperLogLog estimate (decision 0035, "Later").
+MAX_COUNTED_WORKS = 65_000
+# The document languages, numbered from 1 in a fast field (0: another or none), so that
+# grouping hits by work reads their language without loading them.
+LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+_LANGUAGE_NUMBER = {code: n for n, code in enumerate(LANGUAGES, start=1)}
 
 
 @dataclass(frozen=True)
@@ -84,6 +68,16 @@ class IndexDoc:
     iccs: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
     day: int = 0  # the document's date as YYYYMMDD (0: none), for browsing newest first
+    # The work this document is a language version of (KnowledgeDocument.work); "" for a work
+    # of its own. Search shows a work once (``search_works``).
+    work: str = ""
+
+
+def work_number(key: str) -> int:
+    """The index's number for a work key: 63 bits of its BLAKE2b hash (a u64 fast field;
+    a collision among a million works has a chance of about 1 in 10^7)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 # The facet fields of the index, by the name the filters use.
@@ -95,6 +89,8 @@ class Hit:
     id: int
     score: float
     snippet: str  # HTML: the original text escaped, matches wrapped in <mark>
+    work: int = 0  # work_number of the document's work
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,31 +100,6 @@ class Page:
     # Per facet, (value, count) of the documents the query matches with the other filters
     # applied (not its own, so that every value of a facet stays choosable); on request only.
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One part of a query that every result must contain, as index tokens."""
-
-    tokens: tuple[str, ...]
-    stems: tuple[tuple[str, ...], ...]  # per stemmed field, in the order of STEM_FIELDS
-    symbol: str | None = None  # the chunk as a document symbol, when it looks like one
-    pattern: re.Pattern[str] | None = None  # Han characters only: how to find them in the text
-
-
-@dataclass(frozen=True)
-class Group:
-    """Chunks typed together that every result must contain (all of them), or else one of the
-    synonyms of the term they form (decision 0036), each a phrase."""
-
-    chunks: tuple[Chunk, ...]
-    synonyms: tuple[Chunk, ...] = ()
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    chunks: tuple[Chunk, ...] = field(default_factory=tuple)
-    groups: tuple[Group, ...] = field(default_factory=tuple)
 
 
 class SearchBackend(Protocol):
@@ -148,70 +119,16 @@ class SearchBackend(Protocol):
         facets: bool = False,
     ) -> Page: ...
 
-
-def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
-    """The exact analyzer and one per stemmed field, by tokenizer name."""
-
-    def base() -> tantivy.TextAnalyzerBuilder:
-        return (
-            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(SPLIT_PATTERN))
-            .filter(tantivy.Filter.remove_long(80))
-            .filter(tantivy.Filter.lowercase())
-            .filter(tantivy.Filter.ascii_fold())
-        )
-
-    analyzers = {EXACT: base().build()}
-    for name, language in STEM_FIELDS.items():
-        builder = base().filter(tantivy.Filter.stemmer(language))
-        analyzers[name] = builder.filter(tantivy.Filter.stemmer("russian")).build()
-    return analyzers
-
-
-_ANALYZERS = _analyzers()
-_EXACT_ANALYZER = _ANALYZERS[EXACT]
-_STEM_ANALYZERS = tuple(_ANALYZERS[name] for name in STEM_FIELDS)
-
-
-def analyse(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The exact tokens of ``text`` and its stems per stemmed field (as the index has them)."""
-    folded = prefold(text)
-    stemmed = arabic.light_stem(folded)
-    return (
-        tuple(_EXACT_ANALYZER.analyze(folded)),
-        tuple(tuple(analyzer.analyze(stemmed)) for analyzer in _STEM_ANALYZERS),
-    )
-
-
-def make_chunk(text: str, *, symbol: str | None = None) -> Chunk | None:
-    """One query chunk (None when ``text`` has no token)."""
-    tokens, stems = analyse(text)
-    if not tokens:
-        return None
-    pattern = None
-    if all(_HAN_TOKEN.fullmatch(token) for token in tokens):
-        pattern = re.compile(r"\s*".join(re.escape(token) for token in tokens))
-    return Chunk(tokens=tokens, stems=stems, symbol=symbol, pattern=pattern)
-
-
-def parse_query(query: str, *, expand: bool = True) -> ParsedQuery:
-    """Split a query box into chunks: quoted phrases and whitespace-separated words.
-
-    A chunk that analyses to several tokens (a Chinese term, "A/76/122") is matched as a phrase.
-    Consecutive chunks that form a term of the synonym lists (decision 0036) are grouped with the
-    other terms of the same concept in the same language (``expand=False``: no synonyms).
-    """
-    chunks = []
-    for quoted, word in _QUERY_PARTS.findall(query):
-        raw = quoted or word
-        symbol = raw.upper() if word and _SYMBOL.match(raw) else None
-        chunk = make_chunk(raw, symbol=symbol)
-        if chunk is not None:
-            chunks.append(chunk)
-    if not expand:
-        return ParsedQuery(chunks=tuple(chunks), groups=tuple(Group((c,)) for c in chunks))
-    from rogatory.knowledge.search.synonyms import thesaurus
-
-    return ParsedQuery(chunks=tuple(chunks), groups=thesaurus().group(chunks))
+    def search_works(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = False,
+        language: str = "",
+    ) -> Page: ...
 
 
 def default_index_path() -> Path:
@@ -234,6 +151,8 @@ def _schema() -> tantivy.Schema:
             name, stored=False, tokenizer_name="raw", index_option="basic", fast=True
         )
     builder.add_unsigned_field("day", stored=False, indexed=False, fast=True)
+    builder.add_unsigned_field("work", stored=False, indexed=True, fast=True)
+    builder.add_unsigned_field("lang", stored=False, indexed=False, fast=True)  # LANGUAGES
     builder.add_bytes_field("original", stored=True)
     return builder.build()
 
@@ -254,22 +173,24 @@ class TantivyBackend:
 
     def __init__(self, path: Path | None = None, *, heap_bytes: int = 200_000_000) -> None:
         self.path = path if path is not None else default_index_path()
-        marker = self.path / ANALYSIS_MARKER
-        # An index built by another analysis (an older version: no marker or another one) would
-        # match queries analysed differently from its documents: empty it, to be rebuilt.
-        self.outdated = (self.path / "meta.json").exists() and (
-            not marker.exists() or marker.read_text().strip() != ANALYSIS_VERSION
-        )
-        if self.outdated:
-            logger.warning(
-                "The search index in %s was built by another analysis version; it is emptied "
-                "and must be rebuilt (manage.py rebuild_search_index).",
-                self.path,
-            )
-            shutil.rmtree(self.path)
+        self._marker = self.path / ANALYSIS_MARKER
         self.created = not (self.path / "meta.json").exists()  # a new, empty index
+        # An index built by another analysis (no marker or another one) matches queries
+        # analysed differently from its documents: some words are missed, none is wrongly
+        # found. It is served as it is (search stays up, decision 0036 "Later"): the warning
+        # here, a notice to administrators on the search page, and the rebuild left to
+        # ``manage.py rebuild_search_index`` (a minute per 200,000 documents).
+        self._outdated = not self.created and not self._marker_current()
+        if self._outdated:
+            logger.warning(
+                "The search index in %s was built by another analysis version (%s expected); "
+                "it is served as it is until rebuilt: manage.py rebuild_search_index.",
+                self.path,
+                ANALYSIS_VERSION,
+            )
         self.path.mkdir(parents=True, exist_ok=True)
-        marker.write_text(ANALYSIS_VERSION + "\n")
+        if self.created:
+            self._marker.write_text(ANALYSIS_VERSION + "\n")
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         for name, analyzer in _analyzers().items():
@@ -277,6 +198,20 @@ class TantivyBackend:
         self._heap_bytes = heap_bytes
         self._write_lock = threading.Lock()
         self._token_cache: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
+
+    def _marker_current(self) -> bool:
+        try:
+            return self._marker.read_text().strip() == ANALYSIS_VERSION
+        except FileNotFoundError:
+            return False
+
+    @property
+    def outdated(self) -> bool:
+        """Built by another analysis version and not rebuilt since (by this process or, seen
+        through the marker, by ``manage.py rebuild_search_index``)."""
+        if self._outdated and self._marker_current():
+            self._outdated = False
+        return self._outdated
 
     # Writing -------------------------------------------------------------------------------
 
@@ -303,6 +238,8 @@ class TantivyBackend:
                 if value:
                     document.add_text(name, value)
         document.add_unsigned("day", doc.day)
+        document.add_unsigned("work", work_number(doc.work or f"doc:{doc.id}"))
+        document.add_unsigned("lang", _LANGUAGE_NUMBER.get(doc.language, 0))
         document.add_bytes("original", original.encode())
         return document
 
@@ -323,6 +260,9 @@ class TantivyBackend:
             except BaseException:
                 writer.rollback()
                 raise
+            if clear:  # every document now analysed by this version
+                self._marker.write_text(ANALYSIS_VERSION + "\n")
+                self._outdated = False
         self.index.reload()
         return count
 
@@ -470,11 +410,115 @@ class TantivyBackend:
         total = sum(n for value, n in counts.get("kind", []) if not kind or value == kind)
         return Page(hits=hits, total=total, facets=counts)
 
+    # Hits read per work wanted when looking for a page of works, at first (a work has up to
+    # six language versions; most queries match one or two of them).
+    HITS_PER_WORK = 3
+
+    def search_works(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = False,
+        language: str = "",
+    ) -> Page:
+        """Like ``search``, but a work counts once: ``limit`` works from ``offset`` in rank
+        order (a work ranks where its best version does) and ``total`` the works matched; the
+        facet counts count documents (language versions), as in ``search``.
+
+        ``hits`` are the matching versions of the page's works, grouped by work in rank order;
+        the first hit of each work carries the snippet (the version in ``language`` when it
+        matched, else the best-ranked one), the others none.
+        """
+        parsed = parse_query(query)
+        built = self.build_query(parsed, filters)
+        if built is None:
+            return Page(hits=[], total=0)
+        searcher = self.index.searcher()
+        order_by = None if parsed.chunks else "day"  # browsing: newest first
+        wanted = offset + limit
+        # Read the ranked hits' works from the fast field (no document is loaded), more of
+        # them until enough works are seen or every hit is read.
+        fetch = max(wanted * self.HITS_PER_WORK, 30)
+        while True:
+            result = searcher.search(built, limit=fetch, count=False, order_by_field=order_by)
+            addresses = [address for _score, address in result.hits]
+            ranked = list(dict.fromkeys(searcher.fast_field_values("work", addresses)))
+            every_hit = len(addresses) < fetch
+            if every_hit or len(ranked) >= wanted:
+                break
+            fetch *= 4
+        page_works = [int(work) for work in ranked[offset:wanted] if work is not None]
+        counts = self.facet_counts(searcher, parsed, filters or {}) if facets else {}
+        total = len(ranked) if every_hit else self.count_works(searcher, built)
+        hits = self._work_hits(searcher, parsed, built, page_works, order_by, language)
+        return Page(hits=hits, total=total, facets=counts)
+
+    def _work_hits(
+        self,
+        searcher: tantivy.Searcher,
+        parsed: ParsedQuery,
+        built: tantivy.Query,
+        works: list[int],
+        order_by: str | None,
+        language: str,
+    ) -> list[Hit]:
+        """Every matching version of ``works``, grouped by work in their order."""
+        if not works:
+            return []
+        of_works = tantivy.Query.term_set_query(self.schema, "work", works)
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, built),
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(of_works, 0.0)),
+            ]
+        )
+        found = searcher.search(query, limit=len(works) * 50, count=False, order_by_field=order_by)
+        addresses = [address for _score, address in found.hits]
+        numbers = searcher.fast_field_values("work", addresses)
+        ids = searcher.fast_field_values("id", addresses)
+        languages = searcher.fast_field_values("lang", addresses)
+        by_work: dict[int, list[tuple[float, tantivy.DocAddress, int, str]]] = {}
+        for (score, address), work, doc_id, number in zip(
+            found.hits, numbers, ids, languages, strict=True
+        ):
+            code = LANGUAGES[int(number) - 1] if number else ""
+            by_work.setdefault(int(work or 0), []).append((score, address, int(doc_id or 0), code))
+        wanted = _LANGUAGE_NUMBER.get(language, 0)
+        hits = []
+        for work in works:
+            versions = by_work.get(work, [])
+            if not versions:
+                continue
+            first = next((v for v in versions if wanted and v[3] == language), versions[0])
+            for score, address, doc_id, code in [first, *(v for v in versions if v is not first)]:
+                snippet = ""
+                if doc_id == first[2]:
+                    original = bytes(searcher.doc(address)["original"][0]).decode()
+                    snippet = self.snippet(original, parsed)
+                hits.append(Hit(doc_id, score, snippet, work=work, language=code))
+        return hits
+
+    def count_works(self, searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+        """The distinct works ``query`` matches: exact up to MAX_COUNTED_WORKS, beyond it
+        tantivy's estimate."""
+        spec = {"works": {"terms": {"field": "work", "size": MAX_COUNTED_WORKS}}}
+        answer = searcher.aggregate(query, spec)["works"]
+        counted = len(answer.get("buckets") or [])
+        if answer.get("sum_other_doc_count"):
+            return max(counted, round(searcher.cardinality(query, "work")))
+        return counted
+
     def facet_counts(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, filters: Mapping[str, str]
     ) -> dict[str, list[tuple[str, int]]]:
         """Counts per facet value: one aggregation for the facets without a filter, and one
-        per filtered facet with its own filter left out."""
+        per filtered facet with its own filter left out. They count documents (language
+        versions), also in ``search_works``: counting works per value costs 50-80 ms per facet
+        at 20,000 documents where counting versions costs under 1 ms (decision 0035,
+        "Later")."""
         active = {name: value for name, value in filters.items() if value}
         groups: list[tuple[dict[str, str], list[str]]] = [
             (active, [name for name in FACETS if name not in active])

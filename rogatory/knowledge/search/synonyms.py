@@ -7,7 +7,7 @@ concept **in the same language** ("экстрадиция" finds "выдача")
 (a Russian query does not find English documents), since results in a language the reader did not
 type are noise in a multilingual index.
 
-Terms are matched by their analysis, exact or stemmed (``engine.analyse``), so inflected forms
+Terms are matched by their analysis, exact or stemmed (``analysis.analyse``), so inflected forms
 ("экстрадиции", "المجرمين") match a term too.
 """
 
@@ -20,7 +20,7 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
-from rogatory.knowledge.search.engine import Chunk, Group, make_chunk
+from rogatory.knowledge.search.analysis import Chunk, Group, make_chunk
 
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 DATA_FILE = Path(__file__).with_name("synonyms.toml")

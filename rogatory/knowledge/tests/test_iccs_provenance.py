@@ -15,7 +15,7 @@ from django.urls import reverse
 from conftest import Personas
 from rogatory.knowledge.importing import import_path
 from rogatory.knowledge.models import IccsMethod, KnowledgeDocument, Provision
-from rogatory.knowledge.provisions_csv import read_provisions
+from rogatory.knowledge.provisions_csv import CsvError, read_provisions
 from rogatory.knowledge.tests.test_legal import login, provision_rows
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +46,10 @@ def test_columns_are_read_and_bad_rows_named() -> None:
     assert provision.iccs_verified_on == datetime.date(2026, 12, 1)
     assert bad.act is None
     assert bad.errors == [
-        "row 3: iccs_method 'guessed' is not one of manual, correspondence_table, suggested",
-        "row 4: iccs_verified_by must be a second person, not the coder",
-        "row 5: iccs_verified_on is given without iccs_verified_by",
-        "row 6: iccs_verified_on '01/12/2026' is not YYYY-MM-DD",
+        "row 3: iccs_method: 'guessed' is not one of manual, correspondence_table, suggested.",
+        "row 4: iccs_verified_by: The verifier must be a second person, not the coder.",
+        "row 5: iccs_verified_by: Say who verified the coding on that date.",
+        "row 6: iccs_verified_on: '01/12/2026' is not YYYY-MM-DD.",
     ]
 
 
@@ -97,3 +97,29 @@ def test_the_edit_form_keeps_and_checks_the_provenance(
     assert provision.iccs_verified_on == datetime.date(2026, 12, 5)
     shown = client.get(reverse("knowledge_document", args=[document.public_id]))
     assert "ICCS coding verified by Reviewer C on 2026-12-05" in shown.content.decode()
+
+
+def test_every_message_about_a_file_of_provisions_is_translated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each problem a CSV of provisions can have is worded through gettext (a marker stands
+    in for the translation here), row by row and for the file as a whole."""
+    from rogatory.knowledge import provisions_csv
+
+    monkeypatch.setattr(provisions_csv, "_", lambda message: f"«{message}»")
+    bad_rows = (
+        "state,language,act_title,number,act_date,iccs_method,iccs_coded_by,iccs_verified_by,"
+        "iccs_verified_on,penalty_kind\n"
+        "FRA,english,Act,,2026-13-01,guessed,A,a,01/12/2026,flogging\n"
+        "FRA,english,Act,,,,,,2026-12-01,\n"
+    )
+    [act] = read_provisions(bad_rows.encode())
+    assert act.label.startswith("«") and len(act.errors) >= 9
+    for error in act.errors:
+        assert error.startswith("«row "), error
+        problem = error.split(": ", 1)[1]
+        assert "«" in problem, error
+    for data in (b"\xff", b"state,language\n", b"state,language,act_title,number,x\n"):
+        with pytest.raises(CsvError) as refused:
+            read_provisions(data)
+        assert str(refused.value).startswith("«"), refused.value

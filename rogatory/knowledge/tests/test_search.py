@@ -15,7 +15,7 @@ from rogatory.knowledge.search import (
     parse_query,
     prefold,
 )
-from rogatory.knowledge.search.engine import _EXACT_ANALYZER
+from rogatory.knowledge.search.analysis import _EXACT_ANALYZER
 from rogatory.lib.textfold import fold
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -260,7 +260,7 @@ def test_query_parsing() -> None:
 def test_default_index_path_is_under_data_dir() -> None:
     from django.conf import settings as django_settings
 
-    assert default_index_path() == Path(django_settings.DATA_DIR) / "search" / "knowledge-v5"
+    assert default_index_path() == Path(django_settings.DATA_DIR) / "search" / "knowledge-v6"
 
 
 def test_seed_documents(tmp_path: Path) -> None:

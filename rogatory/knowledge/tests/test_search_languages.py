@@ -230,7 +230,11 @@ def test_highlighting_marks_stemmed_and_synonym_matches(backend: TantivyBackend)
 # The analysis version ---------------------------------------------------------------------------
 
 
-def test_an_index_of_another_analysis_is_emptied_to_be_rebuilt(tmp_path: Path) -> None:
+def test_an_index_of_another_analysis_is_served_until_rebuilt(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An index built by another analysis version is kept and searched (with a logged
+    warning), not emptied; a rebuild, here or in another process, makes it current."""
     path = tmp_path / "index"
     first = TantivyBackend(path)
     assert first.created and not first.outdated
@@ -244,10 +248,20 @@ def test_an_index_of_another_analysis_is_emptied_to_be_rebuilt(tmp_path: Path) -
     del again
 
     (path / ANALYSIS_MARKER).write_text("4\n")  # an index of the previous analysis
-    reopened = TantivyBackend(path)
-    assert reopened.outdated and reopened.created
-    assert reopened.search("الكرامة").total == 0
+    with caplog.at_level("WARNING"):
+        reopened = TantivyBackend(path)
+    assert "rebuild_search_index" in caplog.text
+    assert reopened.outdated and not reopened.created
+    assert reopened.search("الكرامة").total == 3  # still served
+    reopened.upsert(DOCS[3:4])  # the outbox's changes do not make it current
+    assert reopened.outdated
+    assert (path / ANALYSIS_MARKER).read_text().strip() == "4"
+
+    other_process = TantivyBackend(path)
+    reopened.rebuild(DOCS[:3])
+    assert not reopened.outdated
     assert (path / ANALYSIS_MARKER).read_text().strip() == ANALYSIS_VERSION
+    assert not other_process.outdated  # sees the marker the rebuild wrote
 
 
 def test_an_index_without_a_marker_is_outdated(tmp_path: Path) -> None:

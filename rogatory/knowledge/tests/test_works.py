@@ -399,3 +399,17 @@ def test_search_page_queries_do_not_grow_with_results(
         add(n)
     assert _queries(client, url) == few
     assert "4 documents found" in client.get(url).content.decode()
+
+
+def test_cover_symbols_are_found_by_the_parsers_own_function() -> None:
+    """The cover's symbols are the lines the parser takes for symbols (one function,
+    untext.standalone_symbols), limited to the top of the text, once per work."""
+    from rogatory.knowledge import untext, works
+
+    assert works.standalone_symbols is untext._standalone_symbols
+    text = "\n".join(
+        ["*E/2018/41*", "**E/ESCWA/30/18/Report**", "E/2018/41", "A/81/6 (Sect.16)", "Title"]
+        + ["Text."] * 20
+        + ["A/80/1"]
+    )
+    assert cover_symbols(text) == ["E/2018/41", "E/ESCWA/30/18/Report", "A/81/6 (Sect. 16)"]
