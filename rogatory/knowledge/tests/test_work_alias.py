@@ -58,8 +58,8 @@ def test_documents_for_keys_is_one_query_whatever_the_number_of_aliased_document
 
 # Migrating back and forth needs schema changes outside a test transaction.
 migration_test = pytest.mark.django_db(transaction=True)
-BEFORE = [("knowledge", "0005_document_work")]
-AFTER = [("knowledge", "0006_work_alias")]
+BEFORE = [("knowledge", "0006_document_quality_corrections")]
+AFTER = [("knowledge", "0007_work_alias")]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def fill_aliases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('knowledge', '0005_document_work'),
+        ('knowledge', '0006_document_quality_corrections'),
     ]
 
     operations = [
