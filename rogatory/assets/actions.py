@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from rogatory.accounts.models import Authority, User
 from rogatory.audit.actions import record
+from rogatory.cases.actions import add_history_event
 from rogatory.cases.choices import EventKind
-from rogatory.cases.models import Case, CaseEvent
+from rogatory.cases.models import Case
 from rogatory.reference.models import Currency, State
 
 from .choices import SECURED_STAGES, Stage
@@ -45,15 +46,7 @@ def _plain(value: Any) -> Any:
 
 
 def _history(case: Case, acting_user: User | None, details: dict[str, Any], note: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        kind=EventKind.ASSET,
-        actor_id=acting_user.pk if acting_user else None,
-        actor_name=acting_user.get_username() if acting_user else "system",
-        reason=note,
-        details=details,
-    )
+    add_history_event(case, EventKind.ASSET, acting_user, reason=note, details=details)
 
 
 def _audit(

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rogatory.accounts.models import User
+from rogatory.accounts.models import Authority, User
 from rogatory.cases.models import Case
 
 from .choices import AssetKind, Network, Stage
@@ -28,6 +28,10 @@ class AssetQuerySet(models.QuerySet["Asset"]):
     def for_user(self, user: User) -> AssetQuerySet:
         """Assets of the cases ``user`` may see (strictly confidential ones included)."""
         return self.filter(case__in=Case.objects.for_user(user))
+
+    def for_authority(self, authority: Authority) -> AssetQuerySet:
+        """All the assets of ``authority`` (for figures it reports as a whole)."""
+        return self.filter(authority=authority)
 
 
 class Asset(models.Model):
@@ -151,6 +155,9 @@ class InformalEnquiryQuerySet(models.QuerySet["InformalEnquiry"]):
         return self.filter(authority_id=user.authority_id).filter(
             Q(case__isnull=True) | Q(case__in=Case.objects.for_user(user))
         )
+
+    def for_authority(self, authority: Authority) -> InformalEnquiryQuerySet:
+        return self.filter(authority=authority)
 
 
 class InformalEnquiry(models.Model):

@@ -64,10 +64,11 @@ def _expiry(asset: Asset, today: datetime.date, until: datetime.date) -> str:
 
 def case_panel(request: HttpRequest, case: Case, can_write: bool) -> SafeString:
     """The "Assets" panel of the case page (added through cases.views.common.DETAIL_PANELS)."""
-    assets = list(case.assets.select_related("location_state", "currency"))
+    assets = list(case.assets.select_related("location_state"))
     today = timezone.localdate()
     until = warn_until(case.authority, today)
     for asset in assets:
+        asset.case = case  # for its link, without a query per asset
         asset.expiry = _expiry(asset, today, until)  # type: ignore[attr-defined]
     context = {
         "case": case,
@@ -94,7 +95,7 @@ def asset_add(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "assets/asset_form.html", {"case": case, "form": form}, status=status)
 
 
-def _display(name: str, value: Any) -> str:
+def _display(name: str, value: Any, states: dict[str, State]) -> str:
     """A step's detail as people read it: labels for codes, names for states."""
     labels: dict[str, Any] = {
         "confiscation_type": dict(ConfiscationType.choices),
@@ -103,7 +104,7 @@ def _display(name: str, value: Any) -> str:
     if name in labels:
         return str(labels[name].get(value, value))
     if name == "counterpart_state":
-        state = State.objects.filter(pk=value).first()
+        state = states.get(value)
         return state.name if state else str(value)
     return str(value)
 
@@ -125,11 +126,14 @@ def _detail(
                 forms.append(bound)
             else:
                 forms.append(StepForm(step, initial={"on": today}))
-    events = list(asset.events.select_related("currency"))
+    events = list(asset.events.all())
+    # The states the steps name, in one query whatever the number of steps.
+    named = {str(e.details.get("counterpart_state")) for e in events if e.details}
+    states = State.objects.in_bulk([code for code in named if code != "None"])
     for event in events:
         event.label = STEP_BY_NAME[event.step].label  # type: ignore[attr-defined]
         event.fields = [  # type: ignore[attr-defined]
-            (field_label(name), _display(name, value))
+            (field_label(name), _display(name, value, states))
             for name, value in (event.details or {}).items()
         ]
     context = {
@@ -270,10 +274,17 @@ def _enquiries_page(
     enquiries = list(
         InformalEnquiry.objects.for_user(user).select_related("case", "counterpart_state")[:200]
     )
+    if user.can_write_cases:
+        for enquiry in enquiries:
+            if enquiry.answered_on is None:
+                # A form per enquiry, its ids its own (several on the page).
+                enquiry.answer_form = AnswerForm(  # type: ignore[attr-defined]
+                    auto_id=f"answer-{enquiry.public_id}-%s",
+                    initial={"answered_on": timezone.localdate()},
+                )
     context = {
         "enquiries": enquiries,
         "form": form or EnquiryForm(initial={"sent_on": timezone.localdate()}),
-        "answer_form": AnswerForm(initial={"answered_on": timezone.localdate()}),
         "can_write": user.can_write_cases,
     }
     return render(request, "assets/enquiries.html", context, status=status)

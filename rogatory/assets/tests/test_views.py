@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -261,3 +262,96 @@ def test_a_second_answer_never_replaces_the_first(personas: Personas) -> None:
     enquiry.refresh_from_db()
     assert (enquiry.answer, str(enquiry.answered_on)) == ("Company Y", "2026-06-02")
     assert "already has its answer" in page.content.decode()
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_case_panel_and_the_asset_page_cost_the_same_queries_whatever_the_number(
+    personas: Personas, make_case: MakeCase, make_asset: MakeAsset
+) -> None:
+    """The case page with one asset or four; an asset page with one step or several naming
+    another state: the same number of queries."""
+    d = datetime.date
+    one, four = make_case(), make_case()
+    make_asset(case=one)
+    for _n in range(4):
+        make_asset(case=four)
+    officer = client_for(personas.officer)
+    assert _queries(officer, one.get_absolute_url()) == _queries(officer, four.get_absolute_url())
+
+    confiscated = [
+        ("freeze", d(2026, 3, 1), {"ordering_authority": "Court"}),
+        (
+            "confiscate",
+            d(2026, 6, 1),
+            {
+                "confiscation_type": "criminal",
+                "ordering_authority": "Court",
+                "amount": Decimal("900"),
+                "currency": "EUR",
+            },
+        ),
+    ]
+    share = (
+        "share",
+        d(2026, 7, 1),
+        {
+            "counterpart_state": "KE",
+            "agreement": "MoU",
+            "amount": Decimal("100"),
+            "currency": "EUR",
+        },
+    )
+    few = make_asset(steps=[*confiscated, share])
+    many = make_asset(steps=[*confiscated, share])
+    # The lifecycle allows one share; more lines naming other states, written directly.
+    event = many.events.get(step="share")
+    for code in ("DE", "CH", "US"):
+        event.pk = None
+        event.public_id = uuid.uuid4()
+        event.details = {**event.details, "counterpart_state": code}
+        event.save()
+    assert _queries(officer, few.get_absolute_url()) == _queries(officer, many.get_absolute_url())
+
+
+def test_the_answer_to_an_enquiry_is_a_form_like_the_others(personas: Personas) -> None:
+    """Rendered from AnswerForm (labels, limits, ids of its own per enquiry), posted back;
+    readers get no form."""
+    enquiry = do_log_enquiry(
+        personas.authority_a,
+        fields={
+            "network": "carin",
+            "counterpart_state": State.objects.get(pk="CH"),
+            "sent_on": datetime.date(2026, 6, 1),
+            "subject": "Who holds account CH93?",
+        },
+        acting_user=personas.officer,
+    )
+    officer = client_for(personas.officer)
+    page = officer.get(reverse("enquiry_list")).content.decode()
+    assert f'id="answer-{enquiry.public_id}-answer"' in page
+    assert (
+        'maxlength="4000"'
+        in page.split(f'id="answer-{enquiry.public_id}-answer"', 1)[0][-300:]
+        + page.split(f'id="answer-{enquiry.public_id}-answer"', 1)[1][:300]
+    )
+    assert f'for="answer-{enquiry.public_id}-answered_on"' in page
+    supervisor_page = client_for(personas.supervisor).get(reverse("enquiry_list")).content.decode()
+    assert f"answer-{enquiry.public_id}-answer" not in supervisor_page
+    response = officer.post(
+        reverse("enquiry_answer", args=[enquiry.public_id]),
+        {"answered_on": "2026-06-10", "answer": "Garnier Holding SA"},
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert (enquiry.answered_on, enquiry.answer) == (
+        datetime.date(2026, 6, 10),
+        "Garnier Holding SA",
+    )
