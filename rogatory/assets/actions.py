@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from rogatory.cases.choices import EventKind
 from rogatory.cases.models import Case
 from rogatory.reference.models import Currency, State
 
-from .choices import SECURED_STAGES, Stage
+from .choices import SECURED_STAGES, Stage, UncacOffence
 from .lifecycle import StepRefused, check_step
 from .models import Asset, AssetEvent, ExchangeRate, InformalEnquiry
 
@@ -33,7 +34,12 @@ ASSET_FIELDS = (
     "value",
     "currency",
     "valued_on",
+    "uncac_offences",
+    "transit_states",
+    "bribe_payer_states",
 )
+# Several states each (Asset Recovery Watch), set once the asset exists.
+STATE_LISTS = ("transit_states", "bribe_payer_states")
 
 
 def _plain(value: Any) -> Any:
@@ -42,6 +48,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, (State, Currency)):
         return value.pk
+    if isinstance(value, (list, tuple, QuerySet)):
+        return [_plain(item) for item in value]
     return value
 
 
@@ -72,7 +80,15 @@ def do_add_asset(case: Case, *, fields: dict[str, Any], acting_user: User) -> As
         raise StepRefused(_("Give the currency of the value."))
     if fields.get("value") is not None and fields["value"] < 0:
         raise StepRefused(_("An amount may not be negative."))
-    asset = Asset.objects.create(case=case, authority_id=case.authority_id, **fields)
+    offences = list(fields.get("uncac_offences") or [])
+    if set(offences) - set(UncacOffence.values):
+        raise StepRefused(_("Choose the UNCAC offences from the list."))
+    columns = {k: v for k, v in fields.items() if k not in STATE_LISTS}
+    columns["uncac_offences"] = [o for o in UncacOffence.values if o in offences]
+    asset = Asset.objects.create(case=case, authority_id=case.authority_id, **columns)
+    for name in STATE_LISTS:
+        if fields.get(name):
+            getattr(asset, name).set(fields[name])
     _history(
         case,
         acting_user,

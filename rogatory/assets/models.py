@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rogatory.accounts.models import Authority, User
 from rogatory.cases.models import Case
 
-from .choices import AssetKind, Network, Stage
+from .choices import AssetKind, Network, Stage, UncacOffence
 
 # Room for the largest confiscations and for four decimals (ISO 4217 minor units go up to 4).
 AMOUNT_DIGITS = 22
@@ -71,6 +71,21 @@ class Asset(models.Model):
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED
     )
+    # Asset Recovery Watch (StAR): the states the proceeds passed through, the states of those
+    # who paid the bribes, and the UNCAC offences (codes of choices.UncacOffence).
+    transit_states = models.ManyToManyField(
+        "reference.State",
+        blank=True,
+        related_name="assets_in_transit+",
+        verbose_name=_("transit states"),
+    )
+    bribe_payer_states = models.ManyToManyField(
+        "reference.State",
+        blank=True,
+        related_name="assets_of_bribe_payers+",
+        verbose_name=_("states of the bribe payers"),
+    )
+    uncac_offences = models.JSONField(_("UNCAC offences"), default=list, blank=True)
     # The expiry of the freezing or seizure order in force, kept while the asset is frozen or
     # seized so that the reminders and the lists find orders about to lapse with one query.
     order_expires_on = models.DateField(_("order expires on"), null=True, blank=True)
@@ -99,6 +114,11 @@ class Asset(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("asset_detail", args=[self.case.public_id, self.public_id])
+
+    def uncac_offence_labels(self) -> list[str]:
+        """The UNCAC offences as people read them, in the order of the convention."""
+        chosen = set(self.uncac_offences or [])
+        return [str(label) for value, label in UncacOffence.choices if value in chosen]
 
 
 class AssetEvent(models.Model):

@@ -355,3 +355,53 @@ def test_the_answer_to_an_enquiry_is_a_form_like_the_others(personas: Personas) 
         datetime.date(2026, 6, 10),
         "Garnier Holding SA",
     )
+
+
+def test_asset_recovery_watch_fields(personas: Personas, make_case: MakeCase) -> None:
+    """Transit and bribe-payer states (several each) and the UNCAC offences (arts. 15–25)
+    from the form to the page, in the convention's order; an unknown offence or state is
+    refused with a message, never a 500."""
+    case = make_case()
+    officer = client_for(personas.officer)
+    form = officer.get(reverse("asset_add", args=[case.public_id])).content.decode()
+    assert "Art. 23 — Laundering of proceeds of crime" in form and 'name="transit_states"' in form
+    data = ASSET_POST | {
+        "transit_states": ["CY", "LU"],
+        "bribe_payer_states": ["DE"],
+        "uncac_offences": ["art23", "art16"],
+    }
+    assert officer.post(reverse("asset_add", args=[case.public_id]), data).status_code == 302
+    asset = Asset.objects.get(case=case)
+    assert set(asset.transit_states.values_list("pk", flat=True)) == {"CY", "LU"}
+    assert list(asset.bribe_payer_states.values_list("pk", flat=True)) == ["DE"]
+    assert asset.uncac_offences == ["art16", "art23"]
+    page = officer.get(asset.get_absolute_url()).content.decode()
+    transit = page.split('data-testid="asset-transit">', 1)[1].split("</dd>", 1)[0]
+    assert "Cyprus" in transit and "Luxembourg" in transit
+    offences = page.split('data-testid="asset-offences">', 1)[1].split("</dd>", 1)[0]
+    assert offences.index("Art. 16") < offences.index("Art. 23")
+    for bad in ({"uncac_offences": ["art99"]}, {"transit_states": ["ZZ"]}):
+        response = officer.post(reverse("asset_add", args=[case.public_id]), ASSET_POST | bad)
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    assert Asset.objects.filter(case=case).count() == 1
+
+
+def test_the_action_refuses_an_offence_outside_the_list(
+    personas: Personas, make_case: MakeCase
+) -> None:
+    from rogatory.assets.actions import do_add_asset
+    from rogatory.assets.lifecycle import StepRefused
+
+    with pytest.raises(StepRefused):
+        do_add_asset(
+            make_case(),
+            fields={
+                "kind": "cash",
+                "description": "Cash",
+                "location_state": State.objects.get(pk="FR"),
+                "uncac_offences": ["art14"],
+            },
+            acting_user=personas.officer,
+        )
+    assert not Asset.objects.exists()
