@@ -33,7 +33,16 @@ from .access import (
     get_asset_for_writing,
     get_enquiry_for_user,
 )
-from .actions import do_add_asset, do_add_rate, do_answer_enquiry, do_log_enquiry, do_take_step
+from .actions import (
+    ASSET_FIELDS,
+    STATE_LISTS,
+    do_add_asset,
+    do_add_rate,
+    do_answer_enquiry,
+    do_log_enquiry,
+    do_take_step,
+    do_update_asset,
+)
 from .choices import SECURED_STAGES, ConfiscationType, ReturnCategory, Stage
 from .forms import AnswerForm, AssetForm, EnquiryForm, RateForm, StepForm
 from .lifecycle import STEP_BY_NAME, StepRefused, available_steps, check_step, field_label
@@ -93,6 +102,27 @@ def asset_add(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect(asset.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, "assets/asset_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def asset_edit(request: HttpRequest, public_id: str, asset_id: str) -> HttpResponse:
+    """Correct or complete an asset's facts (its Asset Recovery Watch fields included)."""
+    user = _user(request)
+    asset = get_asset_for_writing(user, public_id, asset_id)
+    initial = {name: getattr(asset, name) for name in ASSET_FIELDS if name not in STATE_LISTS}
+    initial |= {name: list(getattr(asset, name).all()) for name in STATE_LISTS}
+    form = AssetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_asset(asset, fields=form.cleaned_data, acting_user=user)
+        except StepRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The asset was updated."))
+            return redirect(asset.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"case": asset.case, "asset": asset, "form": form}
+    return render(request, "assets/asset_form.html", context, status=status)
 
 
 def _display(name: str, value: Any, states: dict[str, State]) -> str:
@@ -344,4 +374,5 @@ urlpatterns = [
     path("cases/<uuid:public_id>/assets/new/", asset_add, name="asset_add"),
     path("cases/<uuid:public_id>/assets/<uuid:asset_id>/", asset_detail, name="asset_detail"),
     path("cases/<uuid:public_id>/assets/<uuid:asset_id>/step/", asset_step, name="asset_step"),
+    path("cases/<uuid:public_id>/assets/<uuid:asset_id>/edit/", asset_edit, name="asset_edit"),
 ]

@@ -405,3 +405,43 @@ def test_the_action_refuses_an_offence_outside_the_list(
             acting_user=personas.officer,
         )
     assert not Asset.objects.exists()
+
+
+def test_the_facts_of_an_asset_are_corrected_later(
+    personas: Personas, make_asset: MakeAsset
+) -> None:
+    """The Asset Recovery Watch facts learned while tracing are added afterwards: one history
+    line and one audit entry naming what changed; the stage does not move; a save without a
+    change writes nothing; a supervisor may not edit (403)."""
+    from rogatory.audit.models import AuditEntry
+
+    asset = make_asset()
+    url = reverse("asset_edit", args=[asset.case.public_id, asset.public_id])
+    officer = client_for(personas.officer)
+    form = officer.get(url).content.decode()
+    assert "Shell Holdings Ltd" in form and "Edit the asset" in form
+    same = {
+        "kind": "account",
+        "description": asset.description,
+        "location_state": "CH",
+        "holder": "Shell Holdings Ltd",
+        "value": "1000000",
+        "currency": "EUR",
+        "valued_on": "2026-03-01",
+    }
+    assert officer.post(url, same).status_code == 302
+    assert not AuditEntry.objects.filter(action="asset.updated").exists()
+    changed = same | {"transit_states": ["CY"], "uncac_offences": ["art20"]}
+    assert officer.post(url, changed).status_code == 302
+    asset.refresh_from_db()
+    assert asset.stage == "identified" and asset.uncac_offences == ["art20"]
+    assert list(asset.transit_states.values_list("pk", flat=True)) == ["CY"]
+    entry = AuditEntry.objects.get(action="asset.updated")
+    assert set(entry.details["changes"]) == {"transit_states", "uncac_offences"}
+    assert entry.details["changes"]["transit_states"] == [[], ["CY"]]
+    assert "transit states" in officer.get(asset.case.get_absolute_url()).content.decode()
+    supervisor = client_for(personas.supervisor)
+    assert supervisor.post(url, changed | {"holder": "X"}).status_code == 403
+    assert client_for(personas.outsider).get(url).status_code == 404
+    bad = officer.post(url, same | {"value": "-1"})
+    assert bad.status_code == 400
