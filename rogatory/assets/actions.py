@@ -110,6 +110,10 @@ def _check_facts(fields: dict[str, Any]) -> list[str]:
     return [o for o in UncacOffence.values if o in offences]
 
 
+def _field_name(name: str) -> str:
+    return str(getattr(Asset._meta.get_field(name), "verbose_name", name))
+
+
 def _state_codes(states: Any) -> list[str]:
     return sorted(s.pk if isinstance(s, State) else str(s) for s in states or [])
 
@@ -145,7 +149,7 @@ def do_update_asset(asset: Asset, *, fields: dict[str, Any], acting_user: User) 
             "to": _("%(asset)s: %(fields)s corrected")
             % {
                 "asset": asset.description[:60],
-                "fields": ", ".join(str(Asset._meta.get_field(n).verbose_name) for n in changes),
+                "fields": ", ".join(_field_name(n) for n in changes),
             },
             "asset": str(asset.public_id),
         },
