@@ -11,16 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rogatory.accounts.models import Authority, User
 from rogatory.audit.actions import record
+from rogatory.cases.actions import add_history_event
 from rogatory.cases.choices import EventKind
-from rogatory.cases.models import Case, CaseEvent
+from rogatory.cases.models import Case
 from rogatory.reference.models import Currency, State
 
-from .choices import SECURED_STAGES, Stage
+from .choices import SECURED_STAGES, Stage, UncacOffence
 from .lifecycle import StepRefused, check_step
 from .models import Asset, AssetEvent, ExchangeRate, InformalEnquiry
 
@@ -32,7 +34,12 @@ ASSET_FIELDS = (
     "value",
     "currency",
     "valued_on",
+    "uncac_offences",
+    "transit_states",
+    "bribe_payer_states",
 )
+# Several states each (Asset Recovery Watch), set once the asset exists.
+STATE_LISTS = ("transit_states", "bribe_payer_states")
 
 
 def _plain(value: Any) -> Any:
@@ -41,19 +48,13 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, (State, Currency)):
         return value.pk
+    if isinstance(value, (list, tuple, QuerySet)):
+        return [_plain(item) for item in value]
     return value
 
 
 def _history(case: Case, acting_user: User | None, details: dict[str, Any], note: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        kind=EventKind.ASSET,
-        actor_id=acting_user.pk if acting_user else None,
-        actor_name=acting_user.get_username() if acting_user else "system",
-        reason=note,
-        details=details,
-    )
+    add_history_event(case, EventKind.ASSET, acting_user, reason=note, details=details)
 
 
 def _audit(
@@ -72,14 +73,12 @@ def _audit(
 @transaction.atomic
 def do_add_asset(case: Case, *, fields: dict[str, Any], acting_user: User) -> Asset:
     """Record an asset of ``case``, identified."""
-    unknown = set(fields) - set(ASSET_FIELDS)
-    if unknown:
-        raise ValueError(f"not asset fields: {sorted(unknown)}")
-    if fields.get("value") is not None and not fields.get("currency"):
-        raise StepRefused(_("Give the currency of the value."))
-    if fields.get("value") is not None and fields["value"] < 0:
-        raise StepRefused(_("An amount may not be negative."))
-    asset = Asset.objects.create(case=case, authority_id=case.authority_id, **fields)
+    columns = {k: v for k, v in fields.items() if k not in STATE_LISTS}
+    columns["uncac_offences"] = _check_facts(fields)
+    asset = Asset.objects.create(case=case, authority_id=case.authority_id, **columns)
+    for name in STATE_LISTS:
+        if fields.get(name):
+            getattr(asset, name).set(fields[name])
     _history(
         case,
         acting_user,
@@ -93,6 +92,69 @@ def do_add_asset(case: Case, *, fields: dict[str, Any], acting_user: User) -> As
         case=str(case.public_id),
         **{name: fields.get(name) for name in ASSET_FIELDS if fields.get(name) not in (None, "")},
     )
+    return asset
+
+
+def _check_facts(fields: dict[str, Any]) -> list[str]:
+    """Refuse what no form lets through; return the UNCAC offences in the convention's order."""
+    unknown = set(fields) - set(ASSET_FIELDS)
+    if unknown:
+        raise ValueError(f"not asset fields: {sorted(unknown)}")
+    if fields.get("value") is not None and not fields.get("currency"):
+        raise StepRefused(_("Give the currency of the value."))
+    if fields.get("value") is not None and fields["value"] < 0:
+        raise StepRefused(_("An amount may not be negative."))
+    offences = list(fields.get("uncac_offences") or [])
+    if set(offences) - set(UncacOffence.values):
+        raise StepRefused(_("Choose the UNCAC offences from the list."))
+    return [o for o in UncacOffence.values if o in offences]
+
+
+def _field_name(name: str) -> str:
+    return str(getattr(Asset._meta.get_field(name), "verbose_name", name))
+
+
+def _state_codes(states: Any) -> list[str]:
+    return sorted(s.pk if isinstance(s, State) else str(s) for s in states or [])
+
+
+@transaction.atomic
+def do_update_asset(asset: Asset, *, fields: dict[str, Any], acting_user: User) -> Asset:
+    """Correct or complete the facts of ``asset`` (not its stage: that is the steps')."""
+    asset = Asset.objects.select_for_update(of=("self",)).select_related("case").get(pk=asset.pk)
+    offences = _check_facts(fields)
+    changes: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in STATE_LISTS:
+            before = _state_codes(getattr(asset, name).all())
+            after = _state_codes(value)
+            if before != after:
+                getattr(asset, name).set(value or [])
+                changes[name] = [before, after]
+            continue
+        if name == "uncac_offences":
+            value = offences
+        current = getattr(asset, name)
+        # Compared as values (1.00 and 1.0000 are the same amount), recorded as text.
+        if current != value and not (current in (None, "") and value in (None, "")):
+            changes[name] = [_plain(current), _plain(value)]
+            setattr(asset, name, value)
+    if not changes:
+        return asset
+    asset.save()
+    _history(
+        asset.case,
+        acting_user,
+        {
+            "to": _("%(asset)s: %(fields)s corrected")
+            % {
+                "asset": asset.description[:60],
+                "fields": ", ".join(_field_name(n) for n in changes),
+            },
+            "asset": str(asset.public_id),
+        },
+    )
+    _audit("updated", acting_user, asset.authority_id, str(asset.public_id), changes=changes)
     return asset
 
 

@@ -7,13 +7,15 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Asset recovery")
 
     def ready(self) -> None:
-        from rogatory.cases.reminders import REMINDER_SOURCES
+        from rogatory.cases.reminders import REMINDER_AUTHORITIES, REMINDER_SOURCES
         from rogatory.cases.views.common import DETAIL_PANELS
 
-        from .reminders import orders_about_to_lapse
+        from .reminders import authorities_with_orders, orders_about_to_lapse
         from .views import case_panel
 
         if case_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(case_panel)
         if orders_about_to_lapse not in REMINDER_SOURCES:
             REMINDER_SOURCES.append(orders_about_to_lapse)
+        if authorities_with_orders not in REMINDER_AUTHORITIES:
+            REMINDER_AUTHORITIES.append(authorities_with_orders)

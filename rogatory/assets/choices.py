@@ -73,3 +73,36 @@ class Network(models.TextChoices):
     ARINSA = "arinsa", _("ARINSA (Southern Africa)")
     RRAG = "rrag", _("RRAG (Latin America)")
     OTHER = "other", _("Other network or direct contact")
+
+
+class UncacOffence(models.TextChoices):
+    """The offences of UNCAC chapter III (arts. 15–25) an asset is linked to, as StAR's Asset
+    Recovery Watch records them; the article number is part of the code and of the label."""
+
+    ART_15 = "art15", _("Art. 15 — Bribery of national public officials")
+    ART_16 = (
+        "art16",
+        _(
+            "Art. 16 — Bribery of foreign public officials and officials of public international "
+            "organizations"
+        ),
+    )
+    ART_17 = (
+        "art17",
+        _(
+            "Art. 17 — Embezzlement, misappropriation or other diversion of property by a public "
+            "official"
+        ),
+    )
+    ART_18 = "art18", _("Art. 18 — Trading in influence")
+    ART_19 = "art19", _("Art. 19 — Abuse of functions")
+    ART_20 = "art20", _("Art. 20 — Illicit enrichment")
+    ART_21 = "art21", _("Art. 21 — Bribery in the private sector")
+    ART_22 = "art22", _("Art. 22 — Embezzlement of property in the private sector")
+    ART_23 = "art23", _("Art. 23 — Laundering of proceeds of crime")
+    ART_24 = "art24", _("Art. 24 — Concealment")
+    ART_25 = "art25", _("Art. 25 — Obstruction of justice")
+
+    @property
+    def article(self) -> int:
+        return int(self.value.removeprefix("art"))

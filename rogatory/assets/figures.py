@@ -1,7 +1,9 @@
 """Asset-recovery figures for statistics and the UNCAC chapter V report.
 
-``asset_figures(authority, start, end)`` counts the steps taken in the period and adds their
+``asset_figures(scope, start, end)`` counts the steps taken in the period and adds their
 amounts per currency (never converted: a report converts, if at all, with rates it states).
+The scope is a reader (``for_user``: the assets of the requests they may open, as every
+other figure) or an authority reporting as a whole (``for_authority``).
 
 Counting rules (also returned under ``"rules"`` so a report can print them):
 
@@ -27,10 +29,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from rogatory.accounts.models import Authority
+from rogatory.accounts.models import Authority, User
 
 from .lifecycle import SECURING_STEPS
-from .models import AssetEvent, InformalEnquiry
+from .models import Asset, AssetEvent, InformalEnquiry
 
 # The counting rules of the module docstring, for reports to print beside the figures.
 RULES = (__doc__ or "").split("so a report can print them):", 1)[-1].strip()
@@ -47,9 +49,12 @@ def _empty() -> dict[str, Any]:
     return {"count": 0, "amounts": {}}
 
 
-def asset_figures(authority: Authority, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Counts and amounts per currency of assets frozen, confiscated, shared and returned by
-    ``authority`` between ``start`` and ``end`` (both included), by the step's date.
+def asset_figures(
+    scope: User | Authority, start: datetime.date, end: datetime.date
+) -> dict[str, Any]:
+    """Counts and amounts per currency of assets frozen, confiscated, shared and returned
+    between ``start`` and ``end`` (both included), by the step's date: those a user may see,
+    or all of an authority's.
 
     Returns ``{"frozen": {"count", "amounts"}, "confiscated": {..., "by_type"},
     "shared": {...}, "returned": {..., "expenses_deducted", "by_category"}, "enquiries": n,
@@ -63,8 +68,14 @@ def asset_figures(authority: Authority, start: datetime.date, end: datetime.date
     group_of = {step: name for name, steps in GROUPS.items() for step in steps}
     amounts: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     expenses: dict[str, Decimal] = defaultdict(Decimal)
+    if isinstance(scope, User):
+        assets = Asset.objects.for_user(scope)
+        enquiries = InformalEnquiry.objects.for_user(scope)
+    else:
+        assets = Asset.objects.for_authority(scope)
+        enquiries = InformalEnquiry.objects.for_authority(scope)
     rows = AssetEvent.objects.filter(
-        asset__authority=authority, step__in=list(group_of), on__gte=start, on__lte=end
+        asset__in=assets, step__in=list(group_of), on__gte=start, on__lte=end
     ).values_list("step", "amount", "currency_id", "expenses_deducted", "details")
     for step, amount, currency, deducted, details in rows:
         name = group_of[step]
@@ -84,8 +95,6 @@ def asset_figures(authority: Authority, start: datetime.date, end: datetime.date
     for name, sums in amounts.items():
         figures[name]["amounts"] = dict(sorted(sums.items()))
     figures["returned"]["expenses_deducted"] = dict(sorted(expenses.items()))
-    figures["enquiries"] = InformalEnquiry.objects.filter(
-        authority=authority, sent_on__gte=start, sent_on__lte=end
-    ).count()
+    figures["enquiries"] = enquiries.filter(sent_on__gte=start, sent_on__lte=end).count()
     figures["rules"] = RULES
     return figures

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rogatory.lib.validators import PlausibleDateField
-from rogatory.reference.fields import StateChoiceField
-from rogatory.reference.models import Currency
+from rogatory.reference.fields import CollatedChoiceIterator, StateChoiceField
+from rogatory.reference.models import Currency, State
 from rogatory.reference.options import CachedSelect
 
-from .choices import AssetKind, ConfiscationType, Network, ReturnCategory
+from .choices import AssetKind, ConfiscationType, Network, ReturnCategory, UncacOffence
 from .lifecycle import Step, field_label
 from .models import AMOUNT_DIGITS, AMOUNT_PLACES
 
@@ -35,6 +35,16 @@ def amount_field(**kwargs: Any) -> forms.DecimalField:
     )
 
 
+class StatesField(forms.ModelMultipleChoiceField):
+    """Several states, in the reader's order (as StateChoiceField)."""
+
+    iterator = CollatedChoiceIterator
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        super().__init__(queryset=State.objects.all(), required=False, **kwargs)
+
+
 class AssetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of asset"), choices=AssetKind.choices)
     description = forms.CharField(
@@ -52,6 +62,20 @@ class AssetForm(forms.Form):
     value = amount_field(label=_("Estimated value"), required=False)
     currency = currency_field(required=False)
     valued_on = PlausibleDateField(label=_("Valuation date"), required=False, widget=DATE)
+    transit_states = StatesField(
+        label=_("Transit states"),
+        help_text=_("States the proceeds passed through (Asset Recovery Watch)."),
+    )
+    bribe_payer_states = StatesField(
+        label=_("States of the bribe payers"),
+        help_text=_("Where those who paid the bribes are based (Asset Recovery Watch)."),
+    )
+    uncac_offences = forms.MultipleChoiceField(
+        label=_("UNCAC offences concerned"),
+        choices=UncacOffence.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

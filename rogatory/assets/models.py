@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rogatory.accounts.models import User
+from rogatory.accounts.models import Authority, User
 from rogatory.cases.models import Case
 
-from .choices import AssetKind, Network, Stage
+from .choices import AssetKind, Network, Stage, UncacOffence
 
 # Room for the largest confiscations and for four decimals (ISO 4217 minor units go up to 4).
 AMOUNT_DIGITS = 22
@@ -28,6 +28,10 @@ class AssetQuerySet(models.QuerySet["Asset"]):
     def for_user(self, user: User) -> AssetQuerySet:
         """Assets of the cases ``user`` may see (strictly confidential ones included)."""
         return self.filter(case__in=Case.objects.for_user(user))
+
+    def for_authority(self, authority: Authority) -> AssetQuerySet:
+        """All the assets of ``authority`` (for figures it reports as a whole)."""
+        return self.filter(authority=authority)
 
 
 class Asset(models.Model):
@@ -67,6 +71,21 @@ class Asset(models.Model):
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED
     )
+    # Asset Recovery Watch (StAR): the states the proceeds passed through, the states of those
+    # who paid the bribes, and the UNCAC offences (codes of choices.UncacOffence).
+    transit_states = models.ManyToManyField(
+        "reference.State",
+        blank=True,
+        related_name="assets_in_transit+",
+        verbose_name=_("transit states"),
+    )
+    bribe_payer_states = models.ManyToManyField(
+        "reference.State",
+        blank=True,
+        related_name="assets_of_bribe_payers+",
+        verbose_name=_("states of the bribe payers"),
+    )
+    uncac_offences = models.JSONField(_("UNCAC offences"), default=list, blank=True)
     # The expiry of the freezing or seizure order in force, kept while the asset is frozen or
     # seized so that the reminders and the lists find orders about to lapse with one query.
     order_expires_on = models.DateField(_("order expires on"), null=True, blank=True)
@@ -95,6 +114,11 @@ class Asset(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("asset_detail", args=[self.case.public_id, self.public_id])
+
+    def uncac_offence_labels(self) -> list[str]:
+        """The UNCAC offences as people read them, in the order of the convention."""
+        chosen = set(self.uncac_offences or [])
+        return [str(label) for value, label in UncacOffence.choices if value in chosen]
 
 
 class AssetEvent(models.Model):
@@ -151,6 +175,9 @@ class InformalEnquiryQuerySet(models.QuerySet["InformalEnquiry"]):
         return self.filter(authority_id=user.authority_id).filter(
             Q(case__isnull=True) | Q(case__in=Case.objects.for_user(user))
         )
+
+    def for_authority(self, authority: Authority) -> InformalEnquiryQuerySet:
+        return self.filter(authority=authority)
 
 
 class InformalEnquiry(models.Model):

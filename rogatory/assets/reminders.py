@@ -11,11 +11,23 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from rogatory.accounts.models import Authority
 from rogatory.cases.models import Reminder
 
 from .choices import SECURED_STAGES
 from .models import Asset
+
+
+def authorities_with_orders() -> QuerySet[Any]:
+    """Authorities with a freezing or seizure order in force, on an open request or a closed
+    one (for cases.reminders.REMINDER_AUTHORITIES)."""
+    return (
+        Asset.objects.filter(stage__in=SECURED_STAGES, order_expires_on__isnull=False)
+        .order_by()
+        .values("authority_id")
+    )
 
 
 def orders_about_to_lapse(

@@ -33,7 +33,16 @@ from .access import (
     get_asset_for_writing,
     get_enquiry_for_user,
 )
-from .actions import do_add_asset, do_add_rate, do_answer_enquiry, do_log_enquiry, do_take_step
+from .actions import (
+    ASSET_FIELDS,
+    STATE_LISTS,
+    do_add_asset,
+    do_add_rate,
+    do_answer_enquiry,
+    do_log_enquiry,
+    do_take_step,
+    do_update_asset,
+)
 from .choices import SECURED_STAGES, ConfiscationType, ReturnCategory, Stage
 from .forms import AnswerForm, AssetForm, EnquiryForm, RateForm, StepForm
 from .lifecycle import STEP_BY_NAME, StepRefused, available_steps, check_step, field_label
@@ -64,10 +73,11 @@ def _expiry(asset: Asset, today: datetime.date, until: datetime.date) -> str:
 
 def case_panel(request: HttpRequest, case: Case, can_write: bool) -> SafeString:
     """The "Assets" panel of the case page (added through cases.views.common.DETAIL_PANELS)."""
-    assets = list(case.assets.select_related("location_state", "currency"))
+    assets = list(case.assets.select_related("location_state"))
     today = timezone.localdate()
     until = warn_until(case.authority, today)
     for asset in assets:
+        asset.case = case  # for its link, without a query per asset
         asset.expiry = _expiry(asset, today, until)  # type: ignore[attr-defined]
     context = {
         "case": case,
@@ -94,7 +104,28 @@ def asset_add(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "assets/asset_form.html", {"case": case, "form": form}, status=status)
 
 
-def _display(name: str, value: Any) -> str:
+@login_required
+def asset_edit(request: HttpRequest, public_id: str, asset_id: str) -> HttpResponse:
+    """Correct or complete an asset's facts (its Asset Recovery Watch fields included)."""
+    user = _user(request)
+    asset = get_asset_for_writing(user, public_id, asset_id)
+    initial = {name: getattr(asset, name) for name in ASSET_FIELDS if name not in STATE_LISTS}
+    initial |= {name: list(getattr(asset, name).all()) for name in STATE_LISTS}
+    form = AssetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_asset(asset, fields=form.cleaned_data, acting_user=user)
+        except StepRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The asset was updated."))
+            return redirect(asset.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"case": asset.case, "asset": asset, "form": form}
+    return render(request, "assets/asset_form.html", context, status=status)
+
+
+def _display(name: str, value: Any, states: dict[str, State]) -> str:
     """A step's detail as people read it: labels for codes, names for states."""
     labels: dict[str, Any] = {
         "confiscation_type": dict(ConfiscationType.choices),
@@ -103,7 +134,7 @@ def _display(name: str, value: Any) -> str:
     if name in labels:
         return str(labels[name].get(value, value))
     if name == "counterpart_state":
-        state = State.objects.filter(pk=value).first()
+        state = states.get(value)
         return state.name if state else str(value)
     return str(value)
 
@@ -125,11 +156,14 @@ def _detail(
                 forms.append(bound)
             else:
                 forms.append(StepForm(step, initial={"on": today}))
-    events = list(asset.events.select_related("currency"))
+    events = list(asset.events.all())
+    # The states the steps name, in one query whatever the number of steps.
+    named = {str(e.details.get("counterpart_state")) for e in events if e.details}
+    states = State.objects.in_bulk([code for code in named if code != "None"])
     for event in events:
         event.label = STEP_BY_NAME[event.step].label  # type: ignore[attr-defined]
         event.fields = [  # type: ignore[attr-defined]
-            (field_label(name), _display(name, value))
+            (field_label(name), _display(name, value, states))
             for name, value in (event.details or {}).items()
         ]
     context = {
@@ -270,10 +304,17 @@ def _enquiries_page(
     enquiries = list(
         InformalEnquiry.objects.for_user(user).select_related("case", "counterpart_state")[:200]
     )
+    if user.can_write_cases:
+        for enquiry in enquiries:
+            if enquiry.answered_on is None:
+                # A form per enquiry, its ids its own (several on the page).
+                enquiry.answer_form = AnswerForm(  # type: ignore[attr-defined]
+                    auto_id=f"answer-{enquiry.public_id}-%s",
+                    initial={"answered_on": timezone.localdate()},
+                )
     context = {
         "enquiries": enquiries,
         "form": form or EnquiryForm(initial={"sent_on": timezone.localdate()}),
-        "answer_form": AnswerForm(initial={"answered_on": timezone.localdate()}),
         "can_write": user.can_write_cases,
     }
     return render(request, "assets/enquiries.html", context, status=status)
@@ -333,4 +374,5 @@ urlpatterns = [
     path("cases/<uuid:public_id>/assets/new/", asset_add, name="asset_add"),
     path("cases/<uuid:public_id>/assets/<uuid:asset_id>/", asset_detail, name="asset_detail"),
     path("cases/<uuid:public_id>/assets/<uuid:asset_id>/step/", asset_step, name="asset_step"),
+    path("cases/<uuid:public_id>/assets/<uuid:asset_id>/edit/", asset_edit, name="asset_edit"),
 ]

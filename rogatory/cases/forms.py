@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rogatory.accounts.models import Authority, Role, User
+from rogatory.accounts.models import Authority, User
 from rogatory.directory.models import CompetentAuthority
 from rogatory.lib.validators import PlausibleDateField, bounded_formfield, validate_text
 from rogatory.reference.fields import StateChoiceField
@@ -29,6 +29,7 @@ from .choices import (
     RefusalGround,
 )
 from .models import Case, CaseSettings
+from .reassign import officers_of
 from .validation import CASE_DATES, date_order_problems
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,15 +40,6 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 CASE_FORM_FIELDS = [
     name for name in CASE_FIELDS if name not in ("requesting_state", "requested_state")
 ]
-
-
-def officers_of(authority: Authority) -> Any:
-    """Members who may be responsible for a request."""
-    return User.objects.filter(
-        authority=authority,
-        is_active=True,
-        role__in=[Role.OFFICER, Role.AUTHORITY_ADMIN],
-    ).order_by("last_name", "first_name", "username")
 
 
 def clean_reference(value: str, case: Case) -> str:
@@ -115,7 +107,7 @@ class CaseForm(forms.ModelForm):
         # out (a client posting only what it knows); an unknown value is still refused.
         self.fields["channel"].required = False
         choices = cast(dict[str, forms.ModelChoiceField], self.fields)
-        choices["officer"].queryset = officers_of(authority)
+        choices["officer"].queryset = officers_of(authority.pk, active_only=True)
         choices["legal_basis"].queryset = Instrument.objects.order_by("kind", "short_title")
         choices["legal_basis"].label_from_instance = _short_title  # type: ignore[assignment]
         directory = CompetentAuthority.objects.select_related("profile__state").order_by(
@@ -129,7 +121,12 @@ class CaseForm(forms.ModelForm):
             else ("requesting_authority", "requested_authority")
         )
         choices[ours].queryset = directory.filter(profile__state_id=authority.state_id)
+        # The state as posted, when the form is bound: choosing another state and one of its
+        # authorities is one save (clean() checks that they agree), not two.
         other_state = self.instance.counterpart_state_id if self.instance.pk else None
+        if self.is_bound:
+            posted = self.data.get(self.add_prefix("counterpart"))
+            other_state = posted if isinstance(posted, str) and posted else None
         choices[theirs].queryset = (
             directory.filter(profile__state_id=other_state) if other_state else directory
         )
@@ -233,7 +230,7 @@ class AssignForm(PageForm):
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers_of(authority)  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = officers_of(authority.pk, active_only=True)  # type: ignore[attr-defined]
 
 
 class OffenceForm(PageForm):

@@ -52,6 +52,9 @@ ReminderSource = Callable[
     [Authority, datetime.date, datetime.date], Iterable[tuple[int, int | None, dict[str, Any]]]
 ]
 REMINDER_SOURCES: list[ReminderSource] = []
+# Authorities a source needs scanned though they may have no open request (an order on an
+# asset of a closed request still lapses): each returns a query of authority ids.
+REMINDER_AUTHORITIES: list[Callable[[], QuerySet[Any]]] = []
 
 
 def _recipients(authority: Authority) -> tuple[list[User], dict[int, User]]:
@@ -145,12 +148,18 @@ def collect_reminders(today: datetime.date | None = None) -> int:
     """Write today's reminders for every authority; return how many are new."""
     today = today or timezone.localdate()
     created = 0
-    authorities = Authority.objects.filter(
-        pk__in=Case.objects.open().order_by().values("authority_id").distinct()
-    )
-    for authority in authorities:
+    for authority in authorities_to_scan():
         created += collect_for_authority(authority, today)
     return created
+
+
+def authorities_to_scan() -> QuerySet[Authority]:
+    """The authorities the daily run looks at: those with an open request, and those another
+    app's source needs (``REMINDER_AUTHORITIES``)."""
+    wanted = Q(pk__in=Case.objects.open().order_by().values("authority_id"))
+    for source in REMINDER_AUTHORITIES:
+        wanted |= Q(pk__in=source())
+    return Authority.objects.filter(wanted).order_by("pk")
 
 
 def collect_for_authority(authority: Authority, today: datetime.date) -> int:

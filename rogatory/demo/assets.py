@@ -1,8 +1,9 @@
 """Demonstration asset recovery: two requests of the French authority followed to their assets.
 
 * Incoming from Nigeria (UNCAC art. 55 and 57): a Paris flat bought with embezzled public
-  funds, traced, frozen, confiscated, sold, and the proceeds returned under art. 57(3)(a)
-  with reasonable expenses deducted (57(4)) under a 57(5) arrangement with agreed end use;
+  funds (moved through the Emirates and Mauritius), traced, frozen, confiscated, sold, and
+  the proceeds returned under art. 57(3)(a) with reasonable expenses deducted (57(4)) under
+  a 57(5) arrangement with agreed end use;
   and a bank account frozen whose order lapses in a few days (the warning and the reminder).
 * Outgoing to Switzerland: after an informal CARIN enquiry, a Geneva account frozen and a car
   seized, the figures in euros and Swiss francs with an exchange rate entered by the officer.
@@ -86,13 +87,15 @@ def load_demo_assets(today: datetime.date | None = None) -> int:
             "value": Decimal("1450000.00"),
             "currency": eur,
             "valued_on": ago(320),
+            "uncac_offences": ["art17", "art23"],
+            "transit_states": [state(pk="AE"), state(pk="MU")],
         },
         acting_user=officer,
     )
     steps = [
         ("trace", ago(315), {}, "Beneficial owner confirmed through the company register."),
         (
-            "seize",
+            "freeze",
             ago(300),
             {
                 "order_reference": "JI-PAR-2025-0193",
@@ -153,6 +156,7 @@ def load_demo_assets(today: datetime.date | None = None) -> int:
             "value": Decimal("212000.00"),
             "currency": usd,
             "valued_on": ago(170),
+            "uncac_offences": ["art17", "art23", "art24"],
         },
         acting_user=officer,
     )
@@ -230,6 +234,9 @@ def load_demo_assets(today: datetime.date | None = None) -> int:
             "value": Decimal("640000.00"),
             "currency": chf,
             "valued_on": ago(60),
+            "uncac_offences": ["art15", "art23"],
+            "transit_states": [state(pk="LU")],
+            "bribe_payer_states": [state(pk="FR"), state(pk="ES")],
         },
         acting_user=officer,
     )

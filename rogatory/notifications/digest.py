@@ -21,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import ngettext_lazy
 
-from rogatory.accounts.models import Authority, User
+from rogatory.accounts.models import User
 from rogatory.cases import reminders
-from rogatory.cases.models import Case, Reminder
+from rogatory.cases.models import Reminder
 
 from .models import REMINDER_EVENTS, Delivery, Digest, Event, PendingNotification
 from .notify import absolute, preferences_for
@@ -79,6 +79,11 @@ LINES: dict[str, Any] = {
     Event.EVIDENCE_MISSING: ngettext_lazy(
         "%(count)s message sent was not yet delivered or opened.",
         "%(count)s messages sent were not yet delivered or opened.",
+        "count",
+    ),
+    Event.ASSET_ORDER_EXPIRING: ngettext_lazy(
+        "%(count)s freezing or seizure order is about to lapse or has lapsed.",
+        "%(count)s freezing or seizure orders are about to lapse or have lapsed.",
         "count",
     ),
 }
@@ -193,10 +198,7 @@ def send_digests(
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     created = 0
-    authorities = Authority.objects.filter(
-        pk__in=Case.objects.open().order_by().values("authority_id").distinct()
-    )
-    for authority in authorities.iterator(chunk_size=CHUNK):
+    for authority in reminders.authorities_to_scan().iterator(chunk_size=CHUNK):
         created += reminders.collect_for_authority(authority, today)
     digests = reminder_emails = 0
     people = User.objects.filter(is_active=True).exclude(email="").order_by("pk")

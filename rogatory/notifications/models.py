@@ -27,6 +27,10 @@ class Event(models.TextChoices):
         "evidence_missing",
         _("Reminder: a message sent was not yet delivered or opened"),
     )
+    ASSET_ORDER_EXPIRING = (
+        "asset_order_expiring",
+        _("Reminder: a freezing or seizure order is about to lapse"),
+    )
 
 
 class Delivery(models.TextChoices):
@@ -43,6 +47,7 @@ REMINDER_EVENTS: dict[str, str] = {
     Event.ACKNOWLEDGE: Reminder.Kind.ACKNOWLEDGE,
     Event.FOLLOW_UP: Reminder.Kind.FOLLOW_UP,
     Event.EVIDENCE_MISSING: Reminder.Kind.EVIDENCE_MISSING,
+    Event.ASSET_ORDER_EXPIRING: Reminder.Kind.ASSET_ORDER_EXPIRING,
 }
 
 # Without a choice of the person's own: what someone must act on soon comes at once, what
@@ -58,6 +63,7 @@ DEFAULTS: dict[str, str] = {
     Event.ACKNOWLEDGE: Delivery.DIGEST,
     Event.FOLLOW_UP: Delivery.DIGEST,
     Event.EVIDENCE_MISSING: Delivery.DIGEST,
+    Event.ASSET_ORDER_EXPIRING: Delivery.DIGEST,
 }
 
 

@@ -454,6 +454,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "asset_add": (a_case, CASE_WRITERS),
     "asset_detail": (an_asset, CASE_READERS),
     "asset_step": (an_asset, POST_ONLY),
+    "asset_edit": (an_asset, CASE_WRITERS),
     "case_transition": (a_case, POST_ONLY),
     "case_assign": (a_case, POST_ONLY),
     "case_offence_add": (a_case, POST_ONLY),

@@ -12,7 +12,7 @@ from rogatory.assets.actions import do_log_enquiry
 from rogatory.assets.figures import asset_figures
 from rogatory.reference.models import Currency, State
 
-from .conftest import MakeAsset
+from .conftest import MakeAsset, MakeCase
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,22 @@ def test_figures_cost_two_queries_whatever_the_period(
     make_asset(steps=[("freeze", datetime.date(2026, 2, 1), {"ordering_authority": "C"})])
     with django_assert_num_queries(2):
         asset_figures(personas.authority_a, datetime.date(2000, 1, 1), datetime.date(2030, 1, 1))
+
+
+def test_figures_follow_what_the_reader_may_see(
+    personas: Personas, make_case: MakeCase, make_asset: MakeAsset
+) -> None:
+    """Read through Asset.objects.for_user like every other figure: an asset of a strictly
+    confidential request counts for its officer and the supervisors, not for other members;
+    the authority as a whole counts it."""
+    d = datetime.date
+    freeze = ("freeze", d(2026, 3, 1), {"ordering_authority": "Court"})
+    strict = make_case(confidentiality="strict", officer_id=personas.officer.pk)
+    make_asset(case=strict, steps=[freeze])
+    make_asset(steps=[freeze])
+    year = (d(2026, 1, 1), d(2026, 12, 31))
+    assert asset_figures(personas.officer, *year)["frozen"]["count"] == 2
+    assert asset_figures(personas.supervisor, *year)["frozen"]["count"] == 2
+    assert asset_figures(personas.authority_admin, *year)["frozen"]["count"] == 1
+    assert asset_figures(personas.outsider, *year)["frozen"]["count"] == 0
+    assert asset_figures(personas.authority_a, *year)["frozen"]["count"] == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -261,3 +262,186 @@ def test_a_second_answer_never_replaces_the_first(personas: Personas) -> None:
     enquiry.refresh_from_db()
     assert (enquiry.answer, str(enquiry.answered_on)) == ("Company Y", "2026-06-02")
     assert "already has its answer" in page.content.decode()
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_case_panel_and_the_asset_page_cost_the_same_queries_whatever_the_number(
+    personas: Personas, make_case: MakeCase, make_asset: MakeAsset
+) -> None:
+    """The case page with one asset or four; an asset page with one step or several naming
+    another state: the same number of queries."""
+    d = datetime.date
+    one, four = make_case(), make_case()
+    make_asset(case=one)
+    for _n in range(4):
+        make_asset(case=four)
+    officer = client_for(personas.officer)
+    assert _queries(officer, one.get_absolute_url()) == _queries(officer, four.get_absolute_url())
+
+    confiscated = [
+        ("freeze", d(2026, 3, 1), {"ordering_authority": "Court"}),
+        (
+            "confiscate",
+            d(2026, 6, 1),
+            {
+                "confiscation_type": "criminal",
+                "ordering_authority": "Court",
+                "amount": Decimal("900"),
+                "currency": "EUR",
+            },
+        ),
+    ]
+    share = (
+        "share",
+        d(2026, 7, 1),
+        {
+            "counterpart_state": "KE",
+            "agreement": "MoU",
+            "amount": Decimal("100"),
+            "currency": "EUR",
+        },
+    )
+    few = make_asset(steps=[*confiscated, share])
+    many = make_asset(steps=[*confiscated, share])
+    # The lifecycle allows one share; more lines naming other states, written directly.
+    event = many.events.get(step="share")
+    for code in ("DE", "CH", "US"):
+        event.pk = None
+        event.public_id = uuid.uuid4()
+        event.details = {**event.details, "counterpart_state": code}
+        event.save()
+    assert _queries(officer, few.get_absolute_url()) == _queries(officer, many.get_absolute_url())
+
+
+def test_the_answer_to_an_enquiry_is_a_form_like_the_others(personas: Personas) -> None:
+    """Rendered from AnswerForm (labels, limits, ids of its own per enquiry), posted back;
+    readers get no form."""
+    enquiry = do_log_enquiry(
+        personas.authority_a,
+        fields={
+            "network": "carin",
+            "counterpart_state": State.objects.get(pk="CH"),
+            "sent_on": datetime.date(2026, 6, 1),
+            "subject": "Who holds account CH93?",
+        },
+        acting_user=personas.officer,
+    )
+    officer = client_for(personas.officer)
+    page = officer.get(reverse("enquiry_list")).content.decode()
+    assert f'id="answer-{enquiry.public_id}-answer"' in page
+    assert (
+        'maxlength="4000"'
+        in page.split(f'id="answer-{enquiry.public_id}-answer"', 1)[0][-300:]
+        + page.split(f'id="answer-{enquiry.public_id}-answer"', 1)[1][:300]
+    )
+    assert f'for="answer-{enquiry.public_id}-answered_on"' in page
+    supervisor_page = client_for(personas.supervisor).get(reverse("enquiry_list")).content.decode()
+    assert f"answer-{enquiry.public_id}-answer" not in supervisor_page
+    response = officer.post(
+        reverse("enquiry_answer", args=[enquiry.public_id]),
+        {"answered_on": "2026-06-10", "answer": "Garnier Holding SA"},
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert (enquiry.answered_on, enquiry.answer) == (
+        datetime.date(2026, 6, 10),
+        "Garnier Holding SA",
+    )
+
+
+def test_asset_recovery_watch_fields(personas: Personas, make_case: MakeCase) -> None:
+    """Transit and bribe-payer states (several each) and the UNCAC offences (arts. 15–25)
+    from the form to the page, in the convention's order; an unknown offence or state is
+    refused with a message, never a 500."""
+    case = make_case()
+    officer = client_for(personas.officer)
+    form = officer.get(reverse("asset_add", args=[case.public_id])).content.decode()
+    assert "Art. 23 — Laundering of proceeds of crime" in form and 'name="transit_states"' in form
+    data = ASSET_POST | {
+        "transit_states": ["CY", "LU"],
+        "bribe_payer_states": ["DE"],
+        "uncac_offences": ["art23", "art16"],
+    }
+    assert officer.post(reverse("asset_add", args=[case.public_id]), data).status_code == 302
+    asset = Asset.objects.get(case=case)
+    assert set(asset.transit_states.values_list("pk", flat=True)) == {"CY", "LU"}
+    assert list(asset.bribe_payer_states.values_list("pk", flat=True)) == ["DE"]
+    assert asset.uncac_offences == ["art16", "art23"]
+    page = officer.get(asset.get_absolute_url()).content.decode()
+    transit = page.split('data-testid="asset-transit">', 1)[1].split("</dd>", 1)[0]
+    assert "Cyprus" in transit and "Luxembourg" in transit
+    offences = page.split('data-testid="asset-offences">', 1)[1].split("</dd>", 1)[0]
+    assert offences.index("Art. 16") < offences.index("Art. 23")
+    for bad in ({"uncac_offences": ["art99"]}, {"transit_states": ["ZZ"]}):
+        response = officer.post(reverse("asset_add", args=[case.public_id]), ASSET_POST | bad)
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    assert Asset.objects.filter(case=case).count() == 1
+
+
+def test_the_action_refuses_an_offence_outside_the_list(
+    personas: Personas, make_case: MakeCase
+) -> None:
+    from rogatory.assets.actions import do_add_asset
+    from rogatory.assets.lifecycle import StepRefused
+
+    with pytest.raises(StepRefused):
+        do_add_asset(
+            make_case(),
+            fields={
+                "kind": "cash",
+                "description": "Cash",
+                "location_state": State.objects.get(pk="FR"),
+                "uncac_offences": ["art14"],
+            },
+            acting_user=personas.officer,
+        )
+    assert not Asset.objects.exists()
+
+
+def test_the_facts_of_an_asset_are_corrected_later(
+    personas: Personas, make_asset: MakeAsset
+) -> None:
+    """The Asset Recovery Watch facts learned while tracing are added afterwards: one history
+    line and one audit entry naming what changed; the stage does not move; a save without a
+    change writes nothing; a supervisor may not edit (403)."""
+    from rogatory.audit.models import AuditEntry
+
+    asset = make_asset()
+    url = reverse("asset_edit", args=[asset.case.public_id, asset.public_id])
+    officer = client_for(personas.officer)
+    form = officer.get(url).content.decode()
+    assert "Shell Holdings Ltd" in form and "Edit the asset" in form
+    same = {
+        "kind": "account",
+        "description": asset.description,
+        "location_state": "CH",
+        "holder": "Shell Holdings Ltd",
+        "value": "1000000",
+        "currency": "EUR",
+        "valued_on": "2026-03-01",
+    }
+    assert officer.post(url, same).status_code == 302
+    assert not AuditEntry.objects.filter(action="asset.updated").exists()
+    changed = same | {"transit_states": ["CY"], "uncac_offences": ["art20"]}
+    assert officer.post(url, changed).status_code == 302
+    asset.refresh_from_db()
+    assert asset.stage == "identified" and asset.uncac_offences == ["art20"]
+    assert list(asset.transit_states.values_list("pk", flat=True)) == ["CY"]
+    entry = AuditEntry.objects.get(action="asset.updated")
+    assert set(entry.details["changes"]) == {"transit_states", "uncac_offences"}
+    assert entry.details["changes"]["transit_states"] == [[], ["CY"]]
+    assert "transit states" in officer.get(asset.case.get_absolute_url()).content.decode()
+    supervisor = client_for(personas.supervisor)
+    assert supervisor.post(url, changed | {"holder": "X"}).status_code == 403
+    assert client_for(personas.outsider).get(url).status_code == 404
+    bad = officer.post(url, same | {"value": "-1"})
+    assert bad.status_code == 400

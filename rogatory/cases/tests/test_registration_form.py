@@ -60,3 +60,36 @@ def test_an_authority_of_another_state_is_refused_with_a_link(
     assert response.status_code in (200, 400)
     banner = page.split('data-testid="form-problems"', 1)[1].split("</div>", 1)[0]
     assert 'href="#id_requesting_authority"' in banner and "is not one of" in banner
+
+
+def test_changing_the_other_state_and_its_authority_is_one_save(
+    client: Client, personas: Personas, directory: dict[str, CompetentAuthority]
+) -> None:
+    """Editing: another state and one of its authorities in the same save (the list of the
+    other side's authorities follows the state posted, not the state saved before)."""
+    from rogatory.cases.models import Case
+
+    client.force_login(personas.officer)
+    data = {
+        "counterpart": "KE",
+        "kind": "mla",
+        "subject": "Phone records",
+        "urgency": "normal",
+        "confidentiality": "standard",
+        "received_on": "2026-11-02",
+        "requesting_authority": directory["KE"].pk,
+    }
+    assert client.post(reverse("case_register", args=["incoming"]), data).status_code == 302
+    case = Case.objects.get()
+    case_data = data | {"our_reference": case.our_reference}
+    edited = case_data | {"counterpart": "DE", "requesting_authority": directory["DE"].pk}
+    response = client.post(reverse("case_edit", args=[case.public_id]), edited)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.requesting_state_id, case.requesting_authority_id) == ("DE", directory["DE"].pk)
+    # An authority of a third state is still refused, with the reason.
+    wrong = case_data | {"counterpart": "KE", "requesting_authority": directory["DE"].pk}
+    response = client.post(reverse("case_edit", args=[case.public_id]), wrong)
+    assert response.status_code == 400 or "is not one of" in response.content.decode()
+    case.refresh_from_db()
+    assert case.requesting_state_id == "DE"

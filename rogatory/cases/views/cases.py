@@ -45,11 +45,11 @@ from ..forms import (
     OffenceForm,
     PersonForm,
     TransitionForm,
-    officers_of,
 )
 from ..lifecycle import available_transitions
 from ..models import Case, CaseEvent, Document, DocumentVersion, Offence, Person
 from ..queries import COUNT_CAP, PAGE_SIZES, CappedPaginator, CaseFilters, list_queryset
+from ..reassign import officers_of
 from .common import DETAIL_PANELS, acting_user, log_case_access, today
 
 # Events shown on the case page; older ones stay in the database and the audit trail.
@@ -131,7 +131,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # means reading every request (measured: a quarter of a second at 120,000). Rendered
         # once per language and process (reference/options.py): 9 ms a page otherwise.
         "state_options": state_options(filters.state),
-        "officers": officers_of(user.authority) if user.authority is not None else [],
+        "officers": (officers_of(user.authority_id, active_only=True) if user.authority_id else []),
     }
     return render(request, "cases/list.html", context)
 

@@ -26,8 +26,8 @@ from rogatory.lib.charts import Chart, NumberFormat, Series, bar_chart_svg, colu
 
 from .. import stats
 from ..choices import Direction, Status
-from ..forms import officers_of
 from ..models import Case
+from ..reassign import officers_of
 from .common import acting_user, today
 
 # Years offered in the period selector, counting back from the current one.
@@ -250,7 +250,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.for_user(user)
     if direction:
         cases = cases.filter(direction=direction)
-    workload = stats.workload(cases, day, officers=officers_of(user.authority))
+    workload = stats.workload(cases, day, officers=officers_of(user.authority.pk, active_only=True))
     overdue = stats.overdue(cases, day, requests=workload.overdue)
     states = stats.by_counterpart_state(cases, period)
     kinds = stats.by_kind(cases, period)

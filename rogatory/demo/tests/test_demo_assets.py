@@ -29,6 +29,12 @@ def test_two_asset_recovery_requests_one_asset_returned() -> None:
     assert returned.expenses_deducted == Decimal("43400.00")
     assert returned.amount == Decimal("1336600.00")
     assert returned.details["return_category"] == "57_3_a"
+    # Frozen, then confiscated, then returned (and the Asset Recovery Watch fields filled).
+    flat = returned.asset
+    assert list(flat.events.values_list("step", flat=True))[:3] == ["trace", "freeze", "confiscate"]
+    assert flat.uncac_offences == ["art17", "art23"]
+    assert set(flat.transit_states.values_list("pk", flat=True)) == {"AE", "MU"}
+    assert assets.filter(bribe_payer_states__pk="ES").count() == 1
     assert assets.filter(
         stage="frozen", order_expires_on=TODAY + datetime.timedelta(days=4)
     ).exists()
