@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import secrets
 from pathlib import Path
 
@@ -22,6 +23,10 @@ env = Env()
 
 # Where the embedded database, uploaded documents and the generated secret key live.
 DATA_DIR = Path(env.string("DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# The test suite runs in parallel (pytest-xdist, scripts/test.sh): each worker has its own
+# database and, here, its own data folder (documents, search index, keys).
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    DATA_DIR = DATA_DIR / _worker
 
 DEBUG = env.boolean("DEBUG", False)
 # HTTPS=1 when a TLS-terminating proxy sits in front: secure cookies, HSTS, redirects.

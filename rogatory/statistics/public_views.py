@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -38,19 +39,23 @@ from rogatory.cases.stats import Period
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import InputRefused, PlausibleDateField
 
-from . import figures, suppression
+from . import figures
 from . import sdmx as cube
 from .actions import do_set_public_statistics
 from .exports import _cell
 from .models import PublicStatistics, PublishedTable
+from .reports.document import SUPPRESSED, suppressed_table
 from .views import PeriodForm
 
 SDMX_CSV = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 SDMX_STRUCTURE = "application/vnd.sdmx.structure+xml; version=2.1"
 STRUCTURE_MAX_AGE = 24 * 60 * 60
 
-# Published tables are counts; a count below this is withheld (issue 18: default 3).
-SMALL_CELL_THRESHOLD = cube.SMALL_CELL_THRESHOLD
+
+def small_cell_threshold() -> int:
+    """A count below this is withheld from what leaves the authority (issue 18: default 3):
+    the one setting of reports, the public page and its SDMX data set."""
+    return int(settings.STATISTICS_SUPPRESSION_THRESHOLD)
 
 
 def _period_or_400(params: Mapping[str, str]) -> Period | HttpResponse:
@@ -97,33 +102,6 @@ def statistics_sdmx_csv(request: HttpRequest) -> HttpResponse:
 # --- Small cells -----------------------------------------------------------------------------
 
 
-def suppress_small_cells(
-    table: figures.Table, threshold: int = SMALL_CELL_THRESHOLD
-) -> figures.Table:
-    """A copy of ``table`` with its small counts withheld (``suppression.suppress``: primary
-    suppression of counts from 1 to ``threshold - 1``, secondary suppression so that no row
-    total, column total or other cell gives a withheld count back by subtraction)."""
-    marker = gettext("<%(threshold)d") % {"threshold": threshold}
-
-    def count(value: Any) -> int | None:
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-    has_row_total = bool(table.columns) and table.columns[-1] == gettext("Total")
-    body = [list(row) for row in table.rows]
-    if table.total is not None:
-        body.append(list(table.total))
-    grid = [[count(value) for value in row[1:]] for row in body]
-    hidden = suppression.suppress(
-        grid, threshold, total_column=has_row_total, total_row=table.total is not None
-    )
-    shown = [
-        [row[0], *(marker if hide else value for value, hide in zip(row[1:], mask, strict=True))]
-        for row, mask in zip(body, hidden, strict=True)
-    ]
-    total = shown.pop() if table.total is not None else None
-    return figures.Table(table.key, table.title, table.rule, table.columns, shown, total)
-
-
 # --- Which tables ----------------------------------------------------------------------------
 
 Compute = Callable[[CaseQuerySet, Period, datetime.date], list[figures.Table]]
@@ -162,7 +140,8 @@ def published_tables(
         if key in SOURCES and key not in made:
             for table in SOURCES[key](cases, period, today):
                 made[table.key] = table
-    return [suppress_small_cells(made[key]) for key in chosen if key in made]
+    threshold = small_cell_threshold()
+    return [suppressed_table(made[key], threshold) for key in chosen if key in made]
 
 
 def _publisher(code: str) -> tuple[Authority, PublicStatistics]:
@@ -214,7 +193,8 @@ def public_statistics(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "as_of": min(period.end, today),
             "tables": tables,
-            "threshold": SMALL_CELL_THRESHOLD,
+            "threshold": small_cell_threshold(),
+            "mark": SUPPRESSED,
             "sdmx": PublishedTable.SDMX in choice.tables,
             "query": request.GET.urlencode() if form.is_valid() else "",
         },
@@ -236,8 +216,11 @@ def public_statistics_csv(request: HttpRequest, code: str) -> HttpResponse:
     writer.writerow(
         [
             gettext("Small counts"),
-            gettext("Counts below %(threshold)d are withheld, with the totals that include them.")
-            % {"threshold": SMALL_CELL_THRESHOLD},
+            gettext(
+                "%(mark)s: withheld, a count from 1 to %(largest)d or a cell that would let a "
+                "reader work one out from the totals."
+            )
+            % {"mark": SUPPRESSED, "largest": small_cell_threshold() - 1},
         ]
     )
     for table in tables:
@@ -264,7 +247,8 @@ def public_statistics_sdmx(request: HttpRequest, code: str) -> HttpResponse:
         return period
     rows = cube.observations(published_cases(authority), period, authority.state.iso3)
     name = f"statistics-{authority.code}-{period.start}-{period.end}.sdmx.csv"
-    return _sdmx_response(cube.to_sdmx_csv(cube.withhold_small_counts(rows)), name)
+    withheld = cube.withhold_small_counts(rows, small_cell_threshold())
+    return _sdmx_response(cube.to_sdmx_csv(withheld), name)
 
 
 # --- Settings --------------------------------------------------------------------------------

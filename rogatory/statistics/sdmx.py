@@ -59,7 +59,7 @@ TOTAL = "_T"
 NOT_RECORDED = "_X"
 
 # Counts below this are withheld from what leaves the authority (CONF_STATUS "C").
-SMALL_CELL_THRESHOLD = 3
+SMALL_CELL_THRESHOLD = 3  # the default of settings.STATISTICS_SUPPRESSION_THRESHOLD
 
 FREQUENCIES: tuple[tuple[str, Any], ...] = (
     ("A", _("Annual")),
