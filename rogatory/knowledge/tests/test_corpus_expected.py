@@ -52,35 +52,23 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_RES_70_10-EN.pdf", "attached:1@Takes note with appreciation"): (
         "a note mark used twice is attached to its first paragraph only"
     ),
-    ("A_RES_73_3-EN.pdf", "first_verb"): _DECLARATION,
-    ("A_RES_73_3-EN.pdf", "last_verb"): _DECLARATION,
     ("A_RES_73_6-EN.pdf", "citation:A/RES/37/90"): (
         "a list of resolutions ('resolutions 2453 A (XXIII) of …, 37/90 of …') yields its first"
     ),
     ("A_RES_73_6-EN.pdf", "citation:A/RES/72/79"): (
         "a list of resolutions ('resolutions 2453 A (XXIII) of …, 72/79 of …') yields its first"
     ),
-    ("S_2025_317-EN.pdf", "distribution"): _COVER,
-    ("S_2025_317-EN.pdf", "date"): _COVER,
-    ("S_2025_317-EN.pdf", "title"): _COVER + " (organ and date run into the title)",
     ("S_2025_317-EN.pdf", "numbered"): _REPORT,
-    ("E_ESCWA_30_L.1-EN.pdf", "distribution"): _COVER,
-    ("E_ESCWA_30_L.1-EN.pdf", "date"): _COVER,
-    ("E_ESCWA_30_L.1-EN.pdf", "title"): _COVER,
     ("E_ESCWA_30_L.1-EN.pdf", "numbered"): _REPORT + " (agenda items and annotations)",
-    ("E_ESCWA_30_L.1-AR.pdf", "distribution"): _COVER,
-    ("E_ESCWA_30_L.1-AR.pdf", "date"): _COVER,
     ("E_ESCWA_30_L.1-AR.pdf", "title"): _COVER,
     ("E_ESCWA_30_L.1-AR.pdf", "numbered"): "Arabic paragraph numbers ('8-') not recognised",
     ("E_ESCWA_30_L.1-AR.pdf", "footnotes"): "Arabic note mark '(*)' not lifted",
     ("E_ESCWA_30_18_REPORT-EN.pdf", "symbol"): _TWO_SYMBOLS,
     ("E_ESCWA_30_18_REPORT-EN.pdf", "also_symbols"): _TWO_SYMBOLS,
-    ("E_ESCWA_30_18_REPORT-EN.pdf", "title_contains"): _COVER,
     ("E_ESCWA_30_18_REPORT-EN.pdf", "numbered"): _REPORT,
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",
     ("E_ESCWA_30_18_REPORT-FR.pdf", "symbol"): _TWO_SYMBOLS,
     ("E_ESCWA_30_18_REPORT-FR.pdf", "also_symbols"): _TWO_SYMBOLS,
-    ("E_ESCWA_30_18_REPORT-FR.pdf", "title_contains"): _COVER,
     ("E_ESCWA_30_18_REPORT-FR.pdf", "numbered"): _REPORT,
     ("E_ESCWA_30_18_REPORT-AR.pdf", "symbol"): _TWO_SYMBOLS,
     ("E_ESCWA_30_18_REPORT-AR.pdf", "also_symbols"): _TWO_SYMBOLS,
@@ -88,9 +76,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("E_ESCWA_30_18_REPORT-AR.pdf", "citation:A/RES/70/1"): (
         "Arabic 'قرار الجمعية العامة 70/1' not read as a General Assembly resolution"
     ),
-    ("A_81_6_SECT_16.pdf", "distribution"): _COVER,
-    ("A_81_6_SECT_16.pdf", "date"): _COVER,
-    ("A_81_6_SECT_16.pdf", "title_contains"): _COVER,
     ("A_81_6_SECT_16.pdf", "numbered"): _REPORT + " (tables' rows and sub-items)",
     ("A_81_6_SECT_16.pdf", "footnotes"): _TABLE_NOTES,
     ("A_81_6_SECT_16.pdf", "attached:1@Deliver counter-terrorism technical assistance tools"): (
@@ -102,11 +87,7 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_81_6_SECT_16.pdf", "attached:3@Provide assistance, upon request, to Member States"): (
         _TABLE_NOTES
     ),
-    ("A_81_6_SECT_16.docx", "distribution"): _COVER,
-    ("A_81_6_SECT_16.docx", "date"): _COVER,
-    ("A_81_6_SECT_16.docx", "title_contains"): _COVER,
     ("A_81_6_SECT_16.docx", "numbered"): _REPORT + " (tables' rows and sub-items)",
-    ("A_81_6_SECT_16.docx", "footnotes"): "the starred notes of the cover (*, **, ***) read as two",
     ("1971-10-25_GA_Resolution_2758_ru.ocr.txt", "kind"): (
         "Russian resolutions ('Генеральная Ассамблея, … постановляет') read as a report"
     ),
