@@ -4,6 +4,7 @@
 #   REQUIRE_POSTGRES=1  fail (instead of skipping) when PostgreSQL is not reachable (CI sets it)
 #   REQUIRE_BROWSER=1   fail (instead of skipping) the browser tests when Chromium is missing
 #   PYTEST_ARGS=...     extra arguments for pytest, e.g. PYTEST_ARGS="-k iccs"
+#   PYTEST_WORKERS=N    parallel pytest-xdist workers (default: 2, the CI machine's cores; 0 = none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,11 +39,15 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
 fi
 
 mkdir -p test-artifacts
+# Each worker has its own test database and data folder (settings.py); pytest-django runs the
+# transactional tests (browser, migrations) after the others in each worker, as without xdist.
+workers=(-n "${PYTEST_WORKERS:-2}")
+[ "${PYTEST_WORKERS:-2}" = 0 ] && workers=()
 results=()
 status=0
 
 echo "==> Test suite on SQLite"
-if DATABASE_URL="sqlite:///$DATA_DIR/test.sqlite3" $py -m pytest ${PYTEST_ARGS:-}; then
+if DATABASE_URL="sqlite:///$DATA_DIR/test.sqlite3" $py -m pytest "${workers[@]}" ${PYTEST_ARGS:-}; then
   results+=("SQLite: passed")
 else
   results+=("SQLite: FAILED"); status=1
@@ -54,7 +59,7 @@ then
   # Django creates test_<name> from this name and drops it at the end: a throw-away database.
   db="rogatory_$$"
   echo "==> Test suite on PostgreSQL (127.0.0.1:5432, throw-away database test_$db)"
-  if DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" $py -m pytest ${PYTEST_ARGS:-}; then
+  if DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" $py -m pytest "${workers[@]}" ${PYTEST_ARGS:-}; then
     results+=("PostgreSQL: passed")
   else
     results+=("PostgreSQL: FAILED"); status=1
