@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from rogatory.accounts.models import User
 from rogatory.audit.actions import record
+from rogatory.lib.workers import run_until_stopped
 from rogatory.reference.choices import CooperationKind
 
 from .choices import Channel, Confidentiality, Direction, Status, Urgency
@@ -283,13 +284,6 @@ def run_exports_forever(
     stop: threading.Event, *, interval: float = 2.0, on_error: Callable[[Exception], None]
 ) -> None:
     """The export worker's loop (a thread of ``process_uploads --loop``)."""
-    while not stop.is_set():
-        try:
-            ran = process_pending_exports()
-        except Exception as error:  # a bug in one pass must not stop the worker for good
-            on_error(error)
-            ran = 0
-        finally:
-            close_old_connections()
-        if not ran:
-            stop.wait(interval)
+    run_until_stopped(
+        lambda: bool(process_pending_exports()), stop, interval=interval, on_error=on_error
+    )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -37,6 +37,7 @@ from rogatory.accounts.models import User
 from rogatory.audit.actions import record
 from rogatory.lib import uploads
 from rogatory.lib.datadir import sweep_temporary
+from rogatory.lib.workers import run_until_stopped
 
 from .actions import MAX_DOCUMENT_SIZE, do_add_document
 from .choices import DocumentKind
@@ -378,13 +379,9 @@ def run_forever(
     stop: threading.Event, *, interval: float = 2.0, on_error: Callable[[Exception], None]
 ) -> None:
     """The worker loop: a pass, then a pause of ``interval`` when it found nothing to store."""
-    while not stop.is_set():
-        try:
-            done = process_pending_uploads()
-        except Exception as error:  # a bug in one pass must not stop the worker for good
-            on_error(error)
-            done = Processed()
-        finally:
-            close_old_connections()
-        if not done.stored and not done.refused:
-            stop.wait(interval)
+
+    def work() -> bool:
+        done = process_pending_uploads()
+        return bool(done.stored or done.refused)
+
+    run_until_stopped(work, stop, interval=interval, on_error=on_error)

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -74,3 +75,19 @@ def to_xlsx(stats: Statistics, authority: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def shown(value: Any) -> str:
+    """A cell as a page or a PDF prints it: numbers in the language's format (a rate to one
+    decimal), no figure as a dash; a withheld cell's mark as it is."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, float):
+        if value.is_integer():
+            return number_format(int(value), force_grouping=True)
+        return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
+    return str(value)

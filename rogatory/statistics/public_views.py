@@ -16,7 +16,6 @@ import csv
 import datetime
 import io
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -27,7 +26,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -42,7 +40,7 @@ from rogatory.lib.validators import InputRefused, PlausibleDateField
 from . import figures
 from . import sdmx as cube
 from .actions import do_set_public_statistics
-from .exports import _cell
+from .exports import _cell, shown
 from .models import PublicStatistics, PublishedTable
 from .reports.document import SUPPRESSED, suppressed_table
 from .views import PeriodForm
@@ -159,15 +157,6 @@ def _publisher(code: str) -> tuple[Authority, PublicStatistics]:
 # --- The public page -------------------------------------------------------------------------
 
 
-def _shown(value: Any) -> str:
-    """A cell as the page shows it: counts in the language's format, no figure as a dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return number_format(value, force_grouping=True)
-    return str(value)
-
-
 @require_GET
 def public_statistics(request: HttpRequest, code: str) -> HttpResponse:
     """The tables an authority publishes, for the period asked (last 12 months by default)."""
@@ -178,8 +167,8 @@ def public_statistics(request: HttpRequest, code: str) -> HttpResponse:
     tables = [
         {
             "table": table,
-            "rows": [[_shown(v) for v in row] for row in table.rows],
-            "total": [_shown(v) for v in table.total] if table.total else None,
+            "rows": [[shown(v) for v in row] for row in table.rows],
+            "total": [shown(v) for v in table.total] if table.total else None,
         }
         for table in published_tables(authority, choice.tables, period, today)
     ]

@@ -28,10 +28,10 @@ from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import InputRefused, PlausibleDateField
 
 from . import charts
+from .exports import shown
 from .figures import Table
 from .models import ReportRun, ReportSnapshot
 from .reports import runs
-from .reports.files import shown
 from .reports.layouts import available_layouts
 from .views import PeriodForm
 

@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -114,21 +113,6 @@ def _compute(user: User, params: Mapping[str, str]) -> tuple[PeriodForm, figures
     return form, stats
 
 
-def _shown(value: Any) -> str:
-    """A cell as the page shows it: numbers in the language's format, no figure as a dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return number_format(value, force_grouping=True)
-    if isinstance(value, float):
-        if value.is_integer():
-            return number_format(int(value), force_grouping=True)
-        return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
-    return str(value)
-
-
 @login_required
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Every table of the authority's statistics for the period chosen."""
@@ -138,9 +122,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     tables = [
         {
             "table": table,
-            "chart": charts.table_chart(table, rtl=rtl, number_format=_shown),
-            "rows": [[_shown(v) for v in row] for row in table.rows],
-            "total": [_shown(v) for v in table.total] if table.total else None,
+            "chart": charts.table_chart(table, rtl=rtl, number_format=exports.shown),
+            "rows": [[exports.shown(v) for v in row] for row in table.rows],
+            "total": [exports.shown(v) for v in table.total] if table.total else None,
         }
         for table in stats.tables
     ]

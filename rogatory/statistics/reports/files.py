@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from typing import Any, cast
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
@@ -19,6 +18,8 @@ from openpyxl.styles import Font
 from rogatory.cases.exports import spreadsheet_safe
 from rogatory.drafting.render import fonts
 from rogatory.drafting.render.outline import directional
+
+from ..exports import shown
 
 RTL_LANGUAGES = frozenset({"ar"})
 # Padding inside a table cell, in millimetres.
@@ -105,21 +106,6 @@ def to_xlsx(document: dict[str, Any]) -> bytes:
 
 
 # --- PDF -------------------------------------------------------------------------------------
-
-
-def shown(value: Any) -> str:
-    """A cell as printed: numbers in the language's format, no figure as a dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return number_format(value, force_grouping=True)
-    if isinstance(value, float):
-        if value.is_integer():
-            return number_format(int(value), force_grouping=True)
-        return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
-    return str(value)
 
 
 def _texts(document: dict[str, Any]) -> Iterator[str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
@@ -31,6 +31,7 @@ from rogatory.cases.models import Case
 from rogatory.cases.stats import Period
 from rogatory.drafting.render.fonts import FontsMissing
 from rogatory.lib.validators import InputRefused
+from rogatory.lib.workers import run_until_stopped
 
 from ..models import ReportRun, ReportSnapshot
 from ..suppression import DEFAULT_THRESHOLD
@@ -220,16 +221,9 @@ def run_forever(
     stop: threading.Event, *, interval: float = 2.0, on_error: Callable[[Exception], None]
 ) -> None:
     """The report worker's loop (``manage.py generate_reports --loop``)."""
-    while not stop.is_set():
-        try:
-            ran = process_pending_reports()
-        except Exception as error:  # a bug in one pass must not stop the worker for good
-            on_error(error)
-            ran = 0
-        finally:
-            close_old_connections()
-        if not ran:
-            stop.wait(interval)
+    run_until_stopped(
+        lambda: bool(process_pending_reports()), stop, interval=interval, on_error=on_error
+    )
 
 
 # --- Sending ---------------------------------------------------------------------------------
