@@ -8,12 +8,17 @@ class AssetsConfig(AppConfig):
 
     def ready(self) -> None:
         from rogatory.cases.reminders import REMINDER_SOURCES
+        from rogatory.cases.synthetic import EXTENSIONS
         from rogatory.cases.views.common import DETAIL_PANELS
 
         from .reminders import orders_about_to_lapse
+        from .synthetic import AssetRows
         from .views import case_panel
 
         if case_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(case_panel)
         if orders_about_to_lapse not in REMINDER_SOURCES:
             REMINDER_SOURCES.append(orders_about_to_lapse)
+        # Assets for the benchmark generator (manage.py generate_cases).
+        if AssetRows not in EXTENSIONS:
+            EXTENSIONS.append(AssetRows)
