@@ -170,7 +170,9 @@ class AssetRows:
             walked = step("trace", Stage.TRACED, 30)
         secured = value
         if walked and rng.random() < 0.75:
-            name, target = ("freeze", Stage.FROZEN) if rng.random() < 0.75 else ("seize", Stage.SEIZED)
+            name, target = (
+                ("freeze", Stage.FROZEN) if rng.random() < 0.75 else ("seize", Stage.SEIZED)
+            )
             secured = _money(float(value) * rng.uniform(0.5, 1.0))
             if step(name, target, 20, amount=secured, currency=currency, authority=True):
                 expires = day + datetime.timedelta(days=rng.randint(180, 365))

@@ -53,4 +53,6 @@ class HubConsent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.authority_id} {self.given_at:%Y-%m-%d} {'revoked' if self.revoked_at else ''}"
+        return (
+            f"{self.authority_id} {self.given_at:%Y-%m-%d} {'revoked' if self.revoked_at else ''}"
+        )
