@@ -175,13 +175,14 @@ def measure(args: argparse.Namespace) -> list[str]:
 
             get()
             executed: list[str] = []
+
             # Counted by a wrapper: Django's request_started signal empties the query log that
             # CaptureQueriesContext reads, so it can miss a whole request.
-            with connection.execute_wrapper(
-                lambda run, sql, params, many, context: (
-                    executed.append(sql) or run(sql, params, many, context)
-                )
-            ):
+            def count(run: Any, sql: str, *rest: Any, log: list[str] = executed) -> Any:
+                log.append(sql)
+                return run(sql, *rest)
+
+            with connection.execute_wrapper(count):
                 get()
             counts.setdefault(label, set()).add(len(executed))
             p50, p95 = timed(get, args.iterations, warm=0)
