@@ -30,6 +30,7 @@ from .views import PeriodForm, _reader, _shown
 def hub_page(request: HttpRequest) -> HttpResponse:
     """Who takes part in the hub's statistics; the figures, for those who take part."""
     user = _reader(request)
+    assert user.authority_id is not None  # _reader refuses users of no authority
     authorities = hub.taking_part()
     own = (
         HubConsent.objects.in_force()
