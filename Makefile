@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else lives in scripts/ so it can be read alone.
-.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-import bench-exchange bench-load demo-exchange messages clean
+.PHONY: run test dev lint bench bench-cases bench-drafting bench-knowledge bench-import bench-exchange bench-load bench-statistics demo-exchange messages clean
 
 PORT ?= 8000
 export PORT
@@ -45,3 +45,6 @@ bench-exchange: ## two nodes on loopback: msgs/s, raw crypto ceiling, 200 MB att
 
 bench-load:     ## 50 logged-in users against gunicorn on loopback, 3 min: ARGS="--database postgresql --duration 3m"
 	@scripts/bootstrap.sh dev && .venv/bin/python bench/load.py $(ARGS)
+
+bench-statistics: ## statistics pages at 1M requests on PostgreSQL, one authority and the hub: ARGS="--reuse"
+	@scripts/bootstrap.sh dev && .venv/bin/python bench/statistics_at_scale.py $(ARGS)

@@ -8,9 +8,11 @@ class AssetsConfig(AppConfig):
 
     def ready(self) -> None:
         from rogatory.cases.reminders import REMINDER_AUTHORITIES, REMINDER_SOURCES
+        from rogatory.cases.synthetic import EXTENSIONS
         from rogatory.cases.views.common import DETAIL_PANELS
 
         from .reminders import authorities_with_orders, orders_about_to_lapse
+        from .synthetic import AssetRows
         from .views import case_panel
 
         if case_panel not in DETAIL_PANELS:
@@ -19,3 +21,6 @@ class AssetsConfig(AppConfig):
             REMINDER_SOURCES.append(orders_about_to_lapse)
         if authorities_with_orders not in REMINDER_AUTHORITIES:
             REMINDER_AUTHORITIES.append(authorities_with_orders)
+        # Assets for the benchmark generator (manage.py generate_cases).
+        if AssetRows not in EXTENSIONS:
+            EXTENSIONS.append(AssetRows)

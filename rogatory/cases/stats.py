@@ -14,7 +14,9 @@ Two kinds of figures:
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -153,6 +155,27 @@ def percentile_cont(ordered: Sequence[float], fraction: float) -> float | None:
     return low_value + (high_value - low_value) * (position - lower)
 
 
+def weighted_percentile_cont(counts: Iterable[tuple[float, int]], fraction: float) -> float | None:
+    """``percentile_cont`` of values given with how many times each occurs.
+
+    For rows already grouped by the database (``GROUP BY days``): the same interpolation as
+    ``percentile_cont`` on the expanded list, without expanding it.
+    """
+    ordered = sorted((value, n) for value, n in counts if n > 0)
+    total = sum(n for _value, n in ordered)
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    lower, upper = math.floor(position), math.ceil(position)
+    cumulative = list(itertools.accumulate(n for _value, n in ordered))
+
+    def at(index: int) -> float:
+        return float(ordered[bisect.bisect_right(cumulative, index)][0])
+
+    low_value, high_value = at(lower), at(upper)
+    return low_value + (high_value - low_value) * (position - lower)
+
+
 def use_database_percentiles() -> bool:
     return connection.vendor == "postgresql"
 
@@ -166,7 +189,7 @@ def started_in(cases: CaseQuerySet, period: Period) -> CaseQuerySet:
     )
 
 
-def _count(condition: Q | None = None) -> Count:
+def _count(condition: Q | None = None, column: str = "direction") -> Count:
     """Count rows, matching ``condition`` if given.
 
     Counts a column that is never null rather than the id: the figures can then come from an
@@ -174,7 +197,7 @@ def _count(condition: Q | None = None) -> Count:
     """
     if condition is None:
         return Count("*")
-    return Count("direction", filter=condition)
+    return Count(column, filter=condition)
 
 
 def _rows(query: Any) -> list[dict[str, Any]]:
@@ -182,10 +205,13 @@ def _rows(query: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in query]
 
 
-def _by_direction() -> dict[str, Count]:
+def by_direction(prefix: str = "") -> dict[str, Count]:
+    """Two counts, of incoming and of outgoing rows (``prefix`` reaches the case, e.g.
+    ``"case__"`` from a measure); shared by the dashboard and the statistics (decision 0038)."""
+    column = f"{prefix}direction"
     return {
-        "incoming": _count(Q(direction=Direction.INCOMING)),
-        "outgoing": _count(Q(direction=Direction.OUTGOING)),
+        "incoming": _count(Q(**{column: Direction.INCOMING}), column),
+        "outgoing": _count(Q(**{column: Direction.OUTGOING}), column),
     }
 
 
@@ -315,7 +341,7 @@ def by_counterpart_state(
     grouped = _rows(
         started_in(cases, period)
         .values("counterpart_state_id")
-        .annotate(**_by_direction())
+        .annotate(**by_direction())
         .order_by()
     )
     grouped.sort(key=lambda r: (-(r["incoming"] + r["outgoing"]), r["counterpart_state_id"]))
@@ -350,7 +376,7 @@ def by_kind(cases: CaseQuerySet, period: Period) -> list[DirectionCount]:
     grouped = {
         r["kind"]: r
         for r in _rows(
-            started_in(cases, period).values("kind").annotate(**_by_direction()).order_by()
+            started_in(cases, period).values("kind").annotate(**by_direction()).order_by()
         )
     }
     return [
@@ -381,7 +407,7 @@ def by_month(cases: CaseQuerySet, period: Period) -> list[MonthCount]:
         started_in(cases, period)
         .annotate(month=TruncMonth(START_DATE))
         .values("month")
-        .annotate(**_by_direction())
+        .annotate(**by_direction())
         .order_by()
     )
     counts: dict[datetime.date, tuple[int, int]] = {}
@@ -403,7 +429,7 @@ def refusals_by_ground(cases: CaseQuerySet, period: Period) -> list[DirectionCou
         .filter(status__in=[Status.REFUSED, Status.CLOSED])
         .exclude(refusal_ground="")
         .values("refusal_ground")
-        .annotate(**_by_direction())
+        .annotate(**by_direction())
         .order_by()
     )
     labels = dict(RefusalGround.choices)

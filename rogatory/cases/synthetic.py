@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -67,6 +67,58 @@ class GenerationRefused(Exception):
 
 
 @dataclass(frozen=True)
+class DrawnCase:
+    """What an extension of the generator needs to know of a request just drawn."""
+
+    id: int
+    authority_id: int
+    # The authority's state, and the other state.
+    state: str
+    counterpart: str
+    incoming: bool
+    kind: str
+    status: str
+    start: datetime.date
+    today: datetime.date
+    measures: tuple[str, ...]
+    # The first person named (holder of assets, suspect...).
+    person: str
+    # (id, username) of whoever the history names.
+    actor: tuple[int, str]
+
+
+class Extension(Protocol):
+    """Rows a higher app draws for each request (assets: ``assets/synthetic.py``)."""
+
+    name: str
+    counts: dict[str, int]
+
+    def draw(
+        self,
+        case: DrawnCase,
+        rng: random.Random,
+        budget: int,
+        moment: Callable[[datetime.date], datetime.datetime],
+    ) -> list[tuple[Any, ...]]:
+        """Draw this request's rows; return its case-history lines (``EVENT_COLUMNS``, at most
+        ``budget``)."""
+        ...
+
+    def write(self) -> None:
+        """Write the rows drawn since the last call (inside the batch's transaction)."""
+        ...
+
+    def finish(self) -> list[type[models.Model]]:
+        """Reset sequences; return the models to analyse."""
+        ...
+
+
+# Factories of extensions, filled by higher apps in AppConfig.ready() (imports run downward:
+# the case generator never imports assets).
+EXTENSIONS: list[Callable[[], Extension]] = []
+
+
+@dataclass(frozen=True)
 class Spec:
     cases: int = 1_000_000
     events: int = 10_000_000
@@ -94,16 +146,21 @@ class Report:
     seconds_drawing: float = 0.0
     seconds_writing: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
+    # Rows the extensions wrote, per kind (assets, asset events...).
+    extra: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
-        return self.cases + self.events + self.offences + self.persons + self.measures
+        base = self.cases + self.events + self.offences + self.persons + self.measures
+        return base + sum(self.extra.values())
 
     def summary(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
         return (
             f"{self.cases} cases, {self.events} events, {self.offences} offences, "
-            f"{self.persons} persons, {self.measures} measures for {self.authorities} "
+            f"{self.persons} persons, {self.measures} measures"
+            + "".join(f", {n} {name.replace('_', ' ')}" for name, n in self.extra.items())
+            + f" for {self.authorities} "
             f"authorities ({self.users} users) in {self.seconds:.1f} s by {self.method}: "
             f"{rate:,.0f} rows/s, {self.cases / self.seconds if self.seconds else 0:,.0f} cases/s "
             f"(drawing {self.seconds_drawing:.1f} s, writing {self.seconds_writing:.1f} s)"
@@ -450,7 +507,7 @@ def _compile_chain() -> dict[str, dict[str, _Chain]]:
 # --- the writers ------------------------------------------------------------------------------
 
 
-class _Writer:
+class Writer:
     """Append rows of one table, by COPY (PostgreSQL) or executemany (elsewhere)."""
 
     def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
@@ -681,14 +738,15 @@ def generate(spec: Spec, *, progress: Callable[[str], None] | None = None) -> Re
     for code, title in iccs:
         by_section.setdefault(code[:2], []).append((code, title))
     sections = _Picker((s, w) for s, w in ICCS_SECTIONS.items() if s in by_section)
-    generator = _Generator(spec, rng, benches, sizes, sections, by_section)
+    extensions = [make() for make in EXTENSIONS]
+    generator = _Generator(spec, rng, benches, sizes, sections, by_section, extensions)
 
     writers = {
-        "cases": _Writer(Case, CASE_COLUMNS),
-        "events": _Writer(CaseEvent, EVENT_COLUMNS),
-        "offences": _Writer(Offence, OFFENCE_COLUMNS),
-        "persons": _Writer(Person, PERSON_COLUMNS),
-        "measures": _Writer(Measure, MEASURE_COLUMNS),
+        "cases": Writer(Case, CASE_COLUMNS),
+        "events": Writer(CaseEvent, EVENT_COLUMNS),
+        "offences": Writer(Offence, OFFENCE_COLUMNS),
+        "persons": Writer(Person, PERSON_COLUMNS),
+        "measures": Writer(Measure, MEASURE_COLUMNS),
     }
     first_id = (Case.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
     say(
@@ -710,6 +768,8 @@ def generate(spec: Spec, *, progress: Callable[[str], None] | None = None) -> Re
         with transaction.atomic():
             for name, writer in writers.items():
                 writer.write(rows[name])
+            for extension in extensions:
+                extension.write()
         report.seconds_writing += time.perf_counter() - drawn
         remaining_events -= len(rows["events"])
         done += size
@@ -727,6 +787,10 @@ def generate(spec: Spec, *, progress: Callable[[str], None] | None = None) -> Re
             )
     report.cases = done
     report.status_counts = dict(generator.status_counts)
+    analysed: list[type[models.Model]] = [Case, CaseEvent, Offence, Person, Measure]
+    for extension in extensions:
+        analysed += extension.finish()
+        report.extra.update(extension.counts)
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case]):
             cursor.execute(sql)
@@ -739,7 +803,7 @@ def generate(spec: Spec, *, progress: Callable[[str], None] | None = None) -> Re
             # load would measure a state no real database stays in. VACUUM cannot run inside a
             # transaction (tests), where ANALYZE alone is done.
             verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            for model in (Case, CaseEvent, Offence, Person, Measure):
+            for model in analysed:
                 cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
         else:
             cursor.execute("ANALYZE")
@@ -759,8 +823,10 @@ class _Generator:
         sizes: _Picker,
         sections: _Picker,
         by_section: dict[str, list[tuple[str, str]]],
+        extensions: Sequence[Extension] = (),
     ) -> None:
         self.spec = spec
+        self.extensions = list(extensions)
         self.rng = rng
         self.benches = benches
         self.sizes = sizes
@@ -1101,6 +1167,7 @@ class _Generator:
 
         # The history: registered, the transitions, then other events to fill the budget.
         events = rows["events"]
+        events_before = len(events)
         actor_id, actor_name = actor
         events.append(
             (case_id, created, EventKind.REGISTERED, actor_id, actor_name, "",
@@ -1125,6 +1192,25 @@ class _Generator:
                 )
             )
         extra = budget - 1 - len(path)
+        if self.extensions and extra > 0:
+            drawn = DrawnCase(
+                id=case_id,
+                authority_id=bench.id,
+                state=bench.state,
+                counterpart=counterpart,
+                incoming=incoming,
+                kind=kind,
+                status=status,
+                start=start,
+                today=self.today,
+                measures=tuple(measure_kinds),
+                person=persons[0][2],
+                actor=actor,
+            )
+            for extension in self.extensions:
+                lines = extension.draw(drawn, rng, extra, self._moment)
+                events += lines
+                extra -= len(lines)
         if extra > 0:
             span = max(1, ((path[-1][3] if path else self.today) - start).days)
             if status not in (Status.CLOSED, Status.WITHDRAWN, Status.REFUSED, Status.EXECUTED):
@@ -1154,4 +1240,4 @@ class _Generator:
                     (case_id, max(moment, created), filler, actor_id, actor_name, "", "", "",
                      reason, details)
                 )  # fmt: skip
-        return 1 + len(path) + max(0, extra)
+        return len(events) - events_before

@@ -35,9 +35,16 @@ from rogatory.cases.choices import (
     Urgency,
 )
 from rogatory.cases.models import CaseEvent, CaseQuerySet, Measure, Offence
-from rogatory.cases.stats import START_DATE, DaysBetween, Period, started_in
+from rogatory.cases.stats import (
+    START_DATE,
+    DaysBetween,
+    Period,
+    by_direction,
+    started_in,
+    weighted_percentile_cont,
+)
+from rogatory.cases.stats import by_kind as kinds_started
 from rogatory.lib.survival import kaplan_meier, quantile
-from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, Region
 
 # The provision each refusal ground comes from (UNTOC unless noted); "" where it is a ground of
@@ -107,14 +114,6 @@ def _with_total(label: str, incoming: int, outgoing: int) -> list[Any]:
     return [label, incoming, outgoing, incoming + outgoing]
 
 
-def _by_direction(prefix: str = "") -> dict[str, Count]:
-    """Two counts, of incoming and of outgoing rows (``prefix`` reaches the case)."""
-    return {
-        "incoming": Count("id", filter=Q(**{f"{prefix}direction": Direction.INCOMING})),
-        "outgoing": Count("id", filter=Q(**{f"{prefix}direction": Direction.OUTGOING})),
-    }
-
-
 def _sum_rows(label: str, rows: list[list[Any]]) -> list[Any]:
     """A total row: the column sums of numeric cells (labels and articles left blank)."""
     if not rows:
@@ -137,7 +136,7 @@ def _request_rule(extra: str = "") -> str:
 def _grouped(cases: CaseQuerySet, period: Period, *fields: str) -> list[dict[str, Any]]:
     return [
         dict(row)
-        for row in started_in(cases, period).values(*fields).annotate(**_by_direction()).order_by()
+        for row in started_in(cases, period).values(*fields).annotate(**by_direction()).order_by()
     ]
 
 
@@ -166,14 +165,15 @@ def _choice_table(
 
 
 def by_kind(cases: CaseQuerySet, period: Period) -> Table:
-    return _choice_table(
+    """Requests started in the period per kind: the dashboard's figures, as a table."""
+    rows = [_with_total(r.label, r.incoming, r.outgoing) for r in kinds_started(cases, period)]
+    return Table(
         "kinds",
         _("Requests by kind"),
-        _("Kind of request"),
-        cases,
-        period,
-        "kind",
-        CooperationKind.choices,
+        _request_rule(),
+        _direction_columns(_("Kind of request")),
+        rows,
+        _sum_rows(_("All"), rows),
     )
 
 
@@ -209,7 +209,7 @@ def by_legal_basis(cases: CaseQuerySet, period: Period) -> Table:
         for row in started_in(cases, period)
         .annotate(noted=noted)
         .values("legal_basis__short_title", "noted")
-        .annotate(**_by_direction())
+        .annotate(**by_direction())
         .order_by()
     ]
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -450,26 +450,6 @@ class Durations:
     oldest_running: int | None
 
 
-def _weighted_median(counts: list[tuple[int, int]]) -> float | None:
-    """The median of values given with their counts (interpolated like ``percentile_cont``)."""
-    total = sum(n for _value, n in counts)
-    if not total:
-        return None
-    position = 0.5 * (total - 1)
-    ordered = sorted(counts)
-
-    def at(index: int) -> int:
-        seen = 0
-        for value, n in ordered:
-            seen += n
-            if index < seen:
-                return value
-        return ordered[-1][0]
-
-    low, high = at(int(position)), at(int(position) + (position % 1 > 0))
-    return low + (high - low) * (position % 1)
-
-
 def durations(cases: CaseQuerySet, period: Period, today: datetime.date) -> list[Durations]:
     """Days from receipt (incoming) or sending (outgoing) to acknowledgement, execution and
     disposition, for the requests started in the period; open ones censored at their age."""
@@ -523,7 +503,7 @@ def durations(cases: CaseQuerySet, period: Period, today: datetime.date) -> list
                     left_out=sum(n for _d, n in by_outcome["left_out"]),
                     median=quantile(steps, 0.5),
                     p90=quantile(steps, 0.9),
-                    running_median_age=_weighted_median(running_rows),
+                    running_median_age=weighted_percentile_cont(running_rows, 0.5),
                     oldest_running=max((d for d, _n in running_rows), default=None),
                 )
             )
@@ -589,7 +569,7 @@ def refusals(cases: CaseQuerySet, period: Period) -> list[Table]:
         for r in started_in(cases, period)
         .exclude(refusal_ground="")
         .values("refusal_ground")
-        .annotate(**_by_direction())
+        .annotate(**by_direction())
         .order_by()
     }
     measures_: dict[Any, Any] = {
@@ -597,7 +577,7 @@ def refusals(cases: CaseQuerySet, period: Period) -> list[Table]:
         for r in Measure.objects.filter(case__in=started_in(cases, period).values("pk"))
         .exclude(refusal_ground="")
         .values("refusal_ground")
-        .annotate(**_by_direction("case__"))
+        .annotate(**by_direction("case__"))
         .order_by()
     }
     columns = [
@@ -711,7 +691,7 @@ def backlog(cases: CaseQuerySet, period: Period, today: datetime.date) -> Table:
         .annotate(age=age)
         .annotate(band=bands)
         .values("band")
-        .annotate(**_by_direction())
+        .annotate(**by_direction())
         .order_by()
     }
     labels = {

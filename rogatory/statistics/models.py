@@ -1,5 +1,5 @@
 """Models of the statistics app: report runs and snapshots (decision 0041), what an authority
-publishes (decision 0042)."""
+publishes (decision 0042), consent to the hub's figures (decision 0044)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -193,3 +194,50 @@ class PublicStatistics(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority_id}: {', '.join(self.tables) or '-'}"
+
+
+# --- Consent to the hub's statistics (decision 0044) ------------------------------------------
+
+
+class HubConsentQuerySet(models.QuerySet["HubConsent"]):
+    def in_force(self) -> HubConsentQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class HubConsent(models.Model):
+    """An authority's agreement that its figures count in the statistics across the hub."""
+
+    authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.CASCADE, related_name="hub_consents"
+    )
+    given_at = models.DateTimeField(_("given at"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied so the record outlives the account.
+    given_by_name = models.CharField(_("given by"), max_length=150)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_by_name = models.CharField(_("revoked by"), max_length=150, blank=True)
+
+    objects = HubConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("consent to hub statistics")
+        verbose_name_plural = _("consents to hub statistics")
+        constraints = [
+            # At most one consent in force per authority.
+            models.UniqueConstraint(
+                fields=["authority"],
+                condition=Q(revoked_at__isnull=True),
+                name="hub_consent_one_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.authority_id} {self.given_at:%Y-%m-%d} {'revoked' if self.revoked_at else ''}"
+        )

@@ -507,6 +507,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
         lambda p: a_report(p, sent=True) | {"kind": "pdf"},
         authority_a(200, site_admin=403),
     ),
+    "statistics_hub": (no_kwargs, logged_in(200) | {"site_admin": 403}),
+    "statistics_hub_consent": (no_kwargs, POST_ONLY),
     # Reassigning an absent officer's requests: the supervisors' page (decision 0026).
     "case_reassign": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),

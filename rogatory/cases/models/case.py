@@ -239,6 +239,30 @@ class Case(models.Model):
             models.Index(fields=["authority", "counterpart_state"], name="case_counterpart"),
             models.Index(fields=["authority", "officer"], name="case_officer"),
             models.Index(fields=["authority", "kind", "direction"], name="case_kind"),
+            # Covers the statistics' per-period GROUP BY queries (statistics/figures.py): the
+            # rows of one authority read from the index alone instead of one heap page per
+            # request (measured at 480k requests: 1,328 buffers instead of ~40,000 for a
+            # table of one authority; decision 0044). INCLUDE is PostgreSQL's; elsewhere the
+            # index holds the key columns only.
+            models.Index(
+                fields=["authority", "direction", "received_on", "sent_on"],
+                include=[
+                    "status",
+                    "status_is_final",
+                    "kind",
+                    "channel",
+                    "urgency",
+                    "counterpart_state",
+                    "officer",
+                    "confidentiality",
+                    "acknowledged_on",
+                    "executed_on",
+                    "closed_on",
+                    "refusal_ground",
+                    "legal_basis",
+                ],
+                name="case_statistics",
+            ),
         ]
 
     def __str__(self) -> str:

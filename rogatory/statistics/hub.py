@@ -1,0 +1,37 @@
+"""Figures across the authorities of a hub that agreed to them (decision 0044).
+
+A hub is one installation serving several authorities. Only the authorities whose consent is
+in force (``HubConsent``) are counted, all their requests (strictly confidential ones too: the
+figures are aggregates, and the authority agreed to them as a whole); the tables are those of
+``figures.compute``, so every figure across the hub is the sum of the same figure of each
+authority taking part (durations excepted: a median is computed on the pooled requests).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from rogatory.accounts.models import Authority
+from rogatory.cases.models import Case, CaseQuerySet
+from rogatory.cases.stats import Period
+
+from . import figures
+from .models import HubConsent
+
+
+def taking_part() -> list[Authority]:
+    """The authorities whose consent is in force, by name."""
+    ids = HubConsent.objects.in_force().values("authority_id")
+    return list(Authority.objects.filter(pk__in=ids).order_by("name"))
+
+
+def hub_cases(authorities: list[Authority]) -> CaseQuerySet:
+    """Every request of the given authorities (never a casework view: figures only)."""
+    return Case.objects.filter(authority_id__in=[a.pk for a in authorities])
+
+
+def compute(
+    authorities: list[Authority], period: Period, today: datetime.date
+) -> figures.Statistics:
+    """Every table of the statistics, across ``authorities`` (those taking part)."""
+    return figures.compute(hub_cases(authorities), period, today)

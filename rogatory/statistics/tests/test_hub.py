@@ -1,0 +1,190 @@
+"""Statistics across the hub: consent per authority, only aggregates, sums of the parts."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import Personas
+from rogatory.audit.models import AuditEntry
+from rogatory.cases.choices import Channel, Direction, Status
+from rogatory.cases.models import Case
+from rogatory.cases.stats import Period
+from rogatory.cases.tests.conftest import MakeCase
+from rogatory.statistics import figures, hub
+from rogatory.statistics.actions import (
+    ConsentRefused,
+    do_give_hub_consent,
+    do_revoke_hub_consent,
+)
+from rogatory.statistics.models import HubConsent
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+PERIOD = Period(TODAY - datetime.timedelta(days=200), TODAY)
+HUB = reverse("statistics_hub")
+CONSENT = reverse("statistics_hub_consent")
+
+
+def _put(case: Case, **fields: Any) -> Case:
+    Case.objects.filter(pk=case.pk).update(**fields)
+    return case
+
+
+@pytest.fixture
+def casework(make_case: MakeCase, personas: Personas) -> None:
+    """Authority A: three requests; authority B (the outsider's): two, one of them refused."""
+    day = TODAY - datetime.timedelta(days=30)
+    a, b = personas.authority_a, personas.authority_b
+    _put(make_case(Direction.INCOMING), received_on=day)
+    _put(make_case(Direction.INCOMING, kind="extradition"), received_on=day)
+    _put(make_case(Direction.OUTGOING, authority=a), sent_on=day, status=Status.SENT)
+    _put(
+        make_case(Direction.INCOMING, authority=b, channel=Channel.INTERPOL),
+        received_on=day,
+        status=Status.REFUSED,
+        refusal_ground="no_dual_criminality",
+    )
+    _put(make_case(Direction.OUTGOING, authority=b), sent_on=day, status=Status.SENT)
+
+
+def _table(stats: figures.Statistics, key: str) -> figures.Table:
+    return next(t for t in stats.tables if t.key == key)
+
+
+def _ints(stats: figures.Statistics, key: str) -> dict[str, list[int]]:
+    """A table's integer cells per row label (text and missing figures left out)."""
+    return {
+        str(row[0]): [v for v in row[1:] if isinstance(v, int)] for row in _table(stats, key).rows
+    }
+
+
+def test_only_an_authority_administrator_decides_for_his_own_authority(
+    personas: Personas,
+) -> None:
+    """Officers and supervisors cannot give consent; an administrator gives it for his own."""
+    for user in (personas.officer, personas.supervisor, personas.site_admin):
+        with pytest.raises(ConsentRefused):
+            do_give_hub_consent(acting_user=user)
+    consent = do_give_hub_consent(acting_user=personas.outsider_admin)
+    assert consent.authority_id == personas.authority_b.pk
+    assert not HubConsent.objects.filter(authority=personas.authority_a).exists()
+    with pytest.raises(ConsentRefused):
+        do_give_hub_consent(acting_user=personas.outsider_admin)
+    entry = AuditEntry.objects.get(action="statistics.hub_consent_given")
+    assert entry.authority_id == personas.authority_b.pk
+    assert entry.actor_id == personas.outsider_admin.pk
+
+
+def test_consent_is_revocable_and_its_history_kept(personas: Personas) -> None:
+    given = do_give_hub_consent(acting_user=personas.authority_admin)
+    assert [a.pk for a in hub.taking_part()] == [personas.authority_a.pk]
+    revoked = do_revoke_hub_consent(acting_user=personas.authority_admin)
+    assert revoked.pk == given.pk and revoked.revoked_at is not None
+    assert revoked.revoked_by_name == personas.authority_admin.username
+    assert hub.taking_part() == []
+    with pytest.raises(ConsentRefused):
+        do_revoke_hub_consent(acting_user=personas.authority_admin)
+    again = do_give_hub_consent(acting_user=personas.authority_admin)
+    assert HubConsent.objects.filter(authority=personas.authority_a).count() == 2
+    assert list(HubConsent.objects.in_force()) == [again]
+    assert AuditEntry.objects.filter(action="statistics.hub_consent_revoked").count() == 1
+
+
+def test_a_non_consenting_authoritys_requests_are_never_counted(
+    casework: None, personas: Personas
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    stats = hub.compute(hub.taking_part(), PERIOD, TODAY)
+    kinds = _ints(stats, "kinds")
+    assert _table(stats, "kinds").total == ["All", 2, 1, 3]  # A's three, none of B's
+    assert sum(kinds["Mutual legal assistance"]) == 4  # incoming 1, outgoing 1, total 2
+    assert _ints(stats, "channels")["INTERPOL"] == [0, 0, 0]
+    assert _ints(stats, "refusals") == {}
+
+
+def test_figures_across_the_hub_are_the_sum_of_each_authoritys(
+    casework: None, personas: Personas
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    do_give_hub_consent(acting_user=personas.outsider_admin)
+    together = hub.compute(hub.taking_part(), PERIOD, TODAY)
+    parts = [
+        figures.compute(Case.objects.filter(authority=authority), PERIOD, TODAY)
+        for authority in (personas.authority_a, personas.authority_b)
+    ]
+    additive = [
+        "kinds",
+        "states",
+        "regions",
+        "subregions",
+        "legal_basis",
+        "iccs_sections",
+        "iccs_codes",
+        "channels",
+        "urgency",
+        "measures",
+        "refusals",
+        "measure_refusals",
+        "postponements",
+        "backlog",
+    ]
+    for key in additive:
+        summed: dict[str, list[int]] = {}
+        for part in parts:
+            for label, values in _ints(part, key).items():
+                before = summed.get(label) or [0] * len(values)
+                summed[label] = [x + y for x, y in zip(before, values, strict=True)]
+        assert _ints(together, key) == dict(summed), key
+    assert _table(together, "kinds").total == ["All", 3, 2, 5]
+    assert _ints(together, "refusals")["Absence of dual criminality (18(9))"][-1] == 1
+    assert together.flows[0].started == sum(p.flows[0].started for p in parts)
+
+
+def test_the_page_shows_figures_to_members_of_authorities_taking_part_only(
+    casework: None, personas: Personas, client: Client
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    client.force_login(personas.outsider)
+    page = client.get(HUB).content.decode()
+    assert personas.authority_a.name in page  # who takes part is no secret
+    assert 'data-testid="table-kinds"' not in page  # but B reads no figures
+    client.force_login(personas.supervisor)
+    page = client.get(HUB, {"preset": "this_year"}).content.decode()
+    assert 'data-testid="table-kinds"' in page
+    assert "/cases/" not in page.split('id="main"')[-1].split("</main>")[0]
+
+
+def test_consent_through_the_page(personas: Personas, client: Client) -> None:
+    """Officers get 403; an administrator's decision is for his authority; CSRF enforced."""
+    client.force_login(personas.officer)
+    assert client.post(CONSENT, {"decision": "give"}).status_code == 403
+    client.force_login(personas.outsider_admin)
+    response = client.post(CONSENT, {"decision": "give", "authority": personas.authority_a.code})
+    assert response.status_code == 302
+    assert [a.code for a in hub.taking_part()] == [personas.authority_b.code]
+    response = client.post(CONSENT, {"decision": "give"}, follow=True)
+    assert "already takes part" in response.content.decode()
+    client.post(CONSENT, {"decision": "revoke"})
+    assert hub.taking_part() == []
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(personas.outsider_admin)
+    assert strict.post(CONSENT, {"decision": "give"}).status_code == 403
+    assert not HubConsent.objects.in_force().exists()
+
+
+def test_hub_page_query_count_does_not_depend_on_the_period(
+    casework: None, personas: Personas, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    client.force_login(personas.supervisor)
+    with django_assert_max_num_queries(40):
+        client.get(HUB, {"preset": "dates", "start": "2025-01-01", "end": "2025-01-01"})
+    with django_assert_max_num_queries(40):
+        client.get(HUB, {"preset": "dates", "start": "1950-01-01", "end": "2049-01-01"})
