@@ -26,6 +26,10 @@ PASSWORD = "correct horse battery staple"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Under pytest-xdist, settings gave this worker its own data folder (DATA_DIR/gw0): the
+    # programs a test starts (manage.py, servers, nodes) inherit that folder, not the worker id.
+    if os.environ.pop("PYTEST_XDIST_WORKER", None):
+        os.environ["DATA_DIR"] = str(settings.DATA_DIR)
     # Fast hashing in tests; production uses argon2 (asserted in test_settings).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No collectstatic in tests: serve from the finders, without the manifest.
