@@ -146,7 +146,8 @@ class AssetRows:
         identified = case.start + datetime.timedelta(days=rng.randint(0, 20))
         if identified > case.today:
             identified = case.start
-        created = moment(identified)
+        # Never before the request's registration (a moment drawn on the same day may be).
+        created = max(moment(identified), case.registered_at + datetime.timedelta(minutes=1))
         history: list[tuple[Any, ...]] = [
             (case.id, created, EventKind.ASSET, actor_id, actor_name, "", "", "", "",
              json.dumps({"added": f"{kind.label}: {description}"[:80], "asset": str(public_id)}))
@@ -253,7 +254,7 @@ class AssetRows:
 
         previous = Stage.IDENTIFIED
         for name, target, on, data in steps:
-            at = moment(on)
+            at = max(moment(on), created + datetime.timedelta(minutes=1))
             details: dict[str, Any] = {}
             if data.pop("authority", False):
                 details["ordering_authority"] = "Investigating judge, district court"
@@ -305,7 +306,7 @@ class AssetRows:
                 stage,
                 expires if secured_stage else None,
                 created,
-                moment(day) if steps else created,
+                max(moment(day), created) if steps else created,
                 json.dumps(sorted({_weighted(rng, OFFENCES) for _ in range(rng.randint(1, 2))})),
             )
         )

@@ -79,6 +79,8 @@ class DrawnCase:
     kind: str
     status: str
     start: datetime.date
+    # When the request was registered (its first history line): nothing drawn comes before.
+    registered_at: datetime.datetime
     today: datetime.date
     measures: tuple[str, ...]
     # The first person named (holder of assets, suspect...).
@@ -1202,6 +1204,7 @@ class _Generator:
                 kind=kind,
                 status=status,
                 start=start,
+                registered_at=created,
                 today=self.today,
                 measures=tuple(measure_kinds),
                 person=persons[0][2],
