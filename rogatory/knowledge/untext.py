@@ -481,7 +481,7 @@ OPENING = re.compile(
     r"(?:The\s+)?Economic and Social Council|(?:The\s+)?Security Council|"
     r"L[’']Assemblée générale|Le Conseil économique et social|La Asamblea General|"
     r"El Consejo Económico y Social|Генеральная Ассамблея|Экономический и Социальный Совет|"
-    r"(?:إن\s+)?الجمعية العامة|(?:إن\s+)?المجلس الاقتصادي والاجتماعي)\s*[，,،]?\s*$",
+    r"(?:ف?إن\s+)?الجمعية العامة|(?:ف?إن\s+)?المجلس الاقتصادي والاجتماعي)\s*[，,،]?\s*$",
     re.IGNORECASE,
 )
 # A paragraph is complete when it ends with one of these (footnote markers may follow).
@@ -511,7 +511,10 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
         pieces = [ARABIC_NUMBER_REVERSED.sub(r"\1\2- ", piece) for piece in pieces]
     pieces, closing = _split_closing(pieces)
     title_at = _find_title(pieces)
-    if title_at is None:
+    proclamation = _parse_proclamation(pieces, lang) if title_at is None else None
+    if proclamation is not None:
+        document = proclamation
+    elif title_at is None:
         document = _parse_report(pieces, lang)
     else:
         document = _parse_resolution(pieces, title_at, lang)
@@ -770,6 +773,95 @@ def _last_opening(pieces: Sequence[str]) -> int:
         if OPENING.match(piece):
             last = index
     return last
+
+
+# A proclamation without a printed resolution number (the Universal Declaration as the UN
+# publishes it in plain text, A/RES/217 (III) A): recitals opening on "Whereas" in every
+# language, the enacting words, one operative paragraph ("Proclaims this Declaration …"), then
+# the numbered articles of the text proclaimed.
+RECITAL = re.compile(
+    r"^\s*(?:Whereas|Considérant|Considerando|Принимая во внимание|و?لم\u0651?ا\s+كان|鉴于)",
+    re.IGNORECASE,
+)
+ENACTING = re.compile(
+    r"^\s*(?:Now,?\s+therefore|Por (?:lo )?tanto|En conséquence|Ahora,? por tanto)\s*,?\s*$",
+    re.IGNORECASE,
+)
+# The Chinese text runs the enacting words, the organ and the verb together on one line:
+# "因此现在,大会,发布这一世界人权宣言".
+ZH_ENACTING = re.compile(r"^\s*(?:因此现在\s*[,，]\s*)?大会\s*[,，]\s*")
+ARTICLE_HEADING = re.compile(
+    r"^\s*(?:Article|Artículo|Статья|المادة)\s+[\w\u0600-\u06ff]{1,12}\s*$"
+    r"|^\s*第[一二三四五六七八九十百零〇\d]+条\s*$",
+    re.IGNORECASE,
+)
+
+
+def _parse_proclamation(pieces: list[str], lang: str) -> UnDocument | None:
+    """A resolution printed without its number: front lines, "Whereas …" recitals, the
+    enacting words and organ, the operative paragraph, and the articles it proclaims (a part
+    of kind "declaration"); None when the text is not shaped so."""
+    start = next((i for i, p in enumerate(pieces[:15]) if RECITAL.match(p)), None)
+    if start is None:
+        return None
+    end = start
+    while end < len(pieces) and RECITAL.match(pieces[end]):
+        end += 1
+    if end - start < 2:
+        return None
+    articles_at = next(
+        (i for i in range(end, len(pieces)) if ARTICLE_HEADING.match(pieces[i])), len(pieces)
+    )
+    enacting = pieces[end:articles_at]
+    lead = 0
+    while lead < len(enacting) and (
+        ENACTING.match(enacting[lead]) or OPENING.match(enacting[lead])
+    ):
+        lead += 1
+    if lead == len(enacting):
+        return None
+    first = enacting[lead]
+    if lang == "zh" and lead == 0:
+        first = ZH_ENACTING.sub("", first)
+    verb = leading_verb(first, lang)
+    if verb is None:
+        return None
+    text = _join_all(enacting)
+    operative = Paragraph(text=text, verb=verb, citations=find_citations(text, lang))
+    articles: list[Paragraph] = []
+    for piece in pieces[articles_at:]:
+        if ARTICLE_HEADING.match(piece):
+            articles.append(Paragraph(text=piece, kind="heading", level=3))
+        else:
+            articles.append(_paragraph(_Draft([piece]), lang))
+    front = [_paragraph(_Draft([piece]), lang) for piece in pieces[:start]]
+    title = pieces[0] if start > 0 else None
+    parts: tuple[Part, ...] = ()
+    if articles:
+        parts = (
+            Part(
+                kind="declaration",
+                heading=title or "",
+                title=None,
+                draft=False,
+                operative=tuple(articles),
+                after=1,
+            ),
+        )
+    return UnDocument(
+        kind="resolution",
+        language=lang,
+        symbol=None,
+        number=None,
+        body=None,
+        date=None,
+        title=title,
+        header=tuple(pieces[:1]),
+        front=tuple(front[1:]),
+        preamble=tuple(_paragraph(_Draft([p]), lang) for p in pieces[start:end]),
+        operative=(operative,),
+        parts=parts,
+    )
 
 
 def _parse_annexes(pieces: Sequence[str], lang: str) -> list[Annex]:

@@ -46,7 +46,6 @@ _REPORT = "report structure: chapters, headings and embedded resolutions counted
 _COVER = "report cover: distribution date and title not taken from a report's cover"
 _DECLARATION = "verbs of a declaration in the first person plural (Reaffirm, Commit) not known"
 _TWO_SYMBOLS = "a cover with two symbols: the second (E/ESCWA/30/18/Report) taken as the symbol"
-_UDHR = "plain-text Declaration: 'Whereas' preamble, 'Proclaims' and articles not recognised"
 _TABLE_NOTES = "digits raised in budget tables taken as footnote marks; starred cover notes merged"
 KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_RES_70_10-EN.pdf", "attached:1@Takes note with appreciation"): (
@@ -92,9 +91,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
         "Russian resolutions ('Генеральная Ассамблея, … постановляет') read as a report"
     ),
 }
-for _udhr in ("eng", "fra", "spa", "rus", "arb", "cmn_hans"):
-    for _case in ("kind", "preamble", "operative", "first_verb", "articles"):
-        KNOWN_WRONG[(f"udhr_{_udhr}.txt", _case)] = _UDHR
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _LIST_MARK = re.compile(r"^\(?[a-z0-9]{1,4}[.)]\s+")

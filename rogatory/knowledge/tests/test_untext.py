@@ -509,3 +509,87 @@ def test_clean_text_drops_markup_and_furniture_and_keeps_the_words() -> None:
     ]
     seed = (SEEDS / "001_716226bc4d6731db.txt").read_text(encoding="utf-8")
     assert "](#)" in seed and "](#)" not in clean_text(seed)
+
+
+PROCLAMATION = (
+    "Declaration on Cooperation\n"
+    "Preamble\n"
+    "Whereas States have agreed to assist one another, as resolution 55/25 recalls,\n"
+    "Whereas requests must be executed without delay,\n"
+    "Now, therefore,\n"
+    "The General Assembly\n"
+    "Proclaims this Declaration as a common standard for all central authorities.\n"
+    "\n"
+    "Article 1\n"
+    "Every State shall designate a central authority.\n"
+    "\n"
+    "Article 2\n"
+    "Requests shall be answered.\n"
+    "No request shall be refused on the sole ground of bank secrecy.\n"
+)
+
+
+def test_a_proclamation_without_a_number_is_a_resolution_with_its_articles() -> None:
+    """Whereas-recitals, "The General Assembly Proclaims …" and "Article N" make a resolution:
+    the recitals its preamble, one operative paragraph with its verb, the articles a
+    declaration part (decision 0039, 2026-12-07)."""
+    from rogatory.knowledge.akn import from_akn, to_akn, validate_bytes
+
+    doc = parse(PROCLAMATION, language="en")
+    assert doc.kind == "resolution"
+    assert doc.title == "Declaration on Cooperation"
+    assert [p.text[:13] for p in doc.preamble] == ["Whereas State", "Whereas reque"]
+    assert [p.verb for p in doc.operative] == ["Proclaims"]
+    assert doc.operative[0].text.startswith("Now, therefore, The General Assembly Proclaims")
+    (part,) = doc.parts
+    assert part.kind == "declaration" and part.after == 1
+    assert [(p.kind, p.text[:10]) for p in part.operative] == [
+        ("heading", "Article 1"),
+        ("paragraph", "Every Stat"),
+        ("heading", "Article 2"),
+        ("paragraph", "Requests s"),
+        ("paragraph", "No request"),
+    ]
+    assert [c.target for c in doc.citations()] == ["A/RES/55/25"]
+    data = to_akn(doc)
+    validate_bytes(data)
+    assert from_akn(data) == doc
+
+
+def test_recitals_without_an_operative_verb_stay_a_report() -> None:
+    """ "Whereas" lines not followed by an operative verb are not taken for a proclamation."""
+    text = "Notes\nWhereas one\nWhereas two\nThe General Assembly\nsomething else entirely\n"
+    assert parse(text, language="en").kind == "report"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "verb"),
+    [
+        (
+            "鉴于甲,\n鉴于乙,\n因此现在,大会,发布这一宣言,作为标准。\n第一条\n人人平等。\n",
+            "zh",
+            "发布",
+        ),
+        (
+            "لما كان أولا،\nولما كان ثانيا،\nفإن الجمعية العامة\n"
+            "تنادي بهذا الإعلان\nالمادة 1\nنص\n",
+            "ar",
+            "تنادي",
+        ),
+        (
+            "принимая во внимание, что а,\nпринимая во внимание, что б,\n"
+            "Генеральная Ассамблея,\nпровозглашает настоящую декларацию\nСтатья 1\nтекст\n",
+            "ru",
+            "провозглашает",
+        ),
+    ],
+)
+def test_a_proclamation_is_read_in_other_languages(text: str, lang: str, verb: str) -> None:
+    """The recitals, the enacting organ and the verb are known in Chinese, Arabic, Russian."""
+    doc = parse(text, language=lang)
+    assert (doc.kind, len(doc.preamble), [p.verb for p in doc.operative]) == (
+        "resolution",
+        2,
+        [verb],
+    )
+    assert doc.parts[0].operative[0].kind == "heading"
