@@ -518,7 +518,8 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
         document = _parse_report(pieces, lang)
     else:
         document = _parse_resolution(pieces, title_at, lang)
-    symbol = _most_common(symbols) or _symbol_from_number(document.number, document.body)
+    symbol = _cover_symbol(lines) or _most_common(symbols)
+    symbol = symbol or _symbol_from_number(document.number, document.body)
     body = document.body or _organ_for_symbol(symbol)
     # A resolution closes with the meeting and the day it was adopted: that is its date (the
     # cover's date is the day it was distributed, often weeks later).
@@ -599,6 +600,14 @@ def _is_furniture(line: str, running: frozenset[str] | None = None) -> bool:
     if symbol is None:
         return False
     return running is None or _symbol_form(symbol["symbol"]) in running
+
+
+def _cover_symbol(lines: Sequence[str]) -> str | None:
+    """The first symbol printed alone on the cover (its first 10 non-empty lines): a cover
+    printing two symbols puts the document's own first (E/2018/41 above E/ESCWA/30/18/Report,
+    decision 0035), though the running headers repeat the second more often."""
+    cover = [line for line in lines if line.strip()][:10]
+    return next(iter(_standalone_symbols(cover)), None)
 
 
 def _running_symbols(lines: Sequence[str], symbols: Sequence[str]) -> frozenset[str]:
@@ -855,7 +864,9 @@ def _parse_proclamation(pieces: list[str], lang: str) -> UnDocument | None:
         number=None,
         body=None,
         date=None,
-        title=title,
+        # The first line names the text proclaimed (the part's heading); the resolution's own
+        # symbol and title are not printed, so the importer asks the person for them.
+        title=None,
         header=tuple(pieces[:1]),
         front=tuple(front[1:]),
         preamble=tuple(_paragraph(_Draft([p]), lang) for p in pieces[start:end]),

@@ -45,7 +45,6 @@ EXPECTED: list[dict[str, Any]] = tomllib.loads((CORPUS / "expected.toml").read_t
 _REPORT = "report structure: chapters, headings and embedded resolutions counted as paragraphs"
 _COVER = "report cover: distribution date and title not taken from a report's cover"
 _DECLARATION = "verbs of a declaration in the first person plural (Reaffirm, Commit) not known"
-_TWO_SYMBOLS = "a cover with two symbols: the second (E/ESCWA/30/18/Report) taken as the symbol"
 _TABLE_NOTES = "digits raised in budget tables taken as footnote marks; starred cover notes merged"
 KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_RES_70_10-EN.pdf", "attached:1@Takes note with appreciation"): (
@@ -62,15 +61,9 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("E_ESCWA_30_L.1-AR.pdf", "title"): _COVER,
     ("E_ESCWA_30_L.1-AR.pdf", "numbered"): "Arabic paragraph numbers ('8-') not recognised",
     ("E_ESCWA_30_L.1-AR.pdf", "footnotes"): "Arabic note mark '(*)' not lifted",
-    ("E_ESCWA_30_18_REPORT-EN.pdf", "symbol"): _TWO_SYMBOLS,
-    ("E_ESCWA_30_18_REPORT-EN.pdf", "also_symbols"): _TWO_SYMBOLS,
     ("E_ESCWA_30_18_REPORT-EN.pdf", "numbered"): _REPORT,
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",
-    ("E_ESCWA_30_18_REPORT-FR.pdf", "symbol"): _TWO_SYMBOLS,
-    ("E_ESCWA_30_18_REPORT-FR.pdf", "also_symbols"): _TWO_SYMBOLS,
     ("E_ESCWA_30_18_REPORT-FR.pdf", "numbered"): _REPORT,
-    ("E_ESCWA_30_18_REPORT-AR.pdf", "symbol"): _TWO_SYMBOLS,
-    ("E_ESCWA_30_18_REPORT-AR.pdf", "also_symbols"): _TWO_SYMBOLS,
     ("E_ESCWA_30_18_REPORT-AR.pdf", "numbered"): "Arabic paragraph numbers ('1-') not recognised",
     ("E_ESCWA_30_18_REPORT-AR.pdf", "citation:A/RES/70/1"): (
         "Arabic 'قرار الجمعية العامة 70/1' not read as a General Assembly resolution"

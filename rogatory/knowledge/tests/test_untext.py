@@ -537,12 +537,12 @@ def test_a_proclamation_without_a_number_is_a_resolution_with_its_articles() -> 
 
     doc = parse(PROCLAMATION, language="en")
     assert doc.kind == "resolution"
-    assert doc.title == "Declaration on Cooperation"
+    assert (doc.title, doc.header) == (None, ("Declaration on Cooperation",))
     assert [p.text[:13] for p in doc.preamble] == ["Whereas State", "Whereas reque"]
     assert [p.verb for p in doc.operative] == ["Proclaims"]
     assert doc.operative[0].text.startswith("Now, therefore, The General Assembly Proclaims")
     (part,) = doc.parts
-    assert part.kind == "declaration" and part.after == 1
+    assert (part.kind, part.heading, part.after) == ("declaration", "Declaration on Cooperation", 1)
     assert [(p.kind, p.text[:10]) for p in part.operative] == [
         ("heading", "Article 1"),
         ("paragraph", "Every Stat"),
@@ -593,3 +593,13 @@ def test_a_proclamation_is_read_in_other_languages(text: str, lang: str, verb: s
         [verb],
     )
     assert doc.parts[0].operative[0].kind == "heading"
+
+
+def test_a_cover_with_two_symbols_gives_the_first_as_the_documents() -> None:
+    """The cover's first symbol is the document's, though running headers repeat the second."""
+    text = (
+        "E/2018/41\n\nE/ESCWA/30/18/Report\n\nREPORT OF THE THIRTIETH SESSION\n\n"
+        "I. Introduction\n1. The Commission met.\nE/ESCWA/30/18/Report\n2. It adopted.\n"
+        "E/ESCWA/30/18/Report\n3. It closed.\n"
+    )
+    assert parse(text, language="en").symbol == "E/2018/41"
