@@ -1370,7 +1370,15 @@ def _assemble(
             label = (
                 f"{number['prefix']}.{number['n']}" if "prefix" in number.re.groupindex else None
             )
-            drafts.append(_Draft([piece[number.end() :]], number=label or number["n"]))
+            text, own = piece[number.end() :], label or number["n"]
+            if wrapped and label is None:
+                # Two list items the layout ran into one line ("10. Proposal … at ESCWA.
+                # 11. Activities …"): the next number after a full stop opens its own.
+                while split := _inline_next_number(text, expected + 1):
+                    drafts.append(_Draft([text[: split.start()]], number=own))
+                    text, own = text[split.end() :], split["n"]
+                    expected += 1
+            drafts.append(_Draft([text], number=own))
             expected += 1
         elif headings and _is_bare_number(piece):
             continue  # a page number left in the text is never a heading, nor text
@@ -1397,6 +1405,14 @@ def _assemble(
     if headings:
         drafts = _tidy_headings(drafts)
     return [_paragraph(draft, lang) for draft in drafts]
+
+
+INLINE_NUMBER = re.compile(r"(?<=[.;])\s+(?P<n>\d{1,3})\.\s+(?=[A-Z])")
+
+
+def _inline_next_number(text: str, wanted: int) -> re.Match[str] | None:
+    """Where ``wanted`` ("11. ") opens a new sentence inside ``text``, if it does."""
+    return next((m for m in INLINE_NUMBER.finditer(text) if int(m["n"]) == wanted), None)
 
 
 def _tidy_headings(drafts: list[_Draft]) -> list[_Draft]:

@@ -56,7 +56,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_RES_73_6-EN.pdf", "citation:A/RES/72/79"): (
         "a list of resolutions ('resolutions 2453 A (XXIII) of …, 72/79 of …') yields its first"
     ),
-    ("E_ESCWA_30_L.1-EN.pdf", "numbered"): _REPORT + " (agenda items and annotations)",
     ("E_ESCWA_30_L.1-AR.pdf", "title"): _COVER,
     ("E_ESCWA_30_L.1-AR.pdf", "footnotes"): "Arabic note mark '(*)' not lifted",
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",

@@ -603,3 +603,24 @@ def test_a_cover_with_two_symbols_gives_the_first_as_the_documents() -> None:
         "E/ESCWA/30/18/Report\n3. It closed.\n"
     )
     assert parse(text, language="en").symbol == "E/2018/41"
+
+
+def test_two_numbered_items_run_into_one_line_are_two_paragraphs() -> None:
+    """A report line "10. … at ESCWA. 11. Activities …" gives paragraphs 10 and 11; a number
+    that is not the next one stays text."""
+    lines = [f"{n}. Item number {n} of the agenda." for n in range(1, 10)]
+    text = "\n".join(
+        [
+            "Provisional agenda",
+            *lines,
+            "10. Proposal for a centre at ESCWA. 11. Activities of the Centre in 2017.",
+            "12. Reports. See 7. Above.",
+        ]
+    )
+    doc = parse(text, language="en")
+    numbered = [(p.number, p.text) for p in doc.operative if p.number]
+    assert numbered[9:] == [
+        ("10", "Proposal for a centre at ESCWA."),
+        ("11", "Activities of the Centre in 2017."),
+        ("12", "Reports. See 7. Above."),
+    ]
