@@ -409,6 +409,12 @@ KEYWORDS_BEFORE = re.compile(
     r"|(?P<res>resolutions?|résolutions?|resoluci[oó]n(?:es)?|резолюци\w*|قرار\w*)",
     re.IGNORECASE,
 )
+# "of the United Nations" after a body's name ("قرارات الجمعية العامة للأمم المتحدة 67/19").
+UNITED_NATIONS = re.compile(
+    r"(?:of the\s+)?United Nations|(?:de l[’']Organisation\s+)?des Nations Unies|"
+    r"de las Naciones Unidas|Организации Объединенных Наций|لل?أمم المتحدة",
+    re.IGNORECASE,
+)
 ZH_TREATY = re.compile(
     r"第\s*(?P<vols>\d+(?:\s*(?:[、,，]|和|及)\s*\d+)*)\s*卷\s*[，,]\s*第\s*(?P<no>\d+)\s*号"
 )
@@ -1733,6 +1739,11 @@ def _number_kind(text: str, match: re.Match[str]) -> CitationKind | None:
         return None
     last = keywords[-1]
     between = window[last.end() :]
+    # The body named after the word ("قرار الجمعية العامة 70/1", "résolution de l'Assemblée
+    # générale 70/1", "резолюция Генеральной Ассамблеи 70/1") belongs to the citation.
+    for organ in ORGANS:
+        between = organ.pattern.sub(" ", between)
+    between = UNITED_NATIONS.sub(" ", between)
     if CLAUSE_END.search(between) or re.search(r"[^\W\d_]{4,}", _strip_links(between)):
         return None
     return "decision" if last["dec"] else "resolution"

@@ -61,9 +61,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",
     ("E_ESCWA_30_18_REPORT-FR.pdf", "numbered"): _REPORT,
     ("E_ESCWA_30_18_REPORT-AR.pdf", "numbered"): "Arabic paragraph numbers ('1-') not recognised",
-    ("E_ESCWA_30_18_REPORT-AR.pdf", "citation:A/RES/70/1"): (
-        "Arabic 'قرار الجمعية العامة 70/1' not read as a General Assembly resolution"
-    ),
     ("A_81_6_SECT_16.pdf", "footnotes"): _TABLE_NOTES,
     ("A_81_6_SECT_16.pdf", "attached:1@Deliver counter-terrorism technical assistance tools"): (
         _TABLE_NOTES
