@@ -1704,12 +1704,19 @@ def _number_citations(
     text: str, lang: str, taken: list[tuple[int, int]], organ: Organ | None = None
 ) -> Iterable[Citation]:
     candidates = [*NUMBER_RE.finditer(text), *LEGACY_NUMBER_RE.finditer(text)]
+    previous: tuple[int, CitationKind] | None = None  # the last number cited: end, kind
     for match in sorted(candidates, key=lambda m: m.start()):
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
         kind = _zh_number_kind(text, match) if lang == "zh" else _number_kind(text, match)
+        if kind is None and previous is not None and lang != "zh":
+            # A long list ("resolutions 2453 A (XXIII) of 20 December 1968, 37/90 of …, …
+            # and 72/79 of …") runs past the window: a number linked to the last one cited
+            # by dates and "and" alone is of its kind.
+            kind = _listed_after(text[previous[0] : match.start()], previous[1])
         if kind is None:
             continue
+        previous = (match.end(), kind)
         taken.append((match.start(), match.end()))
         number = _normalise_number(match)
         target = _number_target(text, match, number, kind, organ)
@@ -1749,11 +1756,18 @@ def _number_kind(text: str, match: re.Match[str]) -> CitationKind | None:
     return "decision" if last["dec"] else "resolution"
 
 
+def _listed_after(between: str, kind: CitationKind) -> CitationKind | None:
+    if CLAUSE_END.search(between) or re.search(r"[^\W\d_]{4,}", _strip_links(between)):
+        return None
+    return kind
+
+
 def _strip_links(between: str) -> str:
-    """Remove what may sit between "resolutions" and a later number in a list: other numbers,
-    dates, "of", "and", "du", "de", "y", "и", "و"."""
+    """Remove what may sit between "resolutions" and a later number in a list: other numbers
+    (older forms "2453 A (XXIII)" too), dates, "of", "and", "du", "de", "y", "и", "و"."""
     return re.sub(
-        rf"{NUMBER}|\d+|{_MONTH_ALTERNATION}|\b(?:of|and|du|des|de|et|y|del|от|и|في|و|the)\b",
+        rf"{LEGACY_NUMBER_RE.pattern}|{NUMBER}|\d+|{_MONTH_ALTERNATION}|"
+        r"\b(?:of|and|du|des|de|et|y|del|от|и|في|و|the)\b",
         " ",
         between,
         flags=re.IGNORECASE,

@@ -50,12 +50,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_RES_70_10-EN.pdf", "attached:1@Takes note with appreciation"): (
         "a note mark used twice is attached to its first paragraph only"
     ),
-    ("A_RES_73_6-EN.pdf", "citation:A/RES/37/90"): (
-        "a list of resolutions ('resolutions 2453 A (XXIII) of …, 37/90 of …') yields its first"
-    ),
-    ("A_RES_73_6-EN.pdf", "citation:A/RES/72/79"): (
-        "a list of resolutions ('resolutions 2453 A (XXIII) of …, 72/79 of …') yields its first"
-    ),
     ("E_ESCWA_30_L.1-AR.pdf", "title"): _COVER,
     ("E_ESCWA_30_L.1-AR.pdf", "footnotes"): "Arabic note mark '(*)' not lifted",
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",
