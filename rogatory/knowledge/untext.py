@@ -518,6 +518,8 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
     pieces, closing = _split_closing(pieces)
     title_at = _find_title(pieces)
     proclamation = _parse_proclamation(pieces, lang) if title_at is None else None
+    if title_at is None and proclamation is None:
+        title_at = _unnumbered_title(pieces, lang)
     if proclamation is not None:
         document = proclamation
     elif title_at is None:
@@ -711,11 +713,42 @@ def _find_title(pieces: Sequence[str]) -> int | None:
     return None
 
 
+# How near the top an opening ("Генеральная Ассамблея,") makes a text without a numbered title
+# line a resolution (a report's cover is longer; its embedded drafts come later).
+OPENING_WITHIN = 6
+
+
+def _unnumbered_title(pieces: Sequence[str], lang: str) -> int | None:
+    """The title line of a resolution whose number the text lost (an OCR'd page: "2751
+    (ХХУЮ. Прием Бутана …"): the line above an opening within the first lines, when a
+    paragraph after it opens with an operative verb; else None."""
+    opening = next(
+        (
+            i
+            for i, p in enumerate(pieces[:OPENING_WITHIN])
+            # "The General Assembly," as it opens a text: with its comma, not a cover's
+            # "ECONOMIC AND SOCIAL COUNCIL".
+            if OPENING.match(p) and p.rstrip()[-1:] in ",，،"
+        ),
+        None,
+    )
+    if not opening:
+        return None
+    if not any(leading_verb(p, lang) for p in pieces[opening + 1 : opening + 40]):
+        return None
+    # The title may wrap: it starts at the line carrying what is left of the number.
+    return next((i for i in range(opening - 1, 0, -1) if pieces[i][:1].isdigit()), opening - 1)
+
+
 def _parse_resolution(pieces: list[str], title_at: int, lang: str) -> UnDocument:
     header = _parse_header(pieces[:title_at])
     title_match = TITLE_LINE.match(pieces[title_at])
-    assert title_match is not None
-    rest = pieces[title_at + 1 :]
+    title_end = title_at + 1
+    if title_match is None:  # an unnumbered title runs to the opening
+        title_end = next(
+            (i for i in range(title_at + 1, len(pieces)) if OPENING.match(pieces[i])), title_end
+        )
+    rest = pieces[title_end:]
     annex_at = next((i for i, p in enumerate(rest) if ANNEX_LINE.match(p)), len(rest))
     main, annex_pieces = rest[:annex_at], rest[annex_at:]
     opening_at = _last_opening(main)
@@ -727,13 +760,13 @@ def _parse_resolution(pieces: list[str], title_at: int, lang: str) -> UnDocument
         kind="resolution",
         language=lang,
         symbol=None,
-        number=re.sub(r"\s+", " ", title_match["number"]),
-        title=title_match["title"],
+        number=re.sub(r"\s+", " ", title_match["number"]) if title_match else None,
+        title=title_match["title"] if title_match else _join_all(pieces[title_at:title_end]),
         front=tuple(front),
         preamble=tuple(paragraphs[:first_numbered]),
         operative=operative,
         annexes=tuple(_parse_annexes(annex_pieces, lang)),
-        header=tuple(pieces[: title_at + 1]),
+        header=tuple(pieces[:title_end]),
         session=header.session,
         agenda_item=header.agenda_item,
         agenda_title=header.agenda_title,

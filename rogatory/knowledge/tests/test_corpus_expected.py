@@ -65,9 +65,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("A_81_6_SECT_16.pdf", "attached:3@Provide assistance, upon request, to Member States"): (
         _TABLE_NOTES
     ),
-    ("1971-10-25_GA_Resolution_2758_ru.ocr.txt", "kind"): (
-        "Russian resolutions ('Генеральная Ассамблея, … постановляет') read as a report"
-    ),
 }
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")

@@ -624,3 +624,37 @@ def test_two_numbered_items_run_into_one_line_are_two_paragraphs() -> None:
         ("11", "Activities of the Centre in 2017."),
         ("12", "Reports. See 7. Above."),
     ]
+
+
+def test_a_resolution_whose_number_the_text_lost_is_still_a_resolution() -> None:
+    """An OCR'd page ("2751 (ХХУЮ. Прием …", then "Генеральная Ассамблея," and "постановляет
+    …") is a resolution titled by its first lines, not a report."""
+    text = (
+        "2 Генеральная Ассамблея — Двадцать шестая сессия\n"
+        "2751 (ХХУЮ. Прием Бутана в члены\n"
+        "Организации Объединенных Наций\n"
+        "Генеральная Ассамблея,\n"
+        "рассмотрев заявление Бутана о приеме в члены Организации,\n"
+        "постановляет принять Бутан в члены Организации Объединенных Наций.\n"
+    )
+    doc = parse(text, language="ru")
+    assert doc.kind == "resolution"
+    assert doc.title == "2751 (ХХУЮ. Прием Бутана в члены Организации Объединенных Наций"
+    assert [p.text for p in doc.front] == ["Генеральная Ассамблея,"]
+
+
+def test_an_opening_far_below_the_cover_does_not_make_a_report_a_resolution() -> None:
+    """A report quoting "The General Assembly," in its body stays a report."""
+    lines = [f"Line {n} of the cover" for n in range(8)]
+    text = "\n".join([*lines, "The General Assembly,", "Requests the Secretary-General to act."])
+    assert parse(text, language="en").kind == "report"
+
+
+def test_a_covers_organ_in_capitals_is_not_an_opening() -> None:
+    """A report cover's "ECONOMIC AND SOCIAL COUNCIL" line does not make it a resolution."""
+    text = (
+        "E/2018/41\nREPORT OF THE THIRTIETH SESSION\n25-28 June 2018\n"
+        "ECONOMIC AND SOCIAL COUNCIL\nSupplement No. 21\n"
+        "Decides to hold its next session in Beirut.\n"
+    )
+    assert parse(text, language="en").kind == "report"
