@@ -1967,6 +1967,7 @@ def _attach_footnotes(
             continue
         attached.setdefault(at, []).append(note)
         cursor = at
+    _attach_repeats(paragraphs, attached)
     ids = {id(p): i for i, p in enumerate(paragraphs)}
 
     def give(group: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
@@ -1984,6 +1985,24 @@ def _attach_footnotes(
         ),
         unattached_footnotes=tuple(unattached),
     )
+
+
+def _attach_repeats(paragraphs: Sequence[Paragraph], attached: dict[int, list[Footnote]]) -> None:
+    """A raised mark printed again ("… for 2014,¹" and "1. Takes note … Agency;¹", one note
+    "¹ See A/70/219.") gives its note to the later paragraphs too, up to the paragraph of the
+    next note with that mark (notes numbered anew in each text). Plain digits and asterisks
+    are not repeated: in a paragraph's text they may be anything."""
+    firsts = sorted(
+        ((at, note) for at, notes in attached.items() for note in notes), key=lambda t: t[0]
+    )
+    for n, (at, note) in enumerate(firsts):
+        if note.marker[0] not in SUPERSCRIPTS:
+            continue
+        end = next((b for b, other in firsts[n + 1 :] if other.marker == note.marker), None)
+        pattern = _marker_pattern(note.marker)
+        for index in range(at + 1, len(paragraphs) if end is None else end):
+            if pattern.search(paragraphs[index].text):
+                attached.setdefault(index, []).append(note)
 
 
 def _paragraph_citing(paragraphs: Sequence[Paragraph], marker: str, start: int) -> int | None:

@@ -47,9 +47,6 @@ _COVER = "report cover: distribution date and title not taken from a report's co
 _DECLARATION = "verbs of a declaration in the first person plural (Reaffirm, Commit) not known"
 _TABLE_NOTES = "digits raised in budget tables taken as footnote marks; starred cover notes merged"
 KNOWN_WRONG: dict[tuple[str, str], str] = {
-    ("A_RES_70_10-EN.pdf", "attached:1@Takes note with appreciation"): (
-        "a note mark used twice is attached to its first paragraph only"
-    ),
     ("E_ESCWA_30_L.1-AR.pdf", "title"): _COVER,
     ("E_ESCWA_30_L.1-AR.pdf", "footnotes"): "Arabic note mark '(*)' not lifted",
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",

@@ -658,3 +658,26 @@ def test_a_covers_organ_in_capitals_is_not_an_opening() -> None:
         "Decides to hold its next session in Beirut.\n"
     )
     assert parse(text, language="en").kind == "report"
+
+
+def test_a_raised_mark_used_twice_gives_its_note_to_both_paragraphs() -> None:
+    """ "… for 2014,¹" and "1. Takes note …;¹" with one note "¹ See A/70/219." carry it both;
+    a note numbered anew later (another "¹") stops the repeat."""
+    text = (
+        "70/10. Report of the Agency\n"
+        "The General Assembly,\n"
+        "Having received the report of the Agency for 2014,¹\n"
+        "1. Takes note with appreciation of the report of the Agency;¹\n"
+        "2. Welcomes the work of the Agency;²\n"
+        "3. Requests the Agency to report again;¹\n"
+        "_____\n"
+        "¹ See A/70/219.\n"
+        "² See A/70/220.\n"
+    )
+    doc = parse(text, language="en")
+    marks = {p.text[:12]: [n.text for n in p.footnotes] for p in doc.paragraphs()}
+    assert marks["Having recei"] == ["See A/70/219."]
+    assert marks["Takes note w"] == ["See A/70/219."]
+    assert marks["Welcomes the"] == ["See A/70/220."]
+    assert marks["Requests the"] == ["See A/70/219."]
+    assert doc.unattached_footnotes == ()
