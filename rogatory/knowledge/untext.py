@@ -453,7 +453,11 @@ SUB_ITEM = re.compile(
 )
 # An Arabic paragraph number printed "1-" and extracted in visual order ("-1 نحن").
 ARABIC_NUMBER_REVERSED = re.compile(r"^(\s*)-(\d{1,3})\s+(?=[\u0600-\u06ff])")
-HEADING_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+|[A-Z]|[IVXL]+)\s*[.、]\s*\S")
+# Arabic section letters ("ألف-", "باء-") are enumerators as "A." is (decision 0039).
+HEADING_ENUMERATOR = re.compile(
+    r"^\s*(?:(?:[一二三四五六七八九十]+|[A-Z]|[IVXL]+)\s*[.、]"
+    r"|(?:ألف|باء|جيم|دال|هاء|واو|زاي|حاء|طاء|ياء)\s*[-–])\s*\S"
+)
 SESSION_LINE = re.compile(
     r"^\s*(?:第.+届(?:特别)?会议|\d{4}\s*年(?:.*)?届会|.+\bsession|.+\bsesión|.+\bсессия|الدورة.+)\s*$",
     re.IGNORECASE,

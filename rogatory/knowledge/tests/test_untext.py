@@ -681,3 +681,17 @@ def test_a_raised_mark_used_twice_gives_its_note_to_both_paragraphs() -> None:
     assert marks["Welcomes the"] == ["See A/70/220."]
     assert marks["Requests the"] == ["See A/70/219."]
     assert doc.unattached_footnotes == ()
+
+
+def test_an_arabic_section_letter_above_paragraph_one_is_a_heading_not_the_title() -> None:
+    """ "ألف- …" above "1- …" opens the body (as "A. …" does), so the cover's title is the line
+    above it (E/ESCWA/30/L.1 in Arabic)."""
+    text = (
+        "E/ESCWA/30/L.1\n24 May 2018\nالدورة الثلاثون\nالبند 3 من جدول الأعمال المؤقت\n"
+        "جدول الأعمال المؤقت والشروح\n"
+        "ألف- اجتماعات كبار المسؤولين (25-26 حزيران/يونيو 2018)\n"
+        "1- الافتتاح.\n2- انتخاب أعضاء المكتب.\n"
+    )
+    doc = parse(text, language="ar")
+    assert doc.title == "جدول الأعمال المؤقت والشروح"
+    assert (doc.operative[0].kind, doc.operative[0].level) == ("heading", 2)
