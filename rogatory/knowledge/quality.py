@@ -50,7 +50,8 @@ def assess(
     resolution = doc.kind == "resolution"
     operative = [p for p in doc.operative if p.kind == "paragraph"]
     without_verb = [p.number or "?" for p in operative if not p.verb] if resolution else []
-    attached = sum(len(p.footnotes) for p in paragraphs)
+    # Notes, not attachments: a mark printed twice gives one note to two paragraphs.
+    attached = len({id(n) for p in paragraphs for n in p.footnotes})
     citations = Counter(c.kind for c in doc.citations())
     recognised: dict[str, Any] = {
         "kind": doc.kind,

@@ -409,6 +409,12 @@ KEYWORDS_BEFORE = re.compile(
     r"|(?P<res>resolutions?|résolutions?|resoluci[oó]n(?:es)?|резолюци\w*|قرار\w*)",
     re.IGNORECASE,
 )
+# "of the United Nations" after a body's name ("قرارات الجمعية العامة للأمم المتحدة 67/19").
+UNITED_NATIONS = re.compile(
+    r"(?:of the\s+)?United Nations|(?:de l[’']Organisation\s+)?des Nations Unies|"
+    r"de las Naciones Unidas|Организации Объединенных Наций|لل?أمم المتحدة",
+    re.IGNORECASE,
+)
 ZH_TREATY = re.compile(
     r"第\s*(?P<vols>\d+(?:\s*(?:[、,，]|和|及)\s*\d+)*)\s*卷\s*[，,]\s*第\s*(?P<no>\d+)\s*号"
 )
@@ -447,7 +453,11 @@ SUB_ITEM = re.compile(
 )
 # An Arabic paragraph number printed "1-" and extracted in visual order ("-1 نحن").
 ARABIC_NUMBER_REVERSED = re.compile(r"^(\s*)-(\d{1,3})\s+(?=[\u0600-\u06ff])")
-HEADING_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+|[A-Z]|[IVXL]+)\s*[.、]\s*\S")
+# Arabic section letters ("ألف-", "باء-") are enumerators as "A." is (decision 0039).
+HEADING_ENUMERATOR = re.compile(
+    r"^\s*(?:(?:[一二三四五六七八九十]+|[A-Z]|[IVXL]+)\s*[.、]"
+    r"|(?:ألف|باء|جيم|دال|هاء|واو|زاي|حاء|طاء|ياء)\s*[-–])\s*\S"
+)
 SESSION_LINE = re.compile(
     r"^\s*(?:第.+届(?:特别)?会议|\d{4}\s*年(?:.*)?届会|.+\bsession|.+\bsesión|.+\bсессия|الدورة.+)\s*$",
     re.IGNORECASE,
@@ -481,7 +491,7 @@ OPENING = re.compile(
     r"(?:The\s+)?Economic and Social Council|(?:The\s+)?Security Council|"
     r"L[’']Assemblée générale|Le Conseil économique et social|La Asamblea General|"
     r"El Consejo Económico y Social|Генеральная Ассамблея|Экономический и Социальный Совет|"
-    r"(?:إن\s+)?الجمعية العامة|(?:إن\s+)?المجلس الاقتصادي والاجتماعي)\s*[，,،]?\s*$",
+    r"(?:ف?إن\s+)?الجمعية العامة|(?:ف?إن\s+)?المجلس الاقتصادي والاجتماعي)\s*[，,،]?\s*$",
     re.IGNORECASE,
 )
 # A paragraph is complete when it ends with one of these (footnote markers may follow).
@@ -511,11 +521,17 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
         pieces = [ARABIC_NUMBER_REVERSED.sub(r"\1\2- ", piece) for piece in pieces]
     pieces, closing = _split_closing(pieces)
     title_at = _find_title(pieces)
-    if title_at is None:
+    proclamation = _parse_proclamation(pieces, lang) if title_at is None else None
+    if title_at is None and proclamation is None:
+        title_at = _unnumbered_title(pieces, lang)
+    if proclamation is not None:
+        document = proclamation
+    elif title_at is None:
         document = _parse_report(pieces, lang)
     else:
         document = _parse_resolution(pieces, title_at, lang)
-    symbol = _most_common(symbols) or _symbol_from_number(document.number, document.body)
+    symbol = _cover_symbol(lines) or _most_common(symbols)
+    symbol = symbol or _symbol_from_number(document.number, document.body)
     body = document.body or _organ_for_symbol(symbol)
     # A resolution closes with the meeting and the day it was adopted: that is its date (the
     # cover's date is the day it was distributed, often weeks later).
@@ -596,6 +612,14 @@ def _is_furniture(line: str, running: frozenset[str] | None = None) -> bool:
     if symbol is None:
         return False
     return running is None or _symbol_form(symbol["symbol"]) in running
+
+
+def _cover_symbol(lines: Sequence[str]) -> str | None:
+    """The first symbol printed alone on the cover (its first 10 non-empty lines): a cover
+    printing two symbols puts the document's own first (E/2018/41 above E/ESCWA/30/18/Report,
+    decision 0035), though the running headers repeat the second more often."""
+    cover = [line for line in lines if line.strip()][:10]
+    return next(iter(_standalone_symbols(cover)), None)
 
 
 def _running_symbols(lines: Sequence[str], symbols: Sequence[str]) -> frozenset[str]:
@@ -693,11 +717,42 @@ def _find_title(pieces: Sequence[str]) -> int | None:
     return None
 
 
+# How near the top an opening ("Генеральная Ассамблея,") makes a text without a numbered title
+# line a resolution (a report's cover is longer; its embedded drafts come later).
+OPENING_WITHIN = 6
+
+
+def _unnumbered_title(pieces: Sequence[str], lang: str) -> int | None:
+    """The title line of a resolution whose number the text lost (an OCR'd page: "2751
+    (ХХУЮ. Прием Бутана …"): the line above an opening within the first lines, when a
+    paragraph after it opens with an operative verb; else None."""
+    opening = next(
+        (
+            i
+            for i, p in enumerate(pieces[:OPENING_WITHIN])
+            # "The General Assembly," as it opens a text: with its comma, not a cover's
+            # "ECONOMIC AND SOCIAL COUNCIL".
+            if OPENING.match(p) and p.rstrip()[-1:] in ",，،"
+        ),
+        None,
+    )
+    if not opening:
+        return None
+    if not any(leading_verb(p, lang) for p in pieces[opening + 1 : opening + 40]):
+        return None
+    # The title may wrap: it starts at the line carrying what is left of the number.
+    return next((i for i in range(opening - 1, 0, -1) if pieces[i][:1].isdigit()), opening - 1)
+
+
 def _parse_resolution(pieces: list[str], title_at: int, lang: str) -> UnDocument:
     header = _parse_header(pieces[:title_at])
     title_match = TITLE_LINE.match(pieces[title_at])
-    assert title_match is not None
-    rest = pieces[title_at + 1 :]
+    title_end = title_at + 1
+    if title_match is None:  # an unnumbered title runs to the opening
+        title_end = next(
+            (i for i in range(title_at + 1, len(pieces)) if OPENING.match(pieces[i])), title_end
+        )
+    rest = pieces[title_end:]
     annex_at = next((i for i, p in enumerate(rest) if ANNEX_LINE.match(p)), len(rest))
     main, annex_pieces = rest[:annex_at], rest[annex_at:]
     opening_at = _last_opening(main)
@@ -709,13 +764,13 @@ def _parse_resolution(pieces: list[str], title_at: int, lang: str) -> UnDocument
         kind="resolution",
         language=lang,
         symbol=None,
-        number=re.sub(r"\s+", " ", title_match["number"]),
-        title=title_match["title"],
+        number=re.sub(r"\s+", " ", title_match["number"]) if title_match else None,
+        title=title_match["title"] if title_match else _join_all(pieces[title_at:title_end]),
         front=tuple(front),
         preamble=tuple(paragraphs[:first_numbered]),
         operative=operative,
         annexes=tuple(_parse_annexes(annex_pieces, lang)),
-        header=tuple(pieces[: title_at + 1]),
+        header=tuple(pieces[:title_end]),
         session=header.session,
         agenda_item=header.agenda_item,
         agenda_title=header.agenda_title,
@@ -770,6 +825,97 @@ def _last_opening(pieces: Sequence[str]) -> int:
         if OPENING.match(piece):
             last = index
     return last
+
+
+# A proclamation without a printed resolution number (the Universal Declaration as the UN
+# publishes it in plain text, A/RES/217 (III) A): recitals opening on "Whereas" in every
+# language, the enacting words, one operative paragraph ("Proclaims this Declaration …"), then
+# the numbered articles of the text proclaimed.
+RECITAL = re.compile(
+    r"^\s*(?:Whereas|Considérant|Considerando|Принимая во внимание|و?لم\u0651?ا\s+كان|鉴于)",
+    re.IGNORECASE,
+)
+ENACTING = re.compile(
+    r"^\s*(?:Now,?\s+therefore|Por (?:lo )?tanto|En conséquence|Ahora,? por tanto)\s*,?\s*$",
+    re.IGNORECASE,
+)
+# The Chinese text runs the enacting words, the organ and the verb together on one line:
+# "因此现在,大会,发布这一世界人权宣言".
+ZH_ENACTING = re.compile(r"^\s*(?:因此现在\s*[,，]\s*)?大会\s*[,，]\s*")
+ARTICLE_HEADING = re.compile(
+    r"^\s*(?:Article|Artículo|Статья|المادة)\s+[\w\u0600-\u06ff]{1,12}\s*$"
+    r"|^\s*第[一二三四五六七八九十百零〇\d]+条\s*$",
+    re.IGNORECASE,
+)
+
+
+def _parse_proclamation(pieces: list[str], lang: str) -> UnDocument | None:
+    """A resolution printed without its number: front lines, "Whereas …" recitals, the
+    enacting words and organ, the operative paragraph, and the articles it proclaims (a part
+    of kind "declaration"); None when the text is not shaped so."""
+    start = next((i for i, p in enumerate(pieces[:15]) if RECITAL.match(p)), None)
+    if start is None:
+        return None
+    end = start
+    while end < len(pieces) and RECITAL.match(pieces[end]):
+        end += 1
+    if end - start < 2:
+        return None
+    articles_at = next(
+        (i for i in range(end, len(pieces)) if ARTICLE_HEADING.match(pieces[i])), len(pieces)
+    )
+    enacting = pieces[end:articles_at]
+    lead = 0
+    while lead < len(enacting) and (
+        ENACTING.match(enacting[lead]) or OPENING.match(enacting[lead])
+    ):
+        lead += 1
+    if lead == len(enacting):
+        return None
+    first = enacting[lead]
+    if lang == "zh" and lead == 0:
+        first = ZH_ENACTING.sub("", first)
+    verb = leading_verb(first, lang)
+    if verb is None:
+        return None
+    text = _join_all(enacting)
+    operative = Paragraph(text=text, verb=verb, citations=find_citations(text, lang))
+    articles: list[Paragraph] = []
+    for piece in pieces[articles_at:]:
+        if ARTICLE_HEADING.match(piece):
+            articles.append(Paragraph(text=piece, kind="heading", level=3))
+        else:
+            articles.append(_paragraph(_Draft([piece]), lang))
+    front = [_paragraph(_Draft([piece]), lang) for piece in pieces[:start]]
+    title = pieces[0] if start > 0 else None
+    parts: tuple[Part, ...] = ()
+    if articles:
+        parts = (
+            Part(
+                kind="declaration",
+                heading=title or "",
+                title=None,
+                draft=False,
+                operative=tuple(articles),
+                after=1,
+            ),
+        )
+    return UnDocument(
+        kind="resolution",
+        language=lang,
+        symbol=None,
+        number=None,
+        body=None,
+        date=None,
+        # The first line names the text proclaimed (the part's heading); the resolution's own
+        # symbol and title are not printed, so the importer asks the person for them.
+        title=None,
+        header=tuple(pieces[:1]),
+        front=tuple(front[1:]),
+        preamble=tuple(_paragraph(_Draft([p]), lang) for p in pieces[start:end]),
+        operative=(operative,),
+        parts=parts,
+    )
 
 
 def _parse_annexes(pieces: Sequence[str], lang: str) -> list[Annex]:
@@ -1267,7 +1413,15 @@ def _assemble(
             label = (
                 f"{number['prefix']}.{number['n']}" if "prefix" in number.re.groupindex else None
             )
-            drafts.append(_Draft([piece[number.end() :]], number=label or number["n"]))
+            text, own = piece[number.end() :], label or number["n"]
+            if wrapped and label is None:
+                # Two list items the layout ran into one line ("10. Proposal … at ESCWA.
+                # 11. Activities …"): the next number after a full stop opens its own.
+                while split := _inline_next_number(text, expected + 1):
+                    drafts.append(_Draft([text[: split.start()]], number=own))
+                    text, own = text[split.end() :], split["n"]
+                    expected += 1
+            drafts.append(_Draft([text], number=own))
             expected += 1
         elif headings and _is_bare_number(piece):
             continue  # a page number left in the text is never a heading, nor text
@@ -1294,6 +1448,14 @@ def _assemble(
     if headings:
         drafts = _tidy_headings(drafts)
     return [_paragraph(draft, lang) for draft in drafts]
+
+
+INLINE_NUMBER = re.compile(r"(?<=[.;])\s+(?P<n>\d{1,3})\.\s+(?=[A-Z])")
+
+
+def _inline_next_number(text: str, wanted: int) -> re.Match[str] | None:
+    """Where ``wanted`` ("11. ") opens a new sentence inside ``text``, if it does."""
+    return next((m for m in INLINE_NUMBER.finditer(text) if int(m["n"]) == wanted), None)
 
 
 def _tidy_headings(drafts: list[_Draft]) -> list[_Draft]:
@@ -1579,12 +1741,19 @@ def _number_citations(
     text: str, lang: str, taken: list[tuple[int, int]], organ: Organ | None = None
 ) -> Iterable[Citation]:
     candidates = [*NUMBER_RE.finditer(text), *LEGACY_NUMBER_RE.finditer(text)]
+    previous: tuple[int, CitationKind] | None = None  # the last number cited: end, kind
     for match in sorted(candidates, key=lambda m: m.start()):
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
         kind = _zh_number_kind(text, match) if lang == "zh" else _number_kind(text, match)
+        if kind is None and previous is not None and lang != "zh":
+            # A long list ("resolutions 2453 A (XXIII) of 20 December 1968, 37/90 of …, …
+            # and 72/79 of …") runs past the window: a number linked to the last one cited
+            # by dates and "and" alone is of its kind.
+            kind = _listed_after(text[previous[0] : match.start()], previous[1])
         if kind is None:
             continue
+        previous = (match.end(), kind)
         taken.append((match.start(), match.end()))
         number = _normalise_number(match)
         target = _number_target(text, match, number, kind, organ)
@@ -1614,16 +1783,28 @@ def _number_kind(text: str, match: re.Match[str]) -> CitationKind | None:
         return None
     last = keywords[-1]
     between = window[last.end() :]
+    # The body named after the word ("قرار الجمعية العامة 70/1", "résolution de l'Assemblée
+    # générale 70/1", "резолюция Генеральной Ассамблеи 70/1") belongs to the citation.
+    for organ in ORGANS:
+        between = organ.pattern.sub(" ", between)
+    between = UNITED_NATIONS.sub(" ", between)
     if CLAUSE_END.search(between) or re.search(r"[^\W\d_]{4,}", _strip_links(between)):
         return None
     return "decision" if last["dec"] else "resolution"
 
 
+def _listed_after(between: str, kind: CitationKind) -> CitationKind | None:
+    if CLAUSE_END.search(between) or re.search(r"[^\W\d_]{4,}", _strip_links(between)):
+        return None
+    return kind
+
+
 def _strip_links(between: str) -> str:
-    """Remove what may sit between "resolutions" and a later number in a list: other numbers,
-    dates, "of", "and", "du", "de", "y", "и", "و"."""
+    """Remove what may sit between "resolutions" and a later number in a list: other numbers
+    (older forms "2453 A (XXIII)" too), dates, "of", "and", "du", "de", "y", "и", "و"."""
     return re.sub(
-        rf"{NUMBER}|\d+|{_MONTH_ALTERNATION}|\b(?:of|and|du|des|de|et|y|del|от|и|في|و|the)\b",
+        rf"{LEGACY_NUMBER_RE.pattern}|{NUMBER}|\d+|{_MONTH_ALTERNATION}|"
+        r"\b(?:of|and|du|des|de|et|y|del|от|и|في|و|the)\b",
         " ",
         between,
         flags=re.IGNORECASE,
@@ -1790,6 +1971,7 @@ def _attach_footnotes(
             continue
         attached.setdefault(at, []).append(note)
         cursor = at
+    _attach_repeats(paragraphs, attached)
     ids = {id(p): i for i, p in enumerate(paragraphs)}
 
     def give(group: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
@@ -1807,6 +1989,24 @@ def _attach_footnotes(
         ),
         unattached_footnotes=tuple(unattached),
     )
+
+
+def _attach_repeats(paragraphs: Sequence[Paragraph], attached: dict[int, list[Footnote]]) -> None:
+    """A raised mark printed again ("… for 2014,¹" and "1. Takes note … Agency;¹", one note
+    "¹ See A/70/219.") gives its note to the later paragraphs too, up to the paragraph of the
+    next note with that mark (notes numbered anew in each text). Plain digits and asterisks
+    are not repeated: in a paragraph's text they may be anything."""
+    firsts = sorted(
+        ((at, note) for at, notes in attached.items() for note in notes), key=lambda t: t[0]
+    )
+    for n, (at, note) in enumerate(firsts):
+        if note.marker[0] not in SUPERSCRIPTS:
+            continue
+        end = next((b for b, other in firsts[n + 1 :] if other.marker == note.marker), None)
+        pattern = _marker_pattern(note.marker)
+        for index in range(at + 1, len(paragraphs) if end is None else end):
+            if pattern.search(paragraphs[index].text):
+                attached.setdefault(index, []).append(note)
 
 
 def _paragraph_citing(paragraphs: Sequence[Paragraph], marker: str, start: int) -> int | None:

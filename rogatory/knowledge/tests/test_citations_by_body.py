@@ -176,3 +176,49 @@ def test_the_corpus_budget_section_keeps_the_assembly_strategy() -> None:
     assert "A/RES/60/288" in targets
     assert "S/RES/60/288" not in targets
     assert not any(c.kind == "date" for c in doc.citations())
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "target"),
+    [
+        ("قرار الجمعية العامة 70/1 المؤرخ 25 أيلول/سبتمبر 2015.", "ar", "A/RES/70/1"),
+        (
+            "إلى قرارات الجمعية العامة للأمم المتحدة 67/19 المؤرخ 29 تشرين الثاني/نوفمبر",
+            "ar",
+            "A/RES/67/19",
+        ),
+        ("la résolution de l’Assemblée générale 70/1 du 25 septembre 2015", "fr", "A/RES/70/1"),
+        ("la resolución de la Asamblea General 70/1", "es", "A/RES/70/1"),
+        ("резолюция Генеральной Ассамблеи 70/1", "ru", "A/RES/70/1"),
+        ("resolution of the Security Council 2231 (2015)", "en", "S/RES/2231 (2015)"),
+    ],
+)
+def test_the_body_named_after_the_word_resolution_is_the_citations(
+    text: str, lang: str, target: str
+) -> None:
+    """ "قرار الجمعية العامة 70/1" (resolution of the General Assembly 70/1) is a citation."""
+    assert [c.target for c in find_citations(text, lang) if c.kind != "date"] == [target]
+
+
+def test_other_words_between_resolution_and_a_number_still_stop_it() -> None:
+    """ "resolution on drug control 70/1" names no resolution 70/1."""
+    assert [c for c in find_citations("resolution on drug control 70/1", "en")] == []
+
+
+def test_every_resolution_of_a_long_list_is_cited() -> None:
+    """ "resolutions 2453 A (XXIII) of …, 37/90 of …, … and 72/79 of …" cites all five, the
+    older form and the dates between them notwithstanding (A/RES/73/6, preamble)."""
+    text = (
+        "Recalling its resolutions 2453 A (XXIII) of 20 December 1968, 37/90 of 10 December "
+        "1982, 54/68 of 6 December 1999, 59/2 of 20 October 2004 and 72/79 of 7 December 2017,"
+    )
+    assert [c.target for c in find_citations(text, "en") if c.kind != "date"] == [
+        "A/RES/2453 A (XXIII)",
+        "A/RES/37/90",
+        "A/RES/54/68",
+        "A/RES/59/2",
+        "A/RES/72/79",
+    ]
+    # A number after other words is not one of the list.
+    later = text + " and the report of 2018 on outer space 73/91"
+    assert "A/RES/73/91" not in {c.target for c in find_citations(later, "en")}

@@ -509,3 +509,189 @@ def test_clean_text_drops_markup_and_furniture_and_keeps_the_words() -> None:
     ]
     seed = (SEEDS / "001_716226bc4d6731db.txt").read_text(encoding="utf-8")
     assert "](#)" in seed and "](#)" not in clean_text(seed)
+
+
+PROCLAMATION = (
+    "Declaration on Cooperation\n"
+    "Preamble\n"
+    "Whereas States have agreed to assist one another, as resolution 55/25 recalls,\n"
+    "Whereas requests must be executed without delay,\n"
+    "Now, therefore,\n"
+    "The General Assembly\n"
+    "Proclaims this Declaration as a common standard for all central authorities.\n"
+    "\n"
+    "Article 1\n"
+    "Every State shall designate a central authority.\n"
+    "\n"
+    "Article 2\n"
+    "Requests shall be answered.\n"
+    "No request shall be refused on the sole ground of bank secrecy.\n"
+)
+
+
+def test_a_proclamation_without_a_number_is_a_resolution_with_its_articles() -> None:
+    """Whereas-recitals, "The General Assembly Proclaims …" and "Article N" make a resolution:
+    the recitals its preamble, one operative paragraph with its verb, the articles a
+    declaration part (decision 0039, 2026-12-07)."""
+    from rogatory.knowledge.akn import from_akn, to_akn, validate_bytes
+
+    doc = parse(PROCLAMATION, language="en")
+    assert doc.kind == "resolution"
+    assert (doc.title, doc.header) == (None, ("Declaration on Cooperation",))
+    assert [p.text[:13] for p in doc.preamble] == ["Whereas State", "Whereas reque"]
+    assert [p.verb for p in doc.operative] == ["Proclaims"]
+    assert doc.operative[0].text.startswith("Now, therefore, The General Assembly Proclaims")
+    (part,) = doc.parts
+    assert (part.kind, part.heading, part.after) == ("declaration", "Declaration on Cooperation", 1)
+    assert [(p.kind, p.text[:10]) for p in part.operative] == [
+        ("heading", "Article 1"),
+        ("paragraph", "Every Stat"),
+        ("heading", "Article 2"),
+        ("paragraph", "Requests s"),
+        ("paragraph", "No request"),
+    ]
+    assert [c.target for c in doc.citations()] == ["A/RES/55/25"]
+    data = to_akn(doc)
+    validate_bytes(data)
+    assert from_akn(data) == doc
+
+
+def test_recitals_without_an_operative_verb_stay_a_report() -> None:
+    """ "Whereas" lines not followed by an operative verb are not taken for a proclamation."""
+    text = "Notes\nWhereas one\nWhereas two\nThe General Assembly\nsomething else entirely\n"
+    assert parse(text, language="en").kind == "report"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "verb"),
+    [
+        (
+            "鉴于甲,\n鉴于乙,\n因此现在,大会,发布这一宣言,作为标准。\n第一条\n人人平等。\n",
+            "zh",
+            "发布",
+        ),
+        (
+            "لما كان أولا،\nولما كان ثانيا،\nفإن الجمعية العامة\n"
+            "تنادي بهذا الإعلان\nالمادة 1\nنص\n",
+            "ar",
+            "تنادي",
+        ),
+        (
+            "принимая во внимание, что а,\nпринимая во внимание, что б,\n"
+            "Генеральная Ассамблея,\nпровозглашает настоящую декларацию\nСтатья 1\nтекст\n",
+            "ru",
+            "провозглашает",
+        ),
+    ],
+)
+def test_a_proclamation_is_read_in_other_languages(text: str, lang: str, verb: str) -> None:
+    """The recitals, the enacting organ and the verb are known in Chinese, Arabic, Russian."""
+    doc = parse(text, language=lang)
+    assert (doc.kind, len(doc.preamble), [p.verb for p in doc.operative]) == (
+        "resolution",
+        2,
+        [verb],
+    )
+    assert doc.parts[0].operative[0].kind == "heading"
+
+
+def test_a_cover_with_two_symbols_gives_the_first_as_the_documents() -> None:
+    """The cover's first symbol is the document's, though running headers repeat the second."""
+    text = (
+        "E/2018/41\n\nE/ESCWA/30/18/Report\n\nREPORT OF THE THIRTIETH SESSION\n\n"
+        "I. Introduction\n1. The Commission met.\nE/ESCWA/30/18/Report\n2. It adopted.\n"
+        "E/ESCWA/30/18/Report\n3. It closed.\n"
+    )
+    assert parse(text, language="en").symbol == "E/2018/41"
+
+
+def test_two_numbered_items_run_into_one_line_are_two_paragraphs() -> None:
+    """A report line "10. … at ESCWA. 11. Activities …" gives paragraphs 10 and 11; a number
+    that is not the next one stays text."""
+    lines = [f"{n}. Item number {n} of the agenda." for n in range(1, 10)]
+    text = "\n".join(
+        [
+            "Provisional agenda",
+            *lines,
+            "10. Proposal for a centre at ESCWA. 11. Activities of the Centre in 2017.",
+            "12. Reports. See 7. Above.",
+        ]
+    )
+    doc = parse(text, language="en")
+    numbered = [(p.number, p.text) for p in doc.operative if p.number]
+    assert numbered[9:] == [
+        ("10", "Proposal for a centre at ESCWA."),
+        ("11", "Activities of the Centre in 2017."),
+        ("12", "Reports. See 7. Above."),
+    ]
+
+
+def test_a_resolution_whose_number_the_text_lost_is_still_a_resolution() -> None:
+    """An OCR'd page ("2751 (ХХУЮ. Прием …", then "Генеральная Ассамблея," and "постановляет
+    …") is a resolution titled by its first lines, not a report."""
+    text = (
+        "2 Генеральная Ассамблея — Двадцать шестая сессия\n"
+        "2751 (ХХУЮ. Прием Бутана в члены\n"
+        "Организации Объединенных Наций\n"
+        "Генеральная Ассамблея,\n"
+        "рассмотрев заявление Бутана о приеме в члены Организации,\n"
+        "постановляет принять Бутан в члены Организации Объединенных Наций.\n"
+    )
+    doc = parse(text, language="ru")
+    assert doc.kind == "resolution"
+    assert doc.title == "2751 (ХХУЮ. Прием Бутана в члены Организации Объединенных Наций"
+    assert [p.text for p in doc.front] == ["Генеральная Ассамблея,"]
+
+
+def test_an_opening_far_below_the_cover_does_not_make_a_report_a_resolution() -> None:
+    """A report quoting "The General Assembly," in its body stays a report."""
+    lines = [f"Line {n} of the cover" for n in range(8)]
+    text = "\n".join([*lines, "The General Assembly,", "Requests the Secretary-General to act."])
+    assert parse(text, language="en").kind == "report"
+
+
+def test_a_covers_organ_in_capitals_is_not_an_opening() -> None:
+    """A report cover's "ECONOMIC AND SOCIAL COUNCIL" line does not make it a resolution."""
+    text = (
+        "E/2018/41\nREPORT OF THE THIRTIETH SESSION\n25-28 June 2018\n"
+        "ECONOMIC AND SOCIAL COUNCIL\nSupplement No. 21\n"
+        "Decides to hold its next session in Beirut.\n"
+    )
+    assert parse(text, language="en").kind == "report"
+
+
+def test_a_raised_mark_used_twice_gives_its_note_to_both_paragraphs() -> None:
+    """ "… for 2014,¹" and "1. Takes note …;¹" with one note "¹ See A/70/219." carry it both;
+    a note numbered anew later (another "¹") stops the repeat."""
+    text = (
+        "70/10. Report of the Agency\n"
+        "The General Assembly,\n"
+        "Having received the report of the Agency for 2014,¹\n"
+        "1. Takes note with appreciation of the report of the Agency;¹\n"
+        "2. Welcomes the work of the Agency;²\n"
+        "3. Requests the Agency to report again;¹\n"
+        "_____\n"
+        "¹ See A/70/219.\n"
+        "² See A/70/220.\n"
+    )
+    doc = parse(text, language="en")
+    marks = {p.text[:12]: [n.text for n in p.footnotes] for p in doc.paragraphs()}
+    assert marks["Having recei"] == ["See A/70/219."]
+    assert marks["Takes note w"] == ["See A/70/219."]
+    assert marks["Welcomes the"] == ["See A/70/220."]
+    assert marks["Requests the"] == ["See A/70/219."]
+    assert doc.unattached_footnotes == ()
+
+
+def test_an_arabic_section_letter_above_paragraph_one_is_a_heading_not_the_title() -> None:
+    """ "ألف- …" above "1- …" opens the body (as "A. …" does), so the cover's title is the line
+    above it (E/ESCWA/30/L.1 in Arabic)."""
+    text = (
+        "E/ESCWA/30/L.1\n24 May 2018\nالدورة الثلاثون\nالبند 3 من جدول الأعمال المؤقت\n"
+        "جدول الأعمال المؤقت والشروح\n"
+        "ألف- اجتماعات كبار المسؤولين (25-26 حزيران/يونيو 2018)\n"
+        "1- الافتتاح.\n2- انتخاب أعضاء المكتب.\n"
+    )
+    doc = parse(text, language="ar")
+    assert doc.title == "جدول الأعمال المؤقت والشروح"
+    assert (doc.operative[0].kind, doc.operative[0].level) == ("heading", 2)
