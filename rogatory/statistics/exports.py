@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -23,12 +24,17 @@ def _cell(value: Any) -> Any:
     return spreadsheet_safe(value)
 
 
-def _heading(stats: Statistics, authority: str) -> list[list[str]]:
+# A line of the heading: what it is, and its value.
+Note = tuple[str, str]
+
+
+def _heading(stats: Statistics, authority: str, notes: Sequence[Note] = ()) -> list[list[str]]:
     return [
         [_("Authority"), authority],
         [_("Period"), f"{stats.period.start.isoformat()} – {stats.period.end.isoformat()}"],
         [_("Figures as of"), stats.as_of.isoformat()],
         [_("Generated on"), timezone.localdate().isoformat()],
+        *([label, text] for label, text in notes),
     ]
 
 
@@ -44,25 +50,26 @@ def _table_lines(table: Table) -> list[list[Any]]:
     return lines
 
 
-def to_csv(stats: Statistics, authority: str) -> str:
-    """One CSV file: the heading, then each table after its title and counting rule."""
+def to_csv(stats: Statistics, authority: str, notes: Sequence[Note] = ()) -> str:
+    """One CSV file: the heading (and ``notes``), then each table after its title and
+    counting rule."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows([[_cell(v) for v in row] for row in _heading(stats, authority)])
+    writer.writerows([[_cell(v) for v in row] for row in _heading(stats, authority, notes)])
     for table in stats.tables:
         writer.writerow([])
         writer.writerows(_table_lines(table))
     return out.getvalue()
 
 
-def to_xlsx(stats: Statistics, authority: str) -> bytes:
-    """A workbook: a first sheet with the heading and every counting rule, then one sheet per
-    table, starting with its title and counting rule."""
+def to_xlsx(stats: Statistics, authority: str, notes: Sequence[Note] = ()) -> bytes:
+    """A workbook: a first sheet with the heading (and ``notes``) and every counting rule,
+    then one sheet per table, starting with its title and counting rule."""
     book = Workbook()
     about = book.active
     assert about is not None
     about.title = _("Counting rules")[:31]
-    for row in _heading(stats, authority):
+    for row in _heading(stats, authority, notes):
         about.append([_cell(v) for v in row])
     about.append([])
     about.append([_("Table"), _("Counting rule")])

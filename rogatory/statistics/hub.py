@@ -5,6 +5,10 @@ in force (``HubConsent``) are counted, all their requests (strictly confidential
 figures are aggregates, and the authority agreed to them as a whole); the tables are those of
 ``figures.compute``, so every figure across the hub is the sum of the same figure of each
 authority taking part (durations excepted: a median is computed on the pooled requests).
+
+The figures leave each authority (its members read another authority's counts summed with
+theirs), so what the page and its downloads show is ``shown``: small counts withheld as in a
+report for sending or on the public page (decision 0041, issue 18).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from rogatory.cases.stats import Period
 
 from . import figures
 from .models import HubConsent
+from .reports.document import suppressed_table
 
 
 def taking_part() -> list[Authority]:
@@ -35,3 +40,14 @@ def compute(
 ) -> figures.Statistics:
     """Every table of the statistics, across ``authorities`` (those taking part)."""
     return figures.compute(hub_cases(authorities), period, today)
+
+
+def shown(
+    authorities: list[Authority], period: Period, today: datetime.date, threshold: int
+) -> figures.Statistics:
+    """The tables as the hub's members read them: counts from 1 to ``threshold - 1``, and the
+    cells that would reveal one from the totals, withheld (``suppressed_table`` decides which
+    columns of each table are counts: medians, ages and rates are left as they are)."""
+    stats = compute(authorities, period, today)
+    stats.tables = [suppressed_table(table, threshold) for table in stats.tables]
+    return stats

@@ -41,8 +41,8 @@ from rogatory.knowledge.actions import do_import_text, do_save_act, do_save_judg
 from rogatory.knowledge.legal import Judgment, LegalAct, Provision
 from rogatory.knowledge.models import KnowledgeDocument
 from rogatory.reference.models import State
-from rogatory.statistics.actions import do_set_public_statistics
-from rogatory.statistics.models import ReportRun, ReportSnapshot
+from rogatory.statistics.actions import do_give_hub_consent, do_set_public_statistics
+from rogatory.statistics.models import HubConsent, ReportRun, ReportSnapshot
 from rogatory.treaties.models import ArticleText
 from rogatory.treaties.texts import load_article_texts
 
@@ -149,6 +149,13 @@ def a_publishing(personas: Personas) -> dict[str, Any]:
         acting_user=personas.supervisor,
     )
     return {"code": personas.authority_a.code}
+
+
+def a_hub_member(personas: Personas) -> dict[str, Any]:
+    """Authority A takes part in the hub's statistics (decision 0044); B does not."""
+    if not HubConsent.objects.in_force().filter(authority=personas.authority_a).exists():
+        do_give_hub_consent(acting_user=personas.authority_admin)
+    return {}
 
 
 def an_asset(personas: Personas) -> dict[str, Any]:
@@ -509,6 +516,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
     "statistics_hub": (no_kwargs, logged_in(200) | {"site_admin": 403}),
     "statistics_hub_consent": (no_kwargs, POST_ONLY),
+    # The hub's downloads: members of authorities taking part (A here) only.
+    "statistics_hub_csv": (a_hub_member, authority_a(200, 403, site_admin=403)),
+    "statistics_hub_xlsx": (a_hub_member, authority_a(200, 403, site_admin=403)),
     # Reassigning an absent officer's requests: the supervisors' page (decision 0026).
     "case_reassign": (no_kwargs, logged_in(403) | {"supervisor": 200}),
     "case_reminders_read_all": (no_kwargs, POST_ONLY),

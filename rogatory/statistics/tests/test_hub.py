@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from conftest import Personas
 from rogatory.audit.models import AuditEntry
@@ -23,6 +28,8 @@ from rogatory.statistics.actions import (
     do_revoke_hub_consent,
 )
 from rogatory.statistics.models import HubConsent
+from rogatory.statistics.reports.document import SUPPRESSED
+from rogatory.statistics.reports.tables import TABLES
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +37,9 @@ TODAY = timezone.localdate()
 PERIOD = Period(TODAY - datetime.timedelta(days=200), TODAY)
 HUB = reverse("statistics_hub")
 CONSENT = reverse("statistics_hub_consent")
+HUB_CSV = reverse("statistics_hub_csv")
+HUB_XLSX = reverse("statistics_hub_xlsx")
+THRESHOLD = 3
 
 
 def _put(case: Case, **fields: Any) -> Case:
@@ -188,3 +198,159 @@ def test_hub_page_query_count_does_not_depend_on_the_period(
         client.get(HUB, {"preset": "dates", "start": "2025-01-01", "end": "2025-01-01"})
     with django_assert_max_num_queries(40):
         client.get(HUB, {"preset": "dates", "start": "1950-01-01", "end": "2049-01-01"})
+
+
+# --- Small cells and downloads (issue 18) ----------------------------------------------------
+
+
+@pytest.fixture
+def lone_request(make_case: MakeCase, personas: Personas, settings: Any) -> None:
+    """A: three incoming MLA requests; B: one incoming extradition request. Both take part."""
+    settings.STATISTICS_SUPPRESSION_THRESHOLD = THRESHOLD
+    day = TODAY - datetime.timedelta(days=30)
+    for _ in range(3):
+        _put(make_case(Direction.INCOMING), received_on=day)
+    _put(
+        make_case(Direction.INCOMING, authority=personas.authority_b, kind="extradition"),
+        received_on=day,
+    )
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    do_give_hub_consent(acting_user=personas.outsider_admin)
+
+
+def _small(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < THRESHOLD
+
+
+def _small_counts(tables: list[figures.Table]) -> list[tuple[str, Any]]:
+    """Every small count left in the counted columns of ``tables`` (what must be withheld)."""
+    found = []
+    for table in tables:
+        counts = TABLES[table.key].counts
+        for row in [*table.rows, *([table.total] if table.total else [])]:
+            found += [(table.key, row[i]) for i in counts if i < len(row) and _small(row[i])]
+    return found
+
+
+def _row(rows: list[list[Any]], label: str) -> list[Any]:
+    return next(row for row in rows if row and str(row[0]) == label)
+
+
+def test_small_counts_are_withheld_across_the_hub(lone_request: None, personas: Personas) -> None:
+    """B's lone extradition request is a count of 1: withheld, and what reveals it too; the
+    medians and ages of the times taken are not counts and stay as they are."""
+    raw = hub.compute(hub.taking_part(), PERIOD, TODAY)
+    assert _row(_table(raw, "kinds").rows, "Extradition")[1:] == [1, 0, 1]
+    assert _small_counts(raw.tables)  # there is something to withhold
+    shown = hub.shown(hub.taking_part(), PERIOD, TODAY, THRESHOLD)
+    assert _small_counts(shown.tables) == []
+    kinds = _table(shown, "kinds")
+    assert _row(kinds.rows, "Extradition")[1:] == [SUPPRESSED, 0, SUPPRESSED]
+    # The MLA row's incoming count would give the extradition one away from the total.
+    assert _row(kinds.rows, "Mutual legal assistance")[1] == SUPPRESSED
+    assert kinds.total == ["All", 4, 0, 4]
+    before, after = _table(raw, "durations"), _table(shown, "durations")
+    counts = TABLES["durations"].counts
+    for old, new in zip(before.rows, after.rows, strict=True):
+        for i, (v, w) in enumerate(zip(old, new, strict=True)):
+            assert w == v or (i in counts and w == SUPPRESSED), (old, new)
+
+
+def test_the_hub_page_withholds_small_counts_and_says_so(
+    lone_request: None, personas: Personas, client: Client
+) -> None:
+    client.force_login(personas.supervisor)
+    response = client.get(HUB)
+    page = response.content.decode()
+    assert 'data-testid="hub-statistics-suppression"' in page
+    assert f"“{SUPPRESSED}”: withheld, a count from 1 to {THRESHOLD - 1}" in page
+    kinds = next(t for t in response.context["tables"] if t["table"].key == "kinds")
+    assert _row(kinds["rows"], "Extradition")[1:] == [SUPPRESSED, "0", SUPPRESSED]
+    assert f'href="{HUB_CSV}"' in page and f'href="{HUB_XLSX}"' in page
+
+
+def test_hub_downloads_withhold_small_counts(
+    lone_request: None, personas: Personas, client: Client
+) -> None:
+    client.force_login(personas.officer)
+    response = client.get(HUB_CSV, {"preset": "this_year"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "statistics-hub-" in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert personas.authority_a.name in _row(lines, "Authority")[1]
+    assert personas.authority_b.name in _row(lines, "Authority")[1]
+    assert _row(lines, "Small counts")[1].startswith(f"{SUPPRESSED}: withheld")
+    assert _row(lines, "Extradition")[1:4] == [SUPPRESSED, "0", SUPPRESSED]
+
+    response = client.get(HUB_XLSX, {"preset": "this_year"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    about = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    assert _row(about, "Small counts")[1].startswith(f"{SUPPRESSED}: withheld")
+    kinds = [list(r) for r in book["kinds"].iter_rows(values_only=True)]
+    assert _row(kinds, "Extradition")[1:4] == [SUPPRESSED, 0, SUPPRESSED]
+    numbers = [
+        v for sheet in book.worksheets[1:] for r in sheet.iter_rows(values_only=True) for v in r
+    ]
+    assert SUPPRESSED in numbers
+
+
+def test_hub_downloads_are_for_members_of_authorities_taking_part(
+    casework: None, personas: Personas, client: Client
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    for url in (HUB_CSV, HUB_XLSX):
+        assert client.get(url).status_code == 302  # to log in
+        for user, status in (
+            (personas.officer, 200),
+            (personas.outsider, 403),  # B does not take part
+            (personas.outsider_admin, 403),
+            (personas.site_admin, 403),  # of no authority
+        ):
+            client.force_login(user)
+            assert client.get(url).status_code == status, (url, user)
+        client.logout()
+    # B's figures are not in the download until B agrees.
+    client.force_login(personas.officer)
+    lines = list(csv.reader(io.StringIO(client.get(HUB_CSV).content.decode())))
+    assert personas.authority_b.name not in _row(lines, "Authority")[1]
+    do_revoke_hub_consent(acting_user=personas.authority_admin)
+    assert client.get(HUB_CSV).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"preset": "dates", "start": "2025-02-01", "end": "2025-01-01"}, "cannot end before"),
+        ({"preset": "dates", "start": "2025-02-01"}, "Give both dates"),
+        ({"preset": "dates", "start": "1-1-1", "end": "9999-99-99"}, "date"),
+        ({"preset": "next_century"}, "valid choice"),
+        ({"start": "0001-01-01", "end": "9999-12-31"}, ""),
+    ],
+)
+def test_a_bad_period_is_a_400_with_its_reason(
+    params: dict[str, str], reason: str, personas: Personas, client: Client
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    client.force_login(personas.supervisor)
+    for url in (HUB_CSV, HUB_XLSX):
+        response = client.get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert reason in response.content.decode()
+    assert client.get(HUB, params).status_code == 200  # the page falls back, with the errors
+
+
+def test_hub_download_query_count_does_not_depend_on_the_period(
+    casework: None, personas: Personas, client: Client
+) -> None:
+    do_give_hub_consent(acting_user=personas.authority_admin)
+    do_give_hub_consent(acting_user=personas.outsider_admin)
+    client.force_login(personas.supervisor)
+    counts = []
+    for start, end in (("2025-01-01", "2025-01-01"), ("1950-01-01", "2049-01-01")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(HUB_CSV, {"preset": "dates", "start": start, "end": end})
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
