@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 import re
 import statistics
 import unicodedata
@@ -192,6 +193,7 @@ def _chars(page: object) -> Iterator[_Char | None]:
         x, y = ctypes.c_double(), ctypes.c_double()
         name = ctypes.create_string_buffer(96)
         flags = ctypes.c_int()
+        matrix = raw.FS_MATRIX()
         for index in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(textpage, index)
             if code in (0x0D, 0x0A, 0x02):  # line breaks, and the soft hyphen's end-of-line mark
@@ -203,6 +205,13 @@ def _chars(page: object) -> Iterator[_Char | None]:
             raw.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
             font = name.value.decode("latin-1", "replace")
             weight = raw.FPDFText_GetFontWeight(textpage, index)
+            # The size set for the font is scaled by the text matrix: some PDFs (the French
+            # ESCWA report) set every font at size 1 and draw it through a matrix of 10.33.
+            size = raw.FPDFText_GetFontSize(textpage, index)
+            if raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix)):
+                scale = math.hypot(matrix.c, matrix.d)
+                if scale > 0:
+                    size *= scale
             yield _Char(
                 text=chr(code) if 0 < code < 0x110000 else "",
                 x0=left.value,
@@ -210,7 +219,7 @@ def _chars(page: object) -> Iterator[_Char | None]:
                 top=height - high.value,
                 bottom=height - low.value,
                 baseline=height - y.value,
-                size=raw.FPDFText_GetFontSize(textpage, index),
+                size=size,
                 bold=weight >= 600 or "Bold" in font or "bold" in font,
                 italic=bool(flags.value & 0x40) or "Italic" in font or "Oblique" in font,
             )

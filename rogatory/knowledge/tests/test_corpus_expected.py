@@ -48,9 +48,6 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
         "layout drops the note"
     ),
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): "one note too many among 31 numbered per text",
-    ("E_ESCWA_30_18_REPORT-FR.pdf", "numbered"): (
-        "the French PDF's laid-out text is cut into short lines (layout): 2 of 123 numbered"
-    ),
     ("E_ESCWA_30_18_REPORT-AR.pdf", "numbered"): (
         "Arabic paragraph numbers lost in visual order in the laid-out text: 34 of 123 found"
     ),

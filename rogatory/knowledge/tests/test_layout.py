@@ -216,3 +216,15 @@ def test_a_word_table_keeps_its_rows() -> None:
     laid = read_docx(corpus("A_81_6_SECT_16.docx"))
     assert "Subprogramme 3. Countering corruption | 29" in laid.paragraphs
     assert "Overall orientation | 3" in laid.paragraphs
+
+
+def test_a_pdf_drawing_its_fonts_through_a_scaled_matrix_keeps_its_paragraphs() -> None:
+    """E/2018/41 in French sets every font at size 1 and scales it by the text matrix (about
+    10.33): the size read is the size drawn, so lines join into paragraphs and justified
+    spacing is not taken for a column gap."""
+    laid = read_pdf(corpus("E_ESCWA_30_18_REPORT-FR.pdf"))
+    assert (
+        "La session s’est tenue en deux volets : les réunions des hauts responsables et les "
+        "réunions ministérielles."
+    ) in laid.text
+    assert not [p for p in laid.paragraphs if p in ("session", "s’est tenue", "deux volets")]
