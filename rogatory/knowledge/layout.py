@@ -582,7 +582,7 @@ def _assemble(pages: Sequence[tuple[float, list[Line], list[float]]]) -> LaidOut
     current: _Paragraph | None = None
     for number, (height, lines, rules) in enumerate(pages):
         start, end = _text_edges(lines, body)
-        rule = min(rules) if rules else None
+        rule = _footnote_rule(lines, rules, body, height)
         in_notes = False
         for line in lines:
             in_margin = line.top < height * HEADER_ZONE or line.bottom > height * (1 - FOOTER_ZONE)
@@ -610,6 +610,28 @@ def _assemble(pages: Sequence[tuple[float, list[Line], list[float]]]) -> LaidOut
     if current is not None:
         laid.paragraphs.append(current.text)
     return laid
+
+
+def _footnote_rule(
+    lines: Sequence[Line], rules: Sequence[float], body: float, height: float
+) -> float | None:
+    """The footnote rule among the page's short rules: the highest below which the first line
+    opens with a note's mark, no line is a table's row, and every line above the page's foot
+    (page number, job number) is set smaller than the body. A rule drawn under a heading or
+    in a table (a budget table's borders) has body text or a table's rows below it."""
+    foot = height * (1 - FOOTER_ZONE)
+    for rule in sorted(rules):
+        below = sorted(
+            (line for line in lines if line.top > rule - 1), key=lambda line: (line.top, line.x0)
+        )
+        if (
+            below
+            and _NOTE_START.match(below[0].text)
+            and not any(line.cells for line in below)
+            and all(line.size < body - 0.4 for line in below if line.bottom <= foot)
+        ):
+            return rule
+    return None
 
 
 def _body_size(lines: Sequence[Line]) -> float:

@@ -228,3 +228,44 @@ def test_a_pdf_drawing_its_fonts_through_a_scaled_matrix_keeps_its_paragraphs() 
         "réunions ministérielles."
     ) in laid.text
     assert not [p for p in laid.paragraphs if p in ("session", "s’est tenue", "deux volets")]
+
+
+def test_a_rule_drawn_in_a_table_or_under_a_heading_is_not_the_footnote_rule() -> None:
+    """A/81/6 (Sect. 16): the budget tables' borders are short rules low on the page, and
+    their rows of figures were read as notes ("1 | 1 | – | – …"); the notes are the six
+    printed (*, **, *** on p. 1, 1-2 on p. 34, 3 on p. 38). E/2018/41: a heading set small
+    under a drawn rule ("A. INTEGRATING TECHNOLOGY …", p. 17) is not a note's continuation."""
+    laid = read_pdf(corpus("A_81_6_SECT_16.pdf"))
+    assert [note.marker for note in laid.notes] == ["*", "**", "***", "1", "2", "3"]
+    assert laid.notes[4].text == (
+        "See Security Council resolution 2734 (2024) and previous related Council resolutions."
+    )
+    report = read_pdf(corpus("E_ESCWA_30_18_REPORT-EN.pdf"))
+    assert len(report.notes) == 32
+    assert not [note for note in report.notes if "INTEGRATING TECHNOLOGY" in note.text]
+    assert any(p.startswith("A. INTEGRATING TECHNOLOGY") for p in report.paragraphs)
+
+
+def test_the_footnote_rule_has_only_notes_below_it() -> None:
+    """The rule chosen: the highest short rule below which the first line opens with a mark,
+    no line is a table's row and every line above the page's foot is smaller than the body."""
+    from rogatory.knowledge.layout import Line, _footnote_rule
+
+    def line(text: str, top: float, size: float = 10.0, cells: int = 0) -> Line:
+        return Line(text, 0, 72, 500, top, top + size, size, False, False, 20, cells)
+
+    page = [
+        line("The body of the page.", 500),
+        line("A. A HEADING SET SMALL", 560, size=8),
+        line("More of the body.", 600),
+        line("¹ See A/70/219.", 680, size=8),
+        line("Carried on.", 690, size=8),
+        line("17", 760),  # the page number, at body size, in the page's foot
+    ]
+    assert _footnote_rule(page, [555.0, 670.0], body=10.0, height=792.0) == 670.0
+    assert _footnote_rule(page, [555.0], body=10.0, height=792.0) is None
+    table = [
+        line("1 | 1 | – | 2", 600, size=8, cells=4),
+        line("2 | 3 | – | 1", 612, size=8, cells=4),
+    ]
+    assert _footnote_rule(table, [590.0], body=10.0, height=792.0) is None
