@@ -213,7 +213,7 @@ def _chars(page: object) -> Iterator[_Char | None]:
                 if scale > 0:
                     size *= scale
             yield _Char(
-                text=chr(code) if 0 < code < 0x110000 else "",
+                text=_symbol_text(code, font) if 0 < code < 0x110000 else "",
                 x0=left.value,
                 x1=right.value,
                 top=height - high.value,
@@ -225,6 +225,22 @@ def _chars(page: object) -> Iterator[_Char | None]:
             )
     finally:
         textpage.close()
+
+
+# Symbol fonts (Symbol, SymbolMT) map their glyphs to the private-use area U+F020-U+F0FF when
+# the PDF gives no Unicode value: the codes whose Symbol glyph is the ASCII sign of that code,
+# the asterisk first (Word draws Arabic note marks "(*)" with it), and the bullet.
+_SYMBOL_SAME = frozenset(" !#%&()*+,./0123456789:;<=>?[]_{|}")
+_SYMBOL_OTHER = {0xF02D: "-", 0xF0B7: "•"}
+
+
+def _symbol_text(code: int, font: str) -> str:
+    """A character's text; a Symbol font's private-use code as the sign its glyph draws."""
+    if 0xF020 <= code <= 0xF0FF and "symbol" in font.lower():
+        if chr(code - 0xF000) in _SYMBOL_SAME:
+            return chr(code - 0xF000)
+        return _SYMBOL_OTHER.get(code, chr(code))
+    return chr(code)
 
 
 def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
@@ -248,12 +264,30 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
     merged: list[list[_Char]] = []
     for segment in segments:
         if merged and _same_line(merged[-1], segment):
-            merged[-1] = _ordered(merged[-1] + [_space(merged[-1])] + segment)
+            merged[-1] = _joined(merged[-1], segment)
         else:
             merged.append(segment)
+    merged = _marks_joined(merged)
     lines = [line for segment in merged if (line := _line(segment, number)) is not None]
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
     return _tables(lines, page.get_height(), number), characters  # type: ignore[attr-defined]
+
+
+def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
+    """Raised note marks left as lines of their own, each joined to the line it is drawn
+    within (PDFium may give a mark as a separate run inside an Arabic line)."""
+    out = list(merged)
+    for mark in merged:
+        if len([c for c in mark if c.text.strip()]) > 5:
+            continue
+        host = next(
+            (i for i, line in enumerate(out) if line is not mark and _is_mark_within(line, mark)),
+            None,
+        )
+        if host is not None:
+            out[host] = _joined(out[host], mark)
+            out = [line for line in out if line is not mark]
+    return out
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
@@ -329,12 +363,47 @@ def _middle(segment: list[_Char]) -> float:
 
 def _same_line(left: list[_Char], right: list[_Char]) -> bool:
     """Two runs on one baseline, close enough to be one line's parts."""
+    if _is_mark_within(left, right) or _is_mark_within(right, left):
+        return True
     size = max(statistics.median(c.size for c in left), statistics.median(c.size for c in right))
     if abs(_middle(left) - _middle(right)) > 0.3 * size:
         return False
     a0, a1 = min(c.x0 for c in left), max(c.x1 for c in left)
     b0, b1 = min(c.x0 for c in right), max(c.x1 for c in right)
     return min(abs(b0 - a1), abs(a0 - b1)) < 3 * size
+
+
+def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
+    """A raised note mark PDFium gives as a run of its own, drawn within the line's span
+    ("(*)" in an Arabic line): a few characters set smaller than the line."""
+    visible = [c for c in mark if c.text.strip()]
+    if not visible or len(visible) > 5:
+        return False
+    drawn = [c for c in line if c.text.strip()]
+    if not drawn:
+        return False
+    x0, x1 = min(c.x0 for c in drawn), max(c.x1 for c in drawn)
+    top, bottom = min(c.top for c in drawn), max(c.bottom for c in drawn)
+    within = (
+        x0 < min(c.x0 for c in visible)
+        and max(c.x1 for c in visible) < x1
+        and top <= _middle(mark) <= bottom
+    )
+    return within and statistics.median(c.size for c in visible) < 0.85 * statistics.median(
+        c.size for c in drawn
+    )
+
+
+def _joined(left: list[_Char], right: list[_Char]) -> list[_Char]:
+    """Two runs of one line as one: side by side with a space between, or a mark drawn within
+    the line put where it is drawn (a right-to-left line is reordered by position anyway)."""
+    if _is_mark_within(left, right):
+        if any(_is_rtl_char(c.text) for c in left):
+            return left + right
+        at = min(c.x0 for c in right if c.text.strip())
+        cut = next((i for i, c in enumerate(left) if c.x0 >= at), len(left))
+        return left[:cut] + right + left[cut:]
+    return _ordered([*left, _space(left), *right])
 
 
 def _ordered(chars: list[_Char]) -> list[_Char]:
@@ -436,7 +505,9 @@ _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u20
 
 # Held whole while a right-to-left line is reordered: numbers joined by a dash, slash or
 # colon, and raised note marks in brackets (drawn "(2)" or, mirrored, ")2(").
-_HELD = re.compile(r"(?P<number>[0-9]+(?:[-–/:][0-9]+)+)|(?P<mark>[()][⁰¹²³⁴⁵⁶⁷⁸⁹]+[()])")
+_HELD = re.compile(
+    r"(?P<number>[0-9]+(?:[-–/:][0-9]+)+)|(?P<mark>[()] ?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}) ?[()])"
+)
 _PLACEHOLDERS = re.compile("[\ue000-\uefff\u05d0-\u05ea]")
 
 
@@ -543,7 +614,7 @@ def _reordered(visual: str, rtl: bool) -> str:
         if match["mark"] and counts["mark"] < 27:
             placeholder = chr(0x05D0 + counts["mark"])
             counts["mark"] += 1
-            held[placeholder] = match["mark"].strip("()")  # "²", as untext reads marks
+            held[placeholder] = match["mark"].strip("() ")  # "²", as untext reads marks
         elif match["number"] and counts["number"] < 0x1000:
             placeholder = chr(0xE000 + counts["number"])
             counts["number"] += 1

@@ -42,10 +42,6 @@ EXPECTED: list[dict[str, Any]] = tomllib.loads((CORPUS / "expected.toml").read_t
 # (file, case) → why the parser is wrong today. Each is an expected failure, strict: fixed, it
 # fails, and the line goes. What remains is mostly the layout's (decision 0039, 2026-12-07).
 KNOWN_WRONG: dict[tuple[str, str], str] = {
-    ("E_ESCWA_30_L.1-AR.pdf", "footnotes"): (
-        "Arabic note mark '(*)': the PDF draws the asterisk with no Unicode value, and the "
-        "layout drops the note"
-    ),
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): (
         "to be reread, not the layout's (2026-12-07): the layout lifts all 32 printed notes, "
         "30 distinct (mark, text); the expected 31 counts the Beirut Consensus as notes 1-9, "

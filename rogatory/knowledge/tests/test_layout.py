@@ -269,3 +269,44 @@ def test_the_footnote_rule_has_only_notes_below_it() -> None:
         line("2 | 3 | – | 1", 612, size=8, cells=4),
     ]
     assert _footnote_rule(table, [590.0], body=10.0, height=792.0) is None
+
+
+def test_an_arabic_note_marked_with_a_symbol_font_asterisk_is_kept() -> None:
+    """E/ESCWA/30/L.1 in Arabic, p. 3: Word draws the mark "(*)" with SymbolMT, whose
+    asterisk PDFium gives as U+F02A, as a run of its own within the line. The mark follows
+    the word it marks ("المتحدة*") and the note "(*) الدول الأعضاء …" is lifted."""
+    laid = read_pdf(corpus("E_ESCWA_30_L.1-AR.pdf"))
+    assert [note.marker for note in laid.notes] == ["*"]
+    assert laid.notes[0].text.startswith("الدول الأعضاء حسب الترتيب الأبجدي باللغة العربية")
+    assert "المعمول به في الأمم المتحدة*." in laid.text
+    assert "\uf02a" not in laid.text
+
+
+def test_a_symbol_fonts_private_use_codes_read_as_their_signs() -> None:
+    from rogatory.knowledge.layout import _symbol_text
+
+    assert _symbol_text(0xF02A, "SymbolMT") == "*"
+    assert _symbol_text(0xF028, "Symbol") == "("
+    assert _symbol_text(0xF0B7, "SymbolMT") == "•"
+    # Another font's private-use code, or a Symbol letter (alpha), is left as it is.
+    assert _symbol_text(0xF02A, "Wingdings") == "\uf02a"
+    assert _symbol_text(0xF061, "SymbolMT") == "\uf061"
+    assert _symbol_text(ord("a"), "SymbolMT") == "a"
+
+
+def test_a_mark_drawn_as_a_run_within_a_latin_line_goes_where_it_is_drawn() -> None:
+    from rogatory.knowledge.layout import _Char, _marks_joined
+
+    def chars(text: str, x: float, size: float = 10.0, baseline: float = 100.0) -> list[_Char]:
+        width = 0.5 * size
+        return [
+            _Char(t, x + i * width, x + (i + 1) * width, baseline - size, baseline + 2,
+                  baseline, size, False, False)
+            for i, t in enumerate(text)
+        ]  # fmt: skip
+
+    line = chars("the word and", 100)
+    mark = chars("1", 140, size=6, baseline=97)  # raised after "the word"
+    joined = _marks_joined([line, mark])
+    assert len(joined) == 1
+    assert "".join(c.text for c in joined[0]) == "the word1 and"
