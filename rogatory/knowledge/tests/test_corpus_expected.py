@@ -48,7 +48,9 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {
         "but p. 6 prints its note 10 'E/ESCWA/EDID/2017/2.'"
     ),
     ("E_ESCWA_30_18_REPORT-AR.pdf", "numbered"): (
-        "Arabic paragraph numbers lost in visual order in the laid-out text: 34 of 123 found"
+        "the report's paragraph numbers 1-123 are drawn as images, not text (123 small images "
+        "at the lines' right edge, pp. 4-48; checked 2026-12-07): only the Beirut Consensus's "
+        "34 are read; reading images would be OCR (decision 0032)"
     ),
 }
 
