@@ -276,18 +276,41 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
 def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
     """Raised note marks left as lines of their own, each joined to the line it is drawn
     within (PDFium may give a mark as a separate run inside an Arabic line)."""
+    marks = [m for m in merged if 0 < sum(1 for c in m if c.text.strip()) <= 5]
+    if not marks:
+        return merged
     out = list(merged)
-    for mark in merged:
-        if len([c for c in mark if c.text.strip()]) > 5:
-            continue
+    boxes = {id(line): _box(line) for line in out}
+    for mark in marks:
+        x0, x1, _middle_baseline, size = _box(mark)
         host = next(
-            (i for i, line in enumerate(out) if line is not mark and _is_mark_within(line, mark)),
+            (
+                index
+                for index, line in enumerate(out)
+                if line is not mark
+                and (box := boxes[id(line)])[0] < x0
+                and x1 < box[1]
+                and size < 0.85 * box[3]
+                and _is_mark_within(line, mark)
+            ),
             None,
         )
         if host is not None:
             out[host] = _joined(out[host], mark)
+            boxes[id(out[host])] = _box(out[host])
             out = [line for line in out if line is not mark]
     return out
+
+
+def _box(chars: list[_Char]) -> tuple[float, float, float, float]:
+    """A run's drawn characters: left, right, middle baseline, median size."""
+    drawn = [c for c in chars if c.text.strip()] or chars
+    return (
+        min(c.x0 for c in drawn),
+        max(c.x1 for c in drawn),
+        statistics.median(c.baseline for c in drawn),
+        statistics.median(c.size for c in drawn),
+    )
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
