@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 import re
 import statistics
 import unicodedata
@@ -192,6 +193,7 @@ def _chars(page: object) -> Iterator[_Char | None]:
         x, y = ctypes.c_double(), ctypes.c_double()
         name = ctypes.create_string_buffer(96)
         flags = ctypes.c_int()
+        matrix = raw.FS_MATRIX()
         for index in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(textpage, index)
             if code in (0x0D, 0x0A, 0x02):  # line breaks, and the soft hyphen's end-of-line mark
@@ -203,19 +205,42 @@ def _chars(page: object) -> Iterator[_Char | None]:
             raw.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
             font = name.value.decode("latin-1", "replace")
             weight = raw.FPDFText_GetFontWeight(textpage, index)
+            # The size set for the font is scaled by the text matrix: some PDFs (the French
+            # ESCWA report) set every font at size 1 and draw it through a matrix of 10.33.
+            size = raw.FPDFText_GetFontSize(textpage, index)
+            if raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix)):
+                scale = math.hypot(matrix.c, matrix.d)
+                if scale > 0:
+                    size *= scale
             yield _Char(
-                text=chr(code) if 0 < code < 0x110000 else "",
+                text=_symbol_text(code, font) if 0 < code < 0x110000 else "",
                 x0=left.value,
                 x1=right.value,
                 top=height - high.value,
                 bottom=height - low.value,
                 baseline=height - y.value,
-                size=raw.FPDFText_GetFontSize(textpage, index),
+                size=size,
                 bold=weight >= 600 or "Bold" in font or "bold" in font,
                 italic=bool(flags.value & 0x40) or "Italic" in font or "Oblique" in font,
             )
     finally:
         textpage.close()
+
+
+# Symbol fonts (Symbol, SymbolMT) map their glyphs to the private-use area U+F020-U+F0FF when
+# the PDF gives no Unicode value: the codes whose Symbol glyph is the ASCII sign of that code,
+# the asterisk first (Word draws Arabic note marks "(*)" with it), and the bullet.
+_SYMBOL_SAME = frozenset(" !#%&()*+,./0123456789:;<=>?[]_{|}")
+_SYMBOL_OTHER = {0xF02D: "-", 0xF0B7: "•"}
+
+
+def _symbol_text(code: int, font: str) -> str:
+    """A character's text; a Symbol font's private-use code as the sign its glyph draws."""
+    if 0xF020 <= code <= 0xF0FF and "symbol" in font.lower():
+        if chr(code - 0xF000) in _SYMBOL_SAME:
+            return chr(code - 0xF000)
+        return _SYMBOL_OTHER.get(code, chr(code))
+    return chr(code)
 
 
 def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
@@ -239,12 +264,53 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
     merged: list[list[_Char]] = []
     for segment in segments:
         if merged and _same_line(merged[-1], segment):
-            merged[-1] = _ordered(merged[-1] + [_space(merged[-1])] + segment)
+            merged[-1] = _joined(merged[-1], segment)
         else:
             merged.append(segment)
+    merged = _marks_joined(merged)
     lines = [line for segment in merged if (line := _line(segment, number)) is not None]
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
     return _tables(lines, page.get_height(), number), characters  # type: ignore[attr-defined]
+
+
+def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
+    """Raised note marks left as lines of their own, each joined to the line it is drawn
+    within (PDFium may give a mark as a separate run inside an Arabic line)."""
+    marks = [m for m in merged if 0 < sum(1 for c in m if c.text.strip()) <= 5]
+    if not marks:
+        return merged
+    out = list(merged)
+    boxes = {id(line): _box(line) for line in out}
+    for mark in marks:
+        x0, x1, _middle_baseline, size = _box(mark)
+        host = next(
+            (
+                index
+                for index, line in enumerate(out)
+                if line is not mark
+                and (box := boxes[id(line)])[0] < x0
+                and x1 < box[1]
+                and size < 0.85 * box[3]
+                and _is_mark_within(line, mark)
+            ),
+            None,
+        )
+        if host is not None:
+            out[host] = _joined(out[host], mark)
+            boxes[id(out[host])] = _box(out[host])
+            out = [line for line in out if line is not mark]
+    return out
+
+
+def _box(chars: list[_Char]) -> tuple[float, float, float, float]:
+    """A run's drawn characters: left, right, middle baseline, median size."""
+    drawn = [c for c in chars if c.text.strip()] or chars
+    return (
+        min(c.x0 for c in drawn),
+        max(c.x1 for c in drawn),
+        statistics.median(c.baseline for c in drawn),
+        statistics.median(c.size for c in drawn),
+    )
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
@@ -320,12 +386,47 @@ def _middle(segment: list[_Char]) -> float:
 
 def _same_line(left: list[_Char], right: list[_Char]) -> bool:
     """Two runs on one baseline, close enough to be one line's parts."""
+    if _is_mark_within(left, right) or _is_mark_within(right, left):
+        return True
     size = max(statistics.median(c.size for c in left), statistics.median(c.size for c in right))
     if abs(_middle(left) - _middle(right)) > 0.3 * size:
         return False
     a0, a1 = min(c.x0 for c in left), max(c.x1 for c in left)
     b0, b1 = min(c.x0 for c in right), max(c.x1 for c in right)
     return min(abs(b0 - a1), abs(a0 - b1)) < 3 * size
+
+
+def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
+    """A raised note mark PDFium gives as a run of its own, drawn within the line's span
+    ("(*)" in an Arabic line): a few characters set smaller than the line."""
+    visible = [c for c in mark if c.text.strip()]
+    if not visible or len(visible) > 5:
+        return False
+    drawn = [c for c in line if c.text.strip()]
+    if not drawn:
+        return False
+    x0, x1 = min(c.x0 for c in drawn), max(c.x1 for c in drawn)
+    top, bottom = min(c.top for c in drawn), max(c.bottom for c in drawn)
+    within = (
+        x0 < min(c.x0 for c in visible)
+        and max(c.x1 for c in visible) < x1
+        and top <= _middle(mark) <= bottom
+    )
+    return within and statistics.median(c.size for c in visible) < 0.85 * statistics.median(
+        c.size for c in drawn
+    )
+
+
+def _joined(left: list[_Char], right: list[_Char]) -> list[_Char]:
+    """Two runs of one line as one: side by side with a space between, or a mark drawn within
+    the line put where it is drawn (a right-to-left line is reordered by position anyway)."""
+    if _is_mark_within(left, right):
+        if any(_is_rtl_char(c.text) for c in left):
+            return left + right
+        at = min(c.x0 for c in right if c.text.strip())
+        cut = next((i for i, c in enumerate(left) if c.x0 >= at), len(left))
+        return left[:cut] + right + left[cut:]
+    return _ordered([*left, _space(left), *right])
 
 
 def _ordered(chars: list[_Char]) -> list[_Char]:
@@ -427,7 +528,9 @@ _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u20
 
 # Held whole while a right-to-left line is reordered: numbers joined by a dash, slash or
 # colon, and raised note marks in brackets (drawn "(2)" or, mirrored, ")2(").
-_HELD = re.compile(r"(?P<number>[0-9]+(?:[-–/:][0-9]+)+)|(?P<mark>[()][⁰¹²³⁴⁵⁶⁷⁸⁹]+[()])")
+_HELD = re.compile(
+    r"(?P<number>[0-9]+(?:[-–/:][0-9]+)+)|(?P<mark>[()] ?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}) ?[()])"
+)
 _PLACEHOLDERS = re.compile("[\ue000-\uefff\u05d0-\u05ea]")
 
 
@@ -534,7 +637,7 @@ def _reordered(visual: str, rtl: bool) -> str:
         if match["mark"] and counts["mark"] < 27:
             placeholder = chr(0x05D0 + counts["mark"])
             counts["mark"] += 1
-            held[placeholder] = match["mark"].strip("()")  # "²", as untext reads marks
+            held[placeholder] = match["mark"].strip("() ")  # "²", as untext reads marks
         elif match["number"] and counts["number"] < 0x1000:
             placeholder = chr(0xE000 + counts["number"])
             counts["number"] += 1
@@ -573,7 +676,7 @@ def _assemble(pages: Sequence[tuple[float, list[Line], list[float]]]) -> LaidOut
     current: _Paragraph | None = None
     for number, (height, lines, rules) in enumerate(pages):
         start, end = _text_edges(lines, body)
-        rule = min(rules) if rules else None
+        rule = _footnote_rule(lines, rules, body, height)
         in_notes = False
         for line in lines:
             in_margin = line.top < height * HEADER_ZONE or line.bottom > height * (1 - FOOTER_ZONE)
@@ -601,6 +704,28 @@ def _assemble(pages: Sequence[tuple[float, list[Line], list[float]]]) -> LaidOut
     if current is not None:
         laid.paragraphs.append(current.text)
     return laid
+
+
+def _footnote_rule(
+    lines: Sequence[Line], rules: Sequence[float], body: float, height: float
+) -> float | None:
+    """The footnote rule among the page's short rules: the highest below which the first line
+    opens with a note's mark, no line is a table's row, and every line above the page's foot
+    (page number, job number) is set smaller than the body. A rule drawn under a heading or
+    in a table (a budget table's borders) has body text or a table's rows below it."""
+    foot = height * (1 - FOOTER_ZONE)
+    for rule in sorted(rules):
+        below = sorted(
+            (line for line in lines if line.top > rule - 1), key=lambda line: (line.top, line.x0)
+        )
+        if (
+            below
+            and _NOTE_START.match(below[0].text)
+            and not any(line.cells for line in below)
+            and all(line.size < body - 0.4 for line in below if line.bottom <= foot)
+        ):
+            return rule
+    return None
 
 
 def _body_size(lines: Sequence[Line]) -> float:

@@ -216,3 +216,97 @@ def test_a_word_table_keeps_its_rows() -> None:
     laid = read_docx(corpus("A_81_6_SECT_16.docx"))
     assert "Subprogramme 3. Countering corruption | 29" in laid.paragraphs
     assert "Overall orientation | 3" in laid.paragraphs
+
+
+def test_a_pdf_drawing_its_fonts_through_a_scaled_matrix_keeps_its_paragraphs() -> None:
+    """E/2018/41 in French sets every font at size 1 and scales it by the text matrix (about
+    10.33): the size read is the size drawn, so lines join into paragraphs and justified
+    spacing is not taken for a column gap."""
+    laid = read_pdf(corpus("E_ESCWA_30_18_REPORT-FR.pdf"))
+    assert (
+        "La session s’est tenue en deux volets : les réunions des hauts responsables et les "
+        "réunions ministérielles."
+    ) in laid.text
+    assert not [p for p in laid.paragraphs if p in ("session", "s’est tenue", "deux volets")]
+
+
+def test_a_rule_drawn_in_a_table_or_under_a_heading_is_not_the_footnote_rule() -> None:
+    """A/81/6 (Sect. 16): the budget tables' borders are short rules low on the page, and
+    their rows of figures were read as notes ("1 | 1 | – | – …"); the notes are the six
+    printed (*, **, *** on p. 1, 1-2 on p. 34, 3 on p. 38). E/2018/41: a heading set small
+    under a drawn rule ("A. INTEGRATING TECHNOLOGY …", p. 17) is not a note's continuation."""
+    laid = read_pdf(corpus("A_81_6_SECT_16.pdf"))
+    assert [note.marker for note in laid.notes] == ["*", "**", "***", "1", "2", "3"]
+    assert laid.notes[4].text == (
+        "See Security Council resolution 2734 (2024) and previous related Council resolutions."
+    )
+    report = read_pdf(corpus("E_ESCWA_30_18_REPORT-EN.pdf"))
+    assert len(report.notes) == 32
+    assert not [note for note in report.notes if "INTEGRATING TECHNOLOGY" in note.text]
+    assert any(p.startswith("A. INTEGRATING TECHNOLOGY") for p in report.paragraphs)
+
+
+def test_the_footnote_rule_has_only_notes_below_it() -> None:
+    """The rule chosen: the highest short rule below which the first line opens with a mark,
+    no line is a table's row and every line above the page's foot is smaller than the body."""
+    from rogatory.knowledge.layout import Line, _footnote_rule
+
+    def line(text: str, top: float, size: float = 10.0, cells: int = 0) -> Line:
+        return Line(text, 0, 72, 500, top, top + size, size, False, False, 20, cells)
+
+    page = [
+        line("The body of the page.", 500),
+        line("A. A HEADING SET SMALL", 560, size=8),
+        line("More of the body.", 600),
+        line("¹ See A/70/219.", 680, size=8),
+        line("Carried on.", 690, size=8),
+        line("17", 760),  # the page number, at body size, in the page's foot
+    ]
+    assert _footnote_rule(page, [555.0, 670.0], body=10.0, height=792.0) == 670.0
+    assert _footnote_rule(page, [555.0], body=10.0, height=792.0) is None
+    table = [
+        line("1 | 1 | – | 2", 600, size=8, cells=4),
+        line("2 | 3 | – | 1", 612, size=8, cells=4),
+    ]
+    assert _footnote_rule(table, [590.0], body=10.0, height=792.0) is None
+
+
+def test_an_arabic_note_marked_with_a_symbol_font_asterisk_is_kept() -> None:
+    """E/ESCWA/30/L.1 in Arabic, p. 3: Word draws the mark "(*)" with SymbolMT, whose
+    asterisk PDFium gives as U+F02A, as a run of its own within the line. The mark follows
+    the word it marks ("المتحدة*") and the note "(*) الدول الأعضاء …" is lifted."""
+    laid = read_pdf(corpus("E_ESCWA_30_L.1-AR.pdf"))
+    assert [note.marker for note in laid.notes] == ["*"]
+    assert laid.notes[0].text.startswith("الدول الأعضاء حسب الترتيب الأبجدي باللغة العربية")
+    assert "المعمول به في الأمم المتحدة*." in laid.text
+    assert "\uf02a" not in laid.text
+
+
+def test_a_symbol_fonts_private_use_codes_read_as_their_signs() -> None:
+    from rogatory.knowledge.layout import _symbol_text
+
+    assert _symbol_text(0xF02A, "SymbolMT") == "*"
+    assert _symbol_text(0xF028, "Symbol") == "("
+    assert _symbol_text(0xF0B7, "SymbolMT") == "•"
+    # Another font's private-use code, or a Symbol letter (alpha), is left as it is.
+    assert _symbol_text(0xF02A, "Wingdings") == "\uf02a"
+    assert _symbol_text(0xF061, "SymbolMT") == "\uf061"
+    assert _symbol_text(ord("a"), "SymbolMT") == "a"
+
+
+def test_a_mark_drawn_as_a_run_within_a_latin_line_goes_where_it_is_drawn() -> None:
+    from rogatory.knowledge.layout import _Char, _marks_joined
+
+    def chars(text: str, x: float, size: float = 10.0, baseline: float = 100.0) -> list[_Char]:
+        width = 0.5 * size
+        return [
+            _Char(t, x + i * width, x + (i + 1) * width, baseline - size, baseline + 2,
+                  baseline, size, False, False)
+            for i, t in enumerate(text)
+        ]  # fmt: skip
+
+    line = chars("the word and", 100)
+    mark = chars("1", 140, size=6, baseline=97)  # raised after "the word"
+    joined = _marks_joined([line, mark])
+    assert len(joined) == 1
+    assert "".join(c.text for c in joined[0]) == "the word1 and"
