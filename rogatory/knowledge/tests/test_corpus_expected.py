@@ -43,9 +43,8 @@ EXPECTED: list[dict[str, Any]] = tomllib.loads((CORPUS / "expected.toml").read_t
 # fails, and the line goes. What remains is mostly the layout's (decision 0039, 2026-12-07).
 KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): (
-        "to be reread, not the layout's (2026-12-07): the layout lifts all 32 printed notes, "
-        "30 distinct (mark, text); the expected 31 counts the Beirut Consensus as notes 1-9, "
-        "but p. 6 prints its note 10 'E/ESCWA/EDID/2017/2.'"
+        "the layout lifts all 32 printed notes, but untext lists some notes several times and "
+        "the count of distinct (mark, text) is 30: two resolutions' notes alike are merged"
     ),
     ("E_ESCWA_30_18_REPORT-AR.pdf", "numbered"): (
         "the report's paragraph numbers 1-123 are drawn as images, not text (123 small images "
