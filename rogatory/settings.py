@@ -387,3 +387,7 @@ LOGGING = {
     # fpdf2's font subsetting logs a dozen INFO lines per font per PDF: warnings only.
     "loggers": {"fontTools": {"level": "WARNING"}},
 }
+
+# The covering index case_statistics (cases.Case, decision 0044) INCLUDEs columns on
+# PostgreSQL; SQLite keeps the key columns only and Django warns about it on every command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
