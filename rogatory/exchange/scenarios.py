@@ -60,9 +60,24 @@ def _open_received(authority: Authority, reader: User) -> None:
         do_mark_retrieved(message, acting_user=reader)
 
 
-def _all_opened(authority: Authority, reader: User) -> bool:
+# What the requested side sends in this conversation, in order. Messages may arrive out of
+# order (a delivery that failed once is retried after one sent later), so the requester,
+# having seen the result, still waits for each of them before it stops opening what arrives.
+REQUESTED_SENDS = ("acknowledgement", "info_request", "execution_update", "execution_result")
+
+
+def _all_opened(authority: Authority, reader: User, expected: tuple[str, ...] = ()) -> bool:
+    """Whether our messages were all opened at the other end and every message of the
+    ``expected`` actions reached us (and was opened here, by ``reader``)."""
     _open_received(authority, reader)
-    return (
+    received = set(
+        Message.objects.filter(
+            authority=authority,
+            direction=Message.Direction.INBOUND,
+            retrieved_at__isnull=False,
+        ).values_list("action", flat=True)
+    )
+    return set(expected) <= received and (
         not Message.objects.filter(authority=authority, direction=Message.Direction.OUTBOUND)
         .exclude(state=MessageState.RETRIEVED)
         .exists()
@@ -212,7 +227,11 @@ def requester(options: argparse.Namespace) -> dict[str, Any]:
         return case.status == Status.EXECUTED
 
     _wait("the execution result", executed, options.timeout)
-    _wait("our messages to be opened", lambda: _all_opened(authority, officer), options.timeout)
+    _wait(
+        "our messages to be opened and theirs to arrive",
+        lambda: _all_opened(authority, officer, REQUESTED_SENDS),
+        options.timeout,
+    )
     return _report(authority, case, Path(options.bundles))
 
 

@@ -37,11 +37,16 @@ def sign_in_with_password(page: Any, base: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", "claire.officer")
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    # Each step waits for the page it leads to: a navigation started before the last one has
+    # answered cancels it in the browser while the server may still run it (a race).
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
 
 
 def log_out(page: Any) -> None:
-    page.locator(".account form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator(".account form button[type=submit]").click()
+    page.wait_for_load_state()
 
 
 def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
@@ -154,8 +159,16 @@ def test_a_security_key_is_registered_and_signs_in(
     log_out(page)
     sign_in_with_password(page, base)
     assert "/accounts/mfa/verify/" in page.url
-    page.get_by_role("button", name="Use your security key or passkey").click()
-    page.wait_for_url(base + "/", timeout=30_000)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    button = page.get_by_role("button", name="Use your security key or passkey")
+    expect(button).to_be_enabled()
+    button.click()
+    try:
+        page.wait_for_url(base + "/", timeout=60_000)
+    except Exception as error:  # what the page said, rather than a bare timeout
+        status = page.locator("#passkey-verification-status-message").all_inner_texts()
+        raise AssertionError(f"still at {page.url}: status {status}, alerts {dialogs}") from error
     page.goto(base + "/authorities/")
     expect(page.locator("h1")).to_be_visible()
     assert page.url.endswith("/authorities/")
