@@ -29,8 +29,8 @@ from . import exports, figures, hub
 from .actions import ConsentRefused, do_give_hub_consent, do_revoke_hub_consent
 from .exports import shown
 from .models import HubConsent
-from .public_views import small_cell_threshold
 from .reports.document import SUPPRESSED
+from .suppression import configured_threshold
 from .views import PeriodForm, _reader
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +52,7 @@ def _withheld_note() -> str:
     return gettext(
         "%(mark)s: withheld, a count from 1 to %(largest)d or a cell that would let a "
         "reader work one out from the totals."
-    ) % {"mark": SUPPRESSED, "largest": small_cell_threshold() - 1}
+    ) % {"mark": SUPPRESSED, "largest": configured_threshold() - 1}
 
 
 @login_required
@@ -65,7 +65,7 @@ def hub_page(request: HttpRequest) -> HttpResponse:
     tables = []
     stats = None
     if own is not None:
-        stats = hub.shown(authorities, form.period(), timezone.localdate(), small_cell_threshold())
+        stats = hub.shown(authorities, form.period(), timezone.localdate(), configured_threshold())
         tables = [
             {
                 "table": table,
@@ -84,7 +84,7 @@ def hub_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "stats": stats,
             "tables": tables,
-            "threshold": small_cell_threshold(),
+            "threshold": configured_threshold(),
             "mark": SUPPRESSED,
             "query": request.GET.urlencode() if form.is_valid() else "",
         },
@@ -104,7 +104,7 @@ def _export(request: HttpRequest) -> tuple[list[Authority], figures.Statistics] 
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     authorities = hub.taking_part()
-    stats = hub.shown(authorities, form.period(), timezone.localdate(), small_cell_threshold())
+    stats = hub.shown(authorities, form.period(), timezone.localdate(), configured_threshold())
     return authorities, stats
 
 

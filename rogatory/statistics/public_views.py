@@ -18,7 +18,6 @@ import io
 from collections.abc import Callable, Mapping
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -43,17 +42,12 @@ from .actions import do_set_public_statistics
 from .exports import _cell, shown
 from .models import PublicStatistics, PublishedTable
 from .reports.document import SUPPRESSED, suppressed_table
+from .suppression import configured_threshold
 from .views import PeriodForm
 
 SDMX_CSV = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 SDMX_STRUCTURE = "application/vnd.sdmx.structure+xml; version=2.1"
 STRUCTURE_MAX_AGE = 24 * 60 * 60
-
-
-def small_cell_threshold() -> int:
-    """A count below this is withheld from what leaves the authority (issue 18: default 3):
-    the one setting of reports, the public page and its SDMX data set."""
-    return int(settings.STATISTICS_SUPPRESSION_THRESHOLD)
 
 
 def _period_or_400(params: Mapping[str, str]) -> Period | HttpResponse:
@@ -138,7 +132,7 @@ def published_tables(
         if key in SOURCES and key not in made:
             for table in SOURCES[key](cases, period, today):
                 made[table.key] = table
-    threshold = small_cell_threshold()
+    threshold = configured_threshold()
     return [suppressed_table(made[key], threshold) for key in chosen if key in made]
 
 
@@ -182,7 +176,7 @@ def public_statistics(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "as_of": min(period.end, today),
             "tables": tables,
-            "threshold": small_cell_threshold(),
+            "threshold": configured_threshold(),
             "mark": SUPPRESSED,
             "sdmx": PublishedTable.SDMX in choice.tables,
             "query": request.GET.urlencode() if form.is_valid() else "",
@@ -209,7 +203,7 @@ def public_statistics_csv(request: HttpRequest, code: str) -> HttpResponse:
                 "%(mark)s: withheld, a count from 1 to %(largest)d or a cell that would let a "
                 "reader work one out from the totals."
             )
-            % {"mark": SUPPRESSED, "largest": small_cell_threshold() - 1},
+            % {"mark": SUPPRESSED, "largest": configured_threshold() - 1},
         ]
     )
     for table in tables:
@@ -236,7 +230,7 @@ def public_statistics_sdmx(request: HttpRequest, code: str) -> HttpResponse:
         return period
     rows = cube.observations(published_cases(authority), period, authority.state.iso3)
     name = f"statistics-{authority.code}-{period.start}-{period.end}.sdmx.csv"
-    withheld = cube.withhold_small_counts(rows, small_cell_threshold())
+    withheld = cube.withhold_small_counts(rows, configured_threshold())
     return _sdmx_response(cube.to_sdmx_csv(withheld), name)
 
 

@@ -34,6 +34,8 @@ from rogatory.cases.stats import Period, started_in
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import IccsCategory, State
 
+from .suppression import DEFAULT_THRESHOLD
+
 if TYPE_CHECKING:
     from sdmx.message import StructureMessage
     from sdmx.model import common, v21
@@ -59,7 +61,6 @@ TOTAL = "_T"
 NOT_RECORDED = "_X"
 
 # Counts below this are withheld from what leaves the authority (CONF_STATUS "C").
-SMALL_CELL_THRESHOLD = 3  # the default of settings.STATISTICS_SUPPRESSION_THRESHOLD
 
 FREQUENCIES: tuple[tuple[str, Any], ...] = (
     ("A", _("Annual")),
@@ -391,7 +392,7 @@ def observations(cases: CaseQuerySet, period: Period, reporting_state: str) -> l
 
 
 def withhold_small_counts(
-    rows: list[Observation], threshold: int = SMALL_CELL_THRESHOLD
+    rows: list[Observation], threshold: int = DEFAULT_THRESHOLD
 ) -> list[Observation]:
     """Counts from 1 to ``threshold - 1`` withheld, and the ICCS total beside any withheld one.
 

@@ -7,14 +7,24 @@ published total holds exactly one suppressed cell: the smallest other cell of th
 suppressed (non-zero cells first: a suppressed zero hides nothing anyone wanted to know, but it
 still hides the arithmetic), or, when the line has no other cell, its total.
 
-The function is pure: it takes a grid of counts and says which cells to hide.
+``suppress`` is pure: it takes a grid of counts and says which cells to hide;
+``configured_threshold`` is the one place the setting is read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
+
 DEFAULT_THRESHOLD = 3
+
+
+def configured_threshold() -> int:
+    """A count below this is withheld from what leaves the authority (issue 18: default 3):
+    the one setting of reports for sending, the hub, the public page and its SDMX data set."""
+    return int(getattr(settings, "STATISTICS_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+
 
 Grid = Sequence[Sequence[int | None]]
 

@@ -34,7 +34,7 @@ from rogatory.lib.validators import InputRefused
 from rogatory.lib.workers import run_until_stopped
 
 from ..models import ReportRun, ReportSnapshot
-from ..suppression import DEFAULT_THRESHOLD
+from ..suppression import configured_threshold
 from .document import build_document
 from .files import to_pdf, to_xlsx
 from .layouts import get_layout, parse_layout
@@ -50,10 +50,6 @@ INLINE_LIMIT = 1000
 # officer prepares it; sending figures out in the authority's name is a supervisor's act).
 MAY_MARK_SENT = frozenset({Role.SUPERVISOR, Role.AUTHORITY_ADMIN})
 FILE_NAMES = {"pdf": "report.pdf", "xlsx": "report.xlsx", "json": "report.json"}
-
-
-def suppression_threshold() -> int:
-    return int(getattr(settings, "STATISTICS_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
 
 
 def can_mark_sent(user: User) -> bool:
@@ -104,7 +100,7 @@ def do_request_report(
         end=period.end,
         as_of=timezone.localdate(),
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        suppression_threshold=suppression_threshold() if for_sending else None,
+        suppression_threshold=configured_threshold() if for_sending else None,
     )
 
 
