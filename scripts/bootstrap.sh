@@ -52,7 +52,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-# The PDF of a drafted request embeds Debian fonts (rogatory/drafting/render/fonts.py): Noto
+# The PDF of a drafted request embeds Debian fonts (rogatory/lib/fonts.py): Noto
 # Sans and Noto Naskh Arabic (fonts-noto-core), Droid Sans Fallback for Chinese
 # (fonts-droid-fallback). Install them when missing and we may; otherwise stop here rather
 # than fail at the first PDF.

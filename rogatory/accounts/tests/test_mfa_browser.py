@@ -160,7 +160,12 @@ def test_a_security_key_is_registered_and_signs_in(
     sign_in_with_password(page, base)
     assert "/accounts/mfa/verify/" in page.url
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def note_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", note_dialog)
     button = page.get_by_role("button", name="Use your security key or passkey")
     expect(button).to_be_enabled()
     button.click()

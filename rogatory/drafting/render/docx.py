@@ -29,7 +29,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from .fonts import ARABIC
+from rogatory.lib.fonts import ARABIC, directional
+
 from .outline import (
     Approval,
     Field,
@@ -37,7 +38,6 @@ from .outline import (
     Section,
     Table,
     build_outline,
-    directional,
     numbered,
 )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -479,27 +478,6 @@ class Builder:
         if not section.items:
             section.paragraphs.append(t["annex.none"])
         return section
-
-
-LRM = "\u200e"
-
-
-def directional(content: str, rtl: bool) -> str:
-    """In a right-to-left document, keep left-to-right lines whole.
-
-    A line whose first strong character is left to right (a French name, an English
-    description) is wrapped in LEFT-TO-RIGHT MARKs, so its trailing full stop or leading
-    "1." stays where the writer put it instead of jumping to the other end of the line.
-    Invisible; the words themselves are unchanged.
-    """
-    if not rtl:
-        return content
-    lines = []
-    for line in content.split("\n"):
-        classes = (unicodedata.bidirectional(c) for c in line)
-        first = next((kind for kind in classes if kind in ("L", "R", "AL")), "")
-        lines.append(f"{LRM}{line}{LRM}" if first == "L" else line)
-    return "\n".join(lines)
 
 
 def numbered(section: Section, level: int) -> str:

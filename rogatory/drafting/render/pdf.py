@@ -18,7 +18,9 @@ from fpdf.enums import Align, PageMode, TableBordersLayout, TextMode, XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.prefs import ViewerPreferences
 
-from . import fonts
+from rogatory.lib import fonts
+from rogatory.lib.fonts import directional
+
 from .docx import FIXED_TIME, request_date
 from .outline import (
     Approval,
@@ -27,7 +29,6 @@ from .outline import (
     Section,
     Table,
     build_outline,
-    directional,
     numbered,
 )
 

@@ -5,7 +5,7 @@ which for shaped Arabic can be presentation forms (U+FB50-U+FEFF) and, between w
 order. The tests therefore normalise with NFKC (presentation forms -> base letters), drop the
 tatweel and compare Arabic *words* (each must occur), not whole sentences. Chinese text may
 come back with spaces between characters, so whitespace is removed before comparing. (Why the
-Chinese font is Droid Sans Fallback and not Noto Sans CJK: see render/fonts.py.)
+Chinese font is Droid Sans Fallback and not Noto Sans CJK: see rogatory/lib/fonts.py.)
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
-from rogatory.drafting.render import fonts, render_docx, render_pdf
+from rogatory.drafting.render import render_docx, render_pdf
 from rogatory.drafting.render.texts import LANGUAGES, TEXTS_DIR, Texts, normalise_language
+from rogatory.lib import fonts
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "request-1.schema.json"
 

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from rogatory.cases.exports import spreadsheet_safe
-from rogatory.drafting.render import fonts
-from rogatory.drafting.render.outline import directional
+from rogatory.lib import fonts
+from rogatory.lib.fonts import directional
 
 from ..exports import shown
 

@@ -29,7 +29,7 @@ from rogatory.accounts.models import Role, User
 from rogatory.audit.actions import record
 from rogatory.cases.models import Case
 from rogatory.cases.stats import Period
-from rogatory.drafting.render.fonts import FontsMissing
+from rogatory.lib.fonts import FontsMissing
 from rogatory.lib.validators import InputRefused
 from rogatory.lib.workers import run_until_stopped
 

@@ -1,4 +1,5 @@
-"""Fonts embedded in the PDF, from Debian packages that ``scripts/bootstrap.sh`` installs.
+"""Fonts embedded in the PDFs (requests, statistics reports), from Debian packages that
+``scripts/bootstrap.sh`` installs.
 
 * Noto Sans (fonts-noto-core): Latin, Cyrillic, Greek; the main font of five languages.
 * Noto Naskh Arabic (fonts-noto-core): Arabic, the main font of Arabic requests.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -116,3 +118,24 @@ def families_for(language: str, content: str) -> list[str]:
         if present and name not in needed:
             needed.append(name)
     return needed
+
+
+LRM = "\u200e"
+
+
+def directional(content: str, rtl: bool) -> str:
+    """In a right-to-left document, keep left-to-right lines whole.
+
+    A line whose first strong character is left to right (a French name, an English
+    description) is wrapped in LEFT-TO-RIGHT MARKs, so its trailing full stop or leading
+    "1." stays where the writer put it instead of jumping to the other end of the line.
+    Invisible; the words themselves are unchanged.
+    """
+    if not rtl:
+        return content
+    lines = []
+    for line in content.split("\n"):
+        classes = (unicodedata.bidirectional(c) for c in line)
+        first = next((kind for kind in classes if kind in ("L", "R", "AL")), "")
+        lines.append(f"{LRM}{line}{LRM}" if first == "L" else line)
+    return "\n".join(lines)
