@@ -29,9 +29,9 @@ from rogatory.lib.validators import InputRefused, PlausibleDateField
 
 from . import charts
 from .exports import shown
-from .figures import Table
 from .models import ReportRun, ReportSnapshot
 from .reports import runs
+from .reports.document import table_of
 from .reports.layouts import available_layouts
 from .views import PeriodForm
 
@@ -124,11 +124,11 @@ def _chart(table: dict[str, Any], document: dict[str, Any], chart_id: str) -> An
     charts.py draws that table."""
     if not document.get("charts") or document.get("threshold"):
         return None
-    figures = Table(
-        table["key"], table["title"], table["rule"], table["columns"], table["rows"], table["total"]
-    )
     return charts.table_chart(
-        figures, rtl=document.get("language") == "ar", number_format=shown, chart_id=chart_id
+        table_of(table),
+        rtl=document.get("language") == "ar",
+        number_format=shown,
+        chart_id=chart_id,
     )
 
 

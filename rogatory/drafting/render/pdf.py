@@ -13,13 +13,13 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.enums import Align, PageMode, TableBordersLayout, TextMode, XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.prefs import ViewerPreferences
 
 from rogatory.lib import fonts
 from rogatory.lib.fonts import directional
+from rogatory.lib.pdf import ShapedPDF
 
 from .docx import FIXED_TIME, request_date
 from .outline import (
@@ -67,7 +67,7 @@ def outline_text(outline: Outline) -> Iterator[str]:
         stack.extend(section.subsections)
 
 
-class RequestPDF(FPDF):
+class RequestPDF(ShapedPDF):
     def __init__(self, outline: Outline, issued: datetime.date | None = None) -> None:
         super().__init__(format="A4", unit="mm")
         self.outline = outline

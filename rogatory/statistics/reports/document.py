@@ -97,6 +97,14 @@ def chosen(table: Table, choice: TableChoice) -> dict[str, Any]:
     }
 
 
+def table_of(entry: dict[str, Any]) -> Table:
+    """A table of a report document (JSON, as ``chosen`` wrote it) as a ``Table`` again, for
+    the charts of the page and the PDF."""
+    return Table(
+        entry["key"], entry["title"], entry["rule"], entry["columns"], entry["rows"], entry["total"]
+    )
+
+
 def _plain(value: Any) -> Any:
     """A cell as JSON: numbers stay numbers, everything else becomes text."""
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,8 +17,12 @@ from openpyxl.styles import Font
 from rogatory.cases.exports import spreadsheet_safe
 from rogatory.lib import fonts
 from rogatory.lib.fonts import directional
+from rogatory.lib.pdf import ShapedPDF
 
+from .. import charts
 from ..exports import shown
+from . import pdf_charts
+from .document import table_of
 
 RTL_LANGUAGES = frozenset({"ar"})
 # Padding inside a table cell, in millimetres.
@@ -124,7 +127,7 @@ def _texts(document: dict[str, Any]) -> Iterator[str]:
                 yield from (shown(v) for v in row)
 
 
-class ReportPDF(FPDF):
+class ReportPDF(ShapedPDF):
     def __init__(self, document: dict[str, Any], language: str) -> None:
         super().__init__(format="A4", unit="mm")
         self.document = document
@@ -231,6 +234,19 @@ class ReportPDF(FPDF):
         self.set_xy(self.l_margin, y + height)
         return height
 
+    def chart(self, table: dict[str, Any]) -> None:
+        """The table's chart above it, as on the page (decision 0043): only in a layout with
+        charts, only when no cell is withheld (a chart would draw it as nothing)."""
+        if not self.document.get("charts") or self.document.get("threshold"):
+            return
+        spec = charts.SPECS.get(table["key"])
+        chart = charts.chart_of(table_of(table), number_format=shown)
+        if spec is None or chart is None or chart.is_empty:
+            return
+        if self.will_page_break(pdf_charts.height(chart, spec.kind) + 20):
+            self.add_page()
+        pdf_charts.draw(self, chart, spec.kind, rtl=self.rtl, number_format=shown)
+
     def render(self) -> bytes:
         document = self.document
         self.add_page()
@@ -252,6 +268,7 @@ class ReportPDF(FPDF):
                 self.para(table["title"], size=10.5, bold=True, gap=0.5)
                 self.para(f"{_('Counting rule')}: {table['rule']}", size=8, gap=1)
                 if table["rows"]:
+                    self.chart(table)
                     self.grid(table)
                 else:
                     self.para(_("Nothing to show for this period."), size=9)

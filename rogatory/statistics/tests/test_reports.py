@@ -13,10 +13,12 @@ import datetime
 import hashlib
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -74,8 +76,10 @@ def dataset(data: dict[str, Case], make_asset: MakeAsset) -> dict[str, Case]:  #
     return data
 
 
-def report(personas: Personas, layout_id: str, threshold: int | None = None) -> dict[str, Any]:
-    with translation.override("en"):
+def report(
+    personas: Personas, layout_id: str, threshold: int | None = None, language: str = "en"
+) -> dict[str, Any]:
+    with translation.override(language):
         return build_document(
             get_layout(layout_id),
             cases=Case.objects.for_user(personas.supervisor),
@@ -456,3 +460,28 @@ def test_the_reports_page_costs_the_same_queries_whatever_it_lists(
     with CaptureQueriesContext(connection) as five:
         assert client.get(reverse("reports")).status_code == 200
     assert len(five) == len(one)
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "zh-hans", "ru"])
+def test_the_annual_report_pdf_draws_its_charts(
+    dataset: dict[str, Case], personas: Personas, language: str
+) -> None:
+    """The PDF draws the charts the page draws (fpdf2 shapes, so Arabic is shaped and Chinese
+    falls back to its font), each above its table; a suppressed report none."""
+    from rogatory.statistics.reports import pdf_charts
+
+    blue = " ".join(f"{c / 255:.4f}".rstrip("0").rstrip(".") for c in pdf_charts.COLOURS[0])
+
+    def fills(pdf: bytes) -> int:
+        reader = PdfReader(io.BytesIO(pdf))
+        streams = [cast(Any, page.get_contents()).get_data() for page in reader.pages]
+        return sum(stream.decode("latin-1").count(f"{blue} rg") for stream in streams)
+
+    with translation.override(language):
+        pdf = to_pdf(report(personas, "annual", language=language), language)
+        plain = to_pdf(report(personas, "annual", threshold=3, language=language), language)
+    artifacts = Path(django_settings.BASE_DIR) / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"report-annual-{language}.pdf").write_bytes(pdf)
+    assert fills(pdf) >= 3  # the months, the backlog, the states: each has a blue series
+    assert fills(plain) == 0
