@@ -231,6 +231,9 @@ DIRECTORY_STALE_AFTER_DAYS = env.integer("DIRECTORY_STALE_AFTER_DAYS", 365, mini
 # Statistics reports (decision 0041): counts from 1 to this minus one are hidden in reports that
 # leave the authority; a ministry's own report layouts (TOML) are read from this folder.
 STATISTICS_SUPPRESSION_THRESHOLD = env.integer("STATISTICS_SUPPRESSION_THRESHOLD", 3, minimum=1)
+# Days a report run (its PDF, workbook and figures) is kept after it was written; a report
+# marked as sent is a snapshot of its own and stays.
+STATISTICS_REPORT_RUN_DAYS = env.integer("STATISTICS_REPORT_RUN_DAYS", 30, minimum=1)
 STATISTICS_REPORT_LAYOUTS_DIR = Path(
     env.string("STATISTICS_REPORT_LAYOUTS_DIR", str(DATA_DIR / "report-layouts"))
 )

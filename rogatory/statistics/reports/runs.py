@@ -213,13 +213,36 @@ def process_pending_reports(limit: int = 5) -> int:
     return done
 
 
+def purge_old_runs(now: datetime.datetime | None = None, limit: int = 200) -> int:
+    """Delete runs written or failed more than ``STATISTICS_REPORT_RUN_DAYS`` ago, with their
+    folders; how many. A run marked as sent lives on as its snapshot (its own copy of the
+    files), which keeps its figures and loses only the link to the run."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.STATISTICS_REPORT_RUN_DAYS)
+    old = list(
+        ReportRun.objects.filter(
+            status__in=(ReportRun.Status.DONE, ReportRun.Status.FAILED), created_at__lt=cutoff
+        ).order_by("created_at", "id")[:limit]
+    )
+    for run in old:
+        shutil.rmtree(run.folder(), ignore_errors=True)
+    ReportRun.objects.filter(pk__in=[run.pk for run in old]).delete()
+    if old:
+        logger.info("report runs older than %s deleted: %d", cutoff.date(), len(old))
+    return len(old)
+
+
+def _worker_pass() -> bool:
+    """One pass of the worker: the waiting reports, then old runs; whether it did anything."""
+    written = process_pending_reports()
+    return bool(written + purge_old_runs())
+
+
 def run_forever(
     stop: threading.Event, *, interval: float = 2.0, on_error: Callable[[Exception], None]
 ) -> None:
     """The report worker's loop (``manage.py generate_reports --loop``)."""
-    run_until_stopped(
-        lambda: bool(process_pending_reports()), stop, interval=interval, on_error=on_error
-    )
+    run_until_stopped(_worker_pass, stop, interval=interval, on_error=on_error)
 
 
 # --- Sending ---------------------------------------------------------------------------------

@@ -485,3 +485,44 @@ def test_the_annual_report_pdf_draws_its_charts(
     (artifacts / f"report-annual-{language}.pdf").write_bytes(pdf)
     assert fills(pdf) >= 3  # the months, the backlog, the states: each has a blue series
     assert fills(plain) == 0
+
+
+def test_old_runs_are_deleted_and_reports_sent_stay(
+    dataset: dict[str, Case], personas: Personas, settings: Any
+) -> None:
+    """After STATISTICS_REPORT_RUN_DAYS a run and its folder go; one marked as sent lives on
+    as its snapshot (files and figures); a recent run and one still waiting stay."""
+    settings.STATISTICS_REPORT_RUN_DAYS = 30
+
+    def written(for_sending: bool) -> ReportRun:
+        run = runs.do_request_report(
+            "annual", YEAR, for_sending=for_sending, acting_user=personas.officer
+        )
+        runs.start(run)
+        runs.write_report(run)
+        run.refresh_from_db()
+        assert run.status == ReportRun.Status.DONE and run.folder().is_dir()
+        return run
+
+    with time_machine.travel(datetime.datetime(2026, 1, 10, 12, tzinfo=datetime.UTC)):
+        old = written(False)
+        sent = written(True)
+        snapshot = runs.do_mark_sent(
+            sent, sent_on=D("2026-01-10"), sent_to="", acting_user=personas.supervisor
+        )
+        waiting = runs.do_request_report(
+            "annual", YEAR, for_sending=False, acting_user=personas.officer
+        )
+        ReportRun.objects.filter(pk=waiting.pk).update(status=ReportRun.Status.QUEUED)
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC)):
+        recent = written(False)
+    with time_machine.travel(datetime.datetime(2026, 2, 10, 12, tzinfo=datetime.UTC)):
+        assert runs.purge_old_runs() == 2
+        assert runs.purge_old_runs() == 0
+    left = set(ReportRun.objects.values_list("pk", flat=True))
+    assert left == {waiting.pk, recent.pk}
+    assert not old.folder().exists() and not sent.folder().exists()
+    assert recent.folder().is_dir()
+    snapshot.refresh_from_db()
+    assert snapshot.run is None and snapshot.document
+    assert all((snapshot.folder() / entry["name"]).is_file() for entry in snapshot.files.values())

@@ -1,7 +1,8 @@
-"""Write the statistics reports waiting in the queue (decision 0041).
+"""Write the statistics reports waiting in the queue (decision 0041), and delete the runs
+older than STATISTICS_REPORT_RUN_DAYS (reports marked as sent stay, as snapshots).
 
 Run it with --loop beside the web server (scripts/run.sh does): reports of large periods wait
-for it; without --loop it writes those waiting and stops.
+for it; without --loop it writes those waiting, deletes the old runs and stops.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from rogatory.statistics.reports.runs import process_pending_reports, run_forever
+from rogatory.statistics.reports.runs import (
+    process_pending_reports,
+    purge_old_runs,
+    run_forever,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["loop"]:
             self.stdout.write(f"reports written: {process_pending_reports(limit=1000)}")
+            self.stdout.write(f"old report runs deleted: {purge_old_runs(limit=100_000)}")
             return
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
