@@ -21,7 +21,7 @@ from rogatory.cases.stats import Period
 
 from . import figures
 from .models import HubConsent
-from .reports.document import suppressed_table
+from .reports.document import suppressed_tables
 
 
 def taking_part() -> list[Authority]:
@@ -46,8 +46,8 @@ def shown(
     authorities: list[Authority], period: Period, today: datetime.date, threshold: int
 ) -> figures.Statistics:
     """The tables as the hub's members read them: counts from 1 to ``threshold - 1``, and the
-    cells that would reveal one from the totals, withheld (``suppressed_table`` decides which
+    cells that would reveal one from the totals, withheld (``suppressed_tables`` decides which
     columns of each table are counts: medians, ages and rates are left as they are)."""
     stats = compute(authorities, period, today)
-    stats.tables = [suppressed_table(table, threshold) for table in stats.tables]
+    stats.tables = suppressed_tables(stats.tables, threshold)
     return stats

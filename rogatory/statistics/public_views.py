@@ -41,7 +41,7 @@ from . import sdmx as cube
 from .actions import do_set_public_statistics
 from .exports import _cell, shown
 from .models import PublicStatistics, PublishedTable
-from .reports.document import SUPPRESSED, suppressed_table
+from .reports.document import SUPPRESSED, suppressed_tables
 from .suppression import configured_threshold
 from .views import PeriodForm
 
@@ -133,7 +133,7 @@ def published_tables(
             for table in SOURCES[key](cases, period, today):
                 made[table.key] = table
     threshold = configured_threshold()
-    return [suppressed_table(made[key], threshold) for key in chosen if key in made]
+    return suppressed_tables([made[key] for key in chosen if key in made], threshold)
 
 
 def _publisher(code: str) -> tuple[Authority, PublicStatistics]:

@@ -45,46 +45,68 @@ def suppress(
     to a published total constrain each other; a table with neither total gets primary
     suppression only.
     """
-    height = len(grid)
-    width = max((len(row) for row in grid), default=0)
-    if threshold <= 1 or not height or not width:
-        return [[False] * len(row) for row in grid]
-    cells = [list(row) + [None] * (width - len(row)) for row in grid]
-    hidden = [[primary(v, threshold) for v in row] for row in cells]
-    inner_w = width - 1 if total_column else width
-    inner_h = height - 1 if total_row else height
+    return suppress_linked([(grid, total_column, total_row)], [], threshold)[0]
 
-    # Every additive line: its inner cells and the cell holding its total.
-    lines: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
-    if total_column:
-        for r in range(height):
-            lines.append(([(r, c) for c in range(inner_w)], (r, width - 1)))
-    if total_row:
-        for c in range(width):
-            lines.append(([(r, c) for r in range(inner_h)], (height - 1, c)))
 
-    def present(cell: tuple[int, int]) -> bool:
-        return cells[cell[0]][cell[1]] is not None
+# A cell of one of several grids: (grid, row, column).
+Cell = tuple[int, int, int]
+# Cells that add up to the value of another cell (which may be in another grid).
+Line = tuple[list[Cell], Cell]
+
+
+def suppress_linked(
+    grids: Sequence[tuple[Grid, bool, bool]], links: Sequence[Line], threshold: int
+) -> list[list[list[bool]]]:
+    """``suppress`` for several grids published together, whose cells are also bound across
+    grids by ``links`` (the states of a sub-region add up to the sub-region's row of another
+    table): each grid's own lines (``(grid, total_column, total_row)``) and the links are
+    made safe together. One mask per grid."""
+    values: dict[Cell, int | None] = {}
+    lines: list[Line] = []
+    for g, (grid, total_column, total_row) in enumerate(grids):
+        height = len(grid)
+        width = max((len(row) for row in grid), default=0)
+        for r, row in enumerate(grid):
+            for c in range(width):
+                values[(g, r, c)] = row[c] if c < len(row) else None
+        inner_w = width - 1 if total_column else width
+        inner_h = height - 1 if total_row else height
+        if total_column:
+            for r in range(height):
+                lines.append(([(g, r, c) for c in range(inner_w)], (g, r, width - 1)))
+        if total_row:
+            for c in range(width):
+                lines.append(([(g, r, c) for r in range(inner_h)], (g, height - 1, c)))
+    hidden = set()
+    if threshold > 1:
+        hidden = {cell for cell, value in values.items() if primary(value, threshold)}
+        _secondary(values, hidden, [*lines, *links])
+    return [
+        [[(g, r, c) in hidden for c in range(len(row))] for r, row in enumerate(grid)]
+        for g, (grid, _total_column, _total_row) in enumerate(grids)
+    ]
+
+
+def _secondary(values: dict[Cell, int | None], hidden: set[Cell], lines: list[Line]) -> None:
+    """Hide more cells until no line holds exactly one hidden cell (``hidden`` grows)."""
+
+    def present(cell: Cell) -> bool:
+        return values.get(cell) is not None
 
     changed = True
     while changed:
         changed = False
         for inner, total in lines:
             members = [cell for cell in [*inner, total] if present(cell)]
-            count = sum(1 for r, c in members if hidden[r][c])
-            if count != 1:
+            if sum(1 for cell in members if cell in hidden) != 1:
                 continue
-            candidates = [cell for cell in inner if present(cell) and not hidden[cell[0]][cell[1]]]
+            candidates = [cell for cell in inner if present(cell) and cell not in hidden]
             if candidates:
                 # The smallest non-zero cell, else the smallest (a zero); ties: the first.
-                r, c = min(
-                    candidates,
-                    key=lambda cell: (cells[cell[0]][cell[1]] == 0, cells[cell[0]][cell[1]]),
-                )
-            elif present(total) and not hidden[total[0]][total[1]]:
-                r, c = total
+                chosen = min(candidates, key=lambda cell: (values[cell] == 0, values[cell]))
+            elif present(total) and total not in hidden:
+                chosen = total
             else:
                 continue  # the lone hidden cell is the total itself: nothing reveals it
-            hidden[r][c] = True
+            hidden.add(chosen)
             changed = True
-    return [row[: len(grid[i])] for i, row in enumerate(hidden)]

@@ -20,7 +20,7 @@ from rogatory.lib.validators import InputRefused
 from rogatory.statistics import figures
 from rogatory.statistics.actions import do_set_public_statistics
 from rogatory.statistics.models import PublicStatistics
-from rogatory.statistics.reports.document import suppressed_table
+from rogatory.statistics.reports.document import suppressed_table, suppressed_tables
 
 SETTINGS = "/statistics/publication/"
 PAGE = "/statistics/public/aa-central/"
@@ -248,6 +248,49 @@ def test_suppression_withholds_small_counts_and_whatever_would_give_them_back() 
     for column in range(1, 4):
         assert sum(row[column] == "x" for row in grid) != 1
     assert table.rows[0] == ["MLA", 5, 2, 7]
+
+
+@pytest.mark.django_db
+def test_states_regions_and_sub_regions_are_suppressed_together() -> None:
+    """France's 1 in Western Europe: alone, the states table shows Germany's 30, and the
+    sub-region's 31 then gives France's count away; published together, Germany's goes too,
+    and Kenya, alone in its sub-region, takes that sub-region's (and region's) cell with it."""
+    columns = ["Received (incoming)", "Sent (outgoing)", "Total"]
+    states = figures.Table(
+        "states",
+        "By state",
+        "rule",
+        ["Other state", "M49 sub-region", *columns],
+        [
+            ["Germany", "Western Europe", 30, 40, 70],
+            ["Kenya", "Sub-Saharan Africa", 20, 5, 25],
+            ["France", "Western Europe", 1, 10, 11],
+        ],
+        ["All", "", 51, 55, 106],
+    )
+    subregions = figures.Table(
+        "subregions",
+        "By sub-region",
+        "rule",
+        ["M49 sub-region", *columns],
+        [["Sub-Saharan Africa", 20, 5, 25], ["Western Europe", 31, 50, 81]],
+        ["All", 51, 55, 106],
+    )
+    regions = figures.Table(
+        "regions",
+        "By region",
+        "rule",
+        ["M49 region", *columns],
+        [["Africa", 20, 5, 25], ["Europe", 31, 50, 81]],
+        ["All", 51, 55, 106],
+    )
+    alone = suppressed_table(states, 3)
+    assert alone.rows[2][2] == "x" and alone.rows[0][2] == 30
+    together = suppressed_tables([states, subregions, regions], 3)
+    assert together[0].rows[2][2] == "x" and together[0].rows[0][2] == "x"
+    assert together[1].rows[0][1] == "x"  # Sub-Saharan Africa: Kenya's alone
+    assert together[2].rows[0][1] == "x"  # Africa: the same number
+    assert [t.rows for t in together] != [t.rows for t in (states, subregions, regions)]
 
 
 @pytest.mark.parametrize(("who", "shown"), [("supervisor", True), ("officer", False)])

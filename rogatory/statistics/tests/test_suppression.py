@@ -93,3 +93,31 @@ def test_every_line_safe_on_a_larger_table() -> None:
         for c, value in enumerate(row):
             if 1 <= value < 3:
                 assert mask[r][c]
+
+
+def test_linked_grids_hide_what_another_table_would_reveal() -> None:
+    """A cell alone hidden in a group whose sum another grid publishes takes a partner."""
+    from rogatory.statistics.suppression import suppress_linked
+
+    states = [[1, 10, 11], [20, 5, 25], [30, 40, 70], [51, 55, 106]]  # France, Kenya, Germany
+    groups = [[31, 50, 81], [20, 5, 25], [51, 55, 106]]  # Western Europe, Eastern Africa
+    # France (row 0) and Germany (row 2) are in group 0, Kenya (row 1) in group 1.
+    links = [
+        ([(0, r, c) for r in members], (1, g, c))
+        for g, members in enumerate([[0, 2], [1], [0, 1, 2]])
+        for c in range(3)
+    ]
+    alone = suppress_linked([(states, True, True)], [], 3)[0]
+    assert not alone[2][0]  # on its own, Germany's 30 is shown: 31 - 30 gives France's 1
+    masks = suppress_linked([(states, True, True), (groups, True, True)], links, 3)
+    assert masks[0][0][0] and masks[0][2][0]  # France's 1 and now Germany's 30
+    assert masks[1][1][0]  # Kenya alone in its group: the group's cell goes with it
+    hidden = {
+        (g, r, c)
+        for g, mask in enumerate(masks)
+        for r, row in enumerate(mask)
+        for c, flag in enumerate(row)
+        if flag
+    }
+    for inner, total in links:
+        assert sum(cell in hidden for cell in [*inner, total]) != 1
