@@ -275,7 +275,7 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
 
 def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
     """Raised note marks left as lines of their own, each joined to the line it is drawn
-    within (PDFium may give a mark as a separate run inside an Arabic line)."""
+    within or ends (PDFium may give a mark as a separate run inside an Arabic line)."""
     marks = [m for m in merged if 0 < sum(1 for c in m if c.text.strip()) <= 5]
     if not marks:
         return merged
@@ -288,9 +288,9 @@ def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
                 index
                 for index, line in enumerate(out)
                 if line is not mark
-                and (box := boxes[id(line)])[0] < x0
-                and x1 < box[1]
-                and size < 0.85 * box[3]
+                and size < 0.85 * (box := boxes[id(line)])[3]
+                and box[0] - 0.6 * box[3] <= x1
+                and x0 <= box[1] + 0.6 * box[3]
                 and _is_mark_within(line, mark)
             ),
             None,
@@ -398,7 +398,9 @@ def _same_line(left: list[_Char], right: list[_Char]) -> bool:
 
 def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
     """A raised note mark PDFium gives as a run of its own, drawn within the line's span
-    ("(*)" in an Arabic line): a few characters set smaller than the line."""
+    ("(*)" in an Arabic line) or just past its end (the English ESCWA report's
+    "… Information Society,⁴" at the right margin, given before the line it ends): a few
+    characters set smaller than the line, at the height of its letters."""
     visible = [c for c in mark if c.text.strip()]
     if not visible or len(visible) > 5:
         return False
@@ -407,19 +409,26 @@ def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
         return False
     x0, x1 = min(c.x0 for c in drawn), max(c.x1 for c in drawn)
     top, bottom = min(c.top for c in drawn), max(c.bottom for c in drawn)
-    within = (
-        x0 < min(c.x0 for c in visible)
-        and max(c.x1 for c in visible) < x1
-        and top <= _middle(mark) <= bottom
-    )
-    return within and statistics.median(c.size for c in visible) < 0.85 * statistics.median(
-        c.size for c in drawn
-    )
+    if not top <= _middle(mark) <= bottom:
+        return False
+    size = statistics.median(c.size for c in drawn)
+    if statistics.median(c.size for c in visible) >= 0.85 * size:
+        return False
+    m0, m1 = min(c.x0 for c in visible), max(c.x1 for c in visible)
+    if x0 < m0 and m1 < x1:
+        return True
+    # Past the end in reading order: right of a left-to-right line, left of a right-to-left
+    # one, no further than a space's width.
+    if any(_is_rtl_char(c.text) for c in drawn):
+        return 0 <= x0 - m1 < 0.6 * size
+    return 0 <= m0 - x1 < 0.6 * size
 
 
 def _joined(left: list[_Char], right: list[_Char]) -> list[_Char]:
     """Two runs of one line as one: side by side with a space between, or a mark drawn within
     the line put where it is drawn (a right-to-left line is reordered by position anyway)."""
+    if _is_mark_within(right, left):
+        left, right = right, left
     if _is_mark_within(left, right):
         if any(_is_rtl_char(c.text) for c in left):
             return left + right

@@ -1958,14 +1958,16 @@ def _attach_footnotes(
     document: UnDocument, notes: Sequence[Footnote], lang: str, organ: Organ | None = None
 ) -> UnDocument:
     """Give each footnote (with its citations) to the first paragraph, from the one that took
-    the previous note on, whose text carries its marker."""
+    the previous note on, whose text carries its marker and holds no note of that marker yet
+    (notes numbered anew in each text of a report: resolution 332's "¹" is not the "¹" of
+    resolution 331's last paragraph)."""
     notes = [replace(n, citations=find_citations(n.text, lang, organ=organ)) for n in notes]
     paragraphs = list(document.paragraphs())
     attached: dict[int, list[Footnote]] = {}
     unattached: list[Footnote] = []
     cursor = 0
     for note in notes:
-        at = _paragraph_citing(paragraphs, note.marker, cursor)
+        at = _paragraph_citing(paragraphs, note.marker, cursor, attached)
         if at is None:
             unattached.append(note)
             continue
@@ -2009,12 +2011,38 @@ def _attach_repeats(paragraphs: Sequence[Paragraph], attached: dict[int, list[Fo
                 attached.setdefault(index, []).append(note)
 
 
-def _paragraph_citing(paragraphs: Sequence[Paragraph], marker: str, start: int) -> int | None:
+def _paragraph_citing(
+    paragraphs: Sequence[Paragraph],
+    marker: str,
+    start: int,
+    attached: dict[int, list[Footnote]],
+) -> int | None:
+    """The first paragraph from ``start`` citing ``marker`` that holds no such note yet. A
+    raised mark's search stops at a paragraph printing a higher mark of the same sequence
+    (a "⁵" before any "⁴"): the mark was lost, and the note is left unattached rather than
+    given to another text's "⁴" with every later note after it."""
     pattern = _marker_pattern(marker)
+    wanted = _raised_value(marker)
     for index in range(start, len(paragraphs)):
-        if pattern.search(paragraphs[index].text):
-            return index
+        text = paragraphs[index].text
+        if pattern.search(text):
+            if all(note.marker != marker for note in attached.get(index, ())):
+                return index
+            continue
+        if wanted is not None and wanted > 1:
+            if any((_raised_value(mark) or 0) > wanted for mark in RAISED_MARK.findall(text)):
+                return None
     return None
+
+
+RAISED_MARK = re.compile(f"[{SUPERSCRIPTS}]+")
+
+
+def _raised_value(marker: str) -> int | None:
+    """A raised mark's number ("¹²" → 12); None for any other marker."""
+    if not marker or marker.strip(SUPERSCRIPTS):
+        return None
+    return int("".join(SUPERSCRIPT_VALUE[char] for char in marker))
 
 
 @cache
