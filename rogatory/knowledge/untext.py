@@ -2058,16 +2058,17 @@ def _paragraph_citing(
     (a "⁵" before any "⁴"): the mark was lost, and the note is left unattached rather than
     given to another text's "⁴" with every later note after it."""
     pattern = _marker_pattern(marker)
-    wanted = _raised_value(marker)
+    wanted = _raised_value(marker) or 0
     for index in range(start, len(paragraphs)):
         text = paragraphs[index].text
         if pattern.search(text):
             if all(note.marker != marker for note in attached.get(index, ())):
                 return index
             continue
-        if wanted is not None and wanted > 1:
-            if any((_raised_value(mark) or 0) > wanted for mark in RAISED_MARK.findall(text)):
-                return None
+        if wanted > 1 and any(
+            (_raised_value(mark) or 0) > wanted for mark in RAISED_MARK.findall(text)
+        ):
+            return None
     return None
 
 
