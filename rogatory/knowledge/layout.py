@@ -15,7 +15,8 @@ footnote rule are the notes. This module reads that layout with maintained libra
   the footnotes part with their reference marks.
 
 A PDF without a text layer (a scan) is refused with a clear message: recognising text in images
-(OCR) is not part of the product (decision 0032).
+(OCR) is not part of the product (decision 0032). A paragraph number drawn as a small image is
+seen by where it is drawn, not read: its paragraph opens with ``untext.PICTURED_NUMBER``.
 
 Functions of the file's bytes alone; ``NotReadable`` says what is wrong, in the reader's language.
 """
@@ -50,9 +51,8 @@ MAX_PAGES = 2_000
 # A paragraph number drawn as a picture where the number goes (the Arabic ESCWA report draws
 # "1-" to "123-" as two small images each, the digits and the dash) opens its paragraph in
 # the text with ``untext.PICTURED_NUMBER``, and ``untext`` numbers such paragraphs in
-# sequence (decision 0032, "later").
-# At least so many such pictures, alike in size and aligned, make paragraph numbers: a lone
-# small image at a line's start is an ornament.
+# sequence (decision 0032, "later"). At least so many such pictures, alike in size and
+# aligned, make paragraph numbers: a lone small image at a line's start is an ornament.
 PICTURED_NUMBERS_MIN = 3
 # Lines in these top and bottom fractions of a page may be running headers and footers.
 HEADER_ZONE = 0.09
