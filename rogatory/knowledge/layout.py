@@ -15,7 +15,8 @@ footnote rule are the notes. This module reads that layout with maintained libra
   the footnotes part with their reference marks.
 
 A PDF without a text layer (a scan) is refused with a clear message: recognising text in images
-(OCR) is not part of the product (decision 0032).
+(OCR) is not part of the product (decision 0032). A paragraph number drawn as a small image is
+seen by where it is drawn, not read: its paragraph opens with ``untext.PICTURED_NUMBER``.
 
 Functions of the file's bytes alone; ``NotReadable`` says what is wrong, in the reader's language.
 """
@@ -36,6 +37,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .untext import PICTURED_NUMBER
+
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A table's row is one logical line, its cells in reading order joined by this (decision 0032,
 # "Corpus and Arabic order"): never joined to a paragraph, never cut into several.
@@ -45,6 +48,12 @@ TABLE_ROWS = 3
 # A page holding fewer characters than this per page on average has no usable text layer.
 MIN_CHARACTERS_PER_PAGE = 20
 MAX_PAGES = 2_000
+# A paragraph number drawn as a picture where the number goes (the Arabic ESCWA report draws
+# "1-" to "123-" as two small images each, the digits and the dash) opens its paragraph in
+# the text with ``untext.PICTURED_NUMBER``, and ``untext`` numbers such paragraphs in
+# sequence (decision 0032, "later"). At least so many such pictures, alike in size and
+# aligned, make paragraph numbers: a lone small image at a line's start is an ornament.
+PICTURED_NUMBERS_MIN = 3
 # Lines in these top and bottom fractions of a page may be running headers and footers.
 HEADER_ZONE = 0.09
 FOOTER_ZONE = 0.09
@@ -97,6 +106,7 @@ class LaidOut:
     pages: int = 0
     characters: int = 0
     furniture: int = 0  # running headers, footers and page numbers left out
+    pictured_numbers: int = 0  # paragraphs opened by a number drawn as a picture
     right_to_left: bool = False
     kind: str = "pdf"
     warnings: list[str] = field(default_factory=list)
@@ -143,13 +153,15 @@ def read_pdf(data: bytes) -> LaidOut:
                 % {"count": count, "most": MAX_PAGES}
             )
         pages: list[tuple[float, list[Line], list[float]]] = []
+        pictures: list[list[_Picture]] = []
         characters = 0
         for number in range(count):
             page = document[number]
             try:
                 lines, chars = _page_lines(page, number)
-                rules = _rule_tops(page)
+                rules, small = _drawings(page)
                 pages.append((page.get_height(), lines, rules))
+                pictures.append(small)
                 characters += chars
             finally:
                 page.close()
@@ -163,7 +175,7 @@ def read_pdf(data: bytes) -> LaidOut:
                 "Rogatory does not recognise text in images."
             )
         )
-    laid = _assemble(pages)
+    laid = _assemble(pages, pictures)
     laid.pages, laid.characters = count, characters
     return laid
 
@@ -275,7 +287,7 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
 
 def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
     """Raised note marks left as lines of their own, each joined to the line it is drawn
-    within (PDFium may give a mark as a separate run inside an Arabic line)."""
+    within or ends (PDFium may give a mark as a separate run inside an Arabic line)."""
     marks = [m for m in merged if 0 < sum(1 for c in m if c.text.strip()) <= 5]
     if not marks:
         return merged
@@ -288,9 +300,9 @@ def _marks_joined(merged: list[list[_Char]]) -> list[list[_Char]]:
                 index
                 for index, line in enumerate(out)
                 if line is not mark
-                and (box := boxes[id(line)])[0] < x0
-                and x1 < box[1]
-                and size < 0.85 * box[3]
+                and size < 0.85 * (box := boxes[id(line)])[3]
+                and box[0] - 0.6 * box[3] <= x1
+                and x0 <= box[1] + 0.6 * box[3]
                 and _is_mark_within(line, mark)
             ),
             None,
@@ -398,7 +410,9 @@ def _same_line(left: list[_Char], right: list[_Char]) -> bool:
 
 def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
     """A raised note mark PDFium gives as a run of its own, drawn within the line's span
-    ("(*)" in an Arabic line): a few characters set smaller than the line."""
+    ("(*)" in an Arabic line) or just past its end (the English ESCWA report's
+    "… Information Society,⁴" at the right margin, given before the line it ends): a few
+    characters set smaller than the line, at the height of its letters."""
     visible = [c for c in mark if c.text.strip()]
     if not visible or len(visible) > 5:
         return False
@@ -407,19 +421,26 @@ def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
         return False
     x0, x1 = min(c.x0 for c in drawn), max(c.x1 for c in drawn)
     top, bottom = min(c.top for c in drawn), max(c.bottom for c in drawn)
-    within = (
-        x0 < min(c.x0 for c in visible)
-        and max(c.x1 for c in visible) < x1
-        and top <= _middle(mark) <= bottom
-    )
-    return within and statistics.median(c.size for c in visible) < 0.85 * statistics.median(
-        c.size for c in drawn
-    )
+    if not top <= _middle(mark) <= bottom:
+        return False
+    size = statistics.median(c.size for c in drawn)
+    if statistics.median(c.size for c in visible) >= 0.85 * size:
+        return False
+    m0, m1 = min(c.x0 for c in visible), max(c.x1 for c in visible)
+    if x0 < m0 and m1 < x1:
+        return True
+    # Past the end in reading order: right of a left-to-right line, left of a right-to-left
+    # one, no further than a space's width.
+    if any(_is_rtl_char(c.text) for c in drawn):
+        return 0 <= x0 - m1 < 0.6 * size
+    return 0 <= m0 - x1 < 0.6 * size
 
 
 def _joined(left: list[_Char], right: list[_Char]) -> list[_Char]:
     """Two runs of one line as one: side by side with a space between, or a mark drawn within
     the line put where it is drawn (a right-to-left line is reordered by position anyway)."""
+    if _is_mark_within(right, left):
+        left, right = right, left
     if _is_mark_within(left, right):
         if any(_is_rtl_char(c.text) for c in left):
             return left + right
@@ -650,28 +671,153 @@ def _reordered(visual: str, rtl: bool) -> str:
     return _PLACEHOLDERS.sub(lambda m: held.get(m[0], m[0]), logical)
 
 
-def _rule_tops(page: object) -> list[float]:
-    """Where short horizontal rules are drawn in the lower part of the page: the line above
-    the footnotes (UN PDFs draw it, or type it as underscores)."""
+@dataclass(frozen=True)
+class _Picture:
+    """A small image drawn on the page (a paragraph number drawn as a picture?)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    digest: bytes  # its data: one ornament drawn again is one picture, numbers differ
+
+
+# Larger images (logos, signatures, figures, photographs) are never read for numbers.
+_SMALL_PICTURE = 40.0
+
+
+def _drawings(page: object) -> tuple[list[float], list[_Picture]]:
+    """What the page draws besides its text, in one pass over its objects: where short
+    horizontal rules are drawn in the lower part of the page (the line above the footnotes,
+    which UN PDFs draw or type as underscores), and its small images."""
+    import hashlib
+
     import pypdfium2.raw as raw
 
     height = page.get_height()  # type: ignore[attr-defined]
     width = page.get_width()  # type: ignore[attr-defined]
-    tops = []
-    for item in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):  # type: ignore[attr-defined]
+    tops: list[float] = []
+    pictures: list[_Picture] = []
+    kinds = [raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE]
+    for item in page.get_objects(filter=kinds, max_depth=2):  # type: ignore[attr-defined]
         left, low, right, high = item.get_bounds()
-        if high - low < 2 and 30 < right - left < width / 2 and height - high > height / 3:
-            tops.append(height - high)
-    return tops
+        if item.type == raw.FPDF_PAGEOBJ_PATH:
+            if high - low < 2 and 30 < right - left < width / 2 and height - high > height / 3:
+                tops.append(height - high)
+        elif item.level == 0 and high - low < _SMALL_PICTURE and right - left < _SMALL_PICTURE:
+            # An image inside a form is placed by the form's matrix: not read.
+            digest = hashlib.blake2b(_picture_data(item, high - low), digest_size=16).digest()
+            pictures.append(_Picture(left, right, height - high, height - low, digest))
+    return tops, pictures
 
 
-def _assemble(pages: Sequence[tuple[float, list[Line], list[float]]]) -> LaidOut:
+def _picture_data(image: Any, height: float) -> bytes:
+    """What an image draws: rendered with its mask, unless it is a rule's height (a dash).
+    The Arabic ESCWA report's numbers are black images whose soft mask draws the digits:
+    their own data is alike for every number of one size."""
+    import pypdfium2 as pdfium
+
+    if height >= 3:
+        try:
+            return bytes(image.get_bitmap(render=True).buffer)
+        except pdfium.PdfiumError:
+            pass
+    return bytes(image.get_data(decode_simple=False))
+
+
+def _pictured_numbers(
+    pages: Sequence[tuple[float, list[Line], list[float]]],
+    pictures: Sequence[Sequence[_Picture]],
+    body: float,
+) -> set[int]:
+    """The lines (by ``id``) that a paragraph number drawn as a picture opens.
+
+    A number drawn as images (its digits, and the dash or full stop, may be two) is a group
+    of small pictures side by side, about as tall as the text's digits (0.4 to 0.9 of the
+    body size: the Arabic ESCWA report's are 8.5 points in 14-point text), no wider than
+    three body sizes (three digits and a dash), set just before a line's start in reading
+    order — right of a right-to-left line, left of a left-to-right one — within that line's
+    height. They are paragraph numbers only together: at least
+    PICTURED_NUMBERS_MIN of them in the document, their outer edges on one margin, of one
+    height, and each a different picture (a bullet or an ornament is one image drawn again).
+    Logos, signatures and figures are larger, and sit on no line's start."""
+    found: list[tuple[tuple[float, float, float, float], bytes, Line, bool]] = []
+    for (_height, lines, _rules), small in zip(pages, pictures, strict=True):
+        if not small:
+            continue
+        # A body line or a heading (the Arabic agenda's item 14 is set at 11 points, not 14).
+        hosts = [line for line in lines if not line.cells and line.size > 0.7 * body]
+        for box, digest in _picture_groups(small, body):
+            x0, x1, top, bottom = box
+            if not (0.4 * body <= bottom - top <= 0.9 * body and x1 - x0 <= 3 * body):
+                continue
+            middle = (top + bottom) / 2
+            for line in hosts:
+                if not line.top <= middle <= line.bottom:
+                    continue
+                rtl = _is_right_to_left([line])
+                gap = (x0 - line.x1) if rtl else (line.x0 - x1)
+                if 0 <= gap < 3 * body:
+                    found.append((box, digest, line, rtl))
+                    break
+    if len(found) < PICTURED_NUMBERS_MIN:
+        return set()
+    edges = [box[1] if rtl else box[0] for box, _digest, _line, rtl in found]
+    heights = [box[3] - box[2] for box, _digest, _line, _rtl in found]
+    edge, height = statistics.median(edges), statistics.median(heights)
+    kept = [
+        (digest, line)
+        for (box, digest, line, _rtl), at, tall in zip(found, edges, heights, strict=True)
+        if abs(at - edge) < 0.5 * body and abs(tall - height) < 0.25 * height
+    ]
+    if len(kept) < PICTURED_NUMBERS_MIN or len({d for d, _l in kept}) < 0.9 * len(kept):
+        return set()
+    return {id(line) for _digest, line in kept}
+
+
+def _picture_groups(
+    pictures: Sequence[_Picture], body: float
+) -> Iterator[tuple[tuple[float, float, float, float], bytes]]:
+    """Small pictures side by side on one line, grouped: (left, right, top, bottom) of each
+    group, and a digest of its pictures in order."""
+    groups: list[list[_Picture]] = []
+    for picture in sorted(pictures, key=lambda p: (p.x0, p.top)):
+        middle = (picture.top + picture.bottom) / 2
+        group = next(
+            (
+                g
+                for g in groups
+                if g[-1].top - 0.2 * body <= middle <= g[-1].bottom + 0.2 * body
+                and picture.x0 - g[-1].x1 < 0.5 * body
+            ),
+            None,
+        )
+        if group is None:
+            groups.append([picture])
+        else:
+            group.append(picture)
+    for group in groups:
+        box = (
+            min(p.x0 for p in group),
+            max(p.x1 for p in group),
+            min(p.top for p in group),
+            max(p.bottom for p in group),
+        )
+        yield box, b"".join(p.digest for p in group)
+
+
+def _assemble(
+    pages: Sequence[tuple[float, list[Line], list[float]]],
+    pictures: Sequence[Sequence[_Picture]] = (),
+) -> LaidOut:
     """Drop running headers and footers, lift the notes below each page's rule, and join the
-    lines of each paragraph (across pages too)."""
+    lines of each paragraph (across pages too); a paragraph number drawn as a picture opens
+    its paragraph with PICTURED_NUMBER."""
     everything = [line for _height, lines, _rules in pages for line in lines]
     body = _body_size(everything)
     repeated = _repeated_in_margins(pages)
     right_to_left = _is_right_to_left(everything)
+    numbered = _pictured_numbers(pages, pictures, body) if pictures else set()
     laid = LaidOut(paragraphs=[], notes=[], right_to_left=right_to_left)
     current: _Paragraph | None = None
     for number, (height, lines, rules) in enumerate(pages):
@@ -695,12 +841,14 @@ def _assemble(pages: Sequence[tuple[float, list[Line], list[float]]]) -> LaidOut
             if below_rule and line.size < body - 0.4:
                 _add_note(laid.notes, line.text)
                 continue
-            if current is not None and _continues(current, line, start, end, body):
+            opens = id(line) in numbered
+            if current is not None and not opens and _continues(current, line, start, end, body):
                 current.add(line)
                 continue
             if current is not None:
                 laid.paragraphs.append(current.text)
-            current = _Paragraph(line)
+            current = _Paragraph(line, numbered=opens)
+            laid.pictured_numbers += opens
     if current is not None:
         laid.paragraphs.append(current.text)
     return laid
@@ -786,6 +934,7 @@ def _add_note(notes: list[Note], text: str) -> None:
 class _Paragraph:
     first: Line
     lines: list[Line] = field(default_factory=list)
+    numbered: bool = False  # its number is drawn as a picture (PICTURED_NUMBER)
 
     def __post_init__(self) -> None:
         self.lines.append(self.first)
@@ -806,7 +955,8 @@ class _Paragraph:
                 parts[-1] += piece
             else:
                 parts.append(piece)
-        return " ".join(parts)
+        text = " ".join(parts)
+        return f"{PICTURED_NUMBER} {text}" if self.numbered else text
 
 
 def _is_cjk(char: str) -> bool:

@@ -74,6 +74,8 @@ def assess(
         "verbs": sum(1 for p in doc.operative if p.verb),
         "operative_without_verb": len(without_verb),
     }
+    if doc.numbers_inferred:  # drawn as pictures, numbered in sequence (decision 0032)
+        recognised["numbers_inferred"] = doc.numbers_inferred
     doubts: list[dict[str, Any]] = []
 
     def doubt(code: str, **values: Any) -> None:
@@ -233,6 +235,12 @@ def facts(found: dict[str, Any]) -> list[tuple[str, str]]:
             "numbered": found.get("numbered", 0),
         },
     )
+    if found.get("numbers_inferred"):
+        row(
+            _("Paragraph numbers"),
+            _("inferred from %(count)d images (numbered in sequence)")
+            % {"count": found["numbers_inferred"]},
+        )
     row(_("Annexes"), found.get("annexes", 0))
     row(
         _("Footnotes"),

@@ -132,6 +132,9 @@ class UnDocument:
     # Draft resolutions and decisions printed in a report, each a part of its own (their
     # paragraphs are not in ``operative``); ``Part.after`` places each in reading order.
     parts: tuple[Part, ...] = ()
+    # Paragraph numbers not printed as text but drawn as pictures (PICTURED_NUMBER): so many
+    # paragraphs were numbered in sequence, 1 to this (the quality report says so).
+    numbers_inferred: int = 0
 
     def paragraphs(self) -> Iterable[Paragraph]:
         """Every paragraph, in reading order (embedded parts' and annexes' included)."""
@@ -365,6 +368,12 @@ MONTHS: dict[str, int] = {
 }
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# Where the layout saw a paragraph number drawn as a picture (U+FFFC OBJECT REPLACEMENT
+# CHARACTER, "an object here", at the start of the paragraph): not text that can be read, but
+# a number's place. UN reports number their paragraphs consecutively through the report, so
+# such paragraphs are numbered 1, 2, 3 … in reading order (decision 0032, "later").
+PICTURED_NUMBER = "\ufffc"
+PICTURED_NUMBER_LINE = re.compile(f"^(\\s*){PICTURED_NUMBER}\\s*(?=\\S)")
 SUPERSCRIPT_VALUE = {char: str(digit) for digit, char in enumerate(SUPERSCRIPTS)}
 
 _MONTH_ALTERNATION = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
@@ -505,14 +514,14 @@ TERMINAL = "。；;.!?！？:：，,،؛"
 def clean_text(text: str) -> str:
     """The text without extraction markup and page furniture, line by line, nothing else
     lost: what search indexes and quotes (the stored text stays as published)."""
-    lines = (_clean_markup(line) for line in text.splitlines())
+    lines = (_clean_markup(line.replace(PICTURED_NUMBER, "")) for line in text.splitlines())
     return "\n".join(line for line in lines if line.strip() and not _is_furniture(line))
 
 
 def parse(text: str, *, language: str | None = None) -> UnDocument:
     """Parse the plain text of a UN resolution or report."""
     lang = language or detect_language(text)
-    lines = [_clean_markup(line) for line in text.splitlines()]
+    lines, inferred = _pictured_numbers([_clean_markup(line) for line in text.splitlines()])
     symbols = _standalone_symbols(lines)
     lines, notes = _lift_footnotes(lines)
     running = _running_symbols(lines, symbols)
@@ -537,12 +546,39 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
     # cover's date is the day it was distributed, often weeks later).
     adopted = next((d for line in closing for _s, _e, d in _find_dates(line)), None)
     date = datetime.date.fromisoformat(adopted) if adopted else document.date
-    document = replace(document, symbol=symbol, body=body, closing=tuple(closing), date=date)
+    document = replace(
+        document,
+        symbol=symbol,
+        body=body,
+        closing=tuple(closing),
+        date=date,
+        numbers_inferred=inferred,
+    )
     organ = organ_of_symbol(symbol)
     if organ is None or organ.principal:
         return _attach_footnotes(document, notes, lang)
     # A subsidiary body's document: its unqualified resolutions are the body's own.
     return _attach_footnotes(_recite(document, lang, organ), notes, lang, organ)
+
+
+def _pictured_numbers(lines: list[str]) -> tuple[list[str], int]:
+    """The lines with each paragraph number drawn as a picture (PICTURED_NUMBER at a line's
+    start) written as the next number of the sequence ("1.", "2." …), and how many there
+    were; any other such character (an object within a line) is dropped."""
+    if not any(PICTURED_NUMBER in line for line in lines):
+        return lines, 0
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f"{match[1]}{count}. "
+
+    numbered = [
+        PICTURED_NUMBER_LINE.sub(number, line, count=1).replace(PICTURED_NUMBER, "")
+        for line in lines
+    ]
+    return numbered, count
 
 
 def _recite(document: UnDocument, lang: str, organ: Organ) -> UnDocument:
@@ -1958,14 +1994,16 @@ def _attach_footnotes(
     document: UnDocument, notes: Sequence[Footnote], lang: str, organ: Organ | None = None
 ) -> UnDocument:
     """Give each footnote (with its citations) to the first paragraph, from the one that took
-    the previous note on, whose text carries its marker."""
+    the previous note on, whose text carries its marker and holds no note of that marker yet
+    (notes numbered anew in each text of a report: resolution 332's "¹" is not the "¹" of
+    resolution 331's last paragraph)."""
     notes = [replace(n, citations=find_citations(n.text, lang, organ=organ)) for n in notes]
     paragraphs = list(document.paragraphs())
     attached: dict[int, list[Footnote]] = {}
     unattached: list[Footnote] = []
     cursor = 0
     for note in notes:
-        at = _paragraph_citing(paragraphs, note.marker, cursor)
+        at = _paragraph_citing(paragraphs, note.marker, cursor, attached)
         if at is None:
             unattached.append(note)
             continue
@@ -2009,12 +2047,39 @@ def _attach_repeats(paragraphs: Sequence[Paragraph], attached: dict[int, list[Fo
                 attached.setdefault(index, []).append(note)
 
 
-def _paragraph_citing(paragraphs: Sequence[Paragraph], marker: str, start: int) -> int | None:
+def _paragraph_citing(
+    paragraphs: Sequence[Paragraph],
+    marker: str,
+    start: int,
+    attached: dict[int, list[Footnote]],
+) -> int | None:
+    """The first paragraph from ``start`` citing ``marker`` that holds no such note yet. A
+    raised mark's search stops at a paragraph printing a higher mark of the same sequence
+    (a "⁵" before any "⁴"): the mark was lost, and the note is left unattached rather than
+    given to another text's "⁴" with every later note after it."""
     pattern = _marker_pattern(marker)
+    wanted = _raised_value(marker) or 0
     for index in range(start, len(paragraphs)):
-        if pattern.search(paragraphs[index].text):
-            return index
+        text = paragraphs[index].text
+        if pattern.search(text):
+            if all(note.marker != marker for note in attached.get(index, ())):
+                return index
+            continue
+        if wanted > 1 and any(
+            (_raised_value(mark) or 0) > wanted for mark in RAISED_MARK.findall(text)
+        ):
+            return None
     return None
+
+
+RAISED_MARK = re.compile(f"[{SUPERSCRIPTS}]+")
+
+
+def _raised_value(marker: str) -> int | None:
+    """A raised mark's number ("¹²" → 12); None for any other marker."""
+    if not marker or marker.strip(SUPERSCRIPTS):
+        return None
+    return int("".join(SUPERSCRIPT_VALUE[char] for char in marker))
 
 
 @cache

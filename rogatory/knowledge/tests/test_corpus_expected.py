@@ -40,18 +40,9 @@ CORPUS = Path(__file__).with_name("corpus")
 EXPECTED: list[dict[str, Any]] = tomllib.loads((CORPUS / "expected.toml").read_text())["document"]
 
 # (file, case) → why the parser is wrong today. Each is an expected failure, strict: fixed, it
-# fails, and the line goes. What remains is mostly the layout's (decision 0039, 2026-12-07).
-KNOWN_WRONG: dict[tuple[str, str], str] = {
-    ("E_ESCWA_30_18_REPORT-EN.pdf", "footnotes"): (
-        "the layout lifts all 32 printed notes, but untext lists some notes several times and "
-        "the count of distinct (mark, text) is 30: two resolutions' notes alike are merged"
-    ),
-    ("E_ESCWA_30_18_REPORT-AR.pdf", "numbered"): (
-        "the report's paragraph numbers 1-123 are drawn as images, not text (123 small images "
-        "at the lines' right edge, pp. 4-48; checked 2026-12-07): only the Beirut Consensus's "
-        "34 are read; reading images would be OCR (decision 0032)"
-    ),
-}
+# fails, and the line goes. None today: the ESCWA report's English notes and its Arabic
+# paragraph numbers drawn as images were the last two (decisions 0032 and 0039, "later").
+KNOWN_WRONG: dict[tuple[str, str], str] = {}
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _PARAGRAPH_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})?")
@@ -138,8 +129,10 @@ def _numbered(document: UnDocument) -> list[Paragraph]:
 
 
 def _footnote_count(document: UnDocument) -> int:
-    notes = {(n.marker.translate(_SUPERSCRIPT), n.text) for n in document.footnotes()}
-    return len(notes)
+    # Notes, not attachments: a mark printed twice gives one note to two paragraphs, and two
+    # texts' notes may read alike (the ESCWA report's three "¹ General Assembly resolution
+    # 70/1 …", one in each of three texts) and are still three notes.
+    return len({id(note) for note in document.footnotes()})
 
 
 def _carries(document: UnDocument, marker: str, paragraph: str) -> bool:
