@@ -6,9 +6,26 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Authority, Role, User
+
+
+def is_site_admin(user: object) -> bool:
+    """Whether ``user`` is a signed-in, active site administrator."""
+    return (
+        isinstance(user, User) and user.is_authenticated and user.is_active and user.is_site_admin
+    )
+
+
+def require_site_admin(user: object) -> User:
+    """``user``, when a site administrator; 403 (``PermissionDenied``) for anyone else. The one
+    check of the pages only site administrators reach (imports, partners, corrections)."""
+    if not is_site_admin(user):
+        raise PermissionDenied("Site administrators only.")
+    assert isinstance(user, User)
+    return user
 
 
 def get_authority_for_user(user: User, code: str) -> tuple[Authority, bool]:

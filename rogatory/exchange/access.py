@@ -52,8 +52,3 @@ def get_message_for_writing(user: User, public_id: object) -> Message:
     if not can_write:
         raise PermissionDenied("Read-only role.")
     return message
-
-
-def require_site_admin(user: User) -> None:
-    if not (user.is_authenticated and user.is_active and user.is_site_admin):
-        raise PermissionDenied("Site administrators only.")

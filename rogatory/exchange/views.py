@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rogatory.accounts.access import require_site_admin
 from rogatory.accounts.models import User
 from rogatory.cases.access import get_case_for_writing
 from rogatory.cases.choices import Confidentiality, Direction, Status
@@ -36,7 +37,6 @@ from .access import (
     get_message_for_user,
     get_message_for_writing,
     messages_for_user,
-    require_site_admin,
 )
 from .errors import ExchangeError
 from .filing import do_accept_request, do_file_held, do_mark_retrieved

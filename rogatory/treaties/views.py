@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rogatory.accounts.access import states_administered_by
+from rogatory.accounts.access import is_site_admin, require_site_admin, states_administered_by
 from rogatory.accounts.models import User
 from rogatory.directory.models import AcceptedLanguage, CompetentAuthority, CountryProfile
 from rogatory.reference.models import Language
@@ -51,7 +51,7 @@ def treaty_list(request: HttpRequest) -> HttpResponse:
             "instruments": instruments,
             "can_add": isinstance(request.user, User)
             and states_administered_by(request.user) != set(),
-            "can_import": isinstance(request.user, User) and request.user.is_site_admin,
+            "can_import": is_site_admin(request.user),
         },
     )
 
@@ -163,10 +163,6 @@ def _article_or_404(code: str, article: str) -> tuple[Instrument, list[ArticleTe
     return instrument, texts, kinds
 
 
-def _is_site_admin(user: object) -> bool:
-    return isinstance(user, User) and user.is_authenticated and user.is_site_admin
-
-
 def treaty_article(request: HttpRequest, code: str, article: str) -> HttpResponse:
     """One article's text in the reader's language (or ``?lang=``), with its source; where we
     have no text in that language, say so and offer the languages we have."""
@@ -192,7 +188,7 @@ def treaty_article(request: HttpRequest, code: str, article: str) -> HttpRespons
             "text": text,
             "text_dir": "rtl" if language in RIGHT_TO_LEFT else "ltr",
             "available": [code for code in TEXT_LANGUAGES if code in by_language],
-            "can_edit": _is_site_admin(request.user),
+            "can_edit": is_site_admin(request.user),
             "previous": numbers[place - 1] if place else None,
             "next": numbers[place + 1] if place is not None and place + 1 < len(numbers) else None,
             "query": f"?lang={language}" if wanted in TEXT_LANGUAGES else "",
@@ -252,17 +248,10 @@ def directory_panel(request: HttpRequest, state: str) -> SafeString:
 # Importing an updated status list -----------------------------------------------------------
 
 
-def _site_admin(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_site_admin:
-        raise PermissionDenied
-    return user
-
-
 @login_required
 def treaty_import(request: HttpRequest) -> HttpResponse:
     """Upload an updated status list; a clean one is compared before anything changes."""
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     form = StatusListForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -297,10 +286,7 @@ def treaty_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def treaty_article_text_edit(request: HttpRequest, code: str, article: str) -> HttpResponse:
     """Site administrators add or replace the text of an article in one language."""
-    user = request.user
-    assert isinstance(user, User)
-    if not user.is_site_admin:
-        raise PermissionDenied
+    user = require_site_admin(request.user)
     instrument, texts, _kinds = _article_or_404(code, article)
     wanted = request.GET.get("lang", "")
     current = next((t for t in texts if t.language == wanted), None)
@@ -337,7 +323,7 @@ def treaty_article_text_edit(request: HttpRequest, code: str, article: str) -> H
 @login_required
 def treaty_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What an uploaded list changes (added, changed, removed rows), and applying it."""
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     upload = get_object_or_404(StatusListImport, pk=pk)
     if request.method == "POST":
         try:
