@@ -296,7 +296,9 @@ def read_manifest(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.skipped.append((name, f"Not UTF-8 text ({exc.reason})."))
+        report.skipped.append(
+            (name, _("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason})
+        )
         return {}
     reader = csv.DictReader(io.StringIO(text))
     if "file" not in (reader.fieldnames or []):
@@ -357,7 +359,9 @@ def _import_one(
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise KnowledgeImportError(f"Not UTF-8 text ({exc.reason}).") from None
+                raise KnowledgeImportError(
+                    _("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason}
+                ) from None
             document, created = do_import_text(
                 text,
                 source_name=source.name,
