@@ -296,9 +296,7 @@ def read_manifest(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.skipped.append(
-            (name, _("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason})
-        )
+        report.skipped.append((name, _("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason}))
         return {}
     reader = csv.DictReader(io.StringIO(text))
     if "file" not in (reader.fieldnames or []):
