@@ -296,3 +296,31 @@ def language_versions(
     ):
         amendments.setdefault(amendment.work, []).append(amendment)
     return others, base, [pick_version(group, language) for group in amendments.values()]
+
+
+# The kinds of UN document a quality report recognises (quality.assess, "kind").
+UN_KINDS = ("resolution", "report", "treaty")
+
+
+def doubtful_documents(*, language: str = "", kind: str = "") -> QuerySet[KnowledgeDocument]:
+    """Imported UN documents whose quality report has doubts (decision 0040), the latest
+    imported or corrected first; of ``language`` and of ``kind`` (resolution, report) when
+    given. Only what the list shows is loaded."""
+    documents = KnowledgeDocument.objects.filter(
+        kind=DocumentKind.UN_DOCUMENT, quality__doubts__0__isnull=False
+    )
+    if language:
+        documents = documents.filter(language=language)
+    if kind:
+        documents = documents.filter(quality__recognised__kind=kind)
+    return documents.order_by("-updated_at", "pk").only(
+        "public_id",
+        "symbol",
+        "title",
+        "language",
+        "date",
+        "source_name",
+        "quality",
+        "corrections",
+        "updated_at",
+    )

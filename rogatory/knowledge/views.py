@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,13 +44,16 @@ from .forms import (
     un_initial,
 )
 from .importing import SourceError, import_upload
-from .models import DocumentKind, KnowledgeDocument
+from .models import LANGUAGE_NAMES, DocumentKind, KnowledgeDocument
+from .quality import QualityView
 from .quality import view as quality_view
 from .services import (
     CITED_BY_PER_PAGE,
     PER_PAGE,
+    UN_KINDS,
     citing_documents,
     document_links,
+    doubtful_documents,
     language_versions,
     read_filters,
     search_documents,
@@ -343,3 +347,39 @@ def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         "next_rows": start + CORRECTION_ROWS + 1 if start + CORRECTION_ROWS < len(edits) else None,
     }
     return render(request, "knowledge/correct.html", context)
+
+
+DOUBTFUL_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DoubtfulDocument:
+    document: KnowledgeDocument
+    quality: QualityView
+
+
+@login_required
+def knowledge_doubtful(request: HttpRequest) -> HttpResponse:
+    """The imported UN documents whose quality report has doubts, across the knowledge base
+    (decision 0040, "Later"), by language and kind, each with its doubts and the links to
+    the document and its correction page; site administrators only."""
+    _site_admin(request)
+    language = request.GET.get("lang", "")
+    language = language if language in LANGUAGE_NAMES else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in UN_KINDS else ""
+    page = Paginator(doubtful_documents(language=language, kind=kind), DOUBTFUL_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [DoubtfulDocument(d, quality_view("", d.quality)) for d in page.object_list]
+    filters = {name: value for name, value in (("lang", language), ("kind", kind)) if value}
+    context = {
+        "heading": _("Imported documents with doubts"),
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": urlencode(filters),
+        "languages": list(LANGUAGE_NAMES.items()),
+        "kinds": [("resolution", _("Resolution")), ("report", _("Report or other document"))],
+    }
+    return render(request, "knowledge/doubtful.html", context)
