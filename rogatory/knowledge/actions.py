@@ -284,6 +284,12 @@ def _store(
     quality = assess(parsed, also_symbols=also, body_text=body_text)
     if existing is not None:
         quality["doubts"] += _replacement_doubts(existing, source_name)
+        # One version per work and language: the version this one replaces, said (decision
+        # 0040, "Later"): a PDF and a Word file of one document are the same version.
+        quality["replaced"] = {
+            "source": existing.source_name,
+            "imported": existing.updated_at.date().isoformat() if existing.updated_at else "",
+        }
         document = existing
     document.symbol = symbol
     document.language = language
@@ -443,6 +449,8 @@ def do_correct_un_document(
         )
     quality = assess(corrected, also_symbols=also, body_text=current.body_text)
     quality["corrected"] = True
+    if (current.quality or {}).get("replaced"):  # what the import replaced stays said
+        quality["replaced"] = current.quality["replaced"]
     current.quality = quality
     entry = {
         "at": timezone.now().isoformat(timespec="seconds"),

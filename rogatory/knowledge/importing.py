@@ -82,6 +82,9 @@ class ImportReport:
     # A plain text left out for the PDF or Word file of the same name in the same import:
     # (the .txt, the richer file imported instead).
     superseded: list[tuple[str, str]] = field(default_factory=list)
+    # A UN document that replaced the stored version of its work and language imported from
+    # another file (one version per work and language, decision 0040): (file, that file).
+    replaced_versions: list[tuple[str, str]] = field(default_factory=list)
     # The quality report (quality.assess) of each UN document imported or replaced, by file.
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
     indexed: int = 0
@@ -386,6 +389,10 @@ def _import_one(
         return f"imported {label}"
     if document.source_sha256 == digest:
         report.replaced.append(source.name)
+        previous = (document.quality or {}).get("replaced") or {}
+        if previous.get("source"):
+            report.replaced_versions.append((source.name, str(previous["source"])))
+            return f"replaced {label} (the version imported from {previous['source']})"
         return f"replaced {label}"
     report.unchanged.append(source.name)
     return f"unchanged {label}"

@@ -227,6 +227,7 @@ class QualityView:
     line: str = ""  # what was recognised, on one line
     own_doubts: list[str] = field(default_factory=list)  # the document's, not its parts'
     parts: list[PartView] = field(default_factory=list)
+    replaced: str = ""  # the version this import replaced, in words
 
     @property
     def doubtful(self) -> bool:
@@ -245,6 +246,7 @@ def view(name: str, report: dict[str, Any] | None) -> QualityView:
         line=summary(found),
         doubts=[doubt_message(d, named=True) for d in doubts],
         own_doubts=[doubt_message(d) for d in doubts if "at" not in d],
+        replaced=replaced_message(report),
         parts=[
             PartView(
                 name=_part_name(p),
@@ -351,6 +353,17 @@ def facts(found: dict[str, Any]) -> list[tuple[str, str]]:
     if "text_share" in found:
         row(_("Text in the structure"), f"{round(100 * float(found['text_share']))} %")
     return rows
+
+
+def replaced_message(report: dict[str, Any]) -> str:
+    """What an import replaced (one version per work and language), in words; "" if none."""
+    replaced = report.get("replaced")
+    if not isinstance(replaced, dict):
+        return ""
+    return _(
+        "This import replaced the version imported from %(source)s on %(date)s: one version "
+        "is kept per document and language."
+    ) % {"source": replaced.get("source") or "—", "date": replaced.get("imported") or "—"}
 
 
 def doubt_message(doubt: dict[str, Any], *, named: bool = False) -> str:
