@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import Personas
-from rogatory.knowledge.actions import ImportMetadata, do_import_text
+from rogatory.knowledge.actions import do_import_text
 from rogatory.knowledge.models import DocumentKind, KnowledgeDocument
 from rogatory.knowledge.tests.test_quality import REPORT
 
