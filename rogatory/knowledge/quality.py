@@ -185,7 +185,7 @@ def text_share(doc: UnDocument, body_text: str) -> float | None:
     for part in doc.parts:  # a draft resolution's heading and title, its meeting and date
         parts += [
             part.heading,
-            *([part.title] if part.title != part.heading else []),
+            *([part.title] if part.title and part.title != part.heading else []),
             *part.closing,
         ]
     parts += [f"{n.marker} {n.text}" for n in doc.footnotes()]
