@@ -250,7 +250,7 @@ def import_path(
             percent = 100 * n // max(total, 1)
             say(f"[{n:>{width}}/{total} {percent:>3}%] {source.name}: {outcome}")
             if not outcome.startswith("skipped") and source.name.lower().endswith(RICHER):
-                richer.setdefault(stem, source.name)
+                richer[stem] = source.name  # the latest: it replaced an earlier one
     if not drain:
         return report
     try:

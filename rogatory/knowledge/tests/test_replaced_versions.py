@@ -49,6 +49,7 @@ def test_one_import_of_both_keeps_one_version_and_says_which_it_replaced(
     folder.mkdir()
     for file in (DOCX, PDF):
         shutil.copy(file, folder / file.name)
+    (folder / "A_81_6_SECT_16.txt").write_text("A/81/6 (Sect. 16)\nIts pdftotext extraction.")
     lines: list[str] = []
     report = import_path(folder, progress=lines.append)
     (document,) = versions()
@@ -57,6 +58,8 @@ def test_one_import_of_both_keeps_one_version_and_says_which_it_replaced(
     assert document.quality["replaced"]["source"] == DOCX.name
     assert report.created == [DOCX.name] and report.replaced == [PDF.name]
     assert report.replaced_versions == [(PDF.name, DOCX.name)]
+    # The plain text beside them is left out for the version kept, the PDF's.
+    assert report.superseded == [("A_81_6_SECT_16.txt", PDF.name)]
     assert any(f"the version imported from {DOCX.name}" in line for line in lines)
     # Nothing doubtful in the replacement itself: both files carry the layout.
     assert not {"poorer_source"} & {d["code"] for d in document.quality["doubts"]}
