@@ -106,6 +106,34 @@ class ImportMetadata:
                 raise KnowledgeImportError(problem)
         return cls(symbol=symbol, title=title[:1000], date=day, language=language)
 
+    @staticmethod
+    def checked_line(value: str, *, limit: int) -> str:
+        """One line of a document's cover as a person typed it (the correction page), its
+        spaces folded; raises KnowledgeImportError for a control character or a line longer
+        than ``limit`` characters."""
+        from rogatory.lib.validators import text_problem
+
+        if problem := text_problem(value):
+            raise KnowledgeImportError(problem)
+        line = _fold_spaces(value)
+        if len(line) > limit:
+            raise KnowledgeImportError(
+                _("A line of the cover has at most %(limit)d characters.") % {"limit": limit}
+            )
+        return line
+
+    @classmethod
+    def checked_lines(cls, value: str, *, limit: int, lines: int) -> tuple[str, ...]:
+        """Lines of a document's cover, one per line of ``value`` (blank lines dropped), each
+        checked as ``checked_line``; at most ``lines`` of them."""
+        checked = [cls.checked_line(line, limit=limit) for line in value.splitlines()]
+        kept = tuple(line for line in checked if line)
+        if len(kept) > lines:
+            raise KnowledgeImportError(
+                _("At most %(lines)d lines are kept here.") % {"lines": lines}
+            )
+        return kept
+
     def apply(self, parsed: UnDocument) -> UnDocument:
         return replace(
             parsed,
@@ -113,6 +141,20 @@ class ImportMetadata:
             title=self.title.strip() or parsed.title,
             date=self.date or parsed.date,
         )
+
+
+# Han characters, kana and full-width forms: a line break between two of them is no space.
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _fold_spaces(value: str) -> str:
+    """``value`` on one line, its runs of spaces and line breaks as one space (none between
+    two Chinese characters: a wrapped Chinese line is joined as it was written)."""
+    line = ""
+    for piece in value.split():
+        cjk = bool(line) and bool(_CJK.match(line[-1])) and bool(_CJK.match(piece[0]))
+        line = f"{line}{piece}" if cjk or not line else f"{line} {piece}"
+    return line
 
 
 _deferred = threading.local()
@@ -284,6 +326,12 @@ def _store(
     quality = assess(parsed, also_symbols=also, body_text=body_text)
     if existing is not None:
         quality["doubts"] += _replacement_doubts(existing, source_name)
+        # One version per work and language: the version this one replaces, said (decision
+        # 0040, "Later"): a PDF and a Word file of one document are the same version.
+        quality["replaced"] = {
+            "source": existing.source_name,
+            "imported": existing.updated_at.date().isoformat() if existing.updated_at else "",
+        }
         document = existing
     document.symbol = symbol
     document.language = language
@@ -443,6 +491,8 @@ def do_correct_un_document(
         )
     quality = assess(corrected, also_symbols=also, body_text=current.body_text)
     quality["corrected"] = True
+    if (current.quality or {}).get("replaced"):  # what the import replaced stays said
+        quality["replaced"] = current.quality["replaced"]
     current.quality = quality
     entry = {
         "at": timezone.now().isoformat(timespec="seconds"),
@@ -470,6 +520,19 @@ def do_correct_un_document(
     return changed
 
 
+# What of a UN document's cover a correction may change besides its metadata.
+COVER_FIELDS = (
+    "number",
+    "body",
+    "session",
+    "agenda_item",
+    "agenda_title",
+    "adoption",
+    "header",
+    "closing",
+)
+
+
 def _organ_name(organ: Any) -> str | None:
     return getattr(organ, "name", None) if organ is not None else None
 
@@ -490,6 +553,10 @@ def _changed_fields(
             ("date", current.date, corrected.date),
             ("language", current.language, corrected.language),
             ("kind", before.kind if before else None, corrected.kind),
+            *(
+                (name, getattr(before, name, None), getattr(corrected, name))
+                for name in COVER_FIELDS
+            ),
         )
         if old != new
     ]

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from .models import KnowledgeDocument
-from .views import (
+from .services import (
     CITED_BY_PER_PAGE,
     PER_PAGE,
     citing_documents,

@@ -43,12 +43,44 @@ class ParagraphEdit:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """What a UN document's cover (and a resolution's closing) says besides its symbol,
+    title and date, as the Akoma Ntoso export carries it in the preface and conclusions.
+    A resolution's distribution date is printed among its header lines (its ``date`` is the
+    day it was adopted); a report's ``date`` is its distribution date."""
+
+    number: str = ""  # "76/187", "2021/20", "329 (XXX)"
+    body: str = ""  # the issuing organ: "General Assembly"
+    session: str = ""  # as printed: "Seventy-sixth session"
+    agenda_item: str = ""  # "108", "19(c)"
+    agenda_title: str = ""
+    adoption: str = ""  # "[on the report of the Third Committee (A/76/463, para. 26)]"
+    header: tuple[str, ...] = ()  # the cover's lines as printed
+    closing: tuple[str, ...] = ()  # "56th plenary meeting", "17 November 2015"
+
+
+@dataclass(frozen=True)
 class Metadata:
     symbol: str
     title: str
     date: datetime.date | None
     language: str
     kind: str  # "resolution" or "report"
+    cover: Cover | None = None  # None: the cover as parsed
+
+
+def cover_of(doc: UnDocument) -> Cover:
+    """The document's cover as the correction page shows it."""
+    return Cover(
+        number=doc.number or "",
+        body=doc.body or "",
+        session=doc.session or "",
+        agenda_item=doc.agenda_item or "",
+        agenda_title=doc.agenda_title or "",
+        adoption=doc.adoption or "",
+        header=tuple(doc.header),
+        closing=tuple(doc.closing),
+    )
 
 
 def parts_of(doc: UnDocument) -> list[str]:
@@ -118,8 +150,17 @@ def restructure(doc: UnDocument, metadata: Metadata, edits: Sequence[ParagraphEd
         return tuple(p for where, p in placed if where == part)
 
     unattached = tuple(note for notes in pool.values() for note in notes)
+    cover = metadata.cover or cover_of(doc)
     return replace(
         doc,
+        number=cover.number.strip() or None,
+        body=cover.body.strip() or None,
+        session=cover.session.strip() or None,
+        agenda_item=cover.agenda_item.strip() or None,
+        agenda_title=cover.agenda_title.strip() or None,
+        adoption=cover.adoption.strip() or None,
+        header=tuple(line for line in cover.header if line.strip()),
+        closing=tuple(line for line in cover.closing if line.strip()),
         symbol=metadata.symbol.strip() or None,
         title=metadata.title.strip() or None,
         date=metadata.date,

@@ -14,7 +14,7 @@ from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .actions import ImportMetadata, KnowledgeImportError
-from .correcting import FRONT, OPERATIVE, PREAMBLE, Metadata, ParagraphEdit
+from .correcting import FRONT, OPERATIVE, PREAMBLE, Cover, Metadata, ParagraphEdit, cover_of
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
 from .provisions_csv import (
@@ -308,6 +308,10 @@ def penalty_initial(penalty: dict[str, Any] | None) -> dict[str, str]:
 
 # Correcting an imported UN document (decision 0040) -----------------------------------------
 
+# A line of a document's cover (an agenda item's title, an adoption line) and how many
+# lines its cover and closing keep: well beyond the UN's longest, well below a page.
+COVER_LINE = 1000
+COVER_LINES = 60
 UN_KIND_CHOICES = [("resolution", _("Resolution")), ("report", _("Report or other document"))]
 PARAGRAPH_KIND_CHOICES = [("paragraph", _("Paragraph")), ("heading", _("Heading"))]
 
@@ -329,10 +333,74 @@ class UnCorrectionForm(forms.Form):
     date = PlausibleDateField(
         label=_("Date"),
         required=False,
-        help_text=_("YYYY-MM-DD; for a resolution, the date it was adopted."),
+        help_text=_(
+            "YYYY-MM-DD; for a resolution, the date it was adopted; for a report or other "
+            "document, the date of distribution printed on its cover."
+        ),
     )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
     kind = forms.ChoiceField(label=_("Kind"), choices=UN_KIND_CHOICES)
+    # The cover (decision 0040, "Later"): what the Akoma Ntoso preface and conclusions carry.
+    number = forms.CharField(
+        label=_("Resolution or decision number"),
+        required=False,
+        max_length=100,
+        help_text=_("As printed: 76/187, 2021/20, 329 (XXX)."),
+    )
+    body = forms.CharField(
+        label=_("Issuing body"),
+        required=False,
+        max_length=300,
+        help_text=_("The General Assembly, the Economic and Social Council, a commission…"),
+    )
+    session = forms.CharField(
+        label=_("Session"),
+        required=False,
+        max_length=COVER_LINE,
+        help_text=_("As printed on the cover: Seventy-sixth session."),
+    )
+    agenda_item = forms.CharField(
+        label=_("Agenda item"), required=False, max_length=100, help_text=_("108, 19 (c)")
+    )
+    agenda_title = forms.CharField(
+        label=_("Agenda item title"),
+        required=False,
+        max_length=COVER_LINE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    adoption = forms.CharField(
+        label=_("Adoption line"),
+        required=False,
+        max_length=COVER_LINE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A resolution's: [on the report of the Third Committee (A/76/463)]."),
+    )
+    header = forms.CharField(
+        label=_("Cover lines"),
+        required=False,
+        max_length=COVER_LINES * COVER_LINE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The cover's lines as printed, one per line. A resolution's distribution date is "
+            "printed here (its date above is the date of adoption)."
+        ),
+    )
+    closing = forms.CharField(
+        label=_("Closing lines"),
+        required=False,
+        max_length=COVER_LINES * COVER_LINE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: the meeting and the day a resolution was adopted."),
+    )
+
+    COVER = ("number", "body", "session", "agenda_item", "agenda_title", "adoption")
+
+    def main_fields(self) -> list[forms.BoundField]:
+        cover = {*self.COVER, "header", "closing"}
+        return [field for field in self if field.name not in cover]
+
+    def cover_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in (*self.COVER, "header", "closing")]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -353,6 +421,15 @@ class UnCorrectionForm(forms.Form):
         data["also_symbols"] = others
         if not (data.get("symbol") or "").strip() and not (data.get("title") or "").strip():
             raise forms.ValidationError(_("A document needs a symbol or a title."))
+        try:  # the cover, line by line, as the import's checks read a line
+            for name in self.COVER:
+                data[name] = ImportMetadata.checked_line(data.get(name) or "", limit=COVER_LINE)
+            for name in ("header", "closing"):
+                data[name] = ImportMetadata.checked_lines(
+                    data.get(name) or "", limit=COVER_LINE, lines=COVER_LINES
+                )
+        except KnowledgeImportError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return data
 
     def metadata(self) -> Metadata:
@@ -363,6 +440,11 @@ class UnCorrectionForm(forms.Form):
             date=data["date"],
             language=data["language"],
             kind=data["kind"],
+            cover=Cover(
+                **{name: data[name] for name in self.COVER},
+                header=data["header"],
+                closing=data["closing"],
+            ),
         )
 
 
@@ -434,6 +516,7 @@ def part_choices(parts: list[str]) -> list[tuple[str, Any]]:
 
 def un_initial(document: KnowledgeDocument, parsed: UnDocument) -> dict[str, Any]:
     """The correction form's metadata from the stored document."""
+    cover = cover_of(parsed)
     return {
         "symbol": document.symbol,
         "also_symbols": "\n".join(document.also_symbols or ()),
@@ -441,6 +524,9 @@ def un_initial(document: KnowledgeDocument, parsed: UnDocument) -> dict[str, Any
         "date": document.date,
         "language": document.language,
         "kind": "resolution" if parsed.kind == "resolution" else "report",
+        **{name: getattr(cover, name) for name in UnCorrectionForm.COVER},
+        "header": "\n".join(cover.header),
+        "closing": "\n".join(cover.closing),
     }
 
 

@@ -82,6 +82,9 @@ class ImportReport:
     # A plain text left out for the PDF or Word file of the same name in the same import:
     # (the .txt, the richer file imported instead).
     superseded: list[tuple[str, str]] = field(default_factory=list)
+    # A UN document that replaced the stored version of its work and language imported from
+    # another file (one version per work and language, decision 0040): (file, that file).
+    replaced_versions: list[tuple[str, str]] = field(default_factory=list)
     # The quality report (quality.assess) of each UN document imported or replaced, by file.
     quality: dict[str, dict[str, Any]] = field(default_factory=dict)
     indexed: int = 0
@@ -247,7 +250,7 @@ def import_path(
             percent = 100 * n // max(total, 1)
             say(f"[{n:>{width}}/{total} {percent:>3}%] {source.name}: {outcome}")
             if not outcome.startswith("skipped") and source.name.lower().endswith(RICHER):
-                richer.setdefault(stem, source.name)
+                richer[stem] = source.name  # the latest: it replaced an earlier one
     if not drain:
         return report
     try:
@@ -296,7 +299,7 @@ def read_manifest(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.skipped.append((name, f"Not UTF-8 text ({exc.reason})."))
+        report.skipped.append((name, _("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason}))
         return {}
     reader = csv.DictReader(io.StringIO(text))
     if "file" not in (reader.fieldnames or []):
@@ -357,7 +360,9 @@ def _import_one(
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise KnowledgeImportError(f"Not UTF-8 text ({exc.reason}).") from None
+                raise KnowledgeImportError(
+                    _("Not UTF-8 text (%(reason)s).") % {"reason": exc.reason}
+                ) from None
             document, created = do_import_text(
                 text,
                 source_name=source.name,
@@ -384,6 +389,10 @@ def _import_one(
         return f"imported {label}"
     if document.source_sha256 == digest:
         report.replaced.append(source.name)
+        previous = (document.quality or {}).get("replaced") or {}
+        if previous.get("source"):
+            report.replaced_versions.append((source.name, str(previous["source"])))
+            return f"replaced {label} (the version imported from {previous['source']})"
         return f"replaced {label}"
     report.unchanged.append(source.name)
     return f"unchanged {label}"

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .untext import UnDocument
+from .untext import Paragraph, Part, UnDocument
 
 VERSION = 1
 # A heading longer than this is more likely a paragraph cut from its text (CJK: characters).
@@ -48,8 +48,7 @@ def assess(
     paragraphs = list(doc.paragraphs())
     numbered = [p for p in paragraphs if p.number]
     resolution = doc.kind == "resolution"
-    operative = [p for p in doc.operative if p.kind == "paragraph"]
-    without_verb = [p.number or "?" for p in operative if not p.verb] if resolution else []
+    without_verb = _without_verb(doc.operative) if resolution else []
     # Notes, not attachments: a mark printed twice gives one note to two paragraphs.
     attached = len({id(n) for p in paragraphs for n in p.footnotes})
     citations = Counter(c.kind for c in doc.citations())
@@ -76,6 +75,8 @@ def assess(
     }
     if doc.numbers_inferred:  # drawn as pictures, numbered in sequence (decision 0032)
         recognised["numbers_inferred"] = doc.numbers_inferred
+    if doc.parts:
+        recognised["parts"] = [_part_counts(part) for part in doc.parts]
     doubts: list[dict[str, Any]] = []
 
     def doubt(code: str, **values: Any) -> None:
@@ -107,7 +108,54 @@ def assess(
         recognised["text_share"] = share
         if share < MIN_TEXT_SHARE:
             doubt("low_text_share", percent=round(100 * share))
+    for at, part in enumerate(doc.parts):
+        doubts += _part_doubts(part, at)
     return {"version": VERSION, "recognised": recognised, "doubts": doubts}
+
+
+def _without_verb(operative: Sequence[Paragraph]) -> list[str]:
+    """The operative paragraphs (not headings) without a verb, each by its number, or by its
+    place among them ("#3") where none is printed."""
+    paragraphs = [p for p in operative if p.kind == "paragraph"]
+    return [p.number or f"#{n}" for n, p in enumerate(paragraphs, start=1) if not p.verb]
+
+
+def _part_counts(part: Part) -> dict[str, Any]:
+    """What was recognised of a draft resolution or decision printed in a report."""
+    return {
+        "heading": part.heading[:200],
+        "title": (part.title or "")[:300] if part.title != part.heading else "",
+        "kind": part.kind,
+        "number": part.number or "",
+        "draft": part.draft,
+        "front": len(part.front),
+        "preamble": len(part.preamble),
+        "operative": len(part.operative),
+        "verbs": sum(1 for p in part.operative if p.verb),
+        "operative_without_verb": len(_without_verb(part.operative)),
+    }
+
+
+def _part_doubts(part: Part, at: int) -> list[dict[str, Any]]:
+    """The doubts of the document part ``at`` (its place among the parts), each naming it
+    ("part": its heading): no operative paragraphs, operative paragraphs without a verb,
+    numbering gaps and repeats."""
+    doubts: list[dict[str, Any]] = []
+
+    def doubt(code: str, **values: Any) -> None:
+        doubts.append({"code": code, "part": part.heading[:200], "at": at, **values})
+
+    if not part.operative:
+        doubt("no_operative")
+    without_verb = _without_verb(part.operative)
+    if without_verb:
+        doubt("no_verb", count=len(without_verb), numbers=without_verb[:LISTED])
+    gaps, repeats = numbering_problems(p.number for p in part.operative)
+    if gaps:
+        doubt("numbering_gap", count=len(gaps), numbers=gaps[:LISTED])
+    if repeats:
+        doubt("numbering_repeat", count=len(repeats), numbers=repeats[:LISTED])
+    return doubts
 
 
 def numbering_problems(numbers: Iterable[str | None]) -> tuple[list[str], list[str]]:
@@ -136,6 +184,12 @@ def text_share(doc: UnDocument, body_text: str) -> float | None:
     parts += [v for v in (doc.symbol, doc.session, doc.agenda_title, doc.title, doc.adoption) if v]
     parts += [f"{p.number or ''} {p.text}" for p in doc.paragraphs()]
     parts += [f"{a.heading} {a.title or ''}" for a in doc.annexes]
+    for part in doc.parts:  # a draft resolution's heading and title, its meeting and date
+        parts += [
+            part.heading,
+            *([part.title] if part.title and part.title != part.heading else []),
+            *part.closing,
+        ]
     parts += [f"{n.marker} {n.text}" for n in doc.footnotes()]
     return round(min(1.0, sum(_weight(part) for part in parts) / total), 3)
 
@@ -157,13 +211,25 @@ def _excerpt(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class PartView:
+    """A draft resolution or decision printed in a report: its counts and its doubts."""
+
+    name: str
+    line: str  # what was recognised, on one line
+    doubts: list[str]
+
+
+@dataclass(frozen=True)
 class QualityView:
     """A stored report as a page or the command shows it."""
 
     name: str
     facts: list[tuple[str, str]]
-    doubts: list[str]
+    doubts: list[str]  # every doubt, a part's named in it (the command, the counts)
     line: str = ""  # what was recognised, on one line
+    own_doubts: list[str] = field(default_factory=list)  # the document's, not its parts'
+    parts: list[PartView] = field(default_factory=list)
+    replaced: str = ""  # the version this import replaced, in words
 
     @property
     def doubtful(self) -> bool:
@@ -174,12 +240,41 @@ def view(name: str, report: dict[str, Any] | None) -> QualityView:
     """A stored report, in the active language."""
     report = report or {}
     found = report.get("recognised") or {}
+    doubts = [d for d in report.get("doubts") or () if isinstance(d, dict)]
+    parts = [p for p in found.get("parts") or () if isinstance(p, dict)]
     return QualityView(
         name=name,
         facts=facts(found),
         line=summary(found),
-        doubts=[doubt_message(d) for d in report.get("doubts") or () if isinstance(d, dict)],
+        doubts=[doubt_message(d, named=True) for d in doubts],
+        own_doubts=[doubt_message(d) for d in doubts if "at" not in d],
+        replaced=replaced_message(report),
+        parts=[
+            PartView(
+                name=_part_name(p),
+                line=part_summary(p),
+                doubts=[doubt_message(d) for d in doubts if d.get("at") == at],
+            )
+            for at, p in enumerate(parts)
+        ],
     )
+
+
+def _part_name(found: dict[str, Any]) -> str:
+    heading, title = str(found.get("heading") or ""), str(found.get("title") or "")
+    return title if title.startswith(heading) else f"{heading} {title}".strip()
+
+
+def part_summary(found: dict[str, Any]) -> str:
+    """What was recognised of a document part, on one line."""
+    return _(
+        "%(front)d opening, %(preamble)d preamble, %(operative)d operative, %(verbs)d verbs"
+    ) % {
+        "front": found.get("front", 0),
+        "preamble": found.get("preamble", 0),
+        "operative": found.get("operative", 0),
+        "verbs": found.get("verbs", 0),
+    }
 
 
 def summary(found: dict[str, Any]) -> str:
@@ -238,10 +333,17 @@ def facts(found: dict[str, Any]) -> list[tuple[str, str]]:
     if found.get("numbers_inferred"):
         row(
             _("Paragraph numbers"),
-            _("inferred from %(count)d images (numbered in sequence)")
+            ngettext(
+                "inferred from %(count)d image (numbered in sequence)",
+                "inferred from %(count)d images (numbered in sequence)",
+                found["numbers_inferred"],
+            )
             % {"count": found["numbers_inferred"]},
         )
     row(_("Annexes"), found.get("annexes", 0))
+    if found.get("parts"):
+        # Translators: draft resolutions and decisions printed in a report.
+        row(_("Document parts"), len(found["parts"]))
     row(
         _("Footnotes"),
         _("%(attached)d attached, %(unattached)d not attached")
@@ -265,8 +367,29 @@ def facts(found: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def doubt_message(doubt: dict[str, Any]) -> str:
-    """One doubt in words (an unknown code is shown as it is stored)."""
+def replaced_message(report: dict[str, Any]) -> str:
+    """What an import replaced (one version per work and language), in words; "" if none."""
+    replaced = report.get("replaced")
+    if not isinstance(replaced, dict):
+        return ""
+    return _(
+        "This import replaced the version imported from %(source)s on %(date)s: one version "
+        "is kept per document and language."
+    ) % {"source": replaced.get("source") or "—", "date": replaced.get("imported") or "—"}
+
+
+def doubt_message(doubt: dict[str, Any], *, named: bool = False) -> str:
+    """One doubt in words (an unknown code is shown as it is stored); ``named``: a document
+    part's doubt begins with the part's heading."""
+    message = _doubt_words(doubt)
+    if named and doubt.get("part"):
+        # Translators: a doubt about a draft resolution printed in a report, e.g. "Draft
+        # resolution I: 2 operative paragraphs without a verb: 3, 7."
+        return _("%(part)s: %(doubt)s") % {"part": doubt["part"], "doubt": message}
+    return message
+
+
+def _doubt_words(doubt: dict[str, Any]) -> str:
     code = doubt.get("code", "")
     count = int(doubt.get("count") or 0)
     listed = ", ".join(str(n) for n in doubt.get("numbers") or doubt.get("markers") or ())

@@ -11,6 +11,7 @@ urlpatterns = [
         name="knowledge_cited_by",
     ),
     path("knowledge/import/", views.knowledge_import, name="knowledge_import"),
+    path("knowledge/doubtful/", views.knowledge_doubtful, name="knowledge_doubtful"),
     path("knowledge/legislation/new/", views.knowledge_act_edit, name="knowledge_act_create"),
     path(
         "knowledge/legislation/<uuid:public_id>/edit/",

@@ -590,6 +590,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "knowledge_cited_by": (a_knowledge_document, everyone(200)),
     "knowledge_document_akn": (a_knowledge_document, everyone(200)),
     "knowledge_import": (no_kwargs, site_admins()),
+    "knowledge_doubtful": (no_kwargs, site_admins()),
     "knowledge_act_create": (no_kwargs, site_admins()),
     "knowledge_act_edit": (an_act, site_admins()),
     "knowledge_judgment_create": (no_kwargs, site_admins()),

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rogatory.knowledge import api, views
+from rogatory.knowledge import api, services, views
 from rogatory.knowledge.models import Citation, KnowledgeDocument
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ CITING = 7  # more than the cap the tests set (3), fewer than a page of the full
 @pytest.fixture
 def treaty(monkeypatch: pytest.MonkeyPatch) -> KnowledgeDocument:
     """A treaty cited by ``CITING`` resolutions (one of them twice), caps made small."""
-    monkeypatch.setattr(views, "CITED_BY_SHOWN", 3)
+    monkeypatch.setattr(services, "CITED_BY_SHOWN", 3)
     monkeypatch.setattr(views, "CITED_BY_PER_PAGE", 5)
     monkeypatch.setattr(api, "CITED_BY_PER_PAGE", 5)
     cited = KnowledgeDocument.objects.create(
@@ -67,7 +67,7 @@ def test_page_shows_the_newest_citing_documents_and_links_to_all(
 def test_no_link_when_every_citing_document_is_shown(
     client: Client, treaty: KnowledgeDocument, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "CITED_BY_SHOWN", 50)
+    monkeypatch.setattr(services, "CITED_BY_SHOWN", 50)
     response = client.get(reverse("knowledge_document", args=[treaty.public_id]))
     page = response.content.decode()
     assert "A/RES/00" in page and "A/RES/06" in page

@@ -18,7 +18,7 @@ from rogatory.knowledge.indexing import get_backend, rebuild_index
 from rogatory.knowledge.models import KnowledgeDocument
 from rogatory.knowledge.search import IndexDoc, TantivyBackend, default_index_path
 from rogatory.knowledge.search.engine import work_number
-from rogatory.knowledge.views import search_documents
+from rogatory.knowledge.services import search_documents
 
 LANGUAGES = ("en", "fr", "ar")
 WORDS = {"en": "cooperation", "fr": "coopération", "ar": "التعاون"}
@@ -174,11 +174,11 @@ def test_outdated_index_is_searched_and_site_administrators_are_told(
     (default_index_path() / ANALYSIS_MARKER).write_text("5\n")
     url = reverse("knowledge_search") + "?q=extradition"
     page = client.get(url).content.decode()
-    assert "1 document found" in page
+    assert "1 work found" in page
     assert 'data-testid="index-outdated"' not in page
     client.force_login(personas.site_admin)
     page = client.get(url).content.decode()
-    assert "1 document found" in page
+    assert "1 work found" in page
     assert 'data-testid="index-outdated"' in page and "rebuild_search_index" in page
     rebuild_index(get_backend())
     assert 'data-testid="index-outdated"' not in client.get(url).content.decode()

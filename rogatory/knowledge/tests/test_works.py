@@ -298,7 +298,7 @@ def test_search_shows_a_work_once_in_the_readers_language(
     )
     page = response.content.decode()
     with translation.override("fr"):
-        found = ngettext("%(counter)s document found", "%(counter)s documents found", 1)
+        found = ngettext("%(counter)s work found", "%(counter)s works found", 1)
     assert found % {"counter": 1} in page  # three versions, one work
     results = page[page.index('data-testid="knowledge-results"') :]
     results = results[: results.index("</ol>")]
@@ -398,7 +398,7 @@ def test_search_page_queries_do_not_grow_with_results(
     for n in range(1, 4):
         add(n)
     assert _queries(client, url) == few
-    assert "4 documents found" in client.get(url).content.decode()
+    assert "4 works found" in client.get(url).content.decode()
 
 
 def test_cover_symbols_are_found_by_the_parsers_own_function() -> None:
