@@ -276,6 +276,26 @@ def raw_ratios(cases: Any, period: Any, authority_id: int, iterations: int) -> l
         GROUP BY c.direction
     """
 
+    # The same count read from the day stored on the request (Case.disposed_on, decision 0044).
+    disposed_column_sql = """
+        SELECT direction, count(*) FROM cases_case
+        WHERE authority_id = %s AND disposed_on BETWEEN %s AND %s
+        GROUP BY direction
+    """
+    # Requests of every authority whose stored day is not the rule recomputed from the
+    # history: the generator (or the backfill) wrote the column wrong if this is not 0.
+    mismatch_sql = """
+        SELECT count(*)
+        FROM cases_case c
+        LEFT JOIN LATERAL (
+            SELECT e.at::date AS day FROM cases_caseevent e
+            WHERE e.case_id = c.id AND e.kind = 'transition'
+              AND e.to_status IN ('closed', 'executed', 'refused', 'withdrawn')
+            ORDER BY e.at LIMIT 1) f ON true
+        WHERE c.disposed_on IS DISTINCT FROM
+              CASE WHEN c.status_is_final THEN coalesce(c.executed_on, f.day, c.closed_on) END
+    """
+
     def run(sql: str, params: list[Any]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -299,6 +319,15 @@ def raw_ratios(cases: Any, period: Any, authority_id: int, iterations: int) -> l
         f"| clearance (started, disposed, pending) vs disposed alone | {ours:.1f} | {raw:.1f} "
         f"| {ours / raw:.2f}x |"
     )
+    column, _p = timed(lambda: run(disposed_column_sql, [authority_id, start, end]), n)
+    out.append(
+        f"| disposed alone: stored day vs the history (raw SQL both) | {column:.1f} | {raw:.1f} "
+        f"| {column / raw:.2f}x |"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(mismatch_sql)
+        (wrong,) = cursor.fetchone()
+    out += ["", f"Requests whose stored disposition day is not the rule's: {wrong:,}."]
     return out
 
 

@@ -26,6 +26,7 @@ from rogatory.lib.penalties import Penalty
 from rogatory.lib.textfold import fold
 
 from .choices import (
+    FINAL_STATUSES,
     Direction,
     DocumentKind,
     EventKind,
@@ -54,6 +55,7 @@ from .models import (
     Offence,
     Person,
 )
+from .stats import disposition_day
 from .validation import CASE_DATES, date_order_problems
 
 # Fields of a case an officer may set at registration or change later.
@@ -377,6 +379,8 @@ def do_transition(
         details={"action": name, "on": day.isoformat()},
         at=now,
     )
+    if previous in FINAL_STATUSES or locked.status in FINAL_STATUSES:
+        _write_disposed_on(locked)
     _audit(
         locked,
         "transition",
@@ -390,6 +394,16 @@ def do_transition(
         hook(locked, name, reason.strip(), ground, acting_user)
     case.refresh_from_db()
     return case
+
+
+def _write_disposed_on(case: Case) -> None:
+    """Set the case's disposition day by its rule (``stats.disposition_day``), from the status
+    and history just written: set when the request reaches a final status, cleared when it
+    leaves one. The same expression as the backfill, so stored and computed days agree."""
+    day = Case.objects.filter(pk=case.pk).values_list(disposition_day(), flat=True).get()
+    if day != case.disposed_on:
+        case.disposed_on = day
+        case.save(update_fields=["disposed_on"])
 
 
 @transaction.atomic

@@ -24,16 +24,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Count, F, Q, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils.translation import gettext
 
 from rogatory.accounts.models import User
 from rogatory.reference.choices import CooperationKind
 from rogatory.reference.models import State
 
-from .choices import OPEN_MEASURE_STATUSES, OPEN_STATUSES, Direction, RefusalGround, Status
-from .models import Case, CaseQuerySet, Measure
+from .choices import (
+    FINAL_STATUSES,
+    OPEN_MEASURE_STATUSES,
+    OPEN_STATUSES,
+    Direction,
+    EventKind,
+    RefusalGround,
+    Status,
+)
+from .models import Case, CaseEvent, CaseQuerySet, Measure
 
 # Counterpart states shown by name; the rest are summed up as "others".
 TOP_STATES = 15
@@ -123,6 +131,43 @@ class DaysBetween(models.Func):
 
 
 DAYS_TO_EXECUTION = DaysBetween(F("executed_on"), START_DATE)
+
+
+def disposition_day() -> models.Case:
+    """The rule of ``Case.disposed_on``, computed from the request and its history.
+
+    NULL unless the status is final; then the execution date, else the day of the first move
+    to a final status in the history (in the site's time zone), else the closing date. The
+    statistics read the stored column; this expression writes it (``do_transition``), and
+    the backfill migration ``cases/0014_case_disposed_on`` repeats it without importing it.
+    """
+    first_final_move = (
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), kind=EventKind.TRANSITION, to_status__in=sorted(FINAL_STATUSES)
+        )
+        .order_by("at")
+        .annotate(day=TruncDate("at"))
+        .values("day")[:1]
+    )
+    return models.Case(
+        When(
+            status_is_final=True,
+            then=Coalesce(
+                F("executed_on"),
+                Subquery(first_final_move, output_field=models.DateField()),
+                F("closed_on"),
+            ),
+        ),
+        default=None,
+        output_field=models.DateField(),
+    )
+
+
+def refresh_disposed_on(cases: CaseQuerySet) -> int:
+    """Rewrite ``disposed_on`` of ``cases`` from their records; the number of rows updated.
+
+    For records written around the actions (imports, test data set up field by field)."""
+    return cases.update(disposed_on=disposition_day())
 
 
 class PercentileCont(models.Aggregate):

@@ -36,6 +36,7 @@ from rogatory.lib.textfold import fold
 from rogatory.reference.models import IccsCategory, State
 
 from .choices import (
+    FINAL_STATUSES,
     Channel,
     Confidentiality,
     CooperationKind,
@@ -592,7 +593,7 @@ CASE_COLUMNS = (
     "urgency", "confidentiality", "legal_basis_article", "legal_basis_note", "drafted_on",
     "sent_on", "received_on", "acknowledged_on", "executed_on", "closed_on",
     "requested_deadline", "deadline", "refusal_ground", "created_at", "updated_at", "search_text",
-    "channel",
+    "channel", "disposed_on",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case", "at", "kind", "actor_id", "actor_name", "from_status", "to_status",
@@ -1049,46 +1050,45 @@ class _Generator:
         for code, title, provision in offences:
             search_parts += [self._fold(title), self._fold(provision), code]
 
-        rows["cases"].append(
-            (
-                case_id,
-                self._uuid(),
-                bench.id,
-                direction,
-                kind,
-                status,
-                our_reference,
-                their_reference,
-                subject[:300],
-                summary,
-                PURPOSES[kind],
-                "",
-                counterpart if incoming else bench.state,
-                bench.state if incoming else counterpart,
-                counterpart,
-                requesting_name,
-                requested_name,
-                conducting,
-                executing,
-                officer_id,
-                self.urgency(rng),
-                self.confidentiality(rng),
-                "",
-                "",
-                None if incoming else start,
-                dates.get("sent_on"),
-                start if incoming else None,
-                dates.get("acknowledged_on"),
-                dates.get("executed_on"),
-                dates.get("closed_on"),
-                requested_deadline,
-                deadline,
-                ground,
-                created,
-                last_moment,
-                " ".join(p for p in search_parts if p),
-                self.channel(rng),
-            )
+        # Its disposition day (the last column) follows the history, drawn below.
+        case_row = (
+            case_id,
+            self._uuid(),
+            bench.id,
+            direction,
+            kind,
+            status,
+            our_reference,
+            their_reference,
+            subject[:300],
+            summary,
+            PURPOSES[kind],
+            "",
+            counterpart if incoming else bench.state,
+            bench.state if incoming else counterpart,
+            counterpart,
+            requesting_name,
+            requested_name,
+            conducting,
+            executing,
+            officer_id,
+            self.urgency(rng),
+            self.confidentiality(rng),
+            "",
+            "",
+            None if incoming else start,
+            dates.get("sent_on"),
+            start if incoming else None,
+            dates.get("acknowledged_on"),
+            dates.get("executed_on"),
+            dates.get("closed_on"),
+            requested_deadline,
+            deadline,
+            ground,
+            created,
+            last_moment,
+            " ".join(p for p in search_parts if p),
+            self.channel(rng),
         )
         for code, title, provision in offences:
             rows["offences"].append((case_id, title, provision, code))
@@ -1175,12 +1175,16 @@ class _Generator:
             (case_id, created, EventKind.REGISTERED, actor_id, actor_name, "",
              str(INITIAL_STATUS[direction]), "", "", "{}")
         )  # fmt: skip
+        first_final_move: datetime.datetime | None = None
         for name, source, target, on in path:
             transition = BY_NAME[name]
+            moment = self._moment(on)
+            if first_final_move is None and target in FINAL_STATUSES:
+                first_final_move = moment
             events.append(
                 (
                     case_id,
-                    self._moment(on),
+                    moment,
                     EventKind.TRANSITION,
                     actor_id,
                     actor_name,
@@ -1193,6 +1197,15 @@ class _Generator:
                     f'{{"action": "{name}", "on": "{on.isoformat()}"}}',
                 )
             )
+        # The rule of Case.disposed_on (cases.stats.disposition_day), as do_transition keeps it.
+        disposed_on = None
+        if status in FINAL_STATUSES:
+            disposed_on = (
+                dates.get("executed_on")
+                or (first_final_move and timezone.localdate(first_final_move))
+                or dates.get("closed_on")
+            )
+        rows["cases"].append((*case_row, disposed_on))
         extra = budget - 1 - len(path)
         if self.extensions and extra > 0:
             drawn = DrawnCase(

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rogatory.cases.choices import (
-    FINAL_STATUSES,
     Channel,
     Direction,
     EventKind,
@@ -411,28 +410,11 @@ def disposed_on() -> Any:
     """The day a request reached a final status, or NULL while it is open (or undated).
 
     Executed: its execution date; refused or withdrawn: the day of that change in its history;
-    closed without either: the day the file was closed.
+    closed without either: the day the file was closed. Stored on the request
+    (``Case.disposed_on``, kept by ``do_transition``; the rule is
+    ``cases.stats.disposition_day``), so a figure reads a column, not the history.
     """
-    final_event = (
-        CaseEvent.objects.filter(
-            case=OuterRef("pk"), kind=EventKind.TRANSITION, to_status__in=sorted(FINAL_STATUSES)
-        )
-        .order_by("at")
-        .annotate(day=TruncDate("at"))
-        .values("day")[:1]
-    )
-    return models.Case(
-        When(
-            status_is_final=True,
-            then=Coalesce(
-                F("executed_on"),
-                Subquery(final_event, output_field=models.DateField()),
-                F("closed_on"),
-            ),
-        ),
-        default=None,
-        output_field=models.DateField(),
-    )
+    return F("disposed_on")
 
 
 @dataclass(frozen=True)

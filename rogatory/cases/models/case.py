@@ -181,6 +181,11 @@ class Case(models.Model):
     acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True)
     executed_on = models.DateField(_("executed on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The day the request was disposed of, NULL while it is not final: its execution date, else
+    # the day of its first move to a final status in the history, else its closing date
+    # (cases.stats.disposition_day). Kept by do_transition in the same transaction, so the
+    # statistics read a column instead of a subquery on the history (decision 0044).
+    disposed_on = models.DateField(_("disposed of on"), null=True, blank=True, editable=False)
     # The deadline the requesting side asked for (e.g. a trial date), as they wrote it.
     requested_deadline = models.DateField(
         _("deadline asked by the requesting side"), null=True, blank=True
@@ -258,6 +263,7 @@ class Case(models.Model):
                     "acknowledged_on",
                     "executed_on",
                     "closed_on",
+                    "disposed_on",
                     "refusal_ground",
                     "legal_basis",
                 ],

@@ -45,9 +45,10 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("events")
         indexes = [
             models.Index(fields=["case", "-at"], name="event_case_time"),
-            # The first change to a final status of each request: the statistics' date of
-            # disposition (statistics.figures.disposed_on) reads it per request. Partial, so
-            # it holds one or two entries per request instead of every event (decision 0044).
+            # The first change to a final status of each request: the rule of the disposition
+            # day (cases.stats.disposition_day) reads it when do_transition writes
+            # Case.disposed_on and in the backfill. Partial, so it holds one or two entries per
+            # request instead of every event (decision 0044).
             models.Index(
                 fields=["case", "at"],
                 name="event_final_transition",

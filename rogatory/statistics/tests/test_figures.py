@@ -39,7 +39,7 @@ from rogatory.cases.choices import (
     Urgency,
 )
 from rogatory.cases.models import Case, CaseEvent, Offence
-from rogatory.cases.stats import Period
+from rogatory.cases.stats import Period, refresh_disposed_on
 from rogatory.cases.tests.conftest import MakeCase
 from rogatory.statistics import figures
 from rogatory.treaties.models import Instrument
@@ -50,8 +50,10 @@ D = datetime.date.fromisoformat
 
 
 def put(case: Case, **fields: Any) -> Case:
-    """Set fields directly, bypassing the lifecycle (test setup only)."""
+    """Set fields directly, bypassing the lifecycle (test setup only); the disposition day
+    follows, as ``do_transition`` keeps it."""
     Case.objects.filter(pk=case.pk).update(**fields)
+    refresh_disposed_on(Case.objects.filter(pk=case.pk))
     case.refresh_from_db()
     return case
 
@@ -64,6 +66,7 @@ def moved(case: Case, day: str, to_status: str) -> None:
         kind=EventKind.TRANSITION,
         to_status=to_status,
     )
+    refresh_disposed_on(Case.objects.filter(pk=case.pk))
 
 
 @pytest.fixture
@@ -302,6 +305,7 @@ def test_completeness_counts_what_figures_lack(data: dict[str, Case], personas: 
     put(data["I2"], refusal_ground="")
     put(data["O2"], status=Status.CLOSED)  # closed, but no closing date and no such event
     CaseEvent.objects.filter(case=data["O2"]).delete()
+    refresh_disposed_on(Case.objects.filter(pk=data["O2"].pk))
     gaps = {gap.key: gap.count for gap in compute(personas).gaps}
     assert (gaps["no_ack"], gaps["no_ground"], gaps["no_disposal"]) == (1, 1, 1)
     assert "completeness report" in figures.shortfall_sentence(compute(personas).gaps)

@@ -19,7 +19,7 @@ from conftest import Personas
 from rogatory.audit.models import AuditEntry
 from rogatory.cases.choices import Channel, Direction, Status
 from rogatory.cases.models import Case
-from rogatory.cases.stats import Period
+from rogatory.cases.stats import Period, refresh_disposed_on
 from rogatory.cases.tests.conftest import MakeCase
 from rogatory.statistics import figures, hub
 from rogatory.statistics.actions import (
@@ -44,6 +44,7 @@ THRESHOLD = 3
 
 def _put(case: Case, **fields: Any) -> Case:
     Case.objects.filter(pk=case.pk).update(**fields)
+    refresh_disposed_on(Case.objects.filter(pk=case.pk))
     return case
 
 
