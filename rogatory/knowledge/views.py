@@ -10,14 +10,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from rogatory.accounts.models import User
+from rogatory.accounts.access import is_site_admin, require_site_admin
 from rogatory.lib.downloads import attachment
 
 from .actions import (
@@ -137,7 +136,7 @@ def knowledge_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "tags": [*document.tags, *document.iccs_codes, *document.implements]
             if document.kind == DocumentKind.CASE_LAW
             else [],
-            "can_edit": document.kind in EDITABLE and getattr(request.user, "is_site_admin", False),
+            "can_edit": document.kind in EDITABLE and is_site_admin(request.user),
         },
     )
 
@@ -168,13 +167,6 @@ UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".xml", ".csv", ".zip")
 
 
-def _site_admin(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_site_admin:
-        raise PermissionDenied
-    return user
-
-
 def _editable(public_id: uuid.UUID, kind: str | None = None) -> KnowledgeDocument:
     """A document these pages edit (of ``kind``, when given). UN documents are imported and
     treaties follow the treaty records: not edited here."""
@@ -187,7 +179,7 @@ def _editable(public_id: uuid.UUID, kind: str | None = None) -> KnowledgeDocumen
 @login_required
 def knowledge_act_edit(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
     """Add or edit a legislative act and its provisions."""
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     document = _editable(public_id, DocumentKind.LEGISLATION) if public_id else None
     initial, rows = act_initial(document) if document else ({}, [])
     form = ActForm(request.POST or None, initial=initial)
@@ -216,7 +208,7 @@ def knowledge_judgment_edit(
     request: HttpRequest, public_id: uuid.UUID | None = None
 ) -> HttpResponse:
     """Add or edit a court decision."""
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     document = _editable(public_id, DocumentKind.CASE_LAW) if public_id else None
     form = JudgmentForm(
         request.POST or None, initial=judgment_initial(document) if document else {}
@@ -243,7 +235,7 @@ def knowledge_judgment_edit(
 @login_required
 @require_POST
 def knowledge_document_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     document = _editable(public_id)
     do_delete_document(document, acting_user=user)
     messages.success(request, _("The document was deleted."))
@@ -253,7 +245,7 @@ def knowledge_document_delete(request: HttpRequest, public_id: uuid.UUID) -> Htt
 @login_required
 def knowledge_import(request: HttpRequest) -> HttpResponse:
     """Upload one file or a .zip archive; the import report is shown on the page."""
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     problems: list[str] = []
@@ -289,7 +281,7 @@ CORRECTION_ROWS = 100
 def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Correct an imported UN document's metadata and structure (decision 0040), a window of
     ``CORRECTION_ROWS`` paragraphs at a time; the Akoma Ntoso, citations and index follow."""
-    user = _site_admin(request)
+    user = require_site_admin(request.user)
     document = get_object_or_404(
         KnowledgeDocument, public_id=public_id, kind=DocumentKind.UN_DOCUMENT
     )
@@ -363,7 +355,7 @@ def knowledge_doubtful(request: HttpRequest) -> HttpResponse:
     """The imported UN documents whose quality report has doubts, across the knowledge base
     (decision 0040, "Later"), by language and kind, each with its doubts and the links to
     the document and its correction page; site administrators only."""
-    _site_admin(request)
+    require_site_admin(request.user)
     language = request.GET.get("lang", "")
     language = language if language in LANGUAGE_NAMES else ""
     kind = request.GET.get("kind", "")
