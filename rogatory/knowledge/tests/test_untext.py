@@ -442,6 +442,10 @@ def test_french_sample() -> None:
         ("zh", "吁请各国", "吁请"),
         ("en", "Notes with concern the rise", "Notes with concern"),
         ("en", "Requesting nothing", None),
+        # E/2018/41, resolution 330 (XXX), paragraph 4 (p. 22 of the English report).
+        ("en", "Warns of the implications of politicizing humanitarian assistance", "Warns"),
+        ("fr", "Met en garde contre les conséquences", "Met en garde"),
+        ("ar", "وتحذر من عواقب تسييس المساعدة", "وتحذر"),
     ],
 )
 def test_leading_verbs_in_the_six_languages(lang: str, text: str, verb: str | None) -> None:
