@@ -57,6 +57,9 @@ PICTURED_NUMBERS_MIN = 3
 # Lines in these top and bottom fractions of a page may be running headers and footers.
 HEADER_ZONE = 0.09
 FOOTER_ZONE = 0.09
+# A page number printed "-12-" may sit below the running header, a little lower.
+PAGE_NUMBER_ZONE = 0.15
+_DASHED_PAGE_NUMBER = re.compile(r"^-\s*\d{1,4}\s*-$")
 # A sentence or clause may end the paragraph at a line that still had room (see _continues).
 _UNDERSCORE_RULE = re.compile(r"^_{5,}$")
 _PAGE_FURNITURE = re.compile(
@@ -259,12 +262,19 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
     """The page's lines, top to bottom: PDFium's runs split where a wide gap separates columns
     and joined where it broke one line in two (around a raised footnote mark)."""
     runs: list[list[_Char]] = [[]]
+    letters = right_to_left = 0
     for char in _chars(page):
         if char is None:
             if runs[-1]:
                 runs.append([])
         else:
             runs[-1].append(char)
+            if char.text.isalpha():
+                letters += 1
+                right_to_left += "\u0590" <= char.text <= "\u08ff"
+    # A page of right-to-left text sets its paragraphs right to left: a line of it holding
+    # Latin (a symbol, a link, a note in English) still reads from its right edge.
+    rtl_page = 2 * right_to_left > letters
     segments: list[list[_Char]] = []
     characters = 0
     for run in runs:
@@ -272,6 +282,10 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
         if visible:
             characters += len(visible)
             segments.extend(s for s in _segments(run) if any(c.text.strip() for c in s))
+    if rtl_page:
+        # A raised mark PDFium gives apart, between the two runs it broke the line into, goes
+        # to the word it follows first: the space between the runs is then drawn after it.
+        segments = _marks_joined(segments)
     segments.sort(key=lambda s: (_middle(s), min(c.x0 for c in s if c.text.strip())))
     merged: list[list[_Char]] = []
     for segment in segments:
@@ -280,7 +294,7 @@ def _page_lines(page: object, number: int) -> tuple[list[Line], int]:
         else:
             merged.append(segment)
     merged = _marks_joined(merged)
-    lines = [line for segment in merged if (line := _line(segment, number)) is not None]
+    lines = [line for segment in merged if (line := _line(segment, number, rtl_page)) is not None]
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
     return _tables(lines, page.get_height(), number), characters  # type: ignore[attr-defined]
 
@@ -403,9 +417,25 @@ def _same_line(left: list[_Char], right: list[_Char]) -> bool:
     size = max(statistics.median(c.size for c in left), statistics.median(c.size for c in right))
     if abs(_middle(left) - _middle(right)) > 0.3 * size:
         return False
+    if _is_marks(left) and _is_marks(right):
+        # Two raised marks of one line ("…التنمية(2)، … المناخ(3)"), each a run of its own:
+        # each goes to its place in the line. Their drawn characters only, as PDFium places
+        # the spaces it generates where the next run starts, across the line.
+        a0, a1, _a, _s = _box(left)
+        b0, b1, _b, _t = _box(right)
+        return min(abs(b0 - a1), abs(a0 - b1)) < size
     a0, a1 = min(c.x0 for c in left), max(c.x1 for c in left)
     b0, b1 = min(c.x0 for c in right), max(c.x1 for c in right)
     return min(abs(b0 - a1), abs(a0 - b1)) < 3 * size
+
+
+def _is_marks(run: list[_Char]) -> bool:
+    """A run of a bracketed note's mark alone ("(2)", "(*)"), as Arabic documents print them."""
+    drawn = "".join(c.text for c in run if c.text.strip())
+    return bool(_MARK_ALONE.fullmatch(drawn))
+
+
+_MARK_ALONE = re.compile(r"[()](?:[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}|\*{1,3})[()]")
 
 
 def _is_mark_within(line: list[_Char], mark: list[_Char]) -> bool:
@@ -447,7 +477,13 @@ def _joined(left: list[_Char], right: list[_Char]) -> list[_Char]:
         at = min(c.x0 for c in right if c.text.strip())
         cut = next((i for i, c in enumerate(left) if c.x0 >= at), len(left))
         return left[:cut] + right + left[cut:]
-    return _ordered([*left, _space(left), *right])
+    if any(_is_rtl_char(c.text) for c in (*left, *right)):
+        # Ordered by position later: a space only where the runs are drawn apart.
+        a0, a1, _a, size = _box(left)
+        b0, b1, _b, _s = _box(right)
+        if min(abs(b0 - a1), abs(a0 - b1)) < 0.15 * size:
+            return left + right
+    return _ordered([*left, _space(left, right), *right])
 
 
 def _ordered(chars: list[_Char]) -> list[_Char]:
@@ -456,11 +492,18 @@ def _ordered(chars: list[_Char]) -> list[_Char]:
     return chars
 
 
-def _space(like: list[_Char]) -> _Char:
-    last = like[-1]
-    return _Char(
-        " ", last.x1, last.x1, last.top, last.bottom, last.baseline, last.size, False, False
-    )
+def _space(left: list[_Char], right: list[_Char]) -> _Char:
+    """The space between two runs of one line. A right-to-left line is ordered by position:
+    its space goes at the start of the run read second, the right edge of the left run, so
+    that a raised mark drawn at the end of the run read first stays with it ("عشرة(3) بشأن",
+    not "عشر ة(3)بشأن"). A left-to-right line keeps the order given."""
+    last = left[-1]
+    at = last.x1
+    if any(_is_rtl_char(c.text) for c in (*left, *right)):
+        a0, a1, _a, _s = _box(left)
+        b0, b1, _b, _t = _box(right)
+        at = a1 if a0 <= b0 else b1
+    return _Char(" ", at, at, last.top, last.bottom, last.baseline, last.size, False, False)
 
 
 def _segments(run: list[_Char]) -> Iterator[list[_Char]]:
@@ -501,10 +544,14 @@ def _lam_alef(chars: list[_Char]) -> list[_Char]:
     return out
 
 
-def _line(chars: list[_Char], page: int) -> Line | None:
+def _line(chars: list[_Char], page: int, rtl_page: bool = False) -> Line | None:
     chars = _lam_alef(chars)
-    if any(_is_rtl_char(c.text) for c in chars):
-        return _rtl_line(chars, page)
+    if any(_is_rtl_char(c.text) for c in chars) or (
+        # A Latin line of a right-to-left page opening with a note's mark at its right edge
+        # ("Data from the United Nations … (8)"): read from the right, as the page is.
+        rtl_page and _BRACKETED_MARK.search("".join(c.text for c in chars))
+    ):
+        return _rtl_line(chars, page, rtl_page)
     visible = [c for c in chars if c.text.strip()]
     if not visible:
         return None
@@ -548,10 +595,15 @@ _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u20
 
 
 # Held whole while a right-to-left line is reordered: numbers joined by a dash, slash or
-# colon, and raised note marks in brackets (drawn "(2)" or, mirrored, ")2(").
+# colon, raised note marks in brackets (drawn "(2)" or, mirrored, ")2("), and a note's mark
+# as the notes print it, "(2)", which the algorithm would split from its brackets beside
+# Latin text ("E/ESCWA/30/5 (1)" read "(E/ESCWA/30/5 (1.").
+_PLAIN_MARK = r"(?<![A-Za-z0-9/])[()][0-9]{1,3}[()](?![A-Za-z0-9/])"
 _HELD = re.compile(
     r"(?P<number>[0-9]+(?:[-–/:][0-9]+)+)|(?P<mark>[()] ?(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*{1,3}) ?[()])"
+    rf"|(?P<plain>{_PLAIN_MARK})"
 )
+_BRACKETED_MARK = re.compile(_PLAIN_MARK)
 _PLACEHOLDERS = re.compile("[\ue000-\uefff\u05d0-\u05ea]")
 
 
@@ -575,7 +627,7 @@ def _raised(chars: list[_Char]) -> tuple[float, list[str]]:
     return body, texts
 
 
-def _rtl_line(chars: list[_Char], page: int) -> Line | None:
+def _rtl_line(chars: list[_Char], page: int, rtl_page: bool = False) -> Line | None:
     """A line holding right-to-left script, in logical order by the Unicode bidirectional
     algorithm (decision 0032, "Corpus and Arabic order").
 
@@ -584,7 +636,9 @@ def _rtl_line(chars: list[_Char], page: int) -> Line | None:
     as drawn, mirrored (")الإسكوا(" for "(الإسكوا)"). The line is rebuilt as drawn, left to
     right by position, and the bidirectional algorithm (python-bidi) gives its logical order —
     reordering is its own inverse for a line's runs — and mirrors brackets back. Combining
-    marks and a ligature's letters (one box) travel with the character they belong to."""
+    marks and a ligature's letters (one box) travel with the character they belong to. On a
+    right-to-left page every line reads from the right, however much Latin it holds (a note
+    "(6) E/ESCWA/29/12/Report، ص 5"); elsewhere the line's own majority of letters decides."""
     visible = [c for c in chars if c.text.strip()]
     if not visible:
         return None
@@ -610,7 +664,9 @@ def _rtl_line(chars: list[_Char], page: int) -> Line | None:
     # its letters back in their order.
     visual = "".join(text[::-1] if _is_rtl_char(text) else text for _char, text in ordered)
     strong = [unicodedata.bidirectional(ch) for ch in visual]
-    rtl = sum(kind in ("R", "AL") for kind in strong) >= sum(kind == "L" for kind in strong)
+    rtl = rtl_page or sum(kind in ("R", "AL") for kind in strong) >= sum(
+        kind == "L" for kind in strong
+    )
     logical = _reordered(visual, rtl)
     joined = re.sub(r"(?<=\S) +(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])", "", logical)
     joined = re.sub(r"[ \t\u00a0]+", " ", joined).strip()
@@ -659,6 +715,10 @@ def _reordered(visual: str, rtl: bool) -> str:
             placeholder = chr(0x05D0 + counts["mark"])
             counts["mark"] += 1
             held[placeholder] = match["mark"].strip("() ")  # "²", as untext reads marks
+        elif match["plain"] and counts["mark"] < 27:
+            placeholder = chr(0x05D0 + counts["mark"])
+            counts["mark"] += 1
+            held[placeholder] = f"({match['plain'].strip('()')})"
         elif match["number"] and counts["number"] < 0x1000:
             placeholder = chr(0xE000 + counts["number"])
             counts["number"] += 1
@@ -823,9 +883,15 @@ def _assemble(
     for number, (height, lines, rules) in enumerate(pages):
         start, end = _text_edges(lines, body)
         rule = _footnote_rule(lines, rules, body, height)
-        in_notes = False
+        in_notes = bracketed = False
         for line in lines:
             in_margin = line.top < height * HEADER_ZONE or line.bottom > height * (1 - FOOTER_ZONE)
+            if _DASHED_PAGE_NUMBER.match(line.text):
+                # "-12-" under a two-line running header (the Arabic ESCWA report's, at 9.2 %
+                # of the page) is still the page's number.
+                in_margin = line.top < height * PAGE_NUMBER_ZONE or line.bottom > height * (
+                    1 - PAGE_NUMBER_ZONE
+                )
             below_rule = in_notes or (rule is not None and line.top > rule - 1)
             furniture = bool(_PAGE_FURNITURE.match(line.text)) or (
                 # Notes of two pages may look alike ("A/AC.105/1162, …"): below the rule only
@@ -839,7 +905,7 @@ def _assemble(
                 in_notes = True
                 continue
             if below_rule and line.size < body - 0.4:
-                _add_note(laid.notes, line.text)
+                bracketed = _add_note(laid.notes, line.text, bracketed) or bracketed
                 continue
             opens = id(line) in numbered
             if current is not None and not opens and _continues(current, line, start, end, body):
@@ -919,15 +985,23 @@ def _text_edges(lines: Sequence[Line], body: float) -> tuple[float, float]:
     return starts[len(starts) // 10], ends[(len(ends) * 9) // 10]
 
 
-def _add_note(notes: list[Note], text: str) -> None:
+def _add_note(notes: list[Note], text: str, bracketed: bool = False) -> bool:
+    """Add a note's line: a new note if it opens with a mark, else the last note's text. On
+    a page whose notes are marked "(1)" (``bracketed``), a plain number opening a line is the
+    note's text carried on ("12 كانون الأول …"), not a mark. Whether the line opened a note
+    marked in brackets."""
     match = _NOTE_START.match(text)
+    if match and bracketed and match["marker"] and match["marker"][0].isdigit():
+        match = None
     if match:
         marker = (match["bracketed"] or match["marker"]).translate(
             str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
         )
         notes.append(Note(marker, match["text"].strip()))
-    elif notes:  # the note's text after its mark alone on a line, or carried over a page
+        return bool(match["bracketed"])
+    if notes:  # the note's text after its mark alone on a line, or carried over a page
         notes[-1] = Note(notes[-1].marker, f"{notes[-1].text} {text}".strip())
+    return False
 
 
 @dataclass
