@@ -799,10 +799,11 @@ def _pictured_numbers(
     order — right of a right-to-left line, left of a left-to-right one — within that line's
     height. They are paragraph numbers only together: at least
     PICTURED_NUMBERS_MIN of them in the document, their outer edges on one margin, of one
-    height, and each a different picture (a bullet or an ornament is one image drawn again).
-    Logos, signatures and figures are larger, and sit on no line's start."""
-    found: list[tuple[tuple[float, float, float, float], bytes, Line, bool]] = []
-    for (_height, lines, _rules), small in zip(pages, pictures, strict=True):
+    height, and within a sequence each a different picture (a bullet or an ornament is one
+    image drawn again: sequences of one). Logos, signatures and figures are larger, and sit
+    on no line's start."""
+    found: list[tuple[tuple[float, float, float, float], bytes, Line, bool, int]] = []
+    for page, ((_height, lines, _rules), small) in enumerate(zip(pages, pictures, strict=True)):
         if not small:
             continue
         # A body line or a heading (the Arabic agenda's item 14 is set at 11 points, not 14).
@@ -818,21 +819,35 @@ def _pictured_numbers(
                 rtl = _is_right_to_left([line])
                 gap = (x0 - line.x1) if rtl else (line.x0 - x1)
                 if 0 <= gap < 3 * body:
-                    found.append((box, digest, line, rtl))
+                    found.append((box, digest, line, rtl, page))
                     break
     if len(found) < PICTURED_NUMBERS_MIN:
         return set()
-    edges = [box[1] if rtl else box[0] for box, _digest, _line, rtl in found]
-    heights = [box[3] - box[2] for box, _digest, _line, _rtl in found]
+    edges = [box[1] if rtl else box[0] for box, _digest, _line, rtl, _page in found]
+    heights = [box[3] - box[2] for box, _digest, _line, _rtl, _page in found]
     edge, height = statistics.median(edges), statistics.median(heights)
-    kept = [
-        (digest, line)
-        for (box, digest, line, _rtl), at, tall in zip(found, edges, heights, strict=True)
-        if abs(at - edge) < 0.5 * body and abs(tall - height) < 0.25 * height
-    ]
-    if len(kept) < PICTURED_NUMBERS_MIN or len({d for d, _l in kept}) < 0.9 * len(kept):
+    kept = sorted(
+        (
+            (page, line.top, digest, line)
+            for (box, digest, line, _rtl, page), at, tall in zip(found, edges, heights, strict=True)
+            if abs(at - edge) < 0.5 * body and abs(tall - height) < 0.25 * height
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
+    # Numbers differ from one another; a bullet or an ornament is one picture drawn again. A
+    # picture seen before starts the numbering anew (the resolutions printed in a report each
+    # number from 1, though the same digit may be drawn by a different image): numbers make
+    # runs of different pictures, bullets runs of one.
+    seen: set[bytes] = set()
+    longest = 0
+    for _page, _top, digest, _line in kept:
+        if digest in seen:
+            seen = set()
+        seen.add(digest)
+        longest = max(longest, len(seen))
+    if len(kept) < PICTURED_NUMBERS_MIN or longest < PICTURED_NUMBERS_MIN:
         return set()
-    return {id(line) for _digest, line in kept}
+    return {id(line) for _page, _top, _digest, line in kept}
 
 
 def _picture_groups(

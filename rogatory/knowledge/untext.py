@@ -563,21 +563,31 @@ def parse(text: str, *, language: str | None = None) -> UnDocument:
 
 def _pictured_numbers(lines: list[str]) -> tuple[list[str], int]:
     """The lines with each paragraph number drawn as a picture (PICTURED_NUMBER at a line's
-    start) written as the next number of the sequence ("1.", "2." …), and how many there
-    were; any other such character (an object within a line) is dropped."""
+    start) written as the next number of its sequence ("1.", "2." …), and how many there
+    were; any other such character (an object within a line) is dropped. A resolution or
+    draft printed in a report numbers its paragraphs from 1, from its heading to its closing
+    (meeting and date); the report's own numbering runs on around it."""
     if not any(PICTURED_NUMBER in line for line in lines):
         return lines, 0
-    count = 0
-
-    def number(match: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        return f"{match[1]}{count}. "
-
-    numbered = [
-        PICTURED_NUMBER_LINE.sub(number, line, count=1).replace(PICTURED_NUMBER, "")
-        for line in lines
-    ]
+    count = outer = inner = 0
+    in_part = False
+    numbered = []
+    for line in lines:
+        stripped = line.strip()
+        pictured = bool(PICTURED_NUMBER_LINE.match(line))
+        if DRAFT_HEADING.match(stripped) or (EMBEDDED_TITLE.match(stripped) and not pictured):
+            in_part, inner = True, 0
+        elif PART_END.match(stripped):
+            in_part = False
+        if pictured:
+            count += 1
+            if in_part:
+                inner += 1
+            else:
+                outer += 1
+            place = inner if in_part else outer
+            line = PICTURED_NUMBER_LINE.sub(rf"\g<1>{place}. ", line, count=1)
+        numbered.append(line.replace(PICTURED_NUMBER, ""))
     return numbered, count
 
 

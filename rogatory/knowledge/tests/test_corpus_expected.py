@@ -197,6 +197,14 @@ def check(case: str, expected: Any, found: Imported) -> None:
         assert _articles(document) == expected
     elif case.startswith("body_contains:"):
         assert expected in found.body
+    elif case.startswith("part:"):
+        # A resolution printed in a report: its own numbered operative paragraphs and verbs.
+        number = case.removeprefix("part:")
+        (part,) = [p for p in document.parts if p.number == number]
+        assert [p.number for p in part.operative] == [
+            str(n) for n in range(1, expected["operative"] + 1)
+        ]
+        assert [p.verb or "" for p in part.operative] == expected["verbs"]
     else:  # pragma: no cover - a key the data file has and this test does not know
         raise AssertionError(f"unknown expected value {case!r}")
 
@@ -217,6 +225,8 @@ def _cases() -> Iterator[Any]:
                 ]
             elif key == "body_contains":
                 items = [(f"body_contains:{text}", text) for text in value]
+            elif key == "parts":
+                items = [(f"part:{part['number']}", part) for part in value]
             else:
                 items = [(key, value)]
             for case, expected in items:

@@ -5,7 +5,7 @@ written by the layout): numbered in sequence, counted, and said in the quality r
 from __future__ import annotations
 
 from rogatory.knowledge.quality import assess, facts
-from rogatory.knowledge.untext import PICTURED_NUMBER, clean_text, parse
+from rogatory.knowledge.untext import PICTURED_NUMBER, _pictured_numbers, clean_text, parse
 
 REPORT = (
     "E/ESCWA/30/18/Report\n"
@@ -43,3 +43,30 @@ def test_the_quality_report_says_the_numbers_were_inferred() -> None:
 def test_the_searchable_text_has_no_picture_marks() -> None:
     assert PICTURED_NUMBER not in clean_text(REPORT)
     assert "عقدت اللجنة دورتها الثلاثين في بيروت." in clean_text(REPORT)
+
+
+def test_a_resolution_in_a_report_numbers_its_pictured_paragraphs_anew() -> None:
+    """The report's own numbers run on around a resolution printed in it, which numbers its
+    paragraphs from 1 (E/2018/41: the numbers of 329 (XXX) are images, "1."-"4.")."""
+    mark = PICTURED_NUMBER
+    lines = [
+        f"{mark} The session opened.",
+        f"{mark} The agenda was adopted.",
+        "329 (XXX) Establishment of a centre",
+        "The Economic and Social Commission for Western Asia,",
+        f"{mark} Welcomes the establishment;",
+        f"{mark} Requests the secretariat;",
+        "7th plenary meeting",
+        f"{mark} The Commission heard statements.",
+    ]
+    numbered, count = _pictured_numbers(lines)
+    assert count == 5
+    assert [line.split(" ", 1)[0] for line in numbered if line[:1].isdigit()] == [
+        "1.",
+        "2.",
+        "329",
+        "1.",
+        "2.",
+        "7th",
+        "3.",
+    ]
