@@ -37,12 +37,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .untext import PICTURED_NUMBER
+from .untext import PICTURED_NUMBER, TABLE_CELL
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-# A table's row is one logical line, its cells in reading order joined by this (decision 0032,
-# "Corpus and Arabic order"): never joined to a paragraph, never cut into several.
-TABLE_CELL = " | "
 # Rows of at least this many cells in a run of at least TABLE_ROWS rows make a table.
 TABLE_ROWS = 3
 # A page holding fewer characters than this per page on average has no usable text layer.

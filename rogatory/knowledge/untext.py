@@ -373,6 +373,10 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # a number's place. UN reports number their paragraphs consecutively through the report, so
 # such paragraphs are numbered 1, 2, 3 … in reading order (decision 0032, "later").
 PICTURED_NUMBER = "\ufffc"
+# A table's row is one logical line, its cells in reading order joined by this (layout.py;
+# decision 0032, "Corpus and Arabic order"): never joined to a paragraph, never cut into
+# several, never a heading of a resolution printed in a report.
+TABLE_CELL = " | "
 PICTURED_NUMBER_LINE = re.compile(f"^(\\s*){PICTURED_NUMBER}\\s*(?=\\S)")
 SUPERSCRIPT_VALUE = {char: str(digit) for digit, char in enumerate(SUPERSCRIPTS)}
 
@@ -1239,6 +1243,8 @@ def _heading_level(text: str) -> int:
 
 def _is_opening(piece: str) -> bool:
     stripped = piece.strip()
+    if TABLE_CELL in stripped:
+        return False
     if OPENING.match(stripped):
         return True
     limit = 40 if any(_is_cjk(char) for char in stripped) else 160
@@ -1251,8 +1257,11 @@ def _is_opening(piece: str) -> bool:
 
 
 def _part_start(pieces: Sequence[str], index: int) -> tuple[str, str, str | None] | None:
-    """(kind, heading, number) when a draft or adopted resolution begins at ``index``."""
+    """(kind, heading, number) when a draft or adopted resolution begins at ``index``; a
+    table's row ("58/7 | Strengthening cooperation …", a list of resolutions) never does."""
     piece = pieces[index]
+    if TABLE_CELL in piece:
+        return None
     draft = DRAFT_HEADING.match(piece)
     if draft:
         words = "".join(draft[k] or "" for k in ("en", "fr", "es", "ru", "ar", "zh")).casefold()

@@ -432,3 +432,23 @@ def test_a_bad_part_position_in_akn_is_a_clear_error() -> None:
     data = re.sub(rb'rog:after="\d+"', b'rog:after="one"', to_akn(parse(COMMISSION_REPORT)))
     with pytest.raises(AknError, match="Bad number 'one'"):
         from_akn(data)
+
+
+def test_a_table_of_resolutions_is_no_resolution_printed_in_the_report() -> None:
+    """A/81/6 (Sect. 16) lists the Commission's resolutions in a table: its rows ("58/7 |
+    Strengthening cooperation with the") were read as resolutions printed in the report,
+    the next row ending in "Commission on | … academia," taken for their opening line."""
+    text = "\n\n".join(
+        [
+            "A/81/6 (Sect. 16)",
+            "Proposed programme budget for 2026",
+            "16.1 The programme is guided by the following mandates.",
+            "58/7 | Strengthening cooperation with the",
+            "51/14 | Promoting coordination and alignment of",
+            "decisions between the Commission on | scientific community, including academia,",
+            "16.2 The Commission on Narcotic Drugs is the governing body.",
+        ]
+    )
+    document = parse(text, language="en")
+    assert document.parts == ()
+    assert "58/7 | Strengthening cooperation with the" in [p.text for p in document.paragraphs()]
