@@ -115,6 +115,9 @@ def _english() -> Iterator[None]:
 # Browser tests (pytest.mark.browser): Debian's Chromium driven by Playwright ----------------
 
 CHROMIUM = Path("/usr/bin/chromium")
+# How long an action, a navigation or an expect() waits: the default of the actions, and twice
+# Playwright's 5 s for expect(), which a request that renders a PDF can take on a busy machine.
+BROWSER_TIMEOUT_MS = 10_000
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
@@ -127,10 +130,11 @@ def browser() -> Iterator[Any]:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(message + " and REQUIRE_BROWSER=1")
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     # Playwright runs its own event loop in this thread; Django's ORM calls here are safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     try:
         with sync_playwright() as playwright:
             launched = playwright.chromium.launch(
@@ -156,7 +160,7 @@ def page(browser: Any) -> Iterator[Any]:
     load_treaty_data()
     context = browser.new_context(locale="en-GB", accept_downloads=True)
     opened = context.new_page()
-    opened.set_default_timeout(10_000)
+    opened.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield opened
     context.close()
 
@@ -190,15 +194,49 @@ def migrated_back(targets: list[tuple[str, str]]) -> Iterator[None]:
         migrate()
 
 
-def log_in(page: Any, base: str, username: str = "claire.officer") -> None:
-    """Log a demo user in through the login page (browser tests; demo data loaded)."""
+# A click that submits a form or follows a link starts a navigation that the browser cancels
+# if the test starts another one (page.goto, a click on the next page found too early on this
+# one) before the answer has come; the server may still run the first request meanwhile, or
+# never see it. The helpers below wait for the page each step leads to, and so should tests:
+# ``with page.expect_navigation(): ...click()``, or ``expect(...)`` on something that only the
+# next page has.
+
+
+def log_in(page: Any, base: str, username: str = "claire.officer", password: str = "") -> None:
+    """Log a user in through the login page and wait for the page it leads to (browser tests;
+    the demo's password unless ``password`` is given)."""
     from rogatory.demo.loaders import DEMO_PASSWORD
 
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    page.fill("#id_password", password or DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
     page.wait_for_selector("[data-testid=current-user]")
+
+
+def log_out(page: Any) -> None:
+    """Log out with the header's button and wait for the signed-out page it leads to."""
+    with page.expect_navigation():
+        page.locator(".account form button[type=submit]").click()
+    page.wait_for_selector(".account a[href$='/accounts/login/']")
+
+
+def quiet(page: Any) -> None:
+    """Wait until the requests of the page are answered (the htmx ones it makes once loaded,
+    such as the inbox count) before the test uses the database: on SQLite the live server
+    shares the test's in-memory connection, and a write while it reads fails ("database table
+    is locked")."""
+    page.wait_for_load_state("networkidle")
+
+
+def switch_language(page: Any, base: str, language: str) -> None:
+    """Choose ``language`` with the switcher of the home page and wait for the page in it (the
+    choice is a cookie that the answer sets: a goto before it came would not have it)."""
+    page.goto(base + "/")
+    with page.expect_navigation():
+        page.click(f'.language-switcher button[value="{language}"]')
+    page.wait_for_selector(f'html[lang="{language}"]')
 
 
 @pytest.fixture(autouse=True)

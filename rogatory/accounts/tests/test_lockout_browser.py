@@ -22,7 +22,9 @@ def sign_in(page: Any, base: str, username: str, password: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("form.stacked button[type=submit]")
+    # Wait for the answer: the next step (another sign-in, a goto) would cancel it.
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
 
 
 def test_locked_out_then_unlocked_by_the_administrator(live_server: Any, page: Any) -> None:
@@ -57,4 +59,5 @@ def test_locked_out_then_unlocked_by_the_administrator(live_server: Any, page: A
 
     sign_in(page, base, "claire.officer", DEMO_PASSWORD)
     expect(page.get_by_test_id("locked-out")).to_have_count(0)
-    expect(page.locator(".account")).to_be_visible()
+    # Signed in (the header's .account block is on every page, signed in or not).
+    expect(page.get_by_test_id("current-user")).to_be_visible()

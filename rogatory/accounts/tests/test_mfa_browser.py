@@ -5,12 +5,13 @@ these raises a Content-Security-Policy violation. Screenshots in test-artifacts/
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import pytest
 from django_otp.oath import totp
 
-from conftest import shot
+from conftest import log_out, quiet, shot
 from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
 
 pytestmark = [
@@ -43,12 +44,6 @@ def sign_in_with_password(page: Any, base: str) -> None:
         page.click("form.stacked button[type=submit]")
 
 
-def log_out(page: Any) -> None:
-    with page.expect_navigation():
-        page.locator(".account form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
     live_server: Any, page: Any
 ) -> None:
@@ -66,7 +61,8 @@ def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
     # and sets one up from the security page.
     sign_in_with_password(page, base)
     expect(page.get_by_test_id("current-user")).to_contain_text("Claire Duval")
-    page.get_by_test_id("nav-security").click()
+    with page.expect_navigation():
+        page.get_by_test_id("nav-security").click()
     collect()
     page.get_by_role("link", name="Add an authenticator app").click()
     expect(page.locator(".qr svg")).to_be_visible()
@@ -74,9 +70,11 @@ def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
     shot(page, "mfa-01-totp-setup")
     collect()
     page.fill("#id_code", code(secret))
-    page.get_by_role("button", name="Confirm").click()
-    codes = page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()
-    assert len(codes) == 10
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+    recovery_codes = page.get_by_test_id("recovery-codes").locator("code")
+    expect(recovery_codes).to_have_count(10)
+    codes = recovery_codes.all_inner_texts()
     shot(page, "mfa-02-recovery-codes")
     collect()
 
@@ -85,13 +83,17 @@ def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
     sign_in_with_password(page, base)
     expect(page.get_by_test_id("mfa-verify-form")).to_be_visible()
     page.fill("#id_code", "000000")
-    page.get_by_role("button", name="Confirm").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_test_id("mfa-verify-form")).to_contain_text("This code is not valid")
     shot(page, "mfa-03-wrong-code")
     collect()
     page.wait_for_timeout(1500)  # django-otp waits 1 s after a failure before the next try
     page.fill("#id_code", code(secret, steps_ahead=1))
-    page.get_by_role("button", name="Confirm").click()
+    # The verify page shows the current user too: wait for the page the code leads to.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_test_id("mfa-verify-form")).to_have_count(0)
     expect(page.get_by_test_id("current-user")).to_contain_text("Claire Duval")
 
     # The sessions page shows this session with its browser and address.
@@ -106,7 +108,8 @@ def test_enrol_sign_in_with_code_and_recovery_code_and_see_sessions(
     log_out(page)
     sign_in_with_password(page, base)
     page.fill("#id_code", codes[0])
-    page.get_by_role("button", name="Confirm").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_test_id("current-user")).to_contain_text("Claire Duval")
     expect(page.locator("body")).to_contain_text("You used a recovery code; 9 remain.")
     page.get_by_test_id("nav-security").click()
@@ -151,6 +154,7 @@ def test_a_security_key_is_registered_and_signs_in(
     page.get_by_role("button", name="Add a security key or passkey").click()
     # The ceremony and the page that follows can take a while on a busy machine.
     expect(page.get_by_test_id("recovery-codes")).to_be_visible(timeout=30_000)
+    quiet(page)
     claire = User.objects.get(username="claire.officer")
     assert claire.webauthncredential_set.filter(confirmed=True).count() == 1
     shot(page, "mfa-06-security-key-codes")
@@ -158,7 +162,7 @@ def test_a_security_key_is_registered_and_signs_in(
 
     log_out(page)
     sign_in_with_password(page, base)
-    assert "/accounts/mfa/verify/" in page.url
+    expect(page).to_have_url(re.compile(r"/accounts/mfa/verify/"))
     dialogs: list[str] = []
 
     def note_dialog(dialog: Any) -> None:
@@ -176,6 +180,6 @@ def test_a_security_key_is_registered_and_signs_in(
         raise AssertionError(f"still at {page.url}: status {status}, alerts {dialogs}") from error
     page.goto(base + "/authorities/")
     expect(page.locator("h1")).to_be_visible()
-    assert page.url.endswith("/authorities/")
+    expect(page).to_have_url(re.compile(r"/authorities/$"))
     violations += page.evaluate("window.__violations")
     assert not violations, violations

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from conftest import PASSWORD, Personas, shot
+from conftest import PASSWORD, Personas, log_in, quiet, shot
 from rogatory.assets.models import Asset
 
 from .conftest import MakeCase
@@ -21,10 +21,7 @@ def test_officer_adds_an_asset_and_freezes_it(
 
     case = make_case()
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", personas.officer.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, base, personas.officer.username, PASSWORD)
     page.goto(f"{base}/cases/{case.public_id}/")
     expect(page.get_by_test_id("assets-panel")).to_contain_text("No asset recorded yet.")
     page.get_by_test_id("add-asset").click()
@@ -47,6 +44,7 @@ def test_officer_adds_an_asset_and_freezes_it(
     expect(page.get_by_test_id("asset-stage")).to_have_text("Frozen")
     expect(page.get_by_test_id("asset-events")).to_contain_text("Identified → Frozen")
     shot(page, "asset-frozen")
+    quiet(page)
     asset = Asset.objects.get()
     assert (asset.stage, str(asset.order_expires_on)) == ("frozen", "2027-06-30")
     page.goto(f"{base}/cases/{case.public_id}/")
@@ -63,7 +61,6 @@ def test_the_asset_lifecycle_in_the_browser(live_server: Any, page: Any) -> None
 
     from playwright.sync_api import expect
 
-    from conftest import log_in
     from rogatory.accounts.models import Authority, User
     from rogatory.assets.figures import asset_figures
     from rogatory.cases.actions import do_register_case
@@ -138,6 +135,7 @@ def test_the_asset_lifecycle_in_the_browser(live_server: Any, page: Any) -> None
     expect(events).to_contain_text("Kenya")
     shot(page, "asset-returned")
 
+    quiet(page)
     figures = asset_figures(authority, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     assert figures["returned"]["amounts"] == {"EUR": Decimal("470000")}
     assert figures["returned"]["expenses_deducted"] == {"EUR": Decimal("10000")}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PASSWORD, Personas, shot
+from conftest import PASSWORD, Personas, log_in, shot
 from rogatory.cases.models import DocumentVersion, UploadSession
 from rogatory.cases.resumable import CHUNK_SIZE, process_pending_uploads
 
@@ -40,7 +39,7 @@ def a_bank_export(path: Path, size: int) -> Path:
 def test_a_60_mb_file_is_uploaded_in_chunks_and_stored_by_the_worker(
     live_server: Any, page: Any, personas: Personas, make_case: MakeCase, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import Route, expect
+    from playwright.sync_api import Response, Route, expect
 
     case = make_case()
     export = a_bank_export(tmp_path / "releve-2026.csv", 60_000_000)
@@ -60,31 +59,32 @@ def test_a_60_mb_file_is_uploaded_in_chunks_and_stored_by_the_worker(
 
     page.route("**/uploads/**", lose_third_chunk_once)
 
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", personas.officer.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, base, personas.officer.username, PASSWORD)
     page.goto(f"{base}/cases/{case.public_id}/")
     page.get_by_test_id("attach-document").click()
     page.fill("#document-title", "Bank statements 2026")
     page.select_option("#document-kind", "evidence")
     page.set_input_files("#document-file", str(export))
-    page.get_by_test_id("document-save").click()
 
-    status = page.get_by_test_id("upload-status")
-    expect(status).to_be_visible()
-    expect(status).to_contain_text("Checking the file…", timeout=120_000)
-    assert lost, "the lost chunk was never sent"
-    bar = status.locator("progress")
-    assert bar.evaluate("bar => bar.value === bar.max")
-    # The key of the session is remembered until the file is stored.
-    assert page.evaluate("localStorage.length") == 1
+    def completed(response: Response) -> bool:
+        """The server's answer to the script's "every byte is sent" (then in the database)."""
+        return (
+            response.request.method == "POST" and response.url.endswith("/complete") and response.ok
+        )
 
-    deadline = time.monotonic() + 30
-    while not UploadSession.objects.filter(completed_at__isnull=False).exists():
-        assert time.monotonic() < deadline, "the browser never completed the upload"
-        time.sleep(0.2)
+    with page.expect_response(completed, timeout=120_000):
+        page.get_by_test_id("document-save").click()
+        status = page.get_by_test_id("upload-status")
+        expect(status).to_be_visible()
+        expect(status).to_contain_text("Checking the file…", timeout=120_000)
+        assert lost, "the lost chunk was never sent"
+        bar = status.locator("progress")
+        assert bar.evaluate("bar => bar.value === bar.max")
+        # The key of the session is remembered until the file is stored.
+        assert page.evaluate("localStorage.length") == 1
+
     upload = UploadSession.objects.get()
+    assert upload.completed_at is not None
     assert (upload.received, upload.size) == (size, size)
     assert not DocumentVersion.objects.exists()  # over 50 MB: left to the worker
 

@@ -8,17 +8,12 @@ from typing import Any, cast
 
 import pytest
 
-from conftest import Personas, log_in, shot
+from conftest import Personas, log_in, log_out, shot
 from rogatory.accounts.models import Authority, User
 from rogatory.demo.loaders import load_demo_data
 from rogatory.drafting.tests.test_versions import a_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_out(page: Any) -> None:
-    page.click(".account form button[type=submit]")
-    page.wait_for_selector("text=Log in")
 
 
 def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings: Any) -> None:
@@ -44,7 +39,7 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("version-status")).to_have_text("Awaiting approval")
     assert "Rendering" in (page.evaluate("sessionStorage.getItem('busy')") or "")
-    _log_out(page)
+    log_out(page)
 
     log_in(page, base, "marc.supervisor")
     tray = page.get_by_test_id("tray-approve")
@@ -55,7 +50,7 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     page.fill("#id_remarks", "Name the branch of Harambee Bank that holds the account.")
     page.get_by_test_id("return").click()
     expect(page.get_by_test_id("version-status").first).to_have_text("Returned with remarks")
-    _log_out(page)
+    log_out(page)
 
     log_in(page, base, "claire.officer")
     expect(page.get_by_test_id("tray-returned")).to_contain_text(case.our_reference)
@@ -64,14 +59,14 @@ def test_finalise_return_fix_approve_send(live_server: Any, page: Any, settings:
     shot(page, "41-writer-returned")
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("returned-remarks")).to_have_count(0)
-    _log_out(page)
+    log_out(page)
 
     log_in(page, base, "marc.supervisor")
     page.goto(writer)
     page.fill("#id_comment", "Branch named; approved.")
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("version-status").first).to_have_text("Approved")
-    _log_out(page)
+    log_out(page)
 
     log_in(page, base, "claire.officer")
     page.goto(writer)

@@ -11,10 +11,9 @@ from typing import Any, cast
 import pytest
 from django.utils import timezone
 
-from conftest import Personas, log_in, shot
+from conftest import Personas, log_in, log_out, shot
 from rogatory.accounts.models import Authority, Role, User
 from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
-from rogatory.drafting.tests.test_approval_browser import _log_out
 from rogatory.drafting.tests.test_versions import a_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +44,7 @@ def test_a_delegate_approves_on_behalf_of_the_addressee(live_server: Any, page: 
     page.select_option("#id_addressed_to", "marc.supervisor")
     page.get_by_test_id("finalise").click()
     expect(page.get_by_test_id("addressed-to")).to_have_text("Submitted to Marc Lefèvre")
-    _log_out(page)
+    log_out(page)
 
     log_in(page, base, "marc.supervisor")
     page.get_by_test_id("delegations-link").click()
@@ -57,7 +56,7 @@ def test_a_delegate_approves_on_behalf_of_the_addressee(live_server: Any, page: 
     page.get_by_test_id("delegate").click()
     expect(page.get_by_test_id("delegation")).to_contain_text("Julie Bernard")
     shot(page, "43-delegations-of-approval")
-    _log_out(page)
+    log_out(page)
 
     log_in(page, base, "julie.deputy")
     expect(page.get_by_test_id("tray-approve")).to_contain_text(case.our_reference)

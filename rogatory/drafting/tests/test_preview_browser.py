@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import log_in, shot
+from conftest import log_in, shot, switch_language
 from rogatory.accounts.models import User
 from rogatory.cases.actions import do_register_case
 from rogatory.cases.choices import Direction, MeasureType
@@ -40,8 +40,7 @@ def test_the_arabic_preview_fits_a_phone(live_server: Any, page: Any) -> None:
     )
     base = live_server.url
     log_in(page, base)
-    page.goto(base + "/")
-    page.click('.language-switcher button[value="ar"]')
+    switch_language(page, base, "ar")
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto(f"{base}/cases/{case.public_id}/writer/preview/?language=ar")
     document = page.get_by_test_id("request-document")

@@ -7,6 +7,7 @@ Screenshots land in test-artifacts/exchange-*.png for a person to look at.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -14,11 +15,11 @@ from typing import Any, cast
 import pytest
 from cryptography.fernet import Fernet
 
-from conftest import Personas, shot
+from conftest import Personas, log_in, log_out, quiet, shot
 from rogatory.accounts.models import Authority, User
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.models import Case
-from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from rogatory.demo.loaders import load_demo_data
 from rogatory.drafting.actions import do_approve, do_finalise
 from rogatory.drafting.tests.test_versions import a_draft
 from rogatory.exchange import transport
@@ -38,19 +39,6 @@ def _exchange_settings(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DATA_DIR = tmp_path
     settings.EXCHANGE_KEK = [Fernet.generate_key().decode()]
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.get_by_test_id("current-user").wait_for()
-
-
-def log_out(page: Any) -> None:
-    page.locator(".account").get_by_role("button", name="Log out").click()
-    page.get_by_role("link", name="Log in").wait_for()
 
 
 def an_approved_request_of_france() -> Case:
@@ -89,6 +77,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(page.locator(".messages")).to_contain_text("queued for the other authority")
     expect(page.get_by_test_id("case-status")).to_have_text("Sent")
 
+    quiet(page)
     transport.run_once()
     page.reload()
     # One item per message; each holds its own list of evidence badges.
@@ -115,10 +104,11 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     page.get_by_test_id("register-request").click()
     expect(page.locator(".messages")).to_contain_text("registered as an incoming request")
     expect(page.get_by_test_id("case-status")).to_have_text("Received")
+    quiet(page)
     case_ke = Case.objects.get(authority__code="ke-odpp")
     assert case_ke.direction == Direction.INCOMING
     assert case_ke.their_reference == case_fr.our_reference
-    assert page.url.endswith(case_ke.get_absolute_url())
+    expect(page).to_have_url(base + case_ke.get_absolute_url())
 
     panel = page.get_by_test_id("exchange-panel")
     expect(panel).to_contain_text("fr-bepi")
@@ -129,6 +119,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     panel.get_by_test_id("exchange-send").click()
     expect(page.locator(".messages")).to_contain_text("Sealed and queued")
     expect(page.get_by_test_id("case-status")).to_have_text("Acknowledged")
+    quiet(page)
     transport.run_once()
 
     # France: the case followed Kenya's acknowledgement; the request's evidences are all in.
@@ -142,6 +133,7 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(thread.first.locator('[data-evidence="RETRIEVAL"]')).to_have_count(1)
     shot(page, "exchange-06-panel-acknowledged-en")
 
+    quiet(page)
     sent = Message.objects.get(direction=Message.Direction.OUTBOUND, action="request")
     thread.first.locator(f'a[href="{sent.get_absolute_url()}"]').click()
     timeline = page.get_by_test_id("evidence-timeline")
@@ -171,6 +163,8 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     expect(page.get_by_test_id("messages").locator("tbody tr")).to_have_count(1)
     shot(page, "exchange-09-inbox-ar")
     page.get_by_test_id("tab-outbox").click()
+    # The inbox has one row too: wait for the outbox.
+    expect(page).to_have_url(re.compile(r"[?&]box=outbox"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_test_id("messages").locator("tbody tr")).to_have_count(1)
     shot(page, "exchange-10-outbox-ar")
@@ -181,4 +175,5 @@ def test_france_sends_a_request_to_kenya_through_the_exchange_of_one_hub(
     )
     expect(page.get_by_test_id("message-state")).not_to_be_empty()
     shot(page, "exchange-11-message-timeline-ar")
+    quiet(page)
     assert Case.objects.get(pk=case_fr.pk).status == Status.ACKNOWLEDGED

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD, Personas, shot
+from conftest import PASSWORD, Personas, log_in, shot
 from rogatory.cases.choices import Direction
 from rogatory.cases.models import Case
 from rogatory.cases.tests.conftest import MakeCase
@@ -29,10 +29,7 @@ def test_a_supervisor_publishes_and_anyone_reads(
     day = timezone.localdate() - datetime.timedelta(days=20)
     Case.objects.update(received_on=day, sent_on=day)
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", personas.supervisor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, live_server.url, personas.supervisor.username, PASSWORD)
     page.goto(live_server.url + "/statistics/publication/")
     form = page.get_by_test_id("public-statistics-form")
     form.locator('input[value="kinds"]').check()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD, Personas, shot
+from conftest import PASSWORD, Personas, log_in, shot
 from rogatory.cases.choices import Direction, Status
 from rogatory.cases.models import Case
 from rogatory.cases.tests.conftest import MakeCase
@@ -30,14 +31,13 @@ def test_an_officer_reads_the_statistics_of_this_year(
     Case.objects.filter(pk=make_case(Direction.OUTGOING).pk).update(
         sent_on=start, status=Status.SENT
     )
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", personas.officer.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, live_server.url, personas.officer.username, PASSWORD)
     page.goto(live_server.url + "/cases/")
     page.get_by_test_id("statistics-link").click()
     page.select_option("#id_preset", "this_year")
     page.get_by_test_id("statistics-period").locator("button[type=submit]").click()
+    # The page before the choice has these tables too (another period): wait for the new one.
+    expect(page).to_have_url(re.compile(r"[?&]preset=this_year"))
     kinds = page.get_by_test_id("table-kinds")
     expect(kinds.locator("tfoot")).to_contain_text("2")
     expect(kinds.locator(".counting-rule")).to_contain_text("Unit: the request.")
@@ -55,13 +55,9 @@ def test_the_charts_pass_axe_in_english_and_arabic_mirrored_and_fit_a4(
     """The demo's year of statistics: charts named, described and without a serious axe
     violation in both languages; in Arabic the months run from right to left; printed, each
     chart and table fits the width of an A4 page."""
-    from conftest import log_in
+    from conftest import log_out, switch_language
     from rogatory.demo.loaders import load_demo_data
-    from rogatory.web.tests.test_accessibility_browser import (
-        Audit,
-        _log_out,
-        _switch_language,
-    )
+    from rogatory.web.tests.test_accessibility_browser import Audit
 
     load_demo_data()
     base = live_server.url
@@ -69,7 +65,7 @@ def test_the_charts_pass_axe_in_english_and_arabic_mirrored_and_fit_a4(
     path = "/statistics/?preset=last_12_months"
     try:
         for language in ("en", "ar"):
-            _switch_language(page, base, language)
+            switch_language(page, base, language)
             log_in(page, base, "claire.officer")
             page.set_viewport_size({"width": 1280, "height": 900})
             audit.check(language, "officer", "statistics", path)
@@ -101,7 +97,7 @@ def test_the_charts_pass_axe_in_english_and_arabic_mirrored_and_fit_a4(
             shot(page, f"statistics-print-{language}")
             page.emulate_media(media="screen")
             page.set_viewport_size({"width": 1280, "height": 900})
-            _log_out(page)
+            log_out(page)
     finally:
         audit.save()
     problems = audit.blocking()

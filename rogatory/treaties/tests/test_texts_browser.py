@@ -3,6 +3,7 @@ the English text left to right; Arabic, without a text, is offered the languages
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_arabic_reader_gets_rtl_interface_and_ltr_text(live_server: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
     load_article_texts()
     base = live_server.url
     page.context.add_cookies([{"name": "django_language", "value": "ar", "url": base}])
@@ -25,10 +28,11 @@ def test_arabic_reader_gets_rtl_interface_and_ltr_text(live_server: Any, page: A
     shot(page, "article-ar-not-available")
 
     page.locator('[data-testid="text-not-available"] a[hreflang="en"]').click()
+    # A new page: wait for it (expect) rather than read the one the click leaves.
     text = page.get_by_test_id("article-text")
-    assert text.is_visible()
-    assert text.evaluate("el => getComputedStyle(el).direction") == "ltr"
-    assert text.get_attribute("lang") == "en"
-    assert page.locator("#para-9").inner_text().startswith("9.")
-    assert page.get_by_test_id("article-source").is_visible()
+    expect(text).to_be_visible()
+    expect(text).to_have_css("direction", "ltr")
+    expect(text).to_have_attribute("lang", "en")
+    expect(page.locator("#para-9")).to_have_text(re.compile(r"^9\."), use_inner_text=True)
+    expect(page.get_by_test_id("article-source")).to_be_visible()
     shot(page, "article-ar-interface-en-text")

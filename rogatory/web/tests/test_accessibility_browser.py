@@ -8,12 +8,13 @@ test-artifacts/axe-report.json so that the minor and moderate ones can be read a
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, log_in, shot
+from conftest import ARTIFACTS, log_in, log_out, shot, switch_language
 from rogatory.accounts.models import Authority, User
 from rogatory.cases.models import Case
 from rogatory.demo.loaders import load_demo_data
@@ -23,17 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The impacts that fail the test; "minor" and "moderate" are reported only.
 BLOCKING = {"serious", "critical"}
 LANGUAGES = ("en", "ar")
-
-
-def _log_out(page: Any) -> None:
-    page.click(".account form button[type=submit]")
-    page.wait_for_selector(".account a[href$='/accounts/login/']")
-
-
-def _switch_language(page: Any, base: str, language: str) -> None:
-    page.goto(base + "/")
-    page.click(f'.language-switcher button[value="{language}"]')
-    page.wait_for_selector(f'html[lang="{language}"]')
 
 
 def _finalised_request() -> Case:
@@ -187,7 +177,7 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
     }
     try:
         for language in LANGUAGES:
-            _switch_language(page, base, language)
+            switch_language(page, base, language)
             for name, path in public.items():
                 audit.check(language, "public", name, path)
             log_in(page, base, "claire.officer")
@@ -207,11 +197,11 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server: Any, pa
             page.get_by_test_id("menu-toggle").click()
             audit.scan(language, "officer", "phone-menu")
             page.set_viewport_size({"width": 1280, "height": 720})
-            _log_out(page)
+            log_out(page)
             log_in(page, base, "marc.supervisor")
             for name, path in supervisor.items():
                 audit.check(language, "supervisor", name, path)
-            _log_out(page)
+            log_out(page)
     finally:
         audit.save()
     assert audit.report, "no page was checked"
@@ -225,8 +215,10 @@ def test_the_skip_link_shows_on_focus_inside_the_screen(
 ) -> None:
     """The first Tab shows "Skip to content" on the screen (its start side in Arabic), and it
     leads to the content; hidden, it takes no room."""
+    from playwright.sync_api import expect
+
     base = live_server.url
-    _switch_language(page, base, language)
+    switch_language(page, base, language)
     page.set_viewport_size({"width": 390, "height": 800})
     skip = page.locator(".skip-link")
     assert not skip.is_visible() or (skip.bounding_box() or {"width": 0})["width"] <= 1
@@ -239,4 +231,4 @@ def test_the_skip_link_shows_on_focus_inside_the_screen(
         assert box["x"] + box["width"] > 195, box  # on the right, where Arabic starts
     shot(page, f"skip-link-{language}")
     page.keyboard.press("Enter")
-    assert page.evaluate("location.hash") == "#main"
+    expect(page).to_have_url(re.compile(r"#main$"))

@@ -6,12 +6,13 @@ Screenshots land in test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import shot
-from rogatory.demo.loaders import DEMO_PASSWORD, load_demo_data
+from conftest import log_in, shot
+from rogatory.demo.loaders import load_demo_data
 from rogatory.reference.models import IccsCategory
 from rogatory.treaties.models import Instrument, Participation
 
@@ -26,14 +27,13 @@ def test_officer_logs_in_switches_to_arabic_and_browses_iccs(live_server: object
 
     load_demo_data(with_cases=False)
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "claire.officer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, base)
     expect(page.get_by_test_id("current-user")).to_contain_text("Claire Duval")
     shot(page, "01-home-officer-en")
 
-    page.click('.language-switcher button[value="ar"]')
+    # The whole page loaded (its stylesheet too) before its layout is measured.
+    with page.expect_navigation():
+        page.click('.language-switcher button[value="ar"]')
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     # Mirrored layout: the brand sits at the right edge, the account block at the left.
@@ -58,7 +58,7 @@ def test_officer_logs_in_switches_to_arabic_and_browses_iccs(live_server: object
     page.fill("#iccs-q", word)
     results = page.get_by_test_id("iccs-results")
     expect(results).to_contain_text("0101")
-    assert "q=" in page.url  # the search is in the address bar, so it can be shared
+    expect(page).to_have_url(re.compile(r"[?&]q="))  # in the address bar, so it can be shared
     shot(page, "04-iccs-search-ar")
 
     results.locator("a", has_text="0101").first.click()
@@ -71,7 +71,9 @@ def test_the_public_browses_iccs_in_chinese_without_logging_in(live_server: obje
     from playwright.sync_api import expect
 
     page.goto(live_server.url + "/iccs/")
-    page.click('.language-switcher button[value="zh-hans"]')
+    # The page loaded with its scripts: search as you type needs htmx.
+    with page.expect_navigation():
+        page.click('.language-switcher button[value="zh-hans"]')
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     title = IccsCategory.objects.get(code="0101").title_zh_hans
     page.fill("#iccs-q", title[:2])
@@ -101,15 +103,13 @@ def test_officer_finds_kenyas_mla_authority_and_the_legal_basis(live_server: obj
             },
         )
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "claire.officer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, base)
 
     page.click("nav.main-nav >> text=Directory")
     page.get_by_test_id("filter-state").select_option("KE")
     page.get_by_test_id("filter-kind").select_option("mla")
     page.click("form.filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"[?&]state=KE&kind=mla"))
     results = page.get_by_test_id("directory-results")
     expect(results).to_contain_text("Office of the Director of Public Prosecutions")
     expect(results).not_to_contain_text("Assets Recovery Agency")  # not competent for MLA
@@ -170,10 +170,7 @@ def test_officer_registers_and_works_an_incoming_mla_request(
     settings.MEDIA_ROOT = str(tmp_path / "media")
     load_demo_data(with_cases=False)
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "claire.officer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, base)
 
     page.get_by_test_id("nav-cases").click()
     page.get_by_test_id("register-incoming").click()
@@ -193,7 +190,9 @@ def test_officer_registers_and_works_an_incoming_mla_request(
     for kind in ("bank_records", "taking_evidence"):
         page.get_by_test_id("add-measure").click()
         page.select_option("#measure-kind", kind)
-        page.get_by_test_id("measure-add-save").click()
+        # The second time, the message of the first is still on the page until the answer.
+        with page.expect_navigation():
+            page.get_by_test_id("measure-add-save").click()
         expect(page.locator(".messages")).to_contain_text("Measure added.")
     for action, status in (
         ("acknowledge", "Acknowledged"),
@@ -205,14 +204,12 @@ def test_officer_registers_and_works_an_incoming_mla_request(
         expect(page.get_by_test_id("case-status")).to_have_text(status)
 
     bank_row = page.get_by_test_id("measures").locator("tr", has_text="Bank and financial records")
-    for status in ("in_execution", "executed"):
+    for status, label in (("in_execution", "In execution"), ("executed", "Executed")):
         bank_row.get_by_test_id("measure-change").click()
         bank_row.get_by_test_id("measure-new-status").select_option(status)
         bank_row.get_by_test_id("measure-save").click()
-        bank_row = page.get_by_test_id("measures").locator(
-            "tr", has_text="Bank and financial records"
-        )
-    expect(bank_row.get_by_test_id("measure-status")).to_have_text("Executed")
+        # The next change opens the form of the page this one leads to, not of this page.
+        expect(bank_row.get_by_test_id("measure-status")).to_have_text(label)
 
     # Full execution is not offered while the witness has not been heard: the page says why.
     expect(page.get_by_test_id("transition-execute")).to_have_count(0)
@@ -250,10 +247,7 @@ def test_officer_drafts_a_bank_records_request_for_a_french_speaking_state(
     AcceptedLanguage.objects.filter(profile_id="KE").delete()
     AcceptedLanguage.objects.create(profile_id="KE", language_id="fr")
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "claire.officer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stacked button[type=submit]")
+    log_in(page, base)
 
     page.get_by_test_id("nav-cases").click()
     page.click("text=Start an outgoing request")
@@ -356,6 +350,8 @@ def test_the_public_searches_the_knowledge_base_in_chinese_and_arabic(
     page.get_by_test_id("knowledge-q").press("Enter")
     facets = page.get_by_test_id("knowledge-facets")
     facets.locator('[data-facet="lang"] a', has_text="العربية").click()
+    # The unfiltered results have the word too: wait for the filtered page.
+    expect(page).to_have_url(re.compile(r"[?&]lang=ar\b"))
     results = page.get_by_test_id("knowledge-results")
     expect(results.locator("mark").first).to_contain_text("الجريمة")
     shot(page, "22-knowledge-search-ar")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import log_in, shot
+from conftest import log_in, shot, switch_language
 from rogatory.cases.models import Case
 from rogatory.demo.loaders import load_demo_data
 
@@ -86,8 +86,7 @@ def test_pages_fit_the_screen_in_english_and_arabic(live_server: Any, page: Any)
     }
     problems = []
     for language in ("en", "ar"):
-        page.goto(base + "/")
-        page.click(f'.language-switcher button[value="{language}"]')
+        switch_language(page, base, language)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             for name, path in pages.items():
@@ -130,8 +129,7 @@ def test_user_text_keeps_its_own_direction_in_arabic(live_server: Any, page: Any
     case = Case.objects.filter(authority__code="fr-bepi").exclude(summary_of_facts="").first()
     assert case is not None
     log_in(page, base)
-    page.goto(base + "/")
-    page.click('.language-switcher button[value="ar"]')
+    switch_language(page, base, "ar")
     page.goto(base + f"/cases/{case.public_id}/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     directions = page.evaluate(
