@@ -373,6 +373,8 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # a number's place. UN reports number their paragraphs consecutively through the report, so
 # such paragraphs are numbered 1, 2, 3 … in reading order (decision 0032, "later").
 PICTURED_NUMBER = "\ufffc"
+# Arabic vowel marks and the tatweel, left out when Arabic words are compared.
+ARABIC_MARKS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640")
 # A table's row is one logical line, its cells in reading order joined by this (layout.py;
 # decision 0032, "Corpus and Arabic order"): never joined to a paragraph, never cut into
 # several, never a heading of a resolution printed in a report.
@@ -1734,6 +1736,14 @@ def leading_verb(text: str, lang: str) -> str | None:
         skip = len(text.lstrip()) - len(text.lstrip()[len(pronoun) :].lstrip())
         verb = leading_verb(text.lstrip()[skip:], lang)
         return text.lstrip()[: skip + len(verb)] if verb else None
+    # Arabic verbs are matched without their vowel marks ("تحذّر" is "تحذر" with a shadda):
+    # the positions map the matched length back to the text as printed.
+    printed = text.lstrip()
+    positions = list(range(len(printed) + 1))
+    if lang == "ar":
+        positions = [i for i, char in enumerate(printed) if char not in ARABIC_MARKS]
+        positions.append(len(printed))
+        folded = "".join(printed[i] for i in positions[:-1]).casefold()
     for adverb in ("", *adverbs):
         if not folded.startswith(adverb.casefold()):
             continue
@@ -1745,7 +1755,7 @@ def leading_verb(text: str, lang: str) -> str | None:
         for verb in verbs:
             if rest.startswith(verb.casefold()) and _ends_word(rest, len(verb), lang):
                 length = len(adverb) + gap + len(verb)
-                return text.lstrip()[:length]
+                return printed[: positions[length]].rstrip()
     return None
 
 

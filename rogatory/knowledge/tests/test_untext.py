@@ -446,6 +446,9 @@ def test_french_sample() -> None:
         ("en", "Warns of the implications of politicizing humanitarian assistance", "Warns"),
         ("fr", "Met en garde contre les conséquences", "Met en garde"),
         ("ar", "وتحذر من عواقب تسييس المساعدة", "وتحذر"),
+        # Vowel marks as printed (E/2018/41 in Arabic, resolution 330 (XXX), para. 4).
+        ("ar", "تحذّر من تبعات تسييس المساعدات", "تحذّر"),
+        ("ar", "تطلبُ إلى الأمين العام", "تطلبُ"),
     ],
 )
 def test_leading_verbs_in_the_six_languages(lang: str, text: str, verb: str | None) -> None:
