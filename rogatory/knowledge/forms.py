@@ -572,9 +572,9 @@ class UnPartForm(forms.Form):
 
 
 class UnNoteForm(forms.Form):
-    """A footnote's text, keyed by its order in the document and its mark."""
+    """A footnote's text, keyed by its mark (its order in the document is its form's place
+    after the window's first note: one field less per note, within Django's field limit)."""
 
-    index = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=1_000_000)
     marker = forms.CharField(widget=forms.HiddenInput, max_length=30)
     text = forms.CharField(
         label=_("Text"),
@@ -589,9 +589,9 @@ class UnNoteForm(forms.Form):
                 raise forms.ValidationError(problem)
         return data
 
-    def edit(self) -> NoteEdit:
+    def edit(self, index: int) -> NoteEdit:
         data = self.cleaned_data
-        return NoteEdit(index=data["index"], marker=data["marker"], text=data["text"])
+        return NoteEdit(index=index, marker=data["marker"], text=data["text"])
 
 
 class UnAnnexForm(forms.Form):
@@ -691,7 +691,7 @@ def part_initial(edits: list[PartEdit]) -> list[dict[str, Any]]:
 
 
 def note_initial(edits: list[NoteEdit]) -> list[dict[str, Any]]:
-    return [{"index": e.index, "marker": e.marker, "text": e.text} for e in edits]
+    return [{"marker": e.marker, "text": e.text} for e in edits]
 
 
 def annex_initial(edits: list[AnnexEdit]) -> list[dict[str, Any]]:

@@ -369,7 +369,9 @@ def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
                 form.metadata(),
                 [*edits[:start], *rows, *edits[start + len(window) :]],
                 parts=[f.edit() for f in part_forms.forms] if part_forms in extra else None,
-                notes=[f.edit() for f in note_forms.forms] if note_forms in extra else None,
+                notes=[f.edit(notes_from + i) for i, f in enumerate(note_forms.forms)]
+                if note_forms in extra
+                else None,
                 annexes=[f.edit() for f in annex_forms.forms] if annex_forms in extra else None,
             )
             changed = do_correct_un_document(

@@ -288,7 +288,6 @@ def page_post(document: KnowledgeDocument, start: int) -> dict[str, str]:
         }
     for n, note in enumerate(notes):
         data |= {
-            f"notes-{n}-index": str(note.index),
             f"notes-{n}-marker": note.marker,
             f"notes-{n}-text": note.text,
         }
@@ -336,9 +335,8 @@ def test_the_page_corrects_parts_and_refuses_malformed_posts_without_a_500(
         {"parts-1-heading": ""},
         {"notes-0-text": "bad\x1bnote"},
         {"notes-0-text": ""},
-        {"notes-0-index": "99999"},
-        {"notes-0-index": "-1"},
         {"notes-0-marker": "⁹⁹"},
+        {"notes-0-marker": ""},
         {"notes-TOTAL_FORMS": "99"},
         {"annexes-0-heading": ""},
         {"annexes-1-heading": "Annex\x0bII"},
@@ -357,6 +355,7 @@ def test_the_page_corrects_parts_and_refuses_malformed_posts_without_a_500(
         "parts-6-remove": "on",
         "parts-0-title": "The Beirut Consensus",
         "annexes-1-heading": "Annex 2",
+        "notes-0-text": "See A/99/999.",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, good)
@@ -367,5 +366,8 @@ def test_the_page_corrects_parts_and_refuses_malformed_posts_without_a_500(
     assert len(again.parts) == 6 and again.parts[0].title == "The Beirut Consensus"
     assert "(a) Discussing" in again.parts[R332].operative[1].text
     assert again.annexes[1].heading == "Annex 2"
+    notes_before = sum(len(e.footnotes) for e in edits_of(parsed)[:start])
+    assert again.footnotes()[notes_before].text == "See A/99/999."
+    assert imported.citations.filter(target="A/99/999").exists()
     assert imported.corrections[-1]["changed"] == ["structure"]
     assert len(imported.quality["recognised"]["parts"]) == 6
