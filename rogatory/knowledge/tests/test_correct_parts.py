@@ -326,6 +326,7 @@ def test_the_page_corrects_parts_and_refuses_malformed_posts_without_a_500(
         {"parts-TOTAL_FORMS": "8", "parts-7-heading": "Draft resolution IX"},  # no such part
         {"parts-TOTAL_FORMS": "6"},
         {"parts-TOTAL_FORMS": "100000"},
+        {"parts-TOTAL_FORMS": "x"},
         {"paragraphs-0-part": "part:99:operative"},
         {"paragraphs-0-part": "part:x:operative"},
         {"paragraphs-TOTAL_FORMS": "100000"},  # a huge number of rows
