@@ -42,7 +42,7 @@ from .models import (
 )
 from .quality import assess
 from .untext import LANGUAGES as UN_LANGUAGES
-from .untext import Paragraph, UnDocument, find_citations, organ_of_symbol, parse
+from .untext import Footnote, Paragraph, UnDocument, find_citations, organ_of_symbol, parse
 from .works import assign_work, cover_symbols, documents_for_keys, keys_of
 
 if TYPE_CHECKING:
@@ -444,9 +444,17 @@ def do_correct_un_document(
     recited = None if organ is None or organ.principal else organ
     lang = corrected.language
 
+    def noted(note: Footnote) -> Footnote:
+        return replace(note, citations=find_citations(note.text, lang, organ=recited))
+
     def again(group: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
         return tuple(
-            replace(p, citations=find_citations(p.text, lang, organ=recited)) for p in group
+            replace(
+                p,
+                citations=find_citations(p.text, lang, organ=recited),
+                footnotes=tuple(noted(n) for n in p.footnotes),
+            )
+            for p in group
         )
 
     corrected = replace(
@@ -456,6 +464,16 @@ def do_correct_un_document(
         preamble=again(corrected.preamble),
         operative=again(corrected.operative),
         annexes=tuple(replace(a, paragraphs=again(a.paragraphs)) for a in corrected.annexes),
+        parts=tuple(
+            replace(
+                p,
+                front=again(p.front),
+                preamble=again(p.preamble),
+                operative=again(p.operative),
+            )
+            for p in corrected.parts
+        ),
+        unattached_footnotes=tuple(noted(n) for n in corrected.unattached_footnotes),
     )
     symbol = (corrected.symbol or "").strip()
     also = [s for s in dict.fromkeys(also_symbols) if s and s != symbol]
@@ -577,8 +595,13 @@ def _structure(doc: UnDocument) -> tuple[Any, ...]:
         shape(doc.front),
         shape(doc.preamble),
         shape(doc.operative),
-        tuple(shape(a.paragraphs) for a in doc.annexes),
+        tuple((a.heading, a.title, shape(a.paragraphs)) for a in doc.annexes),
+        tuple(
+            (p.heading, p.title, p.number, p.after, *map(shape, (p.front, p.preamble, p.operative)))
+            for p in doc.parts
+        ),
         tuple(n.marker for n in doc.unattached_footnotes),
+        tuple(n.text for n in doc.footnotes()),
     )
 
 

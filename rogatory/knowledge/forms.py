@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -14,7 +15,18 @@ from rogatory.reference.fields import StateChoiceField
 from rogatory.reference.models import State
 
 from .actions import ImportMetadata, KnowledgeImportError
-from .correcting import FRONT, OPERATIVE, PREAMBLE, Cover, Metadata, ParagraphEdit, cover_of
+from .correcting import (
+    FRONT,
+    OPERATIVE,
+    PREAMBLE,
+    AnnexEdit,
+    Cover,
+    Metadata,
+    NoteEdit,
+    ParagraphEdit,
+    PartEdit,
+    cover_of,
+)
 from .legal import Judgment, LegalAct, Provision
 from .models import LANGUAGE_NAMES, IccsMethod, KnowledgeDocument
 from .provisions_csv import (
@@ -495,23 +507,152 @@ class UnParagraphForm(forms.Form):
         )
 
 
-UnParagraphFormSet = forms.formset_factory(UnParagraphForm, extra=1, max_num=5000)
+# A window's rows (views.CORRECTION_ROWS) and a few more: a POST claiming more is refused
+# with a form error, and Django builds no more forms than this whatever it claims.
+MAX_ROWS = 200
+UnParagraphFormSet = forms.formset_factory(
+    UnParagraphForm, extra=1, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+)
 
 
-def part_choices(parts: list[str]) -> list[tuple[str, Any]]:
-    """The labels of a document's parts (correcting.parts_of)."""
+def _checked_line(value: str, limit: int = COVER_LINE) -> str:
+    try:
+        return ImportMetadata.checked_line(value or "", limit=limit)
+    except KnowledgeImportError as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+class UnPartForm(forms.Form):
+    """A draft resolution or decision printed in a report (a document part): its heading,
+    title and number; or its removal when it is not one."""
+
+    heading = forms.CharField(
+        label=_("Heading"),
+        required=False,
+        max_length=COVER_LINE,
+        help_text=_("As printed: Draft resolution I, 329 (XXX)."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=COVER_LINE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    number = forms.CharField(
+        label=_("Number"),
+        required=False,
+        max_length=100,
+        help_text=_("When adopted and numbered: 329 (XXX)."),
+    )
+    remove = forms.BooleanField(
+        label=_("Not a draft resolution or decision"),
+        required=False,
+        help_text=_(
+            "Removes the part: its heading and its paragraphs become paragraphs of the report "
+            "where it stood."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("heading", "title", "number"):
+            data[name] = _checked_line(data.get(name) or "")
+        if not data["heading"] and not data.get("remove"):
+            raise forms.ValidationError(_("A part needs a heading."))
+        return data
+
+    def edit(self) -> PartEdit:
+        data = self.cleaned_data
+        return PartEdit(
+            heading=data["heading"],
+            title=data["title"],
+            number=data["number"],
+            remove=bool(data.get("remove")),
+        )
+
+
+class UnNoteForm(forms.Form):
+    """A footnote's text, keyed by its mark (its order in the document is its form's place
+    after the window's first note: one field less per note, within Django's field limit)."""
+
+    marker = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("marker", "text"):
+            if problem := text_problem(data.get(name) or ""):
+                raise forms.ValidationError(problem)
+        return data
+
+    def edit(self, index: int) -> NoteEdit:
+        data = self.cleaned_data
+        return NoteEdit(index=index, marker=data["marker"], text=data["text"])
+
+
+class UnAnnexForm(forms.Form):
+    """An annex's heading ("Annex I") and title."""
+
+    heading = forms.CharField(label=_("Heading"), max_length=COVER_LINE)
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=COVER_LINE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("heading", "title"):
+            data[name] = _checked_line(data.get(name) or "")
+        return data
+
+    def edit(self) -> AnnexEdit:
+        return AnnexEdit(heading=self.cleaned_data["heading"], title=self.cleaned_data["title"])
+
+
+# Parts, notes and annexes are the document's own: no extra form is offered, and a POST
+# claiming more forms than the document has is refused (views.knowledge_un_correct).
+MAX_PARTS = 100
+UnPartFormSet = forms.formset_factory(
+    UnPartForm, extra=0, max_num=MAX_PARTS, absolute_max=MAX_PARTS, validate_max=True
+)
+UnNoteFormSet = forms.formset_factory(
+    UnNoteForm, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+)
+UnAnnexFormSet = forms.formset_factory(
+    UnAnnexForm, extra=0, max_num=MAX_PARTS, absolute_max=MAX_PARTS, validate_max=True
+)
+
+
+def part_choices(parts: list[str], headings: Sequence[str] = ()) -> list[tuple[str, Any]]:
+    """The labels of a document's parts (correcting.parts_of); ``headings``: its document
+    parts' (draft resolutions and decisions printed in a report)."""
     labels = {
         FRONT: _("Front matter"),
         PREAMBLE: _("Preamble"),
         OPERATIVE: _("Operative or numbered paragraphs"),
     }
-    return [
-        (
-            part,
-            labels.get(part) or _("Annex %(number)d") % {"number": int(part.split(":")[1]) + 1},
-        )
-        for part in parts
-    ]
+    groups = {
+        FRONT: _("%(heading)s: opening"),
+        PREAMBLE: _("%(heading)s: preamble"),
+        OPERATIVE: _("%(heading)s: operative paragraphs"),
+    }
+
+    def label(part: str) -> Any:
+        if part in labels:
+            return labels[part]
+        if part.startswith("part:"):
+            _part, n, group = part.split(":")
+            heading = headings[int(n)] if int(n) < len(headings) else n
+            return groups[group] % {"heading": heading}
+        return _("Annex %(number)d") % {"number": int(part.split(":")[1]) + 1}
+
+    return [(part, label(part)) for part in parts]
 
 
 def un_initial(document: KnowledgeDocument, parsed: UnDocument) -> dict[str, Any]:
@@ -543,3 +684,15 @@ def paragraph_initial(edits: list[ParagraphEdit]) -> list[dict[str, Any]]:
         }
         for edit in edits
     ]
+
+
+def part_initial(edits: list[PartEdit]) -> list[dict[str, Any]]:
+    return [{"heading": e.heading, "title": e.title, "number": e.number} for e in edits]
+
+
+def note_initial(edits: list[NoteEdit]) -> list[dict[str, Any]]:
+    return [{"marker": e.marker, "text": e.text} for e in edits]
+
+
+def annex_initial(edits: list[AnnexEdit]) -> list[dict[str, Any]]:
+    return [{"heading": e.heading, "title": e.title} for e in edits]

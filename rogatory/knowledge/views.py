@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -27,18 +28,32 @@ from .actions import (
     do_save_judgment,
 )
 from .akn import AknError, from_akn
-from .correcting import CorrectionError, edits_of, parts_of, restructure
+from .correcting import (
+    CorrectionError,
+    annex_edits_of,
+    edits_of,
+    note_edits_of,
+    part_edits_of,
+    parts_of,
+    restructure,
+)
 from .forms import (
     ActForm,
     ImportForm,
     JudgmentForm,
     ProvisionFormSet,
+    UnAnnexFormSet,
     UnCorrectionForm,
+    UnNoteFormSet,
     UnParagraphFormSet,
+    UnPartFormSet,
     act_initial,
+    annex_initial,
     judgment_initial,
+    note_initial,
     paragraph_initial,
     part_choices,
+    part_initial,
     provisions_from,
     un_initial,
 )
@@ -280,7 +295,8 @@ CORRECTION_ROWS = 100
 @login_required
 def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Correct an imported UN document's metadata and structure (decision 0040), a window of
-    ``CORRECTION_ROWS`` paragraphs at a time; the Akoma Ntoso, citations and index follow."""
+    ``CORRECTION_ROWS`` paragraphs at a time, with its parts' headings, its annexes' headings
+    and the texts of the window's footnotes; the Akoma Ntoso, citations and index follow."""
     user = require_site_admin(request.user)
     document = get_object_or_404(
         KnowledgeDocument, public_id=public_id, kind=DocumentKind.UN_DOCUMENT
@@ -294,24 +310,69 @@ def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     first = _int(request.POST.get("from") or request.GET.get("from"))
     start = min(first - 1, max(len(edits) - 1, 0)) // CORRECTION_ROWS * CORRECTION_ROWS
     window = edits[start : start + CORRECTION_ROWS]
-    form = UnCorrectionForm(request.POST or None, initial=un_initial(document, parsed))
+    # The window's footnotes (in the order of the document's notes), and the notes attached to
+    # no paragraph with the last window.
+    notes_from = sum(len(e.footnotes) for e in edits[:start])
+    notes_to = notes_from + sum(len(e.footnotes) for e in window)
+    if start + CORRECTION_ROWS >= len(edits):
+        notes_to = len(parsed.footnotes())
+    notes = note_edits_of(parsed)[notes_from:notes_to]
+    data = request.POST or None
+    form = UnCorrectionForm(data, initial=un_initial(document, parsed))
+    headings = [p.heading for p in parsed.parts]
     formset = UnParagraphFormSet(
-        request.POST or None,
+        data,
         initial=paragraph_initial(window),
         prefix="paragraphs",
-        form_kwargs={"parts": part_choices(parts_of(parsed))},
+        form_kwargs={"parts": part_choices(parts_of(parsed), headings)},
     )
+    part_forms = UnPartFormSet(data, initial=part_initial(part_edits_of(parsed)), prefix="parts")
+    note_forms = UnNoteFormSet(data, initial=note_initial(notes), prefix="notes")
+    annex_forms = UnAnnexFormSet(
+        data, initial=annex_initial(annex_edits_of(parsed)), prefix="annexes"
+    )
+    # A formset the POST does not carry (an older page, a script) leaves its things as they are.
+    extra = [f for f in (part_forms, note_forms, annex_forms) if _carried(request, f)]
     if request.method == "POST" and request.POST.get("content") != document.content_sha256:
         problems.append(
             str(_("The document changed since this page was opened: open it again to correct it."))
         )
-    elif request.method == "POST" and form.is_valid() and formset.is_valid():
-        rows = [row.edit() for row in formset.forms if row.cleaned_data]
+    elif request.method == "POST" and _counts_differ(
+        [
+            (f, count)
+            for f, count in (
+                (part_forms, len(parsed.parts)),
+                (note_forms, len(notes)),
+                (annex_forms, len(parsed.annexes)),
+            )
+            if f in extra
+        ]
+    ):
+        problems.append(
+            str(_("The page does not match the document's parts: open it again to correct it."))
+        )
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and formset.is_valid()
+        and all(f.is_valid() for f in extra)
+    ):
+        # Form i is the window's row i (a heading keeps its rank; the page does not show it).
+        rows = [
+            replace(row.edit(), level=window[i].level if i < len(window) else 0)
+            for i, row in enumerate(formset.forms)
+            if row.cleaned_data
+        ]
         try:
             corrected = restructure(
                 parsed,
                 form.metadata(),
                 [*edits[:start], *rows, *edits[start + len(window) :]],
+                parts=[f.edit() for f in part_forms.forms] if part_forms in extra else None,
+                notes=[f.edit(notes_from + i) for i, f in enumerate(note_forms.forms)]
+                if note_forms in extra
+                else None,
+                annexes=[f.edit() for f in annex_forms.forms] if annex_forms in extra else None,
             )
             changed = do_correct_un_document(
                 document,
@@ -332,6 +393,9 @@ def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         "document": document,
         "form": form,
         "formset": formset,
+        "part_forms": part_forms,
+        "note_forms": note_forms,
+        "annex_forms": annex_forms,
         "problems": problems,
         "quality": quality_view("", document.quality),
         "rows": (start + 1, start + len(window), len(edits)),
@@ -339,6 +403,19 @@ def knowledge_un_correct(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         "next_rows": start + CORRECTION_ROWS + 1 if start + CORRECTION_ROWS < len(edits) else None,
     }
     return render(request, "knowledge/correct.html", context)
+
+
+def _carried(request: HttpRequest, formset: BaseFormSet) -> bool:
+    return request.method == "POST" and f"{formset.prefix}-TOTAL_FORMS" in request.POST
+
+
+def _counts_differ(pairs: list[tuple[BaseFormSet, int]]) -> bool:
+    """Whether a POST claims another number of forms than the document has (a formset's
+    management form that does not validate is its own error, shown with it)."""
+    return any(
+        formset.management_form.is_valid() and formset.total_form_count() != count
+        for formset, count in pairs
+    )
 
 
 DOUBTFUL_PER_PAGE = 50
