@@ -146,13 +146,15 @@ def send_digest_to(
     *,
     now: datetime.datetime | None = None,
     site_url: str = "",
+    preferences: dict[str, str] | None = None,
 ) -> bool:
     """Send ``user`` today's digest unless they had one today or there is nothing to say;
-    then mark what it counted. Return whether one was sent."""
+    then mark what it counted. Return whether one was sent. ``preferences`` are the user's
+    (``preferences_for``) when the caller has read them already."""
     now = now or timezone.now()
     if not user.email or Digest.objects.filter(user=user, day=today).exists():
         return False
-    preferences = preferences_for(user)
+    preferences = preferences if preferences is not None else preferences_for(user)
     counts = counts_for(user, preferences)
     if counts:
         with translation.override(user.mail_language):
@@ -211,7 +213,7 @@ def send_digests(
         ]
         if at_once:
             reminder_emails += reminders.send_reminder_emails(now, user=user, kinds=at_once)
-        digests += send_digest_to(user, today, now=now, site_url=site_url)
+        digests += send_digest_to(user, today, now=now, site_url=site_url, preferences=preferences)
     # Counted events are kept a while for support questions ("why did I get this?"), no more.
     PendingNotification.objects.filter(digested_at__lt=now - KEEP_COUNTED).delete()
     return DigestRun(reminders_created=created, digests=digests, reminder_emails=reminder_emails)
