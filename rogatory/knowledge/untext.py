@@ -1708,6 +1708,15 @@ def verb_table(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return _longest_first(data.get("adverbs", [])), _longest_first(verbs)
 
 
+@cache
+def future_auxiliaries(lang: str) -> tuple[str, ...]:
+    """The words of a first-person commitment ("We will …", "We shall …") in ``lang``, from
+    untext_verbs.toml (``future``)."""
+    with VERBS_FILE.open("rb") as handle:
+        data = tomllib.load(handle).get(lang, {})
+    return _longest_first(data.get("future", []))
+
+
 # First-person plural pronouns that may open a declaration's paragraph (Chinese and Arabic
 # verbs carry the person; "我们" is written too).
 PRONOUNS: dict[str, tuple[str, ...]] = {
@@ -1732,9 +1741,15 @@ def leading_verb(text: str, lang: str) -> str | None:
         (p for p in PRONOUNS.get(lang, ()) if re.match(rf"{re.escape(p)}\s+\w", folded)), None
     )
     if pronoun is not None:
-        # A declaration's "We recall …", "Nous réaffirmons …": the verb after the pronoun.
+        # A declaration's "We recall …", "Nous réaffirmons …": the verb after the pronoun; a
+        # commitment "We will seek …" is the auxiliary and the verb it carries, whatever it is.
         skip = len(text.lstrip()) - len(text.lstrip()[len(pronoun) :].lstrip())
-        verb = leading_verb(text.lstrip()[skip:], lang)
+        after = text.lstrip()[skip:]
+        for auxiliary in future_auxiliaries(lang):
+            promise = re.match(rf"{re.escape(auxiliary)}\s+\w+", after, re.IGNORECASE)
+            if promise:
+                return text.lstrip()[: skip + promise.end()]
+        verb = leading_verb(after, lang)
         return text.lstrip()[: skip + len(verb)] if verb else None
     # Arabic verbs are matched without their vowel marks ("تحذّر" is "تحذر" with a shadda):
     # the positions map the matched length back to the text as printed.

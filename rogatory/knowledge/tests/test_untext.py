@@ -449,6 +449,11 @@ def test_french_sample() -> None:
         # Vowel marks as printed (E/2018/41 in Arabic, resolution 330 (XXX), para. 4).
         ("ar", "تحذّر من تبعات تسييس المساعدات", "تحذّر"),
         ("ar", "تطلبُ إلى الأمين العام", "تطلبُ"),
+        # The Beirut Consensus (E/2018/41): commitments in the first person.
+        ("en", "We will seek to put in place national and regional policies", "We will seek"),
+        ("en", "We state our firm belief that technology", "We state"),
+        ("ar", "ونذكّر باعتماد الاستراتيجية العربية", "ونذكّر"),
+        ("en", "We will", None),
     ],
 )
 def test_leading_verbs_in_the_six_languages(lang: str, text: str, verb: str | None) -> None:
