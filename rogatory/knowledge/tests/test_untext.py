@@ -454,6 +454,7 @@ def test_french_sample() -> None:
         ("en", "We state our firm belief that technology", "We state"),
         ("ar", "ونذكّر باعتماد الاستراتيجية العربية", "ونذكّر"),
         ("en", "We will", None),
+        ("fr", "Loue les efforts du secrétariat exécutif", "Loue"),
     ],
 )
 def test_leading_verbs_in_the_six_languages(lang: str, text: str, verb: str | None) -> None:
