@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,13 +90,7 @@ def assess(
         doubt("no_date")
     if resolution and not doc.operative:
         doubt("no_operative")
-    if without_verb:
-        doubt("no_verb", count=len(without_verb), numbers=without_verb[:LISTED])
-    gaps, repeats = numbering_problems(p.number for p in doc.operative)
-    if gaps:
-        doubt("numbering_gap", count=len(gaps), numbers=gaps[:LISTED])
-    if repeats:
-        doubt("numbering_repeat", count=len(repeats), numbers=repeats[:LISTED])
+    _operative_doubts(doc.operative, without_verb, doubt)
     if doc.unattached_footnotes:
         markers = [note.marker for note in doc.unattached_footnotes]
         doubt("unattached_footnotes", count=len(markers), markers=markers[:LISTED])
@@ -147,15 +141,22 @@ def _part_doubts(part: Part, at: int) -> list[dict[str, Any]]:
 
     if not part.operative:
         doubt("no_operative")
-    without_verb = _without_verb(part.operative)
+    _operative_doubts(part.operative, _without_verb(part.operative), doubt)
+    return doubts
+
+
+def _operative_doubts(
+    operative: Sequence[Paragraph], without_verb: list[str], doubt: Callable[..., None]
+) -> None:
+    """What looks doubtful in numbered operative paragraphs (a document's or a part's):
+    paragraphs without a verb, gaps and repeats in the numbering."""
     if without_verb:
         doubt("no_verb", count=len(without_verb), numbers=without_verb[:LISTED])
-    gaps, repeats = numbering_problems(p.number for p in part.operative)
+    gaps, repeats = numbering_problems(p.number for p in operative)
     if gaps:
         doubt("numbering_gap", count=len(gaps), numbers=gaps[:LISTED])
     if repeats:
         doubt("numbering_repeat", count=len(repeats), numbers=repeats[:LISTED])
-    return doubts
 
 
 def numbering_problems(numbers: Iterable[str | None]) -> tuple[list[str], list[str]]:
