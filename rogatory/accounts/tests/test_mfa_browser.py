@@ -150,8 +150,33 @@ def test_a_security_key_is_registered_and_signs_in(
     page.add_init_script(RECORD_VIOLATIONS)
 
     sign_in_with_password(page, base)
-    page.get_by_test_id("nav-security").click()
-    page.get_by_role("button", name="Add a security key or passkey").click()
+    # The package's translation catalogue held back, as on a slow server: the button must not
+    # be usable before it has arrived (its click handler calls gettext; it used to throw and
+    # do nothing, and a user's click was lost).
+    held: list[Any] = []
+    catalogue = re.compile(r"/jsi18n/")
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route(catalogue, hold)
+    # "load" (and, with the catalogue deferred, "DOMContentLoaded") waits for the held script.
+    with page.expect_navigation(wait_until="commit"):
+        page.get_by_test_id("nav-security").click()
+    for _ in range(100):  # the page asks for the catalogue as it loads
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the security page did not ask for the translation catalogue"
+    register = page.get_by_role("button", name="Add a security key or passkey")
+    page.wait_for_timeout(500)  # time for the module script to run, were it not held back
+    clicked_early = register.is_visible()
+    if clicked_early:
+        register.click()
+    held[0].continue_()
+    page.unroute(catalogue)
+    if not clicked_early:
+        register.click()
     # The ceremony and the page that follows can take a while on a busy machine.
     expect(page.get_by_test_id("recovery-codes")).to_be_visible(timeout=30_000)
     quiet(page)
