@@ -8,3 +8,12 @@ class StatisticsConfig(AppConfig):
 
     name = "rogatory.statistics"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from rogatory.cases.synthetic import EXTENSIONS
+
+        from .synthetic import SummaryOfGenerated
+
+        # The monthly summary of what the benchmark generator writes (decision 0046).
+        if SummaryOfGenerated not in EXTENSIONS:
+            EXTENSIONS.append(SummaryOfGenerated)

@@ -18,22 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Count, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rogatory.cases.choices import (
     Channel,
+    CooperationKind,
     Direction,
     EventKind,
-    MeasureStatus,
     MeasureType,
     RefusalGround,
     Status,
     Urgency,
 )
-from rogatory.cases.models import CaseEvent, CaseQuerySet, Measure, Offence
+from rogatory.cases.models import CaseEvent, CaseQuerySet
 from rogatory.cases.stats import (
     START_DATE,
     DaysBetween,
@@ -42,9 +42,11 @@ from rogatory.cases.stats import (
     started_in,
     weighted_percentile_cont,
 )
-from rogatory.cases.stats import by_kind as kinds_started
 from rogatory.lib.survival import kaplan_meier, quantile
-from rogatory.reference.models import IccsCategory, Region
+from rogatory.reference.models import IccsCategory, Region, State
+from rogatory.treaties.models import Instrument
+
+from .facts import DISPOSED, Facts, from_records
 
 # The provision each refusal ground comes from (UNTOC unless noted); "" where it is a ground of
 # the applicable treaty or law rather than of the conventions.
@@ -72,22 +74,6 @@ AGE_BANDS: tuple[tuple[str, int | None], ...] = (
     ("181-365", 365),
     ("366+", None),
 )
-
-# Statuses past acknowledgement: a request in one of them should have its acknowledgement date.
-PAST_ACKNOWLEDGEMENT = frozenset(
-    {
-        Status.ACKNOWLEDGED,
-        Status.UNDER_REVIEW,
-        Status.INFO_REQUESTED,
-        Status.INFO_PROVIDED,
-        Status.IN_EXECUTION,
-        Status.POSTPONED,
-        Status.CONSULTATION,
-        Status.PARTIALLY_EXECUTED,
-        Status.EXECUTED,
-    }
-)
-
 
 # --- Tables ----------------------------------------------------------------------------------
 
@@ -132,91 +118,64 @@ def _request_rule(extra: str = "") -> str:
     return f"{rule} {extra}".strip()
 
 
-def _grouped(cases: CaseQuerySet, period: Period, *fields: str) -> list[dict[str, Any]]:
-    return [
-        dict(row)
-        for row in started_in(cases, period).values(*fields).annotate(**by_direction()).order_by()
-    ]
+def _facts(facts: Facts | None, cases: CaseQuerySet, period: Period, *names: str) -> Facts:
+    """The facts a table needs: those given (computed once for every table, or read from the
+    monthly summary), else counted from ``cases`` for this table alone."""
+    return facts if facts is not None else from_records(cases, [period], names)
+
+
+def _direction_counts(counts: dict[tuple[str, str], list[int]], key: str) -> tuple[int, int]:
+    return (
+        counts.get((key, Direction.INCOMING), [0])[0],
+        counts.get((key, Direction.OUTGOING), [0])[0],
+    )
 
 
 def _choice_table(
     key: str,
     title: str,
     heading: str,
-    cases: CaseQuerySet,
-    period: Period,
-    field_name: str,
+    counts: dict[tuple[str, str], list[int]],
     choices: Iterable[tuple[str, Any]],
 ) -> Table:
     """Requests started in the period per value of a choice field; every value, even at 0."""
-    counts = {r[field_name]: r for r in _grouped(cases, period, field_name)}
-    rows = [
-        _with_total(
-            str(label),
-            counts.get(value, {}).get("incoming", 0),
-            counts.get(value, {}).get("outgoing", 0),
-        )
-        for value, label in choices
-    ]
+    rows = [_with_total(str(label), *_direction_counts(counts, value)) for value, label in choices]
     return Table(
         key, title, _request_rule(), _direction_columns(heading), rows, _sum_rows(_("All"), rows)
     )
 
 
-def by_kind(cases: CaseQuerySet, period: Period) -> Table:
+def by_kind(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
     """Requests started in the period per kind: the dashboard's figures, as a table."""
-    rows = [_with_total(r.label, r.incoming, r.outgoing) for r in kinds_started(cases, period)]
-    return Table(
-        "kinds",
-        _("Requests by kind"),
-        _request_rule(),
-        _direction_columns(_("Kind of request")),
-        rows,
-        _sum_rows(_("All"), rows),
-    )
-
-
-def by_channel(cases: CaseQuerySet, period: Period) -> Table:
+    counts = _facts(facts, cases, period, "kind")["kind"]
     return _choice_table(
-        "channels",
-        _("Requests by channel"),
-        _("Channel"),
-        cases,
-        period,
-        "channel",
-        Channel.choices,
+        "kinds", _("Requests by kind"), _("Kind of request"), counts, CooperationKind.choices
     )
 
 
-def by_urgency(cases: CaseQuerySet, period: Period) -> Table:
+def by_channel(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
+    counts = _facts(facts, cases, period, "channel")["channel"]
     return _choice_table(
-        "urgency",
-        _("Requests by urgency"),
-        _("Urgency"),
-        cases,
-        period,
-        "urgency",
-        Urgency.choices,
+        "channels", _("Requests by channel"), _("Channel"), counts, Channel.choices
     )
 
 
-def by_legal_basis(cases: CaseQuerySet, period: Period) -> Table:
+def by_urgency(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
+    counts = _facts(facts, cases, period, "urgency")["urgency"]
+    return _choice_table("urgency", _("Requests by urgency"), _("Urgency"), counts, Urgency.choices)
+
+
+def by_legal_basis(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
     """Per treaty relied on; requests on reciprocity or domestic law, and those with none."""
-    noted = ExpressionWrapper(~Q(legal_basis_note=""), output_field=models.BooleanField())
-    grouped: list[dict[str, Any]] = [
-        dict(row)
-        for row in started_in(cases, period)
-        .annotate(noted=noted)
-        .values("legal_basis__short_title", "noted")
-        .annotate(**by_direction())
-        .order_by()
-    ]
+    counts = _facts(facts, cases, period, "basis")["basis"]
+    ids = {key.split("|")[0] for key, _d in counts if key.split("|")[0]}
+    titles = dict(Instrument.objects.filter(pk__in=sorted(ids)).values_list("pk", "short_title"))
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     other, missing = _("Other basis (reciprocity, domestic law)"), _("No legal basis recorded")
-    for r in grouped:
-        label = r["legal_basis__short_title"] or (other if r["noted"] else missing)
-        totals[label][0] += r["incoming"]
-        totals[label][1] += r["outgoing"]
+    for (key, direction), (n, *_rest) in counts.items():
+        basis, noted = key.split("|")
+        label = titles.get(int(basis), basis) if basis else (other if noted == "1" else missing)
+        totals[label][0 if direction == Direction.INCOMING else 1] += n
     special = {other: 1, missing: 2}
     labels = sorted(totals, key=lambda label: (special.get(label, 0), label.casefold()))
     rows = [_with_total(label, *totals[label]) for label in labels]
@@ -233,15 +192,29 @@ def by_legal_basis(cases: CaseQuerySet, period: Period) -> Table:
     )
 
 
-def by_state_and_region(cases: CaseQuerySet, period: Period) -> list[Table]:
+def by_state_and_region(
+    cases: CaseQuerySet, period: Period, facts: Facts | None = None
+) -> list[Table]:
     """Per counterpart state, and per M49 region and sub-region of that state."""
-    grouped = _grouped(
-        cases,
-        period,
-        "counterpart_state_id",
-        "counterpart_state__name",
-        "counterpart_state__region_id",
-    )
+    counts = _facts(facts, cases, period, "state")["state"]
+    states = {
+        code: (name, region)
+        for code, name, region in State.objects.filter(
+            pk__in=sorted({key for key, _d in counts})
+        ).values_list("pk", "name", "region_id")
+    }
+    by_state: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (key, direction), (n, *_rest) in counts.items():
+        by_state[key][0 if direction == Direction.INCOMING else 1] += n
+    grouped: list[dict[str, Any]] = [
+        {
+            "counterpart_state__name": states.get(key, (key, None))[0],
+            "counterpart_state__region_id": states.get(key, (key, None))[1],
+            "incoming": incoming,
+            "outgoing": outgoing,
+        }
+        for key, (incoming, outgoing) in by_state.items()
+    ]
     regions = {r.code: r for r in Region.objects.all()}
 
     def ancestor(code: str | None, level: int) -> str:
@@ -314,11 +287,9 @@ def by_state_and_region(cases: CaseQuerySet, period: Period) -> list[Table]:
     return tables
 
 
-def by_iccs(cases: CaseQuerySet, period: Period) -> list[Table]:
+def by_iccs(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> list[Table]:
     """Requests per ICCS section and per ICCS code of their offences."""
-    offences = Offence.objects.filter(
-        case__in=started_in(cases, period).values("pk"), iccs__isnull=False
-    )
+    found = _facts(facts, cases, period, "iccs_section", "iccs_code")
     rule = _request_rule(
         _(
             "A request is counted once under each ICCS section or code of its offences, so the "
@@ -327,59 +298,29 @@ def by_iccs(cases: CaseQuerySet, period: Period) -> list[Table]:
         )
     )
     tables = []
-    for key, title, heading, column in (
-        (
-            "iccs_sections",
-            _("Requests by ICCS section"),
-            _("ICCS section"),
-            Substr("iccs_id", 1, 2),
-        ),
-        ("iccs_codes", _("Requests by ICCS code"), _("ICCS code"), F("iccs_id")),
+    for key, title, heading, fact in (
+        ("iccs_sections", _("Requests by ICCS section"), _("ICCS section"), "iccs_section"),
+        ("iccs_codes", _("Requests by ICCS code"), _("ICCS code"), "iccs_code"),
     ):
-        grouped: list[dict[str, Any]] = [
-            dict(row)
-            for row in offences.annotate(code=column)
-            .values("code")
-            .annotate(
-                incoming=Count("case", distinct=True, filter=Q(case__direction=Direction.INCOMING)),
-                outgoing=Count("case", distinct=True, filter=Q(case__direction=Direction.OUTGOING)),
-            )
-            .order_by("code")
-        ]
-        titles = dict(
-            IccsCategory.objects.filter(code__in=[r["code"] for r in grouped]).values_list(
-                "code", "title"
-            )
-        )
+        counts = found[fact]
+        codes = sorted({code for code, _d in counts})
+        titles = dict(IccsCategory.objects.filter(code__in=codes).values_list("code", "title"))
         rows = [
-            _with_total(
-                f"{r['code']} {titles.get(r['code'], '')}".strip(), r["incoming"], r["outgoing"]
-            )
-            for r in grouped
+            _with_total(f"{code} {titles.get(code, '')}".strip(), *_direction_counts(counts, code))
+            for code in codes
         ]
         tables.append(Table(key, title, rule, _direction_columns(heading), rows))
     return tables
 
 
-def measures(cases: CaseQuerySet, period: Period) -> Table:
+def measures(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
     """Measures sought in the requests of the period, and what became of them."""
-    grouped: dict[Any, Any] = {
-        (r["kind"], r["case__direction"]): r
-        for r in Measure.objects.filter(case__in=started_in(cases, period).values("pk"))
-        .values("kind", "case__direction")
-        .annotate(
-            sought=Count("*"),
-            executed=Count("id", filter=Q(status=MeasureStatus.EXECUTED)),
-            refused=Count("id", filter=Q(status=MeasureStatus.REFUSED)),
-        )
-        .order_by()
-    }
+    counts = _facts(facts, cases, period, "measure")["measure"]
     rows = []
     for kind, label in MeasureType.choices:
         cells: list[Any] = [str(label)]
         for direction in (Direction.INCOMING, Direction.OUTGOING):
-            r = grouped.get((kind, direction), {})
-            cells += [r.get("sought", 0), r.get("executed", 0), r.get("refused", 0)]
+            cells += counts.get((kind, direction), [0, 0, 0])
         if any(cells[1:]):
             rows.append(cells)
     return Table(
@@ -544,24 +485,18 @@ def durations_table(rows: list[Durations]) -> Table:
 # --- Refusals, postponements -----------------------------------------------------------------
 
 
-def refusals(cases: CaseQuerySet, period: Period) -> list[Table]:
+def refusals(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> list[Table]:
     """Requests and measures refused, per ground, with the article the ground comes from."""
-    requests: dict[Any, Any] = {
-        r["refusal_ground"]: r
-        for r in started_in(cases, period)
-        .exclude(refusal_ground="")
-        .values("refusal_ground")
-        .annotate(**by_direction())
-        .order_by()
-    }
-    measures_: dict[Any, Any] = {
-        r["refusal_ground"]: r
-        for r in Measure.objects.filter(case__in=started_in(cases, period).values("pk"))
-        .exclude(refusal_ground="")
-        .values("refusal_ground")
-        .annotate(**by_direction("case__"))
-        .order_by()
-    }
+    found = _facts(facts, cases, period, "refusal", "measure_refusal")
+
+    def by_ground(counts: dict[tuple[str, str], list[int]]) -> dict[str, dict[str, int]]:
+        grounds: dict[str, dict[str, int]] = {}
+        for ground in {g for g, _d in counts}:
+            incoming, outgoing = _direction_counts(counts, ground)
+            grounds[ground] = {"incoming": incoming, "outgoing": outgoing}
+        return grounds
+
+    requests, measures_ = by_ground(found["refusal"]), by_ground(found["measure_refusal"])
     columns = [
         _("Ground for refusal"),
         _("Article"),
@@ -610,7 +545,10 @@ def postponements(cases: CaseQuerySet, period: Period) -> Table:
             case__in=cases.values("pk"),
             kind=EventKind.TRANSITION,
             to_status=Status.POSTPONED,
-            at__date__range=(period.start, period.end),
+            # The days of the period in the site's time zone, as a range of instants: the
+            # index on the postponements' times can answer it (``at__date`` could not).
+            at__gte=_day_start(period.start),
+            at__lt=_day_start(period.end + datetime.timedelta(days=1)),
         )
         .values("case__direction")
         .annotate(postponements=Count("*"), requests=Count("case", distinct=True))
@@ -642,6 +580,11 @@ def postponements(cases: CaseQuerySet, period: Period) -> Table:
         [_("Postponement"), _("Article"), _("Postponements"), _("Requests")],
         rows,
     )
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 # --- Backlog, clearance ----------------------------------------------------------------------
@@ -714,17 +657,16 @@ def pending_at(cases: CaseQuerySet, day: datetime.date) -> CaseQuerySet:
     )
 
 
-def flows(cases: CaseQuerySet, period: Period, today: datetime.date) -> list[Flow]:
+def flows(
+    cases: CaseQuerySet, period: Period, today: datetime.date, facts: Facts | None = None
+) -> list[Flow]:
     """Clearance rate and disposition time per direction (court-performance indicators)."""
-    started = {r["direction"]: r["n"] for r in _counts(started_in(cases, period))}
-    disposed = {
-        r["direction"]: r["n"]
-        for r in _counts(
-            cases.annotate(disposed=disposed_on()).filter(
-                disposed__range=(period.start, period.end)
-            )
-        )
-    }
+    found = _facts(facts, cases, period, "kind", DISPOSED)
+    # Every request started has one kind: the kinds' counts add up to the requests started.
+    started: dict[str, int] = defaultdict(int)
+    for (_kind, direction), (n, *_rest) in found["kind"].items():
+        started[direction] += n
+    disposed = {direction: n for (_key, direction), (n, *_rest) in found[DISPOSED].items()}
     as_of = min(period.end, today)
     pending = {r["direction"]: r["n"] for r in _counts(pending_at(cases, as_of))}
     # The days of the period observed so far: a period running into the future counts to today.
@@ -797,25 +739,11 @@ class Gap:
     affects: str
 
 
-def completeness(cases: CaseQuerySet, period: Period) -> list[Gap]:
+def completeness(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> list[Gap]:
     """How many records lack what a figure needs."""
-    coded = Exists(Offence.objects.filter(case=OuterRef("pk"), iccs__isnull=False))
-    counts = (
-        started_in(cases, period)
-        .annotate(coded=coded, disposed=disposed_on())
-        .aggregate(
-            started=Count("*"),
-            no_iccs=Count("id", filter=Q(coded=False)),
-            no_basis=Count("id", filter=Q(legal_basis__isnull=True, legal_basis_note="")),
-            no_ack=Count(
-                "id",
-                filter=Q(status__in=sorted(PAST_ACKNOWLEDGEMENT), acknowledged_on__isnull=True),
-            ),
-            no_execution=Count("id", filter=Q(status=Status.EXECUTED, executed_on__isnull=True)),
-            no_disposal=Count("id", filter=Q(status_is_final=True, disposed__isnull=True)),
-            no_ground=Count("id", filter=Q(status=Status.REFUSED, refusal_ground="")),
-        )
-    )
+    counts: dict[str, int] = defaultdict(int)
+    for (gap, _direction), (n, *_rest) in _facts(facts, cases, period, "gap")["gap"].items():
+        counts[gap] += n
     # Requests under way whose start date is missing fall in no period at all.
     unplaced = (
         cases.exclude(status=Status.DRAFT)
@@ -911,21 +839,28 @@ class Statistics:
     flows: list[Flow]
 
 
-def compute(cases: CaseQuerySet, period: Period, today: datetime.date) -> Statistics:
-    """Every table for ``cases`` (already ``for_user``) in ``period``, as of ``today``."""
+def compute(
+    cases: CaseQuerySet, period: Period, today: datetime.date, facts: Facts | None = None
+) -> Statistics:
+    """Every table for ``cases`` (already ``for_user``) in ``period``, as of ``today``.
+
+    ``facts``: the additive counts of ``cases`` in ``period`` when they were read from the
+    monthly summary (``facts.for_authorities``); otherwise counted here from the records."""
+    if facts is None:
+        facts = from_records(cases, [period])
     times = durations(cases, period, today)
-    flow = flows(cases, period, today)
-    gaps = completeness(cases, period)
+    flow = flows(cases, period, today, facts)
+    gaps = completeness(cases, period, facts)
     tables = [
-        by_kind(cases, period),
-        *by_state_and_region(cases, period),
-        by_legal_basis(cases, period),
-        *by_iccs(cases, period),
-        by_channel(cases, period),
-        by_urgency(cases, period),
-        measures(cases, period),
+        by_kind(cases, period, facts),
+        *by_state_and_region(cases, period, facts),
+        by_legal_basis(cases, period, facts),
+        *by_iccs(cases, period, facts),
+        by_channel(cases, period, facts),
+        by_urgency(cases, period, facts),
+        measures(cases, period, facts),
         durations_table(times),
-        *refusals(cases, period),
+        *refusals(cases, period, facts),
         postponements(cases, period),
         backlog(cases, period, today),
         flows_table(flow),

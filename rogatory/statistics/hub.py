@@ -19,7 +19,7 @@ from rogatory.accounts.models import Authority
 from rogatory.cases.models import Case, CaseQuerySet
 from rogatory.cases.stats import Period
 
-from . import figures
+from . import facts, figures
 from .models import HubConsent
 from .reports.document import suppressed_tables
 
@@ -38,8 +38,12 @@ def hub_cases(authorities: list[Authority]) -> CaseQuerySet:
 def compute(
     authorities: list[Authority], period: Period, today: datetime.date
 ) -> figures.Statistics:
-    """Every table of the statistics, across ``authorities`` (those taking part)."""
-    return figures.compute(hub_cases(authorities), period, today)
+    """Every table of the statistics, across ``authorities`` (those taking part); the additive
+    counts from the monthly summary (decision 0046)."""
+    ids = [a.pk for a in authorities]
+    return figures.compute(
+        hub_cases(authorities), period, today, facts.for_authorities(ids, period)
+    )
 
 
 def shown(

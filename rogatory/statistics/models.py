@@ -241,3 +241,53 @@ class HubConsent(models.Model):
         return (
             f"{self.authority_id} {self.given_at:%Y-%m-%d} {'revoked' if self.revoked_at else ''}"
         )
+
+
+# --- The monthly summary of additive figures (decision 0046) ---------------------------------
+
+
+class MonthlyFact(models.Model):
+    """One count of one authority's requests started (or disposed of) in one month: by ``fact``
+    (what a table counts: "kind", "state", "iccs_code", …), ``key`` (the value counted) and the
+    requests' direction. Written only by ``statistics.facts.refresh``, from the records."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    # The first day of the month.
+    month = models.DateField()
+    fact = models.CharField(max_length=20)
+    key = models.CharField(max_length=100, blank=True)
+    direction = models.CharField(max_length=10)
+    n1 = models.PositiveIntegerField(default=0)
+    n2 = models.PositiveIntegerField(default=0)
+    n3 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["authority", "month"],
+                include=["fact", "key", "direction", "n1", "n2", "n3"],
+                name="monthly_fact_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority_id} {self.month:%Y-%m} {self.fact} {self.key} {self.direction}"
+
+
+class StaleMonth(models.Model):
+    """A month of an authority whose ``MonthlyFact`` rows a change of the records has left
+    behind; written by database triggers (migration 0004), removed by ``facts.refresh``.
+
+    A plain number, not a foreign key: the triggers write it inside the changing statement,
+    and an authority being deleted takes its summary with it, marks left over are harmless."""
+
+    authority_id = models.BigIntegerField()
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority_id", "month"], name="stale_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority_id} {self.month:%Y-%m}"

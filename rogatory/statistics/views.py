@@ -22,12 +22,12 @@ from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rogatory.accounts.models import User
-from rogatory.cases.models import Case
+from rogatory.cases.models import Case, reads_whole_authority
 from rogatory.cases.stats import Period
 from rogatory.lib.downloads import attachment
 from rogatory.lib.validators import PlausibleDateField
 
-from . import charts, exports, figures
+from . import charts, exports, facts, figures
 from .distribution import disposition_bands
 from .monthly import monthly
 
@@ -103,7 +103,14 @@ def _compute(user: User, params: Mapping[str, str]) -> tuple[PeriodForm, figures
     form = PeriodForm(params or None, today=day)
     period = form.period()
     cases = Case.objects.for_user(user)
-    stats = figures.compute(cases, period, day)
+    # A reader of every request of the authority reads the additive counts from the monthly
+    # summary; another, whose view leaves requests out, has them counted from the records.
+    counted = (
+        facts.for_authorities([user.authority_id], period)
+        if reads_whole_authority(user) and user.authority_id is not None
+        else None
+    )
+    stats = figures.compute(cases, period, day, counted)
     # The trend first; the distribution of times beside the table of times taken. Both are in
     # stats.tables, so the exports carry them too.
     stats.tables.insert(0, monthly(cases, period))

@@ -30,7 +30,8 @@ def test_generated_assets_follow_the_lifecycle() -> None:
 
     assets = {a.pk: a for a in Asset.objects.select_related("case")}
     events = list(AssetEvent.objects.order_by("asset_id", "on", "id"))
-    assert report.extra == {"assets": len(assets), "asset_events": len(events)}
+    assert report.extra["assets"] == len(assets)
+    assert report.extra["asset_events"] == len(events)
     # Every case event is counted once, asset lines included: the total stays exact.
     assert CaseEvent.objects.count() == SPEC.events == report.events
     assert assets and events

@@ -1,7 +1,16 @@
 """Case management models, by subdomain: the request, its history, documents, uploads, calendar."""
 
 from .calendar import CaseSettings, Holiday
-from .case import Case, CaseLink, CaseQuerySet, Measure, MeasureQuerySet, Offence, Person
+from .case import (
+    Case,
+    CaseLink,
+    CaseQuerySet,
+    Measure,
+    MeasureQuerySet,
+    Offence,
+    Person,
+    reads_whole_authority,
+)
 from .documents import Document, DocumentVersion
 from .exports import CaseExport
 from .history import CaseEvent, FollowUp, Reminder
@@ -24,4 +33,5 @@ __all__ = [
     "Person",
     "Reminder",
     "UploadSession",
+    "reads_whole_authority",
 ]

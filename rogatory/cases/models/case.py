@@ -34,6 +34,17 @@ if TYPE_CHECKING:
     from rogatory.accounts.models import User
 
 
+def reads_whole_authority(user: User) -> bool:
+    """Whether ``for_user`` gives ``user`` every request of his authority (supervisors do;
+    others do not see the strictly confidential requests of other officers)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.authority_id is not None
+        and user.role == Role.SUPERVISOR
+    )
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def for_user(self, user: User) -> CaseQuerySet:
         """Cases ``user`` may see: their own authority's, and nobody else's.
@@ -43,7 +54,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if not user.is_authenticated or not user.is_active or user.authority_id is None:
             return self.none()
         mine = self.filter(authority_id=user.authority_id)
-        if user.role == Role.SUPERVISOR:
+        if reads_whole_authority(user):
             return mine
         # Strictly confidential requests: the responsible officer and the supervisors only.
         return mine.filter(~Q(confidentiality=Confidentiality.STRICT) | Q(officer_id=user.pk))
@@ -268,6 +279,17 @@ class Case(models.Model):
                     "legal_basis",
                 ],
                 name="case_statistics",
+            ),
+            # The requests of a few days across many authorities (the days at the ends of a
+            # period whose whole months come from the statistics' monthly summary, decision
+            # 0046): by the day they started, whatever their authority.
+            models.Index(
+                fields=["received_on"],
+                name="case_received",
+                condition=Q(direction=Direction.INCOMING),
+            ),
+            models.Index(
+                fields=["sent_on"], name="case_sent", condition=Q(direction=Direction.OUTGOING)
             ),
         ]
 

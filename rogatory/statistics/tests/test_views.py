@@ -17,6 +17,7 @@ from rogatory.accounts.models import User
 from rogatory.cases.choices import Channel, Direction, Status
 from rogatory.cases.models import Case
 from rogatory.cases.tests.conftest import MakeCase
+from rogatory.statistics import facts
 
 URL = "/statistics/"
 
@@ -148,11 +149,12 @@ def test_page_query_count_does_not_depend_on_the_period(
     django_assert_max_num_queries: Any,
 ) -> None:
     login(client, personas.supervisor)
+    facts.refresh()  # the months the fixture's records marked, counted once (decision 0046)
     for params in (
         {"start": "2025-03-01", "end": "2025-03-02"},
         {"start": "1990-01-01", "end": "2080-12-31"},
     ):
-        with django_assert_max_num_queries(32):
+        with django_assert_max_num_queries(36):
             assert client.get(URL, params).status_code == 200
 
 
