@@ -302,8 +302,11 @@ def refresh() -> int:
     The marks are locked while their months are counted (a reader arriving meanwhile waits and
     then reads the new counts; a change committed meanwhile marks its month again, after)."""
     with transaction.atomic():
+        # Locked in one order, so that two readers refreshing at once cannot deadlock.
         stale = list(
-            StaleMonth.objects.select_for_update().values_list("id", "authority_id", "month")
+            StaleMonth.objects.select_for_update()
+            .order_by("id")
+            .values_list("id", "authority_id", "month")
         )
         if not stale:
             return 0
