@@ -10,46 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
-from django.db.models import Count, F, Q, Value, When
 from django.utils.translation import gettext as _
 
 from rogatory.cases.choices import Direction
 from rogatory.cases.models import CaseQuerySet
-from rogatory.cases.stats import START_DATE, DaysBetween, Period, started_in
+from rogatory.cases.stats import Period
 
-from .figures import AGE_BANDS, Table, disposed_on
-
-# Disposed of before the day it started: the dates contradict each other.
-OUT_OF_ORDER = "out-of-order"
+from .facts import AGE_BANDS, OUT_OF_ORDER, Facts, from_records
+from .figures import Table
 
 
-def disposition_bands(cases: CaseQuerySet, period: Period) -> Table:
+def disposition_bands(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
     """Requests started in the period and disposed of, by days from start to disposition."""
-    days = DaysBetween(F("disposed"), F("start"))
-    band = models.Case(
-        When(days__lt=0, then=Value(OUT_OF_ORDER)),
-        *[
-            When(days__lte=limit, then=Value(name))
-            for name, limit in AGE_BANDS
-            if limit is not None
-        ],
-        default=Value(AGE_BANDS[-1][0]),
-    )
-    grouped: dict[Any, Any] = {
-        r["band"]: r
-        for r in started_in(cases, period)
-        .annotate(start=START_DATE, disposed=disposed_on())
-        .filter(disposed__isnull=False)
-        .annotate(days=days)
-        .annotate(band=band)
-        .values("band")
-        .annotate(
-            incoming=Count("id", filter=Q(direction=Direction.INCOMING)),
-            outgoing=Count("id", filter=Q(direction=Direction.OUTGOING)),
-        )
-        .order_by()
-    }
+    counts = (facts if facts is not None else from_records(cases, [period], ["band"]))["band"]
+    grouped: dict[str, dict[str, int]] = {}
+    for (name, direction), (n, *_rest) in counts.items():
+        cell = grouped.setdefault(name, {"incoming": 0, "outgoing": 0})
+        cell["incoming" if direction == Direction.INCOMING else "outgoing"] += n
     labels = {
         "0-30": _("Up to 30 days"),
         "31-90": _("31 to 90 days"),

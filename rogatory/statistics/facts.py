@@ -27,12 +27,22 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, When
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr, TruncMonth
 
 from rogatory.cases.choices import Direction, MeasureStatus, Status
 from rogatory.cases.models import Case, CaseQuerySet, Measure, Offence
-from rogatory.cases.stats import Period
+from rogatory.cases.stats import DaysBetween, Period
 
 from .models import MonthlyFact, StaleMonth
 
@@ -42,8 +52,11 @@ Facts = dict[str, dict[tuple[str, str], list[int]]]
 # rows are counted per month for the summary.
 Row = tuple[Any, Any, str, str, str, int, int, int]
 
-# Facts placed in a period by the day the request started (received or sent).
+# Facts placed in a period by the day the request started (received or sent). "month" is the
+# trend (its key, the month); "band", the days from start to disposition by band.
 STARTED = (
+    "month",
+    "band",
     "kind",
     "channel",
     "urgency",
@@ -59,6 +72,8 @@ STARTED = (
 # Placed by the day the request was disposed of.
 DISPOSED = "disposed"
 EVERY = (*STARTED, DISPOSED)
+# What ``figures.compute``'s tables read (the trend and the bands are the page's own tables).
+TABLES = tuple(name for name in EVERY if name not in ("month", "band"))
 
 # Statuses past acknowledgement: a request in one of them should have its acknowledgement date.
 PAST_ACKNOWLEDGEMENT = (
@@ -73,6 +88,18 @@ PAST_ACKNOWLEDGEMENT = (
     Status.EXECUTED,
 )
 GAPS = ("no_iccs", "no_basis", "no_ack", "no_execution", "no_disposal", "no_ground")
+
+# Age bands, in days: (upper bound included, or None for "more"); the backlog's ages and the
+# days to disposition use the same.
+AGE_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("0-30", 30),
+    ("31-90", 90),
+    ("91-180", 180),
+    ("181-365", 365),
+    ("366+", None),
+)
+# Disposed of before the day it started: the dates contradict each other.
+OUT_OF_ORDER = "out-of-order"
 
 # Requests with a start day (drafts never sent have none and are in no month).
 HAS_START = Q(direction=Direction.INCOMING, received_on__isnull=False) | Q(
@@ -182,6 +209,21 @@ def count_started(cases: CaseQuerySet, names: Iterable[str], per_month: bool) ->
         if fact in wanted:
             query = _query(cases, "", {"k": F(field)}, n, per_month)
             rows += _grouped(query, fact, ["k"], ["n"], per_month)
+    if "month" in wanted:
+        query = _query(cases, "", {"k": TruncMonth(start_date())}, n, per_month)
+        rows += _grouped(
+            query, "month", [], ["n"], per_month, key_of=lambda r: _month(r["k"]).isoformat()
+        )
+    if "band" in wanted:
+        days = DaysBetween(F("disposed_on"), start_date())
+        band = models.Case(
+            When(Q(_days__lt=0), then=Value(OUT_OF_ORDER)),
+            *[When(_days__lte=limit, then=Value(name)) for name, limit in AGE_BANDS if limit],
+            default=Value(AGE_BANDS[-1][0]),
+        )
+        disposed = cases.filter(disposed_on__isnull=False).annotate(_days=days)
+        query = _query(disposed, "", {"k": band}, n, per_month)
+        rows += _grouped(query, "band", ["k"], ["n"], per_month)
     if "basis" in wanted:
         noted = ExpressionWrapper(~Q(legal_basis_note=""), output_field=models.BooleanField())
         query = _query(cases, "", {"k": F("legal_basis_id"), "noted": noted}, n, per_month)
@@ -392,9 +434,12 @@ def split(period: Period) -> tuple[tuple[datetime.date, datetime.date] | None, l
     return (first, last), edges
 
 
-def for_authorities(authority_ids: Sequence[int], period: Period) -> Facts:
-    """Every fact of every request of the authorities in ``period``: the summary's whole
-    months (counted again first where the records changed) and the records of the days left."""
+def for_authorities(
+    authority_ids: Sequence[int], period: Period, names: Sequence[str] = EVERY
+) -> Facts:
+    """The facts ``names`` of every request of the authorities in ``period``: the summary's
+    whole months (counted again first where the records changed) and the records of the days
+    left."""
     refresh()
     months, edges = split(period)
     facts: Facts = {name: {} for name in EVERY}
@@ -414,11 +459,10 @@ def for_authorities(authority_ids: Sequence[int], period: Period) -> Facts:
         )
     if edges:
         cases = Case.objects.filter(authority_id__in=authority_ids)
-        collect(
-            (
-                *count_started(cases.filter(started_in(edges)), STARTED, per_month=False),
-                *count_disposed(cases.filter(disposed_in(edges)), per_month=False),
-            ),
-            facts,
+        rows = count_started(
+            cases.filter(started_in(edges)), [n for n in names if n in STARTED], per_month=False
         )
+        if DISPOSED in names:
+            rows += count_disposed(cases.filter(disposed_in(edges)), per_month=False)
+        collect(rows, facts)
     return facts

@@ -46,7 +46,7 @@ from rogatory.lib.survival import kaplan_meier, quantile
 from rogatory.reference.models import IccsCategory, Region, State
 from rogatory.treaties.models import Instrument
 
-from .facts import DISPOSED, Facts, from_records
+from .facts import AGE_BANDS, DISPOSED, TABLES, Facts, from_records
 
 # The provision each refusal ground comes from (UNTOC unless noted); "" where it is a ground of
 # the applicable treaty or law rather than of the conventions.
@@ -65,15 +65,6 @@ REFUSAL_ARTICLES: dict[str, str] = {
     RefusalGround.OTHER: "",
 }
 POSTPONEMENT_ARTICLE = "UNTOC 18(25)"
-
-# Age bands of the backlog, in days: (upper bound included, or None for "more").
-AGE_BANDS: tuple[tuple[str, int | None], ...] = (
-    ("0-30", 30),
-    ("31-90", 90),
-    ("91-180", 180),
-    ("181-365", 365),
-    ("366+", None),
-)
 
 # --- Tables ----------------------------------------------------------------------------------
 
@@ -847,7 +838,7 @@ def compute(
     ``facts``: the additive counts of ``cases`` in ``period`` when they were read from the
     monthly summary (``facts.for_authorities``); otherwise counted here from the records."""
     if facts is None:
-        facts = from_records(cases, [period])
+        facts = from_records(cases, [period], TABLES)
     times = durations(cases, period, today)
     flow = flows(cases, period, today, facts)
     gaps = completeness(cases, period, facts)

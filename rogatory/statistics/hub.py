@@ -42,7 +42,7 @@ def compute(
     counts from the monthly summary (decision 0046)."""
     ids = [a.pk for a in authorities]
     return figures.compute(
-        hub_cases(authorities), period, today, facts.for_authorities(ids, period)
+        hub_cases(authorities), period, today, facts.for_authorities(ids, period, facts.TABLES)
     )
 
 

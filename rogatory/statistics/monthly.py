@@ -15,18 +15,28 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from rogatory.cases.choices import Direction
 from rogatory.cases.models import CaseQuerySet
-from rogatory.cases.stats import Period, by_month
+from rogatory.cases.stats import MonthCount, Period
 
+from .facts import Facts, from_records
 from .figures import Table
 
 # The longest period shown month by month; longer ones are shown year by year.
 MONTHS_SHOWN = 36
 
 
-def monthly(cases: CaseQuerySet, period: Period) -> Table:
+def monthly(cases: CaseQuerySet, period: Period, facts: Facts | None = None) -> Table:
     """Requests started in each month of the period (each year, for a long period)."""
-    months = by_month(cases, period)
+    counts = (facts if facts is not None else from_records(cases, [period], ["month"]))["month"]
+    months = [
+        MonthCount(
+            month,
+            counts.get((month.isoformat(), Direction.INCOMING), [0])[0],
+            counts.get((month.isoformat(), Direction.OUTGOING), [0])[0],
+        )
+        for month in period.months()
+    ]
     columns = [_("Received (incoming)"), _("Sent (outgoing)"), _("Total")]
     if len(months) <= MONTHS_SHOWN:
         rows: list[list[Any]] = [

@@ -108,15 +108,15 @@ def _compute(user: User, params: Mapping[str, str]) -> tuple[PeriodForm, figures
     counted = (
         facts.for_authorities([user.authority_id], period)
         if reads_whole_authority(user) and user.authority_id is not None
-        else None
+        else facts.from_records(cases, [period])
     )
     stats = figures.compute(cases, period, day, counted)
     # The trend first; the distribution of times beside the table of times taken. Both are in
     # stats.tables, so the exports carry them too.
-    stats.tables.insert(0, monthly(cases, period))
+    stats.tables.insert(0, monthly(cases, period, counted))
     keys = [table.key for table in stats.tables]
     at = keys.index("durations") + 1 if "durations" in keys else len(keys)
-    stats.tables.insert(at, disposition_bands(cases, period))
+    stats.tables.insert(at, disposition_bands(cases, period, counted))
     return form, stats
 
 
