@@ -2,8 +2,10 @@
 
 Each table is one or two GROUP BY queries whatever the number of requests and whatever the
 period; Python only labels the grouped rows and does arithmetic on them (percentages, the
-Kaplan–Meier estimate from durations already grouped by day). Every table carries its counting
-rule: the unit counted and the date that places it in the period.
+Kaplan–Meier estimate from durations already grouped by day). The additive tables are built
+from ``facts`` (counted from the records, or read from the monthly summary: decision 0046);
+durations, backlog, pending and postponements are counted here. Every table carries its
+counting rule: the unit counted and the date that places it in the period.
 
 The requests counted are those ``Case.objects.for_user`` gives the reader (the dashboard's rule),
 so a figure never reveals what its reader may not open.
