@@ -88,12 +88,18 @@ class Period:
 
 # --- Expressions -----------------------------------------------------------------------------
 
-# The day a request began to run: received (incoming) or sent (outgoing).
-START_DATE = models.Case(
-    When(direction=Direction.INCOMING, then=F("received_on")),
-    default=F("sent_on"),
-    output_field=models.DateField(),
-)
+
+def start_date(prefix: str = "") -> models.Case:
+    """The day a request began to run: received (incoming) or sent (outgoing); ``prefix``
+    reaches the request from a related row (``"case__"`` from an offence or a measure)."""
+    return models.Case(
+        When(**{f"{prefix}direction": Direction.INCOMING}, then=F(f"{prefix}received_on")),
+        default=F(f"{prefix}sent_on"),
+        output_field=models.DateField(),
+    )
+
+
+START_DATE = start_date()
 
 
 class DaysBetween(models.Func):
@@ -225,13 +231,19 @@ def use_database_percentiles() -> bool:
     return connection.vendor == "postgresql"
 
 
+def started_between(*periods: Period) -> Q:
+    """Requests received (incoming) or sent (outgoing) on a day of one of ``periods``."""
+    condition = Q(pk__in=[])
+    for period in periods:
+        span = (period.start, period.end)
+        condition |= Q(direction=Direction.INCOMING, received_on__range=span)
+        condition |= Q(direction=Direction.OUTGOING, sent_on__range=span)
+    return condition
+
+
 def started_in(cases: CaseQuerySet, period: Period) -> CaseQuerySet:
     """Requests received (incoming) or sent (outgoing) during the period."""
-    span = (period.start, period.end)
-    return cases.filter(
-        Q(direction=Direction.INCOMING, received_on__range=span)
-        | Q(direction=Direction.OUTGOING, sent_on__range=span)
-    )
+    return cases.filter(started_between(period))
 
 
 def _count(condition: Q | None = None, column: str = "direction") -> Count:

@@ -41,8 +41,9 @@ from django.db.models import (
 from django.db.models.functions import Substr, TruncMonth
 
 from rogatory.cases.choices import Direction, MeasureStatus, Status
+from rogatory.cases.lifecycle import ACTIVE
 from rogatory.cases.models import Case, CaseQuerySet, Measure, Offence
-from rogatory.cases.stats import DaysBetween, Period
+from rogatory.cases.stats import DaysBetween, Period, start_date, started_between
 
 from .models import MonthlyFact, StaleMonth
 
@@ -76,17 +77,7 @@ EVERY = (*STARTED, DISPOSED)
 TABLES = tuple(name for name in EVERY if name not in ("month", "band"))
 
 # Statuses past acknowledgement: a request in one of them should have its acknowledgement date.
-PAST_ACKNOWLEDGEMENT = (
-    Status.ACKNOWLEDGED,
-    Status.UNDER_REVIEW,
-    Status.INFO_REQUESTED,
-    Status.INFO_PROVIDED,
-    Status.IN_EXECUTION,
-    Status.POSTPONED,
-    Status.CONSULTATION,
-    Status.PARTIALLY_EXECUTED,
-    Status.EXECUTED,
-)
+PAST_ACKNOWLEDGEMENT = (ACTIVE - {Status.SENT, Status.RECEIVED}) | {Status.EXECUTED}
 GAPS = ("no_iccs", "no_basis", "no_ack", "no_execution", "no_disposal", "no_ground")
 
 # Age bands, in days: (upper bound included, or None for "more"); the backlog's ages and the
@@ -112,26 +103,6 @@ MAX_MONTHS_AT_ONCE = 240
 
 
 # --- Counting from the records -------------------------------------------------------------
-
-
-def start_date(prefix: str = "") -> models.Case:
-    """The day a request began to run (``cases.stats.START_DATE``), reached through ``prefix``
-    (``"case__"`` from an offence or a measure)."""
-    return models.Case(
-        When(**{f"{prefix}direction": Direction.INCOMING}, then=F(f"{prefix}received_on")),
-        default=F(f"{prefix}sent_on"),
-        output_field=models.DateField(),
-    )
-
-
-def started_in(periods: Sequence[Period], prefix: str = "") -> Q:
-    """Requests received (incoming) or sent (outgoing) on a day of one of ``periods``."""
-    q = Q(pk__in=[])
-    for period in periods:
-        span = (period.start, period.end)
-        q |= Q(**{f"{prefix}direction": Direction.INCOMING, f"{prefix}received_on__range": span})
-        q |= Q(**{f"{prefix}direction": Direction.OUTGOING, f"{prefix}sent_on__range": span})
-    return q
 
 
 def disposed_in(periods: Sequence[Period]) -> Q:
@@ -312,7 +283,7 @@ def from_records(
     facts: Facts = {name: {} for name in wanted}
     if not periods:
         return facts
-    rows = count_started(cases.filter(started_in(periods)), wanted, per_month=False)
+    rows = count_started(cases.filter(started_between(*periods)), wanted, per_month=False)
     if DISPOSED in wanted:
         rows += count_disposed(cases.filter(disposed_in(periods)), per_month=False)
     return collect(rows, facts)
@@ -365,7 +336,7 @@ def refresh() -> int:
                 gone |= mine
             else:
                 spans = _runs(touched)
-                started |= mine & started_in(spans)
+                started |= mine & started_between(*spans)
                 disposed |= mine & disposed_in(spans)
                 gone |= mine & Q(month__in=sorted(touched))
         rows = count_started(Case.objects.filter(started), STARTED, per_month=True)
@@ -460,7 +431,9 @@ def for_authorities(
     if edges:
         cases = Case.objects.filter(authority_id__in=authority_ids)
         rows = count_started(
-            cases.filter(started_in(edges)), [n for n in names if n in STARTED], per_month=False
+            cases.filter(started_between(*edges)),
+            [n for n in names if n in STARTED],
+            per_month=False,
         )
         if DISPOSED in names:
             rows += count_disposed(cases.filter(disposed_in(edges)), per_month=False)
